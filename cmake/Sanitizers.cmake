@@ -1,0 +1,7 @@
+# ALPHINTRA_SANITIZE=ON builds everything with AddressSanitizer + UndefinedBehaviorSanitizer
+# (the `asan` preset). UBSan findings abort so that ctest sees them as failures.
+option(ALPHINTRA_SANITIZE "Build with AddressSanitizer and UndefinedBehaviorSanitizer" OFF)
+if(ALPHINTRA_SANITIZE)
+  add_compile_options(-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer)
+  add_link_options(-fsanitize=address,undefined)
+endif()

@@ -1,0 +1,18 @@
+// Sub-commands of the `alphintra` program. Each add*Command registers itself on the CLI and
+// runs from its callback; the exit code of the command that ran is read with exitCode().
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include <string_view>
+
+namespace alphintra::app {
+
+inline constexpr std::string_view kVersion = "0.1.0";
+
+void addBenchCommand(CLI::App& app);
+
+void setExitCode(int code) noexcept;
+int exitCode() noexcept;
+
+}  // namespace alphintra::app

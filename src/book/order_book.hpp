@@ -1,0 +1,248 @@
+// OrderBook: one instrument's limit order book and matching engine (semantics: docs/matching.md).
+//
+// Threading: single writer. The engine thread that owns the book calls every method; nothing
+// here locks, blocks, reads a clock, does I/O or throws.
+//
+// Memory: orders live in a pool indexed by uint32 (intrusive doubly-linked FIFO per level), so
+// an order's handle survives pool growth; price levels live in a second pool. Both, the id
+// index and the event buffer are sized up front from BookOptions, so steady-state operation
+// allocates nothing (bench/book_replay proves it with an allocation counter). Growing past the
+// expected sizes stays correct and only then allocates.
+//
+// Data structures, chosen from the access pattern:
+// * per side, a sorted array of (price, level) with the best price at the back: new orders and
+//   fills happen near the touch, so inserting or removing a level moves a few entries and the
+//   best level is O(1); any price is allowed (no fixed tick window).
+// * order id → pool index in an open-addressing hash table with linear probing and
+//   backward-shift deletion (no tombstones, so cancel-heavy flow does not degrade it);
+//   std::unordered_map would allocate a node per order.
+// * stop orders and GTD expiries are rare: kept in small sorted/heap vectors.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include "book/id_index.hpp"
+#include "book/types.hpp"
+#include "core/instrument.hpp"
+
+namespace alphintra::book {
+
+struct BookOptions {
+  std::uint32_t expectedOrders = 1u << 16;  // live orders the pools and id index are sized for
+  std::uint32_t expectedLevels = 1024;      // price levels per side sized for
+  bool levelUpdates = false;                // emit L2 LevelUpdate events
+  bool orderUpdates = false;                // emit L3 OrderAdded/Updated/Deleted events
+};
+
+struct TopOfBook {
+  Price bidPrice = Price::undefined();
+  Quantity bidQuantity;
+  std::uint32_t bidOrders = 0;
+  Price askPrice = Price::undefined();
+  Quantity askQuantity;
+  std::uint32_t askOrders = 0;
+  Price lastTradePrice = Price::undefined();
+  std::uint64_t sequence = 0;
+};
+
+struct LevelView {
+  Price price;
+  Quantity quantity;  // displayed
+  std::uint32_t orders = 0;
+};
+
+struct OrderView {
+  OrderId id;
+  AccountId account;
+  Side side = Side::None;
+  OrderType type = OrderType::Limit;
+  TimeInForce timeInForce = TimeInForce::GTC;
+  Price price = Price::undefined();
+  Price stopPrice = Price::undefined();
+  Quantity quantity;         // total order quantity (after replaces)
+  Quantity filledQuantity;
+  Quantity leavesQuantity;
+  Quantity displayedQuantity;  // what the book shows; 0 for stops and queued market orders
+  bool resting = false;        // in a price level (not a stop, not a queued market order)
+};
+
+class OrderBook {
+ public:
+  explicit OrderBook(const Instrument& instrument, BookOptions options = {});
+
+  void submit(const NewOrder& order, Timestamp now, std::vector<Event>& out);
+  void cancel(OrderId id, Timestamp now, std::vector<Event>& out);
+  void replace(const ReplaceOrder& request, Timestamp now, std::vector<Event>& out);
+  void massCancel(AccountId account, Timestamp now, std::vector<Event>& out);
+  void setStatus(TradingStatus status, Timestamp now, std::vector<Event>& out);
+  void advanceTime(Timestamp now, std::vector<Event>& out);
+  void setReferencePrice(Price price) noexcept { referencePrice_ = price; }
+
+  // Queries (market data snapshots). L2/L3 append to `out` after clearing it.
+  TopOfBook topOfBook() const noexcept;
+  void depth(Side side, std::size_t maxLevels, std::vector<LevelView>& out) const;
+  void orders(Side side, std::vector<OrderView>& out) const;
+  std::optional<OrderView> find(OrderId id) const;
+
+  TradingStatus status() const noexcept { return status_; }
+  Price lastTradePrice() const noexcept { return lastTradePrice_; }
+  std::uint64_t sequence() const noexcept { return sequence_; }
+  std::size_t restingOrders() const noexcept { return restingCount_; }
+  std::size_t levelCount(Side side) const noexcept;
+  std::size_t levelCount() const noexcept { return levelCount(Side::Buy) + levelCount(Side::Sell); }
+  std::size_t pendingStops() const noexcept { return buyStops_.size() + sellStops_.size(); }
+  const Instrument& instrument() const noexcept { return instrument_; }
+
+ private:
+  static constexpr std::uint32_t kNil = 0xFFFFFFFFu;
+
+  enum class Where : std::uint8_t { Free, Resting, Stop, AuctionQueue };
+
+  struct Order {
+    // Hot fields first: matching touches these.
+    std::int64_t price;        // limit price raw (INT64_MIN for market)
+    std::int64_t leaves;       // open quantity, displayed + hidden
+    std::int64_t displayed;    // visible part while resting
+    std::uint32_t prev;        // FIFO links within the level (or auction queue / free list)
+    std::uint32_t next;
+    std::uint32_t level;       // level pool index while resting
+    Side side;
+    Where where;
+    OrderType type;
+    TimeInForce tif;
+    SelfTradePrevention selfTrade;
+    bool postOnly;
+    bool triggered;
+    std::uint64_t id;
+    std::uint64_t account;
+    std::int64_t quantity;     // total quantity (after replaces)
+    std::int64_t filled;
+    std::int64_t peak;         // iceberg display peak, 0 when not an iceberg
+    std::int64_t minQuantity;
+    std::int64_t stopPrice;
+    std::int64_t expireTime;   // GTD only
+    std::uint64_t acceptSeq;   // acceptance order (mass cancel, stop trigger order)
+  };
+
+  struct Level {
+    std::int64_t price;
+    std::int64_t displayed;    // sum of displayed quantity
+    std::uint32_t count;
+    std::uint32_t head;
+    std::uint32_t tail;
+    std::uint32_t nextFree;
+  };
+
+  struct LevelRef {
+    std::int64_t price;
+    std::uint32_t level;
+  };
+
+  struct SideBook {
+    std::vector<LevelRef> levels;  // sorted; best price at the back
+  };
+
+  struct StopEntry {
+    std::int64_t stopPrice;
+    std::uint64_t acceptSeq;
+    std::uint32_t order;
+  };
+
+  struct ExpiryEntry {
+    std::int64_t expireTime;
+    std::uint64_t acceptSeq;
+    std::uint32_t order;
+  };
+
+  // Event emission.
+  Event& emit(EventType type, std::vector<Event>& out);
+  void emitRejected(OrderId id, Side side, RejectReason reason, std::vector<Event>& out);
+  void emitCancelled(Order& o, CancelReason reason, std::int64_t qty, std::vector<Event>& out);
+  void emitLevelUpdate(Side side, std::uint32_t level, std::int64_t price, std::vector<Event>& out);
+  void emitOrderUpdate(EventType type, const Order& o, std::vector<Event>& out);
+
+  // Validation.
+  RejectReason validateNew(const NewOrder& o, Timestamp now) const;
+  RejectReason checkQuantity(std::int64_t qty) const;
+  RejectReason checkLimitPrice(std::int64_t price) const;
+  bool isCallPhase() const noexcept;
+
+  // Pools.
+  std::uint32_t allocOrder();
+  void freeOrder(std::uint32_t idx);
+  std::uint32_t allocLevel(std::int64_t price);
+  void freeLevel(std::uint32_t idx);
+
+  // Book structure.
+  SideBook& sideBook(Side s) noexcept { return s == Side::Buy ? bids_ : asks_; }
+  const SideBook& sideBook(Side s) const noexcept { return s == Side::Buy ? bids_ : asks_; }
+  std::uint32_t findOrAddLevel(Side side, std::int64_t price);
+  void removeLevel(Side side, std::uint32_t level);
+  void rest(std::uint32_t idx, std::vector<Event>& out);
+  void unlink(std::uint32_t idx, std::vector<Event>& out);   // out of its level (emits L2/L3)
+  void finish(std::uint32_t idx);                           // drop from index and pool
+  void reduceResting(std::uint32_t idx, std::int64_t by, std::vector<Event>& out);
+
+  // Matching.
+  void execute(std::uint32_t idx, std::vector<Event>& out);
+  bool match(std::uint32_t idx, std::vector<Event>& out);
+  void replenish(std::uint32_t idx, std::vector<Event>& out);
+  std::int64_t executableQuantity(const Order& o) const;
+  bool crosses(const Order& o, std::int64_t restingPrice) const noexcept;
+  void removeLive(std::uint32_t idx, std::vector<Event>& out);  // out of wherever it lives, finished
+
+  // Stops.
+  void processStops(std::vector<Event>& out);
+  void collectTriggered();
+  void triggerNow(std::uint32_t idx, std::vector<Event>& out);
+  void addStop(std::uint32_t idx);
+  void removeStop(std::uint32_t idx);
+  bool stopTriggers(const Order& o) const noexcept;
+
+  // Auctions.
+  void enqueueForAuction(std::uint32_t idx);
+  void dequeueFromAuction(std::uint32_t idx);
+  void cancelAuctionQueue(std::vector<Event>& out);
+  void uncross(std::vector<Event>& out);
+  void applyAuctionFill(std::uint32_t idx, std::int64_t qty, std::vector<Event>& out);
+
+  // Time.
+  void onTime(Timestamp now);
+  void runExpiries(std::vector<Event>& out);
+  void pushExpiry(std::uint32_t idx);
+  void emitExpired(std::uint32_t idx, std::vector<Event>& out);
+  void expireDayOrders(std::vector<Event>& out);
+
+  OrderView view(const Order& o) const;
+
+  Instrument instrument_;
+  BookOptions options_;
+  TradingStatus status_;
+  Timestamp now_;
+  std::uint64_t sequence_ = 0;
+  std::uint64_t acceptCounter_ = 0;
+  Price lastTradePrice_ = Price::undefined();
+  Price referencePrice_ = Price::undefined();
+  bool tradedInCommand_ = false;
+
+  std::vector<Order> orders_;
+  std::uint32_t freeOrders_ = kNil;
+  std::vector<Level> levels_;
+  std::uint32_t freeLevels_ = kNil;
+  SideBook bids_;
+  SideBook asks_;
+  IdIndex index_;
+  std::size_t restingCount_ = 0;
+
+  std::vector<StopEntry> buyStops_;   // sorted by stop price descending: lowest trigger at back
+  std::vector<StopEntry> sellStops_;  // sorted by stop price ascending: highest trigger at back
+  std::vector<std::uint32_t> triggerQueue_;
+  std::vector<std::uint32_t> massScratch_;
+  std::vector<ExpiryEntry> expiries_;  // min-heap on (expireTime, acceptSeq)
+  std::uint32_t auctionBuys_[2] = {kNil, kNil};   // head, tail of queued market buys
+  std::uint32_t auctionSells_[2] = {kNil, kNil};
+};
+
+}  // namespace alphintra::book

@@ -1,0 +1,70 @@
+// OrderBook: market-data snapshots (L1, L2, L3) and single-order lookups. Read-only; called by
+// the owning thread between commands.
+#include <limits>
+
+#include "book/order_book.hpp"
+
+namespace alphintra::book {
+
+std::size_t OrderBook::levelCount(Side side) const noexcept { return sideBook(side).levels.size(); }
+
+TopOfBook OrderBook::topOfBook() const noexcept {
+  TopOfBook top;
+  if (!bids_.levels.empty()) {
+    const Level& l = levels_[bids_.levels.back().level];
+    top.bidPrice = Price::fromRaw(l.price);
+    top.bidQuantity = Quantity::fromRaw(l.displayed);
+    top.bidOrders = l.count;
+  }
+  if (!asks_.levels.empty()) {
+    const Level& l = levels_[asks_.levels.back().level];
+    top.askPrice = Price::fromRaw(l.price);
+    top.askQuantity = Quantity::fromRaw(l.displayed);
+    top.askOrders = l.count;
+  }
+  top.lastTradePrice = lastTradePrice_;
+  top.sequence = sequence_;
+  return top;
+}
+
+void OrderBook::depth(Side side, std::size_t maxLevels, std::vector<LevelView>& out) const {
+  out.clear();
+  const std::vector<LevelRef>& levels = sideBook(side).levels;
+  for (auto it = levels.rbegin(); it != levels.rend() && out.size() < maxLevels; ++it) {
+    const Level& l = levels_[it->level];
+    out.push_back(LevelView{Price::fromRaw(l.price), Quantity::fromRaw(l.displayed), l.count});
+  }
+}
+
+void OrderBook::orders(Side side, std::vector<OrderView>& out) const {
+  out.clear();
+  const std::vector<LevelRef>& levels = sideBook(side).levels;
+  for (auto it = levels.rbegin(); it != levels.rend(); ++it) {
+    for (std::uint32_t i = levels_[it->level].head; i != kNil; i = orders_[i].next) out.push_back(view(orders_[i]));
+  }
+}
+
+std::optional<OrderView> OrderBook::find(OrderId id) const {
+  const std::uint32_t idx = index_.find(id.value());
+  if (idx == IdIndex::kMissing) return std::nullopt;
+  return view(orders_[idx]);
+}
+
+OrderView OrderBook::view(const Order& o) const {
+  OrderView v;
+  v.id = OrderId{o.id};
+  v.account = AccountId{o.account};
+  v.side = o.side;
+  v.type = o.type;
+  v.timeInForce = o.tif;
+  v.price = Price::fromRaw(o.price);
+  v.stopPrice = Price::fromRaw(o.stopPrice);
+  v.quantity = Quantity::fromRaw(o.quantity);
+  v.filledQuantity = Quantity::fromRaw(o.filled);
+  v.leavesQuantity = Quantity::fromRaw(o.leaves);
+  v.resting = o.where == Where::Resting;
+  v.displayedQuantity = Quantity::fromRaw(v.resting ? o.displayed : 0);
+  return v;
+}
+
+}  // namespace alphintra::book
