@@ -17,11 +17,19 @@ constexpr bool hasLimit(OrderType t) noexcept { return t == OrderType::Limit || 
 }  // namespace
 
 OrderBook::OrderBook(const Instrument& instrument, BookOptions options)
-    : instrument_(instrument), options_(options), status_(instrument.status()), index_(options.expectedOrders) {
-  orders_.reserve(options.expectedOrders);
+    : instrument_(instrument),
+      options_(options),
+      status_(instrument.status()),
+      tick_(instrument.tickSize().raw()),
+      lot_(instrument.lotSize().raw()),
+      index_(options.expectedOrders) {
+  // Taken (and touched) at start-up, so that page faults never land in the trading loop.
+  orders_.resize(options.expectedOrders);
   levels_.reserve(static_cast<std::size_t>(options.expectedLevels) * 2);
   bids_.levels.reserve(options.expectedLevels);
   asks_.levels.reserve(options.expectedLevels);
+  bids_.byPrice.reserve(options.expectedLevels);
+  asks_.byPrice.reserve(options.expectedLevels);
   buyStops_.reserve(256);
   sellStops_.reserve(256);
   triggerQueue_.reserve(256);
@@ -85,7 +93,7 @@ bool OrderBook::isCallPhase() const noexcept {
 
 RejectReason OrderBook::checkQuantity(std::int64_t qty) const {
   if (qty <= 0) return RejectReason::InvalidQuantity;
-  if (qty % instrument_.lotSize().raw() != 0) return RejectReason::QuantityOffLot;
+  if (!onLot(qty)) return RejectReason::QuantityOffLot;
   if (qty < instrument_.minQuantity().raw()) return RejectReason::QuantityBelowMinimum;
   if (qty > instrument_.maxQuantity().raw()) return RejectReason::QuantityAboveMaximum;
   return RejectReason::None;
@@ -93,7 +101,7 @@ RejectReason OrderBook::checkQuantity(std::int64_t qty) const {
 
 RejectReason OrderBook::checkLimitPrice(std::int64_t price) const {
   if (price == kNoPrice || price <= 0) return RejectReason::InvalidPrice;
-  if (price % instrument_.tickSize().raw() != 0) return RejectReason::PriceOffTick;
+  if (!onTick(price)) return RejectReason::PriceOffTick;
   return RejectReason::None;
 }
 
@@ -113,7 +121,7 @@ RejectReason OrderBook::validateNew(const NewOrder& o, Timestamp now) const {
   }
   if (isStopType(o.type)) {
     const std::int64_t sp = o.stopPrice.raw();
-    if (!o.stopPrice.isDefined() || sp <= 0 || sp % instrument_.tickSize().raw() != 0) {
+    if (!o.stopPrice.isDefined() || sp <= 0 || !onTick(sp)) {
       return RejectReason::InvalidStopPrice;
     }
   } else if (o.stopPrice.isDefined()) {
@@ -123,13 +131,13 @@ RejectReason OrderBook::validateNew(const NewOrder& o, Timestamp now) const {
   const bool immediate = o.timeInForce == TimeInForce::IOC || o.timeInForce == TimeInForce::FOK;
   if (!o.displayQuantity.isZero()) {
     const std::int64_t d = o.displayQuantity.raw();
-    if (d <= 0 || d > o.quantity.raw() || d % instrument_.lotSize().raw() != 0 || !limitType || immediate) {
+    if (d <= 0 || d > o.quantity.raw() || !onLot(d) || !limitType || immediate) {
       return RejectReason::InvalidDisplayQuantity;
     }
   }
   if (!o.minQuantity.isZero()) {
     const std::int64_t m = o.minQuantity.raw();
-    if (m <= 0 || m > o.quantity.raw() || m % instrument_.lotSize().raw() != 0) {
+    if (m <= 0 || m > o.quantity.raw() || !onLot(m)) {
       return RejectReason::InvalidMinQuantity;
     }
   }
@@ -164,8 +172,8 @@ std::uint32_t OrderBook::allocOrder() {
     freeOrders_ = orders_[idx].next;
     return idx;
   }
-  orders_.emplace_back();
-  return static_cast<std::uint32_t>(orders_.size() - 1);
+  if (usedOrders_ == orders_.size()) orders_.resize(orders_.size() * 2 + 16);  // past the expected size
+  return usedOrders_++;
 }
 
 void OrderBook::freeOrder(std::uint32_t idx) {
@@ -196,26 +204,26 @@ void OrderBook::freeLevel(std::uint32_t idx) {
 // Levels
 
 std::uint32_t OrderBook::findOrAddLevel(Side side, std::int64_t price) {
-  std::vector<LevelRef>& v = sideBook(side).levels;
+  SideBook& book = sideBook(side);
+  const std::uint32_t known = book.byPrice.find(static_cast<std::uint64_t>(price));
+  if (known != IdIndex::kMissing) return known;
+  // A new level: insert it in price order. v is ordered worst → best; "better" is higher for
+  // bids and lower for asks. New levels appear near the touch, so few entries move.
+  std::vector<LevelRef>& v = book.levels;
   const bool buy = side == Side::Buy;
-  // v is ordered worst → best; "better" is higher for bids and lower for asks.
-  const auto better = [buy](std::int64_t a, std::int64_t b) { return buy ? a > b : a < b; };
-  std::size_t i = v.size();
-  // Most new orders land at or near the touch: scan a few levels from the best end first.
-  for (int steps = 0; steps < 8 && i > 0 && better(v[i - 1].price, price); ++steps) --i;
-  if (i > 0 && better(v[i - 1].price, price)) {
-    i = static_cast<std::size_t>(std::partition_point(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(i),
-                                                      [&](const LevelRef& r) { return !better(r.price, price); }) -
-                                 v.begin());
-  }
-  if (i > 0 && v[i - 1].price == price) return v[i - 1].level;
+  const auto it = std::partition_point(v.begin(), v.end(), [&](const LevelRef& r) {
+    return buy ? r.price < price : r.price > price;
+  });
   const std::uint32_t level = allocLevel(price);
-  v.insert(v.begin() + static_cast<std::ptrdiff_t>(i), LevelRef{price, level});
+  v.insert(it, LevelRef{price, level});
+  book.byPrice.insert(static_cast<std::uint64_t>(price), level);
   return level;
 }
 
 void OrderBook::removeLevel(Side side, std::uint32_t level) {
-  std::vector<LevelRef>& v = sideBook(side).levels;
+  SideBook& book = sideBook(side);
+  book.byPrice.erase(static_cast<std::uint64_t>(levels_[level].price));
+  std::vector<LevelRef>& v = book.levels;
   if (!v.empty() && v.back().level == level) {
     v.pop_back();  // the common case: the best level was consumed or cancelled away
   } else {
@@ -301,8 +309,7 @@ void OrderBook::reduceResting(std::uint32_t idx, std::int64_t by, std::vector<Ev
 // New orders and matching
 
 void OrderBook::submit(const NewOrder& order, Timestamp now, std::vector<Event>& out) {
-  onTime(now);
-  runExpiries(out);
+  beginCommand(now, out);
   tradedInCommand_ = false;
 
   if (const RejectReason r = validateNew(order, now_); r != RejectReason::None) {
@@ -573,8 +580,7 @@ void OrderBook::removeLive(std::uint32_t idx, std::vector<Event>& out) {
 }
 
 void OrderBook::cancel(OrderId id, Timestamp now, std::vector<Event>& out) {
-  onTime(now);
-  runExpiries(out);
+  beginCommand(now, out);
   const std::uint32_t idx = index_.find(id.value());
   if (idx == IdIndex::kMissing) {
     emitRejected(id, Side::None, RejectReason::UnknownOrder, out);
@@ -586,11 +592,10 @@ void OrderBook::cancel(OrderId id, Timestamp now, std::vector<Event>& out) {
 }
 
 void OrderBook::massCancel(AccountId account, Timestamp now, std::vector<Event>& out) {
-  onTime(now);
-  runExpiries(out);
+  beginCommand(now, out);
   // Not a hot path: collect the live orders of the account and cancel them in acceptance order.
   massScratch_.clear();
-  for (std::uint32_t i = 0; i < orders_.size(); ++i) {
+  for (std::uint32_t i = 0; i < usedOrders_; ++i) {
     const Order& o = orders_[i];
     if (o.where != Where::Free && (account.isNone() || o.account == account.value())) massScratch_.push_back(i);
   }
@@ -606,8 +611,7 @@ void OrderBook::massCancel(AccountId account, Timestamp now, std::vector<Event>&
 // Replace
 
 void OrderBook::replace(const ReplaceOrder& request, Timestamp now, std::vector<Event>& out) {
-  onTime(now);
-  runExpiries(out);
+  beginCommand(now, out);
   tradedInCommand_ = false;
   const std::uint32_t idx = index_.find(request.id.value());
   if (idx == IdIndex::kMissing) {
@@ -636,7 +640,7 @@ void OrderBook::replace(const ReplaceOrder& request, Timestamp now, std::vector<
   std::int64_t newStop = o.stopPrice;
   if (request.stopPrice.isDefined()) {
     const std::int64_t sp = request.stopPrice.raw();
-    if (o.where != Where::Stop || sp <= 0 || sp % instrument_.tickSize().raw() != 0) {
+    if (o.where != Where::Stop || sp <= 0 || !onTick(sp)) {
       return reject(RejectReason::InvalidStopPrice);
     }
     newStop = sp;

@@ -142,6 +142,7 @@ class OrderBook {
 
   struct SideBook {
     std::vector<LevelRef> levels;  // sorted; best price at the back
+    IdIndex byPrice;               // price → level: O(1) lookup for orders joining a level
   };
 
   struct StopEntry {
@@ -168,6 +169,9 @@ class OrderBook {
   RejectReason checkQuantity(std::int64_t qty) const;
   RejectReason checkLimitPrice(std::int64_t price) const;
   bool isCallPhase() const noexcept;
+  // Tick and lot checks without a division when the step is 1 (the common integer case).
+  bool onTick(std::int64_t price) const noexcept { return tick_ == 1 || price % tick_ == 0; }
+  bool onLot(std::int64_t qty) const noexcept { return lot_ == 1 || qty % lot_ == 0; }
 
   // Pools.
   std::uint32_t allocOrder();
@@ -208,7 +212,11 @@ class OrderBook {
   void uncross(std::vector<Event>& out);
   void applyAuctionFill(std::uint32_t idx, std::int64_t qty, std::vector<Event>& out);
 
-  // Time.
+  // Time. Every command starts with beginCommand: the clock moves forward, due GTD orders expire.
+  void beginCommand(Timestamp now, std::vector<Event>& out) {
+    if (now > now_) now_ = now;
+    if (!expiries_.empty() && expiries_.front().expireTime <= now_.nanos()) runExpiries(out);
+  }
   void onTime(Timestamp now);
   void runExpiries(std::vector<Event>& out);
   void pushExpiry(std::uint32_t idx);
@@ -220,6 +228,8 @@ class OrderBook {
   Instrument instrument_;
   BookOptions options_;
   TradingStatus status_;
+  std::int64_t tick_;
+  std::int64_t lot_;
   Timestamp now_;
   std::uint64_t sequence_ = 0;
   std::uint64_t acceptCounter_ = 0;
@@ -227,7 +237,8 @@ class OrderBook {
   Price referencePrice_ = Price::undefined();
   bool tradedInCommand_ = false;
 
-  std::vector<Order> orders_;
+  std::vector<Order> orders_;       // the pool: [0, usedOrders_) ever used, the rest untouched
+  std::uint32_t usedOrders_ = 0;
   std::uint32_t freeOrders_ = kNil;
   std::vector<Level> levels_;
   std::uint32_t freeLevels_ = kNil;

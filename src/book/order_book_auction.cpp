@@ -57,8 +57,7 @@ void OrderBook::cancelAuctionQueue(std::vector<Event>& out) {
 }
 
 void OrderBook::setStatus(TradingStatus status, Timestamp now, std::vector<Event>& out) {
-  onTime(now);
-  runExpiries(out);
+  beginCommand(now, out);
   tradedInCommand_ = false;
   if (status == status_) {
     emitRejected(OrderId{}, Side::None, RejectReason::InvalidStatusTransition, out);

@@ -91,6 +91,8 @@ void OrderBook::onTime(Timestamp now) {
   if (now > now_) now_ = now;
 }
 
+void OrderBook::advanceTime(Timestamp now, std::vector<Event>& out) { beginCommand(now, out); }
+
 void OrderBook::runExpiries(std::vector<Event>& out) {
   while (!expiries_.empty() && expiries_.front().expireTime <= now_.nanos()) {
     std::pop_heap(expiries_.begin(), expiries_.end(), [](const ExpiryEntry& a, const ExpiryEntry& b) { return expiresLater(a, b); });
@@ -120,7 +122,7 @@ void OrderBook::emitExpired(std::uint32_t idx, std::vector<Event>& out) {
 
 void OrderBook::expireDayOrders(std::vector<Event>& out) {
   massScratch_.clear();
-  for (std::uint32_t i = 0; i < orders_.size(); ++i) {
+  for (std::uint32_t i = 0; i < usedOrders_; ++i) {
     if (orders_[i].where != Where::Free && orders_[i].tif == TimeInForce::Day) massScratch_.push_back(i);
   }
   std::sort(massScratch_.begin(), massScratch_.end(),
