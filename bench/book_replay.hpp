@@ -30,7 +30,7 @@ struct ReplayTotals {
 struct ReplayOptions {
   int throughputPasses = 5;  // the best pass is reported (least disturbed by the machine)
   bool latency = true;
-  bool marketData = false;   // also emit L2 and L3 deltas
+  bool marketData = false;  // also emit L2 and L3 deltas
 };
 
 struct ReplayResult {

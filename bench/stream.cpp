@@ -87,14 +87,17 @@ Result<std::vector<StreamOp>> parseStream(std::string_view text, const std::stri
     } else if (fields[0] == "M" && n == 4) {
       op.kind = StreamOp::Kind::Market;
     } else {
-      return fail("operation", fmt::format("'{}' with {} fields is not one of A,id,side,price,qty | C,id | M,id,side,qty", fields[0], n));
+      return fail(
+          "operation",
+          fmt::format("'{}' with {} fields is not one of A,id,side,price,qty | C,id | M,id,side,qty", fields[0], n));
     }
     if (!parseNumber(fields[1], op.id)) return fail("id", fmt::format("'{}' is not a non-negative integer", fields[1]));
     if (op.kind != StreamOp::Kind::Cancel) {
       if (fields[2] != "B" && fields[2] != "S") return fail("side", fmt::format("'{}' is not B or S", fields[2]));
       op.buy = fields[2] == "B";
       const std::string_view qty = op.kind == StreamOp::Kind::Add ? fields[4] : fields[3];
-      if (!parseNumber(qty, op.quantity) || op.quantity <= 0) return fail("quantity", fmt::format("'{}' is not a positive integer", qty));
+      if (!parseNumber(qty, op.quantity) || op.quantity <= 0)
+        return fail("quantity", fmt::format("'{}' is not a positive integer", qty));
       if (op.kind == StreamOp::Kind::Add && (!parseNumber(fields[3], op.price) || op.price <= 0)) {
         return fail("price", fmt::format("'{}' is not a positive integer", fields[3]));
       }
@@ -115,8 +118,8 @@ std::vector<StreamOp> generateStream(const GeneratorOptions& options) {
   auto instrument = Instrument::create(spec);
   book::OrderBook book(*instrument);
   std::vector<book::Event> events;
-  std::vector<std::uint64_t> live;                    // resting ids (stream ids)
-  std::vector<std::uint32_t> position;                // stream id → index in live, or npos
+  std::vector<std::uint64_t> live;      // resting ids (stream ids)
+  std::vector<std::uint32_t> position;  // stream id → index in live, or npos
   constexpr std::uint32_t kAbsent = 0xFFFFFFFFu;
   const auto forget = [&](std::uint64_t id) {
     if (id >= position.size() || position[id] == kAbsent) return;
@@ -149,7 +152,8 @@ std::vector<StreamOp> generateStream(const GeneratorOptions& options) {
       op.kind = StreamOp::Kind::Add;
       const auto top = book.topOfBook();
       const bool crossing = unit(rng) < 0.15;
-      const std::int64_t offset = 1 + static_cast<std::int64_t>(std::abs(std::round(std::normal_distribution<double>(0, 8)(rng))));
+      const std::int64_t offset =
+          1 + static_cast<std::int64_t>(std::abs(std::round(std::normal_distribution<double>(0, 8)(rng))));
       if (op.buy) {
         const std::int64_t ref = top.askPrice.isDefined() ? top.askPrice.raw() : mid + 1;
         op.price = crossing ? ref + static_cast<std::int64_t>(rng() % 3) : ref - offset;

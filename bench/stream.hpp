@@ -16,8 +16,8 @@ struct StreamOp {
   enum class Kind : std::uint8_t { Add = 'A', Cancel = 'C', Market = 'M' };
   Kind kind = Kind::Add;
   bool buy = true;
-  std::uint64_t id = 0;     // as in the stream (may be 0; the replay shifts ids by one)
-  std::int64_t price = 0;   // ticks (Add only)
+  std::uint64_t id = 0;    // as in the stream (may be 0; the replay shifts ids by one)
+  std::int64_t price = 0;  // ticks (Add only)
   std::int64_t quantity = 0;
 };
 static_assert(sizeof(StreamOp) == 32);

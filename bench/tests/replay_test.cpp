@@ -62,13 +62,14 @@ TEST_P(ReferenceStream, ReproducesThePublishedTotals) {
 }
 
 // The table of ../shared/bench/README.md.
-INSTANTIATE_TEST_SUITE_P(
-    SharedBench, ReferenceStream,
-    ::testing::Values(Expected{"book-mixed-1m-shallow.csv.zst", 528'735, 371'245, 100'020, 225'902, 57'292'400,
-                               572'924'854'900, 371'246, 0, 3'857, 77},
-                      Expected{"book-mixed-1m-deep.csv.zst", 549'107, 351'012, 99'881, 230'737, 58'845'800,
-                               588'460'450'800, 351'013, 0, 38'800, 79}),
-    [](const ::testing::TestParamInfo<Expected>& param) { return std::string(param.index == 0 ? "shallow" : "deep"); });
+INSTANTIATE_TEST_SUITE_P(SharedBench, ReferenceStream,
+                         ::testing::Values(Expected{"book-mixed-1m-shallow.csv.zst", 528'735, 371'245, 100'020, 225'902,
+                                                    57'292'400, 572'924'854'900, 371'246, 0, 3'857, 77},
+                                           Expected{"book-mixed-1m-deep.csv.zst", 549'107, 351'012, 99'881, 230'737,
+                                                    58'845'800, 588'460'450'800, 351'013, 0, 38'800, 79}),
+                         [](const ::testing::TestParamInfo<Expected>& param) {
+                           return std::string(param.index == 0 ? "shallow" : "deep");
+                         });
 
 }  // namespace
 }  // namespace alphintra::bench

@@ -1,7 +1,7 @@
 // The `alphintra` program: the composition root. Sub-commands are declared here and
 // implemented in one file each (bench_command.cpp, ...), each with its own --help.
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <CLI/CLI.hpp>
 
 #include "app/commands.hpp"
 

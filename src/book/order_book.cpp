@@ -151,7 +151,10 @@ RejectReason OrderBook::validateNew(const NewOrder& o, Timestamp now) const {
     if (o.type != OrderType::Limit) return RejectReason::InvalidOrderType;
     if (immediate) return RejectReason::InvalidTimeInForce;
   }
-  if (isCallPhase() && immediate) return RejectReason::InvalidTimeInForce;
+  if (isCallPhase() && ((o.type == OrderType::Limit && immediate) ||
+                        (o.type == OrderType::Market && o.timeInForce == TimeInForce::FOK))) {
+    return RejectReason::InvalidTimeInForce;
+  }
 
   if (status_ == TradingStatus::Continuous) {
     const SideBook& opposite = sideBook(alphintra::opposite(o.side));
@@ -211,9 +214,8 @@ std::uint32_t OrderBook::findOrAddLevel(Side side, std::int64_t price) {
   // bids and lower for asks. New levels appear near the touch, so few entries move.
   std::vector<LevelRef>& v = book.levels;
   const bool buy = side == Side::Buy;
-  const auto it = std::partition_point(v.begin(), v.end(), [&](const LevelRef& r) {
-    return buy ? r.price < price : r.price > price;
-  });
+  const auto it = std::partition_point(v.begin(), v.end(),
+                                       [&](const LevelRef& r) { return buy ? r.price < price : r.price > price; });
   const std::uint32_t level = allocLevel(price);
   v.insert(it, LevelRef{price, level});
   book.byPrice.insert(static_cast<std::uint64_t>(price), level);
@@ -229,9 +231,8 @@ void OrderBook::removeLevel(Side side, std::uint32_t level) {
   } else {
     const std::int64_t price = levels_[level].price;
     const bool buy = side == Side::Buy;
-    const auto it = std::partition_point(v.begin(), v.end(), [&](const LevelRef& r) {
-      return buy ? r.price < price : r.price > price;
-    });
+    const auto it = std::partition_point(v.begin(), v.end(),
+                                         [&](const LevelRef& r) { return buy ? r.price < price : r.price > price; });
     v.erase(it);
   }
   freeLevel(level);
@@ -703,8 +704,7 @@ void OrderBook::replace(const ReplaceOrder& request, Timestamp now, std::vector<
       o.leaves = newLeaves;
       o.displayed = newLeaves;
       return;
-    case Where::Free:
-      return;
+    case Where::Free: return;
   }
 }
 

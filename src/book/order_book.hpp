@@ -61,7 +61,7 @@ struct OrderView {
   TimeInForce timeInForce = TimeInForce::GTC;
   Price price = Price::undefined();
   Price stopPrice = Price::undefined();
-  Quantity quantity;         // total order quantity (after replaces)
+  Quantity quantity;  // total order quantity (after replaces)
   Quantity filledQuantity;
   Quantity leavesQuantity;
   Quantity displayedQuantity;  // what the book shows; 0 for stops and queued market orders
@@ -102,12 +102,12 @@ class OrderBook {
 
   struct Order {
     // Hot fields first: matching touches these.
-    std::int64_t price;        // limit price raw (INT64_MIN for market)
-    std::int64_t leaves;       // open quantity, displayed + hidden
-    std::int64_t displayed;    // visible part while resting
-    std::uint32_t prev;        // FIFO links within the level (or auction queue / free list)
+    std::int64_t price;      // limit price raw (INT64_MIN for market)
+    std::int64_t leaves;     // open quantity, displayed + hidden
+    std::int64_t displayed;  // visible part while resting
+    std::uint32_t prev;      // FIFO links within the level (or auction queue / free list)
     std::uint32_t next;
-    std::uint32_t level;       // level pool index while resting
+    std::uint32_t level;  // level pool index while resting
     Side side;
     Where where;
     OrderType type;
@@ -117,18 +117,18 @@ class OrderBook {
     bool triggered;
     std::uint64_t id;
     std::uint64_t account;
-    std::int64_t quantity;     // total quantity (after replaces)
+    std::int64_t quantity;  // total quantity (after replaces)
     std::int64_t filled;
-    std::int64_t peak;         // iceberg display peak, 0 when not an iceberg
+    std::int64_t peak;  // iceberg display peak, 0 when not an iceberg
     std::int64_t minQuantity;
     std::int64_t stopPrice;
-    std::int64_t expireTime;   // GTD only
-    std::uint64_t acceptSeq;   // acceptance order (mass cancel, stop trigger order)
+    std::int64_t expireTime;  // GTD only
+    std::uint64_t acceptSeq;  // acceptance order (mass cancel, stop trigger order)
   };
 
   struct Level {
     std::int64_t price;
-    std::int64_t displayed;    // sum of displayed quantity
+    std::int64_t displayed;  // sum of displayed quantity
     std::uint32_t count;
     std::uint32_t head;
     std::uint32_t tail;
@@ -185,7 +185,7 @@ class OrderBook {
   std::uint32_t findOrAddLevel(Side side, std::int64_t price);
   void removeLevel(Side side, std::uint32_t level);
   void rest(std::uint32_t idx, std::vector<Event>& out);
-  void unlink(std::uint32_t idx, std::vector<Event>& out);   // out of its level (emits L2/L3)
+  void unlink(std::uint32_t idx, std::vector<Event>& out);  // out of its level (emits L2/L3)
   void finish(std::uint32_t idx);                           // drop from index and pool
   void reduceResting(std::uint32_t idx, std::int64_t by, std::vector<Event>& out);
 
@@ -237,7 +237,7 @@ class OrderBook {
   Price referencePrice_ = Price::undefined();
   bool tradedInCommand_ = false;
 
-  std::vector<Order> orders_;       // the pool: [0, usedOrders_) ever used, the rest untouched
+  std::vector<Order> orders_;  // the pool: [0, usedOrders_) ever used, the rest untouched
   std::uint32_t usedOrders_ = 0;
   std::uint32_t freeOrders_ = kNil;
   std::vector<Level> levels_;
@@ -251,8 +251,8 @@ class OrderBook {
   std::vector<StopEntry> sellStops_;  // sorted by stop price ascending: highest trigger at back
   std::vector<std::uint32_t> triggerQueue_;
   std::vector<std::uint32_t> massScratch_;
-  std::vector<ExpiryEntry> expiries_;  // min-heap on (expireTime, acceptSeq)
-  std::uint32_t auctionBuys_[2] = {kNil, kNil};   // head, tail of queued market buys
+  std::vector<ExpiryEntry> expiries_;            // min-heap on (expireTime, acceptSeq)
+  std::uint32_t auctionBuys_[2] = {kNil, kNil};  // head, tail of queued market buys
   std::uint32_t auctionSells_[2] = {kNil, kNil};
 };
 

@@ -95,7 +95,8 @@ void OrderBook::advanceTime(Timestamp now, std::vector<Event>& out) { beginComma
 
 void OrderBook::runExpiries(std::vector<Event>& out) {
   while (!expiries_.empty() && expiries_.front().expireTime <= now_.nanos()) {
-    std::pop_heap(expiries_.begin(), expiries_.end(), [](const ExpiryEntry& a, const ExpiryEntry& b) { return expiresLater(a, b); });
+    std::pop_heap(expiries_.begin(), expiries_.end(),
+                  [](const ExpiryEntry& a, const ExpiryEntry& b) { return expiresLater(a, b); });
     const ExpiryEntry entry = expiries_.back();
     expiries_.pop_back();
     Order& o = orders_[entry.order];
@@ -107,7 +108,8 @@ void OrderBook::runExpiries(std::vector<Event>& out) {
 void OrderBook::pushExpiry(std::uint32_t idx) {
   const Order& o = orders_[idx];
   expiries_.push_back(ExpiryEntry{o.expireTime, o.acceptSeq, idx});
-  std::push_heap(expiries_.begin(), expiries_.end(), [](const ExpiryEntry& a, const ExpiryEntry& b) { return expiresLater(a, b); });
+  std::push_heap(expiries_.begin(), expiries_.end(),
+                 [](const ExpiryEntry& a, const ExpiryEntry& b) { return expiresLater(a, b); });
 }
 
 void OrderBook::emitExpired(std::uint32_t idx, std::vector<Event>& out) {

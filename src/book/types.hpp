@@ -25,10 +25,10 @@ enum class TimeInForce : std::uint8_t { GTC = 1, Day = 2, IOC = 3, FOK = 4, GTD 
 // The incoming (aggressing) order's mode decides; None lets the trade happen.
 enum class SelfTradePrevention : std::uint8_t {
   None = 0,
-  CancelResting = 1,        // cancel the resting order, keep matching
-  CancelIncoming = 2,       // cancel the rest of the incoming order
-  CancelBoth = 3,           // cancel both
-  DecrementAndCancel = 4,   // reduce both by the smaller quantity; cancel the smaller (both if equal)
+  CancelResting = 1,       // cancel the resting order, keep matching
+  CancelIncoming = 2,      // cancel the rest of the incoming order
+  CancelBoth = 3,          // cancel both
+  DecrementAndCancel = 4,  // reduce both by the smaller quantity; cancel the smaller (both if equal)
 };
 
 struct NewOrder {
@@ -40,11 +40,11 @@ struct NewOrder {
   Price price = Price::undefined();      // limit price: Limit and StopLimit only
   Price stopPrice = Price::undefined();  // trigger: Stop and StopLimit only
   Quantity quantity;
-  Quantity displayQuantity;              // iceberg peak; zero: the whole quantity is displayed
-  Quantity minQuantity;                  // zero: none
+  Quantity displayQuantity;  // iceberg peak; zero: the whole quantity is displayed
+  Quantity minQuantity;      // zero: none
   bool postOnly = false;
   SelfTradePrevention selfTrade = SelfTradePrevention::None;
-  Timestamp expireTime;                  // GTD only
+  Timestamp expireTime;  // GTD only
 };
 
 // Replace (cancel/replace): new total quantity (FIX OrderQty semantics: including what has
@@ -57,96 +57,103 @@ struct ReplaceOrder {
 };
 
 enum class EventType : std::uint8_t {
-  Accepted = 1,     // order valid and taken; qty = order quantity
-  Rejected = 2,     // command refused; reason = RejectReason; nothing changed
-  Trade = 3,        // one match: orderId = aggressor (incoming), contraOrderId = resting order
-  Cancelled = 4,    // order finished unfilled remainder; reason = CancelReason; qty = quantity cancelled
-  Replaced = 5,     // replace applied; price/qty = new limit price and new leaves quantity
-  Triggered = 6,    // stop order triggered; it now enters the book as market or limit order
-  Expired = 7,      // GTD or DAY order expired; qty = quantity that expired
+  Accepted = 1,        // order valid and taken; qty = order quantity
+  Rejected = 2,        // command refused; reason = RejectReason; nothing changed
+  Trade = 3,           // one match: orderId = aggressor (incoming), contraOrderId = resting order
+  Cancelled = 4,       // order finished unfilled remainder; reason = CancelReason; qty = quantity cancelled
+  Replaced = 5,        // replace applied; price/qty = new limit price and new leaves quantity
+  Triggered = 6,       // stop order triggered; it now enters the book as market or limit order
+  Expired = 7,         // GTD or DAY order expired; qty = quantity that expired
   AuctionUncross = 8,  // an auction ran: price = uncrossing price, qty = volume matched
   StatusChanged = 9,   // trading status changed: reason = new TradingStatus
   // Market-data deltas, only when enabled in BookOptions:
-  LevelUpdate = 10,    // L2: side/price level now shows qty (visible) in `count` orders; qty 0: gone
-  OrderAdded = 11,     // L3: order rests with visible qty at price (end of queue)
-  OrderUpdated = 12,   // L3: resting order's visible qty changed in place (keeps queue position)
-  OrderDeleted = 13,   // L3: resting order left the book
-  Restated = 14,       // venue reduced a live order (self-trade decrement): qty = amount removed
+  LevelUpdate = 10,   // L2: side/price level now shows qty (visible) in `count` orders; qty 0: gone
+  OrderAdded = 11,    // L3: order rests with visible qty at price (end of queue)
+  OrderUpdated = 12,  // L3: resting order's visible qty changed in place (keeps queue position)
+  OrderDeleted = 13,  // L3: resting order left the book
+  Restated = 14,      // venue reduced a live order (self-trade decrement): qty = amount removed
 };
 
 enum class RejectReason : std::uint8_t {
   None = 0,
-  InvalidQuantity = 1,       // zero or negative
+  InvalidQuantity = 1,  // zero or negative
   QuantityOffLot = 2,
   QuantityBelowMinimum = 3,
   QuantityAboveMaximum = 4,
-  InvalidPrice = 5,          // missing, zero or negative limit price, or a price on a market order
+  InvalidPrice = 5,  // missing, zero or negative limit price, or a price on a market order
   PriceOffTick = 6,
-  InvalidStopPrice = 7,      // missing, zero, negative or off tick stop price
+  InvalidStopPrice = 7,  // missing, zero, negative or off tick stop price
   DuplicateOrderId = 8,
-  UnknownOrder = 9,          // cancel/replace of an order that is not live (unknown or finished)
-  NoLiquidity = 10,          // (reserved: a market order into an empty side is cancelled, CancelReason::NoLiquidity)
-  WouldTakeLiquidity = 11,   // post-only order that would trade on entry
+  UnknownOrder = 9,         // cancel/replace of an order that is not live (unknown or finished)
+  NoLiquidity = 10,         // (reserved: a market order into an empty side is cancelled, CancelReason::NoLiquidity)
+  WouldTakeLiquidity = 11,  // post-only order that would trade on entry
   InvalidDisplayQuantity = 12,
   InvalidMinQuantity = 13,
-  InvalidExpireTime = 14,    // GTD without an expiry in the future, or an expiry on a non-GTD order
-  InvalidTimeInForce = 15,   // e.g. IOC/FOK during a call phase, GTD on a market order
+  InvalidExpireTime = 14,   // GTD without an expiry in the future, or an expiry on a non-GTD order
+  InvalidTimeInForce = 15,  // e.g. IOC/FOK during a call phase, GTD on a market order
   InvalidOrderType = 16,
-  InvalidOrderId = 17,       // id zero
+  InvalidOrderId = 17,  // id zero
   InstrumentHalted = 18,
   InstrumentClosed = 19,
   InvalidStatusTransition = 20,
-  InvalidAccount = 21,       // account zero
-  NothingToReplace = 22,     // replace with no field changed
+  InvalidAccount = 21,    // account zero
+  NothingToReplace = 22,  // replace with no field changed
 };
 
 enum class CancelReason : std::uint8_t {
   None = 0,
-  Requested = 1,            // explicit cancel
-  ImmediateOrCancel = 2,    // unfilled remainder of an IOC or market order
-  FillOrKill = 3,           // FOK order that could not fill completely
-  MinQuantityNotMet = 4,    // less than minQuantity could execute on entry
-  SelfTrade = 5,            // self-trade prevention
+  Requested = 1,          // explicit cancel
+  ImmediateOrCancel = 2,  // unfilled remainder of an IOC or market order
+  FillOrKill = 3,         // FOK order that could not fill completely
+  MinQuantityNotMet = 4,  // less than minQuantity could execute on entry
+  SelfTrade = 5,          // self-trade prevention
   MassCancel = 6,
-  ReplacedToFilled = 7,     // (reserved)
-  AuctionRemainder = 8,     // market order left over after an uncross
-  NoLiquidity = 9,          // market or triggered stop order that found the other side empty
+  ReplacedToFilled = 7,  // (reserved)
+  AuctionRemainder = 8,  // market order left over after an uncross
+  NoLiquidity = 9,       // market or triggered stop order that found the other side empty
 };
 
 // One event. Fixed layout; fields not listed for an event type are zero (price fields of
 // unused kind are zero too, not undefined). `time` and `sequence` are always set.
 //
-// | type           | side            | reason            | orderType | orderId   | contraOrderId | price               | quantity              | leaves           | contraLeaves | count |
-// | Accepted       | order side      | -                 | type      | order     | -             | limit or undefined  | order quantity        | = quantity       | -            | -     |
-// | Rejected       | order side/None | RejectReason      | -         | given id  | -             | -                   | -                     | -                | -            | -     |
-// | Trade          | aggressor/None  | -                 | -         | aggressor | resting/sell  | execution price     | traded                | aggressor's      | resting's    | -     |
-// | Cancelled      | order side      | CancelReason      | -         | order     | -             | limit or undefined  | quantity cancelled    | 0                | -            | -     |
-// | Replaced       | order side      | -                 | type      | order     | -             | limit or undefined  | new total quantity    | new leaves       | -            | -     |
-// | Triggered      | order side      | -                 | type      | order     | -             | limit or undefined  | total quantity        | leaves           | -            | -     |
-// | Expired        | order side      | -                 | -         | order     | -             | limit or undefined  | quantity expired      | 0                | -            | -     |
-// | Restated       | order side      | CancelReason::SelfTrade | -   | order     | -             | limit or undefined  | quantity removed      | new leaves       | -            | -     |
-// | AuctionUncross | None            | -                 | -         | -         | -             | uncrossing price    | volume                | -                | -            | -     |
-// | StatusChanged  | None            | new TradingStatus | -         | -         | -             | -                   | -                     | -                | -            | -     |
-// | LevelUpdate    | level side      | -                 | -         | -         | -             | level price         | displayed total (0: gone) | -            | -            | orders |
-// | OrderAdded     | order side      | -                 | -         | order     | -             | limit price         | displayed             | -                | -            | -     |
-// | OrderUpdated   | order side      | -                 | -         | order     | -             | limit price         | displayed             | -                | -            | -     |
-// | OrderDeleted   | order side      | -                 | -         | order     | -             | limit price         | 0                     | -                | -            | -     |
-// In an auction Trade, side is None, orderId is the buy order and contraOrderId the sell order
-// (leaves / contraLeaves accordingly).
+// | type           | side            | reason            | orderType | orderId   | contraOrderId | price | quantity |
+// leaves           | contraLeaves | count | | Accepted       | order side      | -                 | type      | order
+// | -             | limit or undefined  | order quantity        | = quantity       | -            | -     | | Rejected
+// | order side/None | RejectReason      | -         | given id  | -             | -                   | - | - | - | - |
+// | Trade          | aggressor/None  | -                 | -         | aggressor | resting/sell  | execution price |
+// traded                | aggressor's      | resting's    | -     | | Cancelled      | order side      | CancelReason
+// | -         | order     | -             | limit or undefined  | quantity cancelled    | 0                | - | - | |
+// Replaced       | order side      | -                 | type      | order     | -             | limit or undefined  |
+// new total quantity    | new leaves       | -            | -     | | Triggered      | order side      | - | type |
+// order     | -             | limit or undefined  | total quantity        | leaves           | -            | -     |
+// | Expired        | order side      | -                 | -         | order     | -             | limit or undefined
+// | quantity expired      | 0                | -            | -     | | Restated       | order side      |
+// CancelReason::SelfTrade | -   | order     | -             | limit or undefined  | quantity removed      | new leaves
+// | -            | -     | | AuctionUncross | None            | -                 | -         | -         | - |
+// uncrossing price    | volume                | -                | -            | -     | | StatusChanged  | None | new
+// TradingStatus | -         | -         | -             | -                   | -                     | - | - | -     |
+// | LevelUpdate    | level side      | -                 | -         | -         | -             | level price |
+// displayed total (0: gone) | -            | -            | orders | | OrderAdded     | order side      | - | - | order
+// | -             | limit price         | displayed             | -                | -            | -     | |
+// OrderUpdated   | order side      | -                 | -         | order     | -             | limit price         |
+// displayed             | -                | -            | -     | | OrderDeleted   | order side      | - | - | order
+// | -             | limit price         | 0                     | -                | -            | -     | In an
+// auction Trade, side is None, orderId is the buy order and contraOrderId the sell order (leaves / contraLeaves
+// accordingly).
 struct Event {
   EventType type{};
-  Side side = Side::None;          // side of orderId; for Trade: the aggressor's side (None in an auction)
-  std::uint8_t reason = 0;          // RejectReason / CancelReason / TradingStatus, by type
-  std::uint8_t orderType = 0;       // Accepted/Triggered: OrderType
-  std::uint32_t count = 0;          // LevelUpdate: orders at the level
+  Side side = Side::None;      // side of orderId; for Trade: the aggressor's side (None in an auction)
+  std::uint8_t reason = 0;     // RejectReason / CancelReason / TradingStatus, by type
+  std::uint8_t orderType = 0;  // Accepted/Triggered: OrderType
+  std::uint32_t count = 0;     // LevelUpdate: orders at the level
   OrderId orderId;
-  OrderId contraOrderId;            // Trade: resting order; Triggered: none
-  Price price;                      // Trade: execution price; order events: limit price
-  Quantity quantity;                // see EventType
-  Quantity leavesQuantity;          // orderId's open quantity after this event
-  Quantity contraLeavesQuantity;    // Trade: resting order's open quantity after it
-  std::uint64_t sequence = 0;       // the book's event sequence number, gap-free from 1
-  Timestamp time;                   // the command's time
+  OrderId contraOrderId;          // Trade: resting order; Triggered: none
+  Price price;                    // Trade: execution price; order events: limit price
+  Quantity quantity;              // see EventType
+  Quantity leavesQuantity;        // orderId's open quantity after this event
+  Quantity contraLeavesQuantity;  // Trade: resting order's open quantity after it
+  std::uint64_t sequence = 0;     // the book's event sequence number, gap-free from 1
+  Timestamp time;                 // the command's time
 };
 static_assert(sizeof(Event) == 72, "Event is a fixed-layout record");
 

@@ -25,9 +25,8 @@ Result<Currency> Currency::parse(std::string_view code) {
 int Currency::minorUnits() const noexcept {
   // ISO 4217 exceptions to the usual two places, and the common crypto assets.
   static constexpr std::pair<std::string_view, int> kTable[] = {
-      {"JPY", 0}, {"KRW", 0}, {"CLP", 0}, {"ISK", 0}, {"VND", 0}, {"HUF", 2}, {"BHD", 3},
-      {"KWD", 3}, {"OMR", 3}, {"JOD", 3}, {"TND", 3}, {"BTC", 8}, {"ETH", 8}, {"SOL", 8},
-      {"USDT", 6}, {"USDC", 6}};
+      {"JPY", 0}, {"KRW", 0}, {"CLP", 0}, {"ISK", 0}, {"VND", 0}, {"HUF", 2}, {"BHD", 3},  {"KWD", 3},
+      {"OMR", 3}, {"JOD", 3}, {"TND", 3}, {"BTC", 8}, {"ETH", 8}, {"SOL", 8}, {"USDT", 6}, {"USDC", 6}};
   for (const auto& [c, units] : kTable) {
     if (c == code()) return units;
   }

@@ -23,7 +23,7 @@ Result<std::int64_t> parseDecimal(std::string_view text, int places, std::string
   // Accumulate as unsigned magnitude; the limit keeps room for INT64_MIN's magnitude only
   // where negative, so that the result always fits.
   const UInt128 limit = negative ? static_cast<UInt128>(std::numeric_limits<std::int64_t>::max()) + 1
-                                           : static_cast<UInt128>(std::numeric_limits<std::int64_t>::max());
+                                 : static_cast<UInt128>(std::numeric_limits<std::int64_t>::max());
   UInt128 magnitude = 0;
   int fractionDigits = 0;
   bool seenPoint = false;

@@ -20,9 +20,7 @@ class FixedPoint {
 
   // The raw integer in units of 10^-precision. Named loudly: the caller vouches for the scale.
   static constexpr FixedPoint fromRaw(std::int64_t raw) noexcept { return FixedPoint{raw}; }
-  static constexpr FixedPoint undefined() noexcept {
-    return FixedPoint{std::numeric_limits<std::int64_t>::min()};
-  }
+  static constexpr FixedPoint undefined() noexcept { return FixedPoint{std::numeric_limits<std::int64_t>::min()}; }
   static constexpr FixedPoint zero() noexcept { return FixedPoint{0}; }
 
   constexpr std::int64_t raw() const noexcept { return raw_; }
@@ -34,8 +32,14 @@ class FixedPoint {
   constexpr FixedPoint operator+(FixedPoint o) const noexcept { return FixedPoint{raw_ + o.raw_}; }
   constexpr FixedPoint operator-(FixedPoint o) const noexcept { return FixedPoint{raw_ - o.raw_}; }
   constexpr FixedPoint operator-() const noexcept { return FixedPoint{-raw_}; }
-  constexpr FixedPoint& operator+=(FixedPoint o) noexcept { raw_ += o.raw_; return *this; }
-  constexpr FixedPoint& operator-=(FixedPoint o) noexcept { raw_ -= o.raw_; return *this; }
+  constexpr FixedPoint& operator+=(FixedPoint o) noexcept {
+    raw_ += o.raw_;
+    return *this;
+  }
+  constexpr FixedPoint& operator-=(FixedPoint o) noexcept {
+    raw_ -= o.raw_;
+    return *this;
+  }
   // True when this value is a whole multiple of `step` (tick or lot); step must be positive.
   constexpr bool isMultipleOf(FixedPoint step) const noexcept { return raw_ % step.raw_ == 0; }
 

@@ -32,7 +32,5 @@ using TradeId = StrongId<struct TradeIdTag>;
 
 template <typename Tag>
 struct std::hash<alphintra::StrongId<Tag>> {
-  std::size_t operator()(alphintra::StrongId<Tag> id) const noexcept {
-    return std::hash<std::uint64_t>{}(id.value());
-  }
+  std::size_t operator()(alphintra::StrongId<Tag> id) const noexcept { return std::hash<std::uint64_t>{}(id.value()); }
 };

@@ -61,11 +61,15 @@ std::optional<TradingStatus> parseTradingStatus(std::string_view text) noexcept 
 Result<Instrument> Instrument::create(const InstrumentSpec& spec) {
   if (spec.id == 0) return makeError("id", "instrument id must be positive");
   if (spec.symbol.empty()) return makeError("symbol", "symbol is empty");
-  if (spec.symbol.size() > 32) return makeError("symbol", fmt::format("symbol '{}' is longer than 32 characters", spec.symbol));
+  if (spec.symbol.size() > 32)
+    return makeError("symbol", fmt::format("symbol '{}' is longer than 32 characters", spec.symbol));
   for (char c : spec.symbol) {
-    const bool allowed = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-                         c == '.' || c == '-' || c == '/' || c == '_' || c == ':';
-    if (!allowed) return makeError("symbol", fmt::format("symbol '{}' contains '{}': allowed are letters, digits and . - / _ :", spec.symbol, c));
+    const bool allowed = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' ||
+                         c == '-' || c == '/' || c == '_' || c == ':';
+    if (!allowed)
+      return makeError(
+          "symbol",
+          fmt::format("symbol '{}' contains '{}': allowed are letters, digits and . - / _ :", spec.symbol, c));
   }
   if (spec.venue.empty()) return makeError("venue", "venue is empty");
   // The enums may come from a cast integer (journal, wire); an unnamed value is not a rule.
@@ -79,10 +83,12 @@ Result<Instrument> Instrument::create(const InstrumentSpec& spec) {
                                            static_cast<int>(spec.status)));
   }
   if (spec.pricePrecision < 0 || spec.pricePrecision > kMaxDecimalPlaces) {
-    return makeError("pricePrecision", fmt::format("price precision {} is outside 0..{}", spec.pricePrecision, kMaxDecimalPlaces));
+    return makeError("pricePrecision",
+                     fmt::format("price precision {} is outside 0..{}", spec.pricePrecision, kMaxDecimalPlaces));
   }
   if (spec.quantityPrecision < 0 || spec.quantityPrecision > kMaxDecimalPlaces) {
-    return makeError("quantityPrecision", fmt::format("quantity precision {} is outside 0..{}", spec.quantityPrecision, kMaxDecimalPlaces));
+    return makeError("quantityPrecision",
+                     fmt::format("quantity precision {} is outside 0..{}", spec.quantityPrecision, kMaxDecimalPlaces));
   }
   auto currency = Currency::parse(spec.currency);
   if (!currency) return currency.error();
@@ -112,7 +118,8 @@ Result<Instrument> Instrument::create(const InstrumentSpec& spec) {
     auto min = parseDecimal(spec.minQuantity, spec.quantityPrecision, "minQuantity");
     if (!min) return min.error();
     if (*min <= 0 || *min % *lot != 0) {
-      return makeError("minQuantity", fmt::format("minimum quantity {} must be a positive multiple of the lot size {}", spec.minQuantity, spec.lotSize));
+      return makeError("minQuantity", fmt::format("minimum quantity {} must be a positive multiple of the lot size {}",
+                                                  spec.minQuantity, spec.lotSize));
     }
     inst.minQuantity_ = Quantity::fromRaw(*min);
   }
@@ -121,7 +128,8 @@ Result<Instrument> Instrument::create(const InstrumentSpec& spec) {
     auto max = parseDecimal(spec.maxQuantity, spec.quantityPrecision, "maxQuantity");
     if (!max) return max.error();
     if (*max < inst.minQuantity_.raw()) {
-      return makeError("maxQuantity", fmt::format("maximum quantity {} is below the minimum quantity", spec.maxQuantity));
+      return makeError("maxQuantity",
+                       fmt::format("maximum quantity {} is below the minimum quantity", spec.maxQuantity));
     }
     inst.maxQuantity_ = Quantity::fromRaw(*max);
   }

@@ -22,12 +22,12 @@ enum class AssetClass : std::uint8_t { Equity = 1, Fx = 2, Future = 3, Option = 
 
 // Trading phases of one instrument on one venue. Values are fixed: they reach journals.
 enum class TradingStatus : std::uint8_t {
-  Closed = 0,           // no new orders; cancels accepted
-  PreOpen = 1,          // orders accepted and rest, nothing matches (opening call)
-  OpeningAuction = 2,   // call phase right before the opening uncross; as PreOpen
-  Continuous = 3,       // continuous matching
-  ClosingAuction = 4,   // closing call: orders rest, nothing matches until the uncross
-  Halted = 5,           // new orders rejected, cancels accepted
+  Closed = 0,          // no new orders; cancels accepted
+  PreOpen = 1,         // orders accepted and rest, nothing matches (opening call)
+  OpeningAuction = 2,  // call phase right before the opening uncross; as PreOpen
+  Continuous = 3,      // continuous matching
+  ClosingAuction = 4,  // closing call: orders rest, nothing matches until the uncross
+  Halted = 5,          // new orders rejected, cancels accepted
 };
 
 std::string_view toString(AssetClass c) noexcept;

@@ -17,8 +17,8 @@ struct Error {
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : state_(std::move(value)) {}          // NOLINT(google-explicit-constructor)
-  Result(Error error) : state_(std::move(error)) {}      // NOLINT(google-explicit-constructor)
+  Result(T value) : state_(std::move(value)) {}      // NOLINT(google-explicit-constructor)
+  Result(Error error) : state_(std::move(error)) {}  // NOLINT(google-explicit-constructor)
 
   bool ok() const noexcept { return state_.index() == 0; }
   explicit operator bool() const noexcept { return ok(); }
@@ -35,8 +35,6 @@ class [[nodiscard]] Result {
   std::variant<T, Error> state_;
 };
 
-inline Error makeError(std::string field, std::string message) {
-  return Error{std::move(field), std::move(message)};
-}
+inline Error makeError(std::string field, std::string message) { return Error{std::move(field), std::move(message)}; }
 
 }  // namespace alphintra
