@@ -61,7 +61,7 @@ enum class EventType : std::uint8_t {
   Rejected = 2,        // command refused; reason = RejectReason; nothing changed
   Trade = 3,           // one match: orderId = aggressor (incoming), contraOrderId = resting order
   Cancelled = 4,       // order finished unfilled remainder; reason = CancelReason; qty = quantity cancelled
-  Replaced = 5,        // replace applied; price/qty = new limit price and new leaves quantity
+  Replaced = 5,        // replace applied; price = new limit price, qty = new total quantity
   Triggered = 6,       // stop order triggered; it now enters the book as market or limit order
   Expired = 7,         // GTD or DAY order expired; qty = quantity that expired
   AuctionUncross = 8,  // an auction ran: price = uncrossing price, qty = volume matched
@@ -115,39 +115,33 @@ enum class CancelReason : std::uint8_t {
 
 // One event. Fixed layout; fields not listed for an event type are zero (price fields of
 // unused kind are zero too, not undefined). `time` and `sequence` are always set.
-//
-// | type           | side            | reason            | orderType | orderId   | contraOrderId | price | quantity |
-// leaves           | contraLeaves | count | | Accepted       | order side      | -                 | type      | order
-// | -             | limit or undefined  | order quantity        | = quantity       | -            | -     | | Rejected
-// | order side/None | RejectReason      | -         | given id  | -             | -                   | - | - | - | - |
-// | Trade          | aggressor/None  | -                 | -         | aggressor | resting/sell  | execution price |
-// traded                | aggressor's      | resting's    | -     | | Cancelled      | order side      | CancelReason
-// | -         | order     | -             | limit or undefined  | quantity cancelled    | 0                | - | - | |
-// Replaced       | order side      | -                 | type      | order     | -             | limit or undefined  |
-// new total quantity    | new leaves       | -            | -     | | Triggered      | order side      | - | type |
-// order     | -             | limit or undefined  | total quantity        | leaves           | -            | -     |
-// | Expired        | order side      | -                 | -         | order     | -             | limit or undefined
-// | quantity expired      | 0                | -            | -     | | Restated       | order side      |
-// CancelReason::SelfTrade | -   | order     | -             | limit or undefined  | quantity removed      | new leaves
-// | -            | -     | | AuctionUncross | None            | -                 | -         | -         | - |
-// uncrossing price    | volume                | -                | -            | -     | | StatusChanged  | None | new
-// TradingStatus | -         | -         | -             | -                   | -                     | - | - | -     |
-// | LevelUpdate    | level side      | -                 | -         | -         | -             | level price |
-// displayed total (0: gone) | -            | -            | orders | | OrderAdded     | order side      | - | - | order
-// | -             | limit price         | displayed             | -                | -            | -     | |
-// OrderUpdated   | order side      | -                 | -         | order     | -             | limit price         |
-// displayed             | -                | -            | -     | | OrderDeleted   | order side      | - | - | order
-// | -             | limit price         | 0                     | -                | -            | -     | In an
-// auction Trade, side is None, orderId is the buy order and contraOrderId the sell order (leaves / contraLeaves
-// accordingly).
+// "limit" below means the order's limit price, Price::undefined() for market and stop orders.
+// clang-format off
+//   Accepted        side, orderType, orderId, price=limit, quantity=order quantity, leaves=quantity
+//   Rejected        side (None for cancel/replace/status), reason=RejectReason, orderId as given
+//   Trade           side=aggressor (None in an auction), orderId=aggressor (auction: the buy),
+//                   contraOrderId=resting order (auction: the sell), price=execution price,
+//                   quantity=traded, leaves=orderId's leaves, contraLeaves=contra's leaves
+//   Cancelled       side, reason=CancelReason, orderId, price=limit, quantity=cancelled, leaves=0
+//   Replaced        side, orderType, orderId, price=limit after, quantity=new total, leaves=new leaves
+//   Triggered       side, orderType=original (Stop/StopLimit), orderId, price=limit, quantity=total, leaves
+//   Expired         side, orderId, price=limit, quantity=expired, leaves=0
+//   Restated        side, reason=CancelReason::SelfTrade, orderId, price=limit, quantity=removed, leaves=new leaves
+//   AuctionUncross  price=uncrossing price, quantity=volume
+//   StatusChanged   reason=new TradingStatus
+//   LevelUpdate     side, price=level price, quantity=displayed total (0: level gone), count=orders
+//   OrderAdded      side, orderId, price=limit, quantity=displayed
+//   OrderUpdated    side, orderId, price=limit, quantity=displayed
+//   OrderDeleted    side, orderId, price=limit, quantity=0
+// clang-format on
 struct Event {
   EventType type{};
   Side side = Side::None;      // side of orderId; for Trade: the aggressor's side (None in an auction)
   std::uint8_t reason = 0;     // RejectReason / CancelReason / TradingStatus, by type
-  std::uint8_t orderType = 0;  // Accepted/Triggered: OrderType
+  std::uint8_t orderType = 0;  // Accepted/Replaced/Triggered: OrderType
   std::uint32_t count = 0;     // LevelUpdate: orders at the level
   OrderId orderId;
-  OrderId contraOrderId;          // Trade: resting order; Triggered: none
+  OrderId contraOrderId;          // Trade: resting order (auction: the sell order)
   Price price;                    // Trade: execution price; order events: limit price
   Quantity quantity;              // see EventType
   Quantity leavesQuantity;        // orderId's open quantity after this event

@@ -31,7 +31,9 @@ std::int64_t parseOk(std::string_view text, int places) {
 Error parseErr(std::string_view text, int places) {
   auto r = parseDecimal(text, places, "price");
   EXPECT_FALSE(r.ok()) << "'" << text << "' at " << places << " places parsed as " << (r.ok() ? *r : 0);
-  if (r.ok()) return Error{};
+  if (r.ok()) {
+    return Error{};
+  }
   EXPECT_EQ(r.error().field, "price");
   return r.error();
 }
@@ -122,17 +124,19 @@ TEST(ParseDecimal, GarbageCharactersAreRejectedNamingTheCharacter) {
     std::string_view text;
     char bad;
   };
-  for (const Case& c : {Case{"12a.5", 'a'}, Case{"1 2", ' '}, Case{" 1", ' '}, Case{"1 ", ' '},
-                        Case{"1e5", 'e'}, Case{"0x10", 'x'}, Case{"1,000", ','}, Case{"--1", '-'},
-                        Case{"+-1", '-'}, Case{"1-", '-'}, Case{"abc", 'a'}, Case{"1.5$", '$'},
-                        Case{"\t1", '\t'}, Case{"NaN", 'N'}, Case{"inf", 'i'}}) {
+  for (const Case& c : {Case{"12a.5", 'a'}, Case{"1 2", ' '}, Case{" 1", ' '}, Case{"1 ", ' '}, Case{"1e5", 'e'},
+                        Case{"0x10", 'x'}, Case{"1,000", ','}, Case{"--1", '-'}, Case{"+-1", '-'}, Case{"1-", '-'},
+                        Case{"abc", 'a'}, Case{"1.5$", '$'}, Case{"\t1", '\t'}, Case{"NaN", 'N'}, Case{"inf", 'i'}}) {
     SCOPED_TRACE(std::string{c.text});
     const Error e = parseErr(c.text, 2);
     EXPECT_TRUE(contains(e.message, c.text)) << e.message;
     EXPECT_TRUE(contains(e.message, std::string{"unexpected character '"} + c.bad + "'")) << e.message;
   }
   // An embedded NUL is a character like any other, not the end of the text.
-  parseErr(std::string_view{"1\0" "2", 3}, 0);
+  parseErr(std::string_view{"1\0"
+                            "2",
+                            3},
+           0);
 }
 
 TEST(ParseDecimal, TwoDotsAreRejected) {
@@ -294,16 +298,23 @@ TEST(DecimalRoundTrip, ParseAgreesWithFromCharsOnRandomText) {
     std::string fracPart;
     const int intLen = length(rng) % 21;
     const int fracLen = length(rng) % 16;
-    for (int k = 0; k < intLen; ++k) intPart += static_cast<char>('0' + digit(rng));
+    for (int k = 0; k < intLen; ++k) {
+      intPart += static_cast<char>('0' + digit(rng));
+    }
     for (int k = 0; k < fracLen; ++k) {
       // Bias towards zeros so "trailing zeros beyond the scale" is exercised often.
       fracPart += static_cast<char>('0' + (digit(rng) < 5 ? 0 : digit(rng)));
     }
-    if (intPart.empty() && fracPart.empty()) intPart = "0";
+    if (intPart.empty() && fracPart.empty()) {
+      intPart = "0";
+    }
     const int signChoice = static_cast<int>(rng() % 3);
     const std::string sign = signChoice == 0 ? "" : (signChoice == 1 ? "-" : "+");
     const bool withPoint = !fracPart.empty() || (rng() % 4 == 0);
-    const std::string text = sign + intPart + (withPoint ? "." : "") + fracPart;
+    std::string text = sign;
+    text += intPart;
+    text += withPoint ? "." : "";
+    text += fracPart;
 
     // Expected outcome.
     bool expectOk = true;
@@ -311,8 +322,12 @@ TEST(DecimalRoundTrip, ParseAgreesWithFromCharsOnRandomText) {
     const std::size_t keep = std::min<std::size_t>(fracPart.size(), static_cast<std::size_t>(places));
     scaled += fracPart.substr(0, keep);
     scaled.append(static_cast<std::size_t>(places) - keep, '0');
-    if (scaled.empty()) scaled = "0";  // ".0" at scale 0
-    if (fracPart.size() > keep && fracPart.find_first_not_of('0', keep) != std::string::npos) expectOk = false;
+    if (scaled.empty()) {
+      scaled = "0";  // ".0" at scale 0
+    }
+    if (fracPart.size() > keep && fracPart.find_first_not_of('0', keep) != std::string::npos) {
+      expectOk = false;
+    }
     std::int64_t expected = 0;
     if (expectOk) {
       const std::string signedText = (sign == "-" ? "-" : "") + scaled;
@@ -348,7 +363,9 @@ TEST(DecimalRoundTrip, RandomTextNeverMisbehaves) {
   for (int i = 0; i < 20000; ++i) {
     std::string text;
     const int n = length(rng);
-    for (int k = 0; k < n; ++k) text += kAlphabet[pick(rng)];
+    for (int k = 0; k < n; ++k) {
+      text += kAlphabet[pick(rng)];
+    }
     const int places = scale(rng);
     auto r = parseDecimal(text, places, "x");
     if (!r.ok()) {

@@ -52,7 +52,9 @@ InstrumentSpec cryptoSpec() {
 
 Instrument make(const InstrumentSpec& spec) {
   auto r = Instrument::create(spec);
-  if (!r.ok()) ADD_FAILURE() << r.error().field << ": " << r.error().message;
+  if (!r.ok()) {
+    ADD_FAILURE() << r.error().field << ": " << r.error().message;
+  }
   return std::move(r).value();
 }
 
@@ -60,7 +62,9 @@ Instrument make(const InstrumentSpec& spec) {
 std::string rejectedField(const InstrumentSpec& spec, std::string_view field) {
   auto r = Instrument::create(spec);
   EXPECT_FALSE(r.ok()) << "expected a rejection of field " << field;
-  if (r.ok()) return {};
+  if (r.ok()) {
+    return {};
+  }
   EXPECT_EQ(r.error().field, field) << r.error().message;
   EXPECT_FALSE(r.error().message.empty());
   return r.error().message;
@@ -87,8 +91,8 @@ TEST(InstrumentCreate, ValidSpecKeepsEveryField) {
 
 TEST(InstrumentCreate, DefaultsForMinAndMaxQuantity) {
   const Instrument inst = make(cryptoSpec());
-  EXPECT_EQ(inst.lotSize().raw(), 10'000);           // 0.0001 at 8 places
-  EXPECT_EQ(inst.minQuantity(), inst.lotSize());      // empty minimum: one lot
+  EXPECT_EQ(inst.lotSize().raw(), 10'000);                                        // 0.0001 at 8 places
+  EXPECT_EQ(inst.minQuantity(), inst.lotSize());                                  // empty minimum: one lot
   EXPECT_EQ(inst.maxQuantity().raw(), std::numeric_limits<std::int64_t>::max());  // no maximum
   EXPECT_EQ(inst.currency().minorUnits(), 6);
   EXPECT_EQ(inst.assetClass(), AssetClass::Crypto);
@@ -459,8 +463,8 @@ TEST(InstrumentQuantity, FractionalLotsForCrypto) {
 
   // No maximum: a very large on-lot quantity is accepted.
   EXPECT_TRUE(inst.parseQuantity("92233720368.5477").ok());
-  EXPECT_TRUE(inst.checkQuantity(Quantity::fromRaw(std::numeric_limits<std::int64_t>::max() / 10'000 * 10'000))
-                  == std::nullopt);
+  EXPECT_TRUE(inst.checkQuantity(Quantity::fromRaw(std::numeric_limits<std::int64_t>::max() / 10'000 * 10'000)) ==
+              std::nullopt);
 }
 
 TEST(InstrumentQuantity, CheckQuantityOnNumericValues) {

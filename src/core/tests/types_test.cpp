@@ -26,10 +26,11 @@ constexpr std::int64_t kMin = std::numeric_limits<std::int64_t>::min();
 
 // Int128 has no stream operator; compare its decimal text instead.
 std::string toDecimal(Int128 v) {
-  if (v == 0) return "0";
+  if (v == 0) {
+    return "0";
+  }
   const bool negative = v < 0;
-  UInt128 m = negative ? static_cast<UInt128>(0) - static_cast<UInt128>(v)
-                                 : static_cast<UInt128>(v);
+  UInt128 m = negative ? static_cast<UInt128>(0) - static_cast<UInt128>(v) : static_cast<UInt128>(v);
   std::string out;
   while (m != 0) {
     out.insert(out.begin(), static_cast<char>('0' + static_cast<int>(m % 10)));
@@ -41,13 +42,16 @@ std::string toDecimal(Int128 v) {
 // ---------------------------------------------------------------------------------------------
 // Strong ids
 
-void takesAccount(AccountId) {}
-
+// Can a T be passed to a function taking an AccountId?
 template <typename T>
-concept PassableAsAccount = requires(T t) { takesAccount(t); };
+concept PassableAsAccount = requires(T t, void (*takesAccount)(AccountId)) {
+  takesAccount(t);
+};
 
 template <typename A, typename B>
-concept EqualityComparable = requires(A a, B b) { a == b; };
+concept EqualityComparable = requires(A a, B b) {
+  a == b;
+};
 
 // The positive cases prove the detection works; the negative ones are the property.
 static_assert(PassableAsAccount<AccountId>);
@@ -70,8 +74,8 @@ static_assert(sizeof(OrderId) == 8);
 static_assert(std::is_trivially_copyable_v<OrderId>);
 
 TEST(StrongId, ValueAndNone) {
-  constexpr OrderId none;
-  static_assert(none.isNone());
+  constexpr OrderId kNone;
+  static_assert(kNone.isNone());
   EXPECT_TRUE(OrderId{}.isNone());
   EXPECT_EQ(OrderId{}.value(), 0u);
   const OrderId id{12345};
@@ -156,7 +160,9 @@ static_assert(!std::is_constructible_v<Price, std::int64_t>);
 static_assert(!EqualityComparable<Price, Quantity>);
 static_assert(EqualityComparable<Price, Price>);
 template <typename A, typename B>
-concept Addable = requires(A a, B b) { a + b; };
+concept Addable = requires(A a, B b) {
+  a + b;
+};
 static_assert(Addable<Price, Price>);
 static_assert(!Addable<Price, Quantity>);
 static_assert(!Addable<Price, std::int64_t>);
@@ -275,7 +281,9 @@ static_assert(std::is_trivially_copyable_v<Currency>);
 
 Currency currency(std::string_view code) {
   auto r = Currency::parse(code);
-  if (!r.ok()) ADD_FAILURE() << code << ": " << r.error().message;
+  if (!r.ok()) {
+    ADD_FAILURE() << code << ": " << r.error().message;
+  }
   return r.ok() ? *r : Currency{};
 }
 
