@@ -25,6 +25,7 @@ OrderBook::OrderBook(const Instrument& instrument, BookOptions options)
       index_(options.expectedOrders) {
   // Taken (and touched) at start-up, so that page faults never land in the trading loop.
   orders_.resize(options.expectedOrders);
+  cold_.resize(options.expectedOrders);
   levels_.reserve(static_cast<std::size_t>(options.expectedLevels) * 2);
   bids_.levels.reserve(options.expectedLevels);
   asks_.levels.reserve(options.expectedLevels);
@@ -175,7 +176,10 @@ std::uint32_t OrderBook::allocOrder() {
     freeOrders_ = orders_[idx].next;
     return idx;
   }
-  if (usedOrders_ == orders_.size()) orders_.resize(orders_.size() * 2 + 16);  // past the expected size
+  if (usedOrders_ == orders_.size()) {  // past the expected size
+    orders_.resize(orders_.size() * 2 + 16);
+    cold_.resize(orders_.size());
+  }
   return usedOrders_++;
 }
 
@@ -252,7 +256,7 @@ void OrderBook::rest(std::uint32_t idx, std::vector<Event>& out) {
     level.head = idx;
   }
   level.tail = idx;
-  o.minQuantity = 0;  // minimum quantity applies on entry only
+  cold_[idx].minQuantity = 0;  // minimum quantity applies on entry only
   level.displayed += o.displayed;
   ++level.count;
   ++restingCount_;
@@ -297,7 +301,7 @@ void OrderBook::finish(std::uint32_t idx) {
 void OrderBook::reduceResting(std::uint32_t idx, std::int64_t by, std::vector<Event>& out) {
   Order& o = orders_[idx];
   o.leaves -= by;
-  o.quantity -= by;
+  cold_[idx].quantity -= by;
   if (o.displayed > o.leaves) {
     levels_[o.level].displayed -= o.displayed - o.leaves;
     o.displayed = o.leaves;
@@ -320,10 +324,11 @@ void OrderBook::submit(const NewOrder& order, Timestamp now, std::vector<Event>&
 
   const std::uint32_t idx = allocOrder();
   Order& o = orders_[idx];
+  OrderCold& c = cold_[idx];
   o.price = hasLimit(order.type) ? order.price.raw() : kNoPrice;
   o.leaves = order.quantity.raw();
-  o.peak = order.displayQuantity.raw();
-  o.displayed = o.peak > 0 ? o.peak : o.leaves;
+  c.peak = order.displayQuantity.raw();
+  o.displayed = c.peak > 0 ? c.peak : o.leaves;
   o.prev = o.next = o.level = kNil;
   o.side = order.side;
   o.where = Where::Free;
@@ -334,12 +339,11 @@ void OrderBook::submit(const NewOrder& order, Timestamp now, std::vector<Event>&
   o.triggered = false;
   o.id = order.id.value();
   o.account = order.account.value();
-  o.quantity = order.quantity.raw();
-  o.filled = 0;
-  o.minQuantity = order.minQuantity.raw();
-  o.stopPrice = isStopType(order.type) ? order.stopPrice.raw() : kNoPrice;
-  o.expireTime = order.expireTime.nanos();
-  o.acceptSeq = ++acceptCounter_;
+  c.quantity = order.quantity.raw();
+  c.minQuantity = order.minQuantity.raw();
+  c.stopPrice = isStopType(order.type) ? order.stopPrice.raw() : kNoPrice;
+  c.expireTime = order.expireTime.nanos();
+  c.acceptSeq = ++acceptCounter_;
   index_.insert(o.id, idx);
   if (o.tif == TimeInForce::GTD) pushExpiry(idx);
 
@@ -352,7 +356,7 @@ void OrderBook::submit(const NewOrder& order, Timestamp now, std::vector<Event>&
   e.leavesQuantity = order.quantity;
 
   if (isStopType(o.type)) {
-    if (status_ == TradingStatus::Continuous && stopTriggers(o)) {
+    if (status_ == TradingStatus::Continuous && stopTriggers(idx)) {
       triggerNow(idx, out);
     } else {
       addStop(idx);
@@ -396,8 +400,9 @@ void OrderBook::execute(std::uint32_t idx, std::vector<Event>& out) {
   Order& o = orders_[idx];
   const bool marketLike = o.price == kNoPrice;
   const bool fok = o.tif == TimeInForce::FOK;
-  if (fok || o.minQuantity > 0) {
-    const std::int64_t need = fok ? o.leaves : o.minQuantity;
+  const std::int64_t minQuantity = cold_[idx].minQuantity;
+  if (fok || minQuantity > 0) {
+    const std::int64_t need = fok ? o.leaves : minQuantity;
     if (executableQuantity(o) < need) {
       emitCancelled(o, fok ? CancelReason::FillOrKill : CancelReason::MinQuantityNotMet, o.leaves, out);
       finish(idx);
@@ -415,7 +420,8 @@ void OrderBook::execute(std::uint32_t idx, std::vector<Event>& out) {
                   after.leaves, out);
     finish(idx);
   } else {
-    after.displayed = after.peak > 0 ? std::min(after.peak, after.leaves) : after.leaves;
+    const std::int64_t peak = cold_[idx].peak;
+    after.displayed = peak > 0 ? std::min(peak, after.leaves) : after.leaves;
     rest(idx, out);
   }
 }
@@ -468,7 +474,7 @@ bool OrderBook::match(std::uint32_t idx, std::vector<Event>& out) {
                 return false;
               }
               o.leaves -= d;
-              o.quantity -= d;
+              cold_[idx].quantity -= d;
               Event& e = emit(EventType::Restated, out);
               e.side = o.side;
               e.reason = static_cast<std::uint8_t>(CancelReason::SelfTrade);
@@ -497,9 +503,7 @@ bool OrderBook::match(std::uint32_t idx, std::vector<Event>& out) {
       // A trade against the resting order's displayed quantity, at its price.
       const std::int64_t qty = std::min(o.leaves, resting.displayed);
       o.leaves -= qty;
-      o.filled += qty;
       resting.leaves -= qty;
-      resting.filled += qty;
       resting.displayed -= qty;
       levels_[lvl].displayed -= qty;
       lastTradePrice_ = Price::fromRaw(resting.price);
@@ -561,7 +565,7 @@ void OrderBook::replenish(std::uint32_t r, std::vector<Event>& out) {
     orders_[level.tail].next = r;
     level.tail = r;
   }
-  o.displayed = std::min(o.peak, o.leaves);
+  o.displayed = std::min(cold_[r].peak, o.leaves);
   level.displayed += o.displayed;
   emitOrderUpdate(EventType::OrderAdded, o, out);
   emitLevelUpdate(o.side, o.level, o.price, out);
@@ -601,7 +605,7 @@ void OrderBook::massCancel(AccountId account, Timestamp now, std::vector<Event>&
     if (o.where != Where::Free && (account.isNone() || o.account == account.value())) massScratch_.push_back(i);
   }
   std::sort(massScratch_.begin(), massScratch_.end(),
-            [this](std::uint32_t a, std::uint32_t b) { return orders_[a].acceptSeq < orders_[b].acceptSeq; });
+            [this](std::uint32_t a, std::uint32_t b) { return cold_[a].acceptSeq < cold_[b].acceptSeq; });
   for (const std::uint32_t idx : massScratch_) {
     emitCancelled(orders_[idx], CancelReason::MassCancel, orders_[idx].leaves, out);
     removeLive(idx, out);
@@ -626,10 +630,12 @@ void OrderBook::replace(const ReplaceOrder& request, Timestamp now, std::vector<
   if (!request.quantity.isDefined() && !request.price.isDefined() && !request.stopPrice.isDefined()) {
     return reject(RejectReason::NothingToReplace);
   }
-  std::int64_t newQuantity = o.quantity;
+  OrderCold& c = cold_[idx];
+  const std::int64_t filled = c.quantity - o.leaves;
+  std::int64_t newQuantity = c.quantity;
   if (request.quantity.isDefined()) {
     if (const RejectReason r = checkQuantity(request.quantity.raw()); r != RejectReason::None) return reject(r);
-    if (request.quantity.raw() <= o.filled) return reject(RejectReason::InvalidQuantity);
+    if (request.quantity.raw() <= filled) return reject(RejectReason::InvalidQuantity);
     newQuantity = request.quantity.raw();
   }
   std::int64_t newPrice = o.price;
@@ -638,7 +644,7 @@ void OrderBook::replace(const ReplaceOrder& request, Timestamp now, std::vector<
     if (const RejectReason r = checkLimitPrice(request.price.raw()); r != RejectReason::None) return reject(r);
     newPrice = request.price.raw();
   }
-  std::int64_t newStop = o.stopPrice;
+  std::int64_t newStop = c.stopPrice;
   if (request.stopPrice.isDefined()) {
     const std::int64_t sp = request.stopPrice.raw();
     if (o.where != Where::Stop || sp <= 0 || !onTick(sp)) {
@@ -654,8 +660,8 @@ void OrderBook::replace(const ReplaceOrder& request, Timestamp now, std::vector<
     }
   }
 
-  const bool losesPriority = newPrice != o.price || newQuantity > o.quantity;
-  const std::int64_t newLeaves = newQuantity - o.filled;
+  const bool losesPriority = newPrice != o.price || newQuantity > c.quantity;
+  const std::int64_t newLeaves = newQuantity - filled;
 
   Event& e = emit(EventType::Replaced, out);
   e.side = o.side;
@@ -673,9 +679,9 @@ void OrderBook::replace(const ReplaceOrder& request, Timestamp now, std::vector<
       }
       unlink(idx, out);
       o.price = newPrice;
-      o.quantity = newQuantity;
+      c.quantity = newQuantity;
       o.leaves = newLeaves;
-      o.displayed = o.peak > 0 ? std::min(o.peak, newLeaves) : newLeaves;
+      o.displayed = c.peak > 0 ? std::min(c.peak, newLeaves) : newLeaves;
       if (status_ == TradingStatus::Continuous) {
         execute(idx, out);
         if (tradedInCommand_) processStops(out);
@@ -685,22 +691,22 @@ void OrderBook::replace(const ReplaceOrder& request, Timestamp now, std::vector<
       return;
     case Where::Stop:
       o.price = newPrice;
-      o.quantity = newQuantity;
+      c.quantity = newQuantity;
       o.leaves = newLeaves;
-      o.displayed = o.peak > 0 ? std::min(o.peak, newLeaves) : newLeaves;
-      if (newStop != o.stopPrice) {
+      o.displayed = c.peak > 0 ? std::min(c.peak, newLeaves) : newLeaves;
+      if (newStop != c.stopPrice) {
         removeStop(idx);
-        o.stopPrice = newStop;
+        c.stopPrice = newStop;
         addStop(idx);
       }
-      if (status_ == TradingStatus::Continuous && stopTriggers(o)) {
+      if (status_ == TradingStatus::Continuous && stopTriggers(idx)) {
         removeStop(idx);
         triggerNow(idx, out);
         if (tradedInCommand_) processStops(out);
       }
       return;
     case Where::AuctionQueue:
-      o.quantity = newQuantity;
+      c.quantity = newQuantity;
       o.leaves = newLeaves;
       o.displayed = newLeaves;
       return;

@@ -100,12 +100,15 @@ class OrderBook {
 
   enum class Where : std::uint8_t { Free, Resting, Stop, AuctionQueue };
 
-  struct Order {
-    // Hot fields first: matching touches these.
+  // An order is split in two records at the same pool index: the hot one is everything that
+  // adding, matching and cancelling touch, in one cache line; the cold one the rest.
+  struct alignas(64) Order {
     std::int64_t price;      // limit price raw (INT64_MIN for market)
     std::int64_t leaves;     // open quantity, displayed + hidden
     std::int64_t displayed;  // visible part while resting
-    std::uint32_t prev;      // FIFO links within the level (or auction queue / free list)
+    std::uint64_t id;
+    std::uint64_t account;
+    std::uint32_t prev;  // FIFO links within the level (or auction queue / free list)
     std::uint32_t next;
     std::uint32_t level;  // level pool index while resting
     Side side;
@@ -115,12 +118,13 @@ class OrderBook {
     SelfTradePrevention selfTrade;
     bool postOnly;
     bool triggered;
-    std::uint64_t id;
-    std::uint64_t account;
-    std::int64_t quantity;  // total quantity (after replaces)
-    std::int64_t filled;
-    std::int64_t peak;  // iceberg display peak, 0 when not an iceberg
-    std::int64_t minQuantity;
+  };
+  static_assert(sizeof(Order) == 64, "the hot order record is one cache line");
+
+  struct OrderCold {
+    std::int64_t quantity;     // total quantity (after replaces); filled = quantity - leaves
+    std::int64_t peak;         // iceberg display peak, 0 when not an iceberg
+    std::int64_t minQuantity;  // applies on entry only; cleared once the order rests
     std::int64_t stopPrice;
     std::int64_t expireTime;  // GTD only
     std::uint64_t acceptSeq;  // acceptance order (mass cancel, stop trigger order)
@@ -203,7 +207,7 @@ class OrderBook {
   void triggerNow(std::uint32_t idx, std::vector<Event>& out);
   void addStop(std::uint32_t idx);
   void removeStop(std::uint32_t idx);
-  bool stopTriggers(const Order& o) const noexcept;
+  bool stopTriggers(std::uint32_t idx) const noexcept;
 
   // Auctions.
   void enqueueForAuction(std::uint32_t idx);
@@ -223,7 +227,7 @@ class OrderBook {
   void emitExpired(std::uint32_t idx, std::vector<Event>& out);
   void expireDayOrders(std::vector<Event>& out);
 
-  OrderView view(const Order& o) const;
+  OrderView view(std::uint32_t idx) const;
 
   Instrument instrument_;
   BookOptions options_;
@@ -237,7 +241,8 @@ class OrderBook {
   Price referencePrice_ = Price::undefined();
   bool tradedInCommand_ = false;
 
-  std::vector<Order> orders_;  // the pool: [0, usedOrders_) ever used, the rest untouched
+  std::vector<Order> orders_;    // the pool: [0, usedOrders_) ever used
+  std::vector<OrderCold> cold_;  // same indices as orders_
   std::uint32_t usedOrders_ = 0;
   std::uint32_t freeOrders_ = kNil;
   std::vector<Level> levels_;

@@ -185,9 +185,7 @@ void OrderBook::uncross(std::vector<Event>& out) {
     Order& buy = orders_[f.buy];
     Order& sell = orders_[f.sell];
     buy.leaves -= f.qty;
-    buy.filled += f.qty;
     sell.leaves -= f.qty;
-    sell.filled += f.qty;
     Event& t = emit(EventType::Trade, out);
     t.orderId = OrderId{buy.id};
     t.contraOrderId = OrderId{sell.id};

@@ -40,17 +40,19 @@ void OrderBook::orders(Side side, std::vector<OrderView>& out) const {
   out.clear();
   const std::vector<LevelRef>& levels = sideBook(side).levels;
   for (auto it = levels.rbegin(); it != levels.rend(); ++it) {
-    for (std::uint32_t i = levels_[it->level].head; i != kNil; i = orders_[i].next) out.push_back(view(orders_[i]));
+    for (std::uint32_t i = levels_[it->level].head; i != kNil; i = orders_[i].next) out.push_back(view(i));
   }
 }
 
 std::optional<OrderView> OrderBook::find(OrderId id) const {
   const std::uint32_t idx = index_.find(id.value());
   if (idx == IdIndex::kMissing) return std::nullopt;
-  return view(orders_[idx]);
+  return view(idx);
 }
 
-OrderView OrderBook::view(const Order& o) const {
+OrderView OrderBook::view(std::uint32_t idx) const {
+  const Order& o = orders_[idx];
+  const OrderCold& c = cold_[idx];
   OrderView v;
   v.id = OrderId{o.id};
   v.account = AccountId{o.account};
@@ -58,9 +60,9 @@ OrderView OrderBook::view(const Order& o) const {
   v.type = o.type;
   v.timeInForce = o.tif;
   v.price = Price::fromRaw(o.price);
-  v.stopPrice = Price::fromRaw(o.stopPrice);
-  v.quantity = Quantity::fromRaw(o.quantity);
-  v.filledQuantity = Quantity::fromRaw(o.filled);
+  v.stopPrice = Price::fromRaw(c.stopPrice);
+  v.quantity = Quantity::fromRaw(c.quantity);
+  v.filledQuantity = Quantity::fromRaw(c.quantity - o.leaves);
   v.leavesQuantity = Quantity::fromRaw(o.leaves);
   v.resting = o.where == Where::Resting;
   v.displayedQuantity = Quantity::fromRaw(v.resting ? o.displayed : 0);

@@ -15,16 +15,17 @@ bool expiresLater(const auto& a, const auto& b) {
 
 }  // namespace
 
-bool OrderBook::stopTriggers(const Order& o) const noexcept {
+bool OrderBook::stopTriggers(std::uint32_t idx) const noexcept {
   if (!lastTradePrice_.isDefined()) return false;
   const std::int64_t last = lastTradePrice_.raw();
-  return o.side == Side::Buy ? last >= o.stopPrice : last <= o.stopPrice;
+  const std::int64_t stop = cold_[idx].stopPrice;
+  return orders_[idx].side == Side::Buy ? last >= stop : last <= stop;
 }
 
 void OrderBook::addStop(std::uint32_t idx) {
   Order& o = orders_[idx];
   o.where = Where::Stop;
-  const StopEntry entry{o.stopPrice, o.acceptSeq, idx};
+  const StopEntry entry{cold_[idx].stopPrice, cold_[idx].acceptSeq, idx};
   // Buy stops trigger lowest first, sell stops highest first: the next to trigger is at the back.
   if (o.side == Side::Buy) {
     const auto it = std::upper_bound(buyStops_.begin(), buyStops_.end(), entry,
@@ -53,7 +54,7 @@ void OrderBook::triggerNow(std::uint32_t idx, std::vector<Event>& out) {
   e.orderType = static_cast<std::uint8_t>(o.type);
   e.orderId = OrderId{o.id};
   e.price = Price::fromRaw(o.price);
-  e.quantity = Quantity::fromRaw(o.quantity);
+  e.quantity = Quantity::fromRaw(cold_[idx].quantity);
   e.leavesQuantity = Quantity::fromRaw(o.leaves);
   execute(idx, out);
 }
@@ -73,7 +74,7 @@ void OrderBook::collectTriggered() {
     sellStops_.pop_back();
   }
   std::sort(triggerQueue_.begin() + static_cast<std::ptrdiff_t>(batchStart), triggerQueue_.end(),
-            [this](std::uint32_t a, std::uint32_t b) { return orders_[a].acceptSeq < orders_[b].acceptSeq; });
+            [this](std::uint32_t a, std::uint32_t b) { return cold_[a].acceptSeq < cold_[b].acceptSeq; });
 }
 
 void OrderBook::processStops(std::vector<Event>& out) {
@@ -100,14 +101,14 @@ void OrderBook::runExpiries(std::vector<Event>& out) {
     const ExpiryEntry entry = expiries_.back();
     expiries_.pop_back();
     Order& o = orders_[entry.order];
-    if (o.where == Where::Free || o.acceptSeq != entry.acceptSeq) continue;  // finished earlier
+    if (o.where == Where::Free || cold_[entry.order].acceptSeq != entry.acceptSeq) continue;  // finished earlier
     emitExpired(entry.order, out);
   }
 }
 
 void OrderBook::pushExpiry(std::uint32_t idx) {
-  const Order& o = orders_[idx];
-  expiries_.push_back(ExpiryEntry{o.expireTime, o.acceptSeq, idx});
+  const OrderCold& c = cold_[idx];
+  expiries_.push_back(ExpiryEntry{c.expireTime, c.acceptSeq, idx});
   std::push_heap(expiries_.begin(), expiries_.end(),
                  [](const ExpiryEntry& a, const ExpiryEntry& b) { return expiresLater(a, b); });
 }
@@ -128,7 +129,7 @@ void OrderBook::expireDayOrders(std::vector<Event>& out) {
     if (orders_[i].where != Where::Free && orders_[i].tif == TimeInForce::Day) massScratch_.push_back(i);
   }
   std::sort(massScratch_.begin(), massScratch_.end(),
-            [this](std::uint32_t a, std::uint32_t b) { return orders_[a].acceptSeq < orders_[b].acceptSeq; });
+            [this](std::uint32_t a, std::uint32_t b) { return cold_[a].acceptSeq < cold_[b].acceptSeq; });
   for (const std::uint32_t idx : massScratch_) emitExpired(idx, out);
 }
 
