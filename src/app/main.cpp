@@ -11,6 +11,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
 
   alphintra::app::addBenchCommand(app);
+  alphintra::app::addAnalyticsCommand(app);
 
   try {
     app.parse(argc, argv);

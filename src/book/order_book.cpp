@@ -380,7 +380,7 @@ bool OrderBook::crosses(const Order& o, std::int64_t restingPrice) const noexcep
   return o.side == Side::Buy ? restingPrice <= o.price : restingPrice >= o.price;
 }
 
-std::int64_t OrderBook::executableQuantity(const Order& o) const {
+std::int64_t OrderBook::executableQuantity(const Order& o, std::int64_t need) const {
   const SideBook& opposite = sideBook(alphintra::opposite(o.side));
   const bool skipOwn = o.selfTrade != SelfTradePrevention::None;
   std::int64_t total = 0;
@@ -389,7 +389,7 @@ std::int64_t OrderBook::executableQuantity(const Order& o) const {
       const Order& resting = orders_[r];
       if (skipOwn && resting.account == o.account) continue;
       total += resting.leaves;
-      if (total >= o.leaves) return total;
+      if (total >= need) return total;
     }
   }
   return total;
@@ -402,8 +402,9 @@ void OrderBook::execute(std::uint32_t idx, std::vector<Event>& out) {
   const bool fok = o.tif == TimeInForce::FOK;
   const std::int64_t minQuantity = cold_[idx].minQuantity;
   if (fok || minQuantity > 0) {
-    const std::int64_t need = fok ? o.leaves : minQuantity;
-    if (executableQuantity(o) < need) {
+    // A replace may have lowered the quantity below the minimum: it is capped at the leaves.
+    const std::int64_t need = fok ? o.leaves : std::min(minQuantity, o.leaves);
+    if (executableQuantity(o, need) < need) {
       emitCancelled(o, fok ? CancelReason::FillOrKill : CancelReason::MinQuantityNotMet, o.leaves, out);
       finish(idx);
       return;

@@ -197,7 +197,7 @@ class OrderBook {
   void execute(std::uint32_t idx, std::vector<Event>& out);
   bool match(std::uint32_t idx, std::vector<Event>& out);
   void replenish(std::uint32_t idx, std::vector<Event>& out);
-  std::int64_t executableQuantity(const Order& o) const;
+  std::int64_t executableQuantity(const Order& o, std::int64_t need) const;  // stops counting at need
   bool crosses(const Order& o, std::int64_t restingPrice) const noexcept;
   void removeLive(std::uint32_t idx, std::vector<Event>& out);  // out of wherever it lives, finished
 

@@ -77,8 +77,8 @@ TEST_P(GoldenScenario, MatchesExpectedEvents) {
     for (const auto& ex : step.expected) {
       const std::string printed = format.print(ex.event, step.command.time);
       auto back = format.parse(printed, step.command.time);
-      ASSERT_TRUE(back.ok()) << path << ":" << ex.line << ": printed '" << printed << "' does not parse: "
-                             << back.error().message;
+      ASSERT_TRUE(back.ok()) << path << ":" << ex.line << ": printed '" << printed
+                             << "' does not parse: " << back.error().message;
       EXPECT_TRUE(sameEvent(*back, ex.event)) << path << ":" << ex.line << ": '" << printed << "' does not round-trip";
     }
   }
@@ -91,15 +91,16 @@ TEST_P(GoldenScenario, MatchesExpectedEvents) {
   if (!result->ok() && updateRequested()) {
     std::ofstream out(path, std::ios::binary | std::ios::trunc);
     out << regenerate(*scenario, *result);
-    std::cout << "ALPHINTRA_GOLDEN_UPDATE: rewrote " << path << " — review every changed line against docs/matching.md\n";
+    std::cout << "ALPHINTRA_GOLDEN_UPDATE: rewrote " << path
+              << " — review every changed line against docs/matching.md\n";
   }
 }
 
 INSTANTIATE_TEST_SUITE_P(Book, GoldenScenario, testing::ValuesIn(discoverScenarios()), testName);
 
 TEST(GoldenDiscovery, FindsScenarioFiles) {
-  EXPECT_GE(discoverScenarios().size(), 25u) << "no (or too few) scenarios under " << goldenDir()
-                                             << " — is ALPHINTRA_SOURCE_DIR the repository root?";
+  EXPECT_GE(discoverScenarios().size(), 25u)
+      << "no (or too few) scenarios under " << goldenDir() << " — is ALPHINTRA_SOURCE_DIR the repository root?";
 }
 
 // ---- the format itself ----------------------------------------------------------------------
@@ -251,7 +252,8 @@ void expectError(const std::string& text, const std::string& where, const std::s
 }
 
 TEST(ScenarioFormat, ErrorsNameFileLineAndProblem) {
-  expectError("> new id=1 acct=1 buy limit 10 @ 10.00\n< 1 acepted id=1\n", "bad.scn:2", "unknown event type 'acepted'");
+  expectError("> new id=1 acct=1 buy limit 10 @ 10.00\n< 1 acepted id=1\n", "bad.scn:2",
+              "unknown event type 'acepted'");
   expectError("\n\n< 1 accepted id=1\n", "bad.scn:3", "must follow a command");
   expectError("> new id=1 buy limit 10 @ 10.00\n", "bad.scn:1", "acct=N is missing");
   expectError("> new id=1 acct=1 buy limit 10 @ 10.001\n", "bad.scn:1", "more than 2 decimal places");

@@ -282,10 +282,8 @@ bool alwaysPrintsLeaves(EventType t) {
     case EventType::Replaced:
     case EventType::Triggered:
     case EventType::Expired:
-    case EventType::Restated:
-      return true;
-    default:
-      return false;
+    case EventType::Restated: return true;
+    default: return false;
   }
 }
 
@@ -356,7 +354,9 @@ Result<Event> EventFormat::parse(std::string_view text, Timestamp commandTime) c
   e.time = commandTime;
   if (tokens.size() < 2) return tokenError("an event needs a sequence number and a type, e.g. '1 accepted id=1 ...'");
   const auto seq = parseUnsigned(tokens[0]);
-  if (!seq) return tokenError(fmt::format("'{}' is not a sequence number (events start with it: '< 1 accepted ...')", tokens[0]));
+  if (!seq)
+    return tokenError(
+        fmt::format("'{}' is not a sequence number (events start with it: '< 1 accepted ...')", tokens[0]));
   e.sequence = *seq;
   if (auto t = lookupValue(kEventTypes, tokens[1])) {
     e.type = *t;
@@ -452,9 +452,9 @@ Result<Event> EventFormat::parse(std::string_view text, Timestamp commandTime) c
         if (auto v = smallValue(255)) r = static_cast<std::uint8_t>(*v);
       }
       if (!r) {
-        std::string known = e.type == EventType::Rejected    ? namesOf(kRejectReasons)
+        std::string known = e.type == EventType::Rejected                                     ? namesOf(kRejectReasons)
                             : e.type == EventType::Cancelled || e.type == EventType::Restated ? namesOf(kCancelReasons)
-                                                             : std::string{"a number"};
+                                                                                              : std::string{"a number"};
         return tokenError(fmt::format("reason={} is not a reason of a {} event (known: {})", value, tokens[1], known));
       }
       e.reason = *r;
@@ -467,7 +467,8 @@ Result<Event> EventFormat::parse(std::string_view text, Timestamp commandTime) c
       if (!v) return tokenError(fmt::format("type={} is not a number", value));
       e.orderType = static_cast<std::uint8_t>(*v);
     } else {
-      return tokenError(fmt::format("unknown field '{}' (known: id, contra, leaves, contra_leaves, orders, reason, time)", key));
+      return tokenError(
+          fmt::format("unknown field '{}' (known: id, contra, leaves, contra_leaves, orders, reason, time)", key));
     }
     if (err) return *err;
   }
@@ -571,7 +572,8 @@ class Parser {
     const auto tokens = tokenize(content, false);
     const auto keyword = tokens.front();
     if (keyword == "at") {
-      if (tokens.size() != 2) return fail("'at' takes one time: 'at 09:30:00', 'at 09:30:00.000000001' or 'at 1000' (ns)");
+      if (tokens.size() != 2)
+        return fail("'at' takes one time: 'at 09:30:00', 'at 09:30:00.000000001' or 'at 1000' (ns)");
       auto t = parseTime(tokens[1]);
       if (!t) return fail(fmt::format("'{}' is not a time (HH:MM:SS[.nnnnnnnnn] or nanoseconds)", tokens[1]));
       now_ = *t;
@@ -582,9 +584,10 @@ class Parser {
       if (format_) return fail(fmt::format("'{}' must come before the first command, event or check", keyword));
       return keyword == "instrument" ? parseInstrument(tokens, sc) : parseOptions(tokens, sc);
     }
-    return fail(fmt::format("'{}': a line is a command '> ...', an event '< ...', a check '= ...', 'at TIME', "
-                            "'instrument ...', 'options ...' or a '#' comment",
-                            keyword));
+    return fail(
+        fmt::format("'{}': a line is a command '> ...', an event '< ...', a check '= ...', 'at TIME', "
+                    "'instrument ...', 'options ...' or a '#' comment",
+                    keyword));
   }
 
   std::optional<Error> parseInstrument(const std::vector<std::string_view>& tokens, Scenario& sc) {
@@ -595,7 +598,8 @@ class Parser {
       const std::string value{kv.value};
       auto places = [&](int& out) -> std::optional<Error> {
         auto v = parseUnsigned(kv.value);
-        if (!v || *v > 12) return fail(fmt::format("instrument: {}={} is not a number of decimal places 0..12", kv.key, kv.value));
+        if (!v || *v > 12)
+          return fail(fmt::format("instrument: {}={} is not a number of decimal places 0..12", kv.key, kv.value));
         out = static_cast<int>(*v);
         return std::nullopt;
       };
@@ -618,9 +622,10 @@ class Parser {
         if (!st) return fail(fmt::format("instrument: status '{}' is unknown (known: {})", kv.value, statusNames()));
         spec.status = *st;
       } else {
-        return fail(fmt::format("instrument: unknown key '{}' (known: symbol, tick, lot, min, max, precision, "
-                                "qty_precision, status)",
-                                kv.key));
+        return fail(
+            fmt::format("instrument: unknown key '{}' (known: symbol, tick, lot, min, max, precision, "
+                        "qty_precision, status)",
+                        kv.key));
       }
     }
     return std::nullopt;
@@ -635,7 +640,8 @@ class Parser {
         sc.options.orderUpdates = true;
       } else if (kv.hasValue && (kv.key == "orders" || kv.key == "levels")) {
         auto v = parseUnsigned(kv.value);
-        if (!v || *v == 0 || *v > (1u << 24)) return fail(fmt::format("options: {}={} is not a positive count", kv.key, kv.value));
+        if (!v || *v == 0 || *v > (1u << 24))
+          return fail(fmt::format("options: {}={} is not a positive count", kv.key, kv.value));
         (kv.key == "orders" ? sc.options.expectedOrders : sc.options.expectedLevels) = static_cast<std::uint32_t>(*v);
       } else {
         return fail(fmt::format("options: unknown option '{}' (known: l2, l3, orders=N, levels=N)", tokens[i]));
@@ -715,7 +721,8 @@ class Parser {
       bool haveId = false;
       for (std::size_t i = 1; i < tokens.size(); ++i) {
         const auto kv = splitKeyValue(tokens[i]);
-        if (!kv.hasValue) return fail(fmt::format("replace: '{}' is not key=value (id=, qty=, price=, stop=)", tokens[i]));
+        if (!kv.hasValue)
+          return fail(fmt::format("replace: '{}' is not key=value (id=, qty=, price=, stop=)", tokens[i]));
         if (kv.key == "id") {
           std::uint64_t id = 0;
           if (auto err = idValue(kv.value, "id", id)) return err;
@@ -752,7 +759,8 @@ class Parser {
       cmd.kind = CommandKind::Reference;
       return priceValue(tokens[1], "reference", cmd.reference);
     }
-    return fail(fmt::format("unknown command '{}' (known: new, cancel, replace, masscancel, status, tick, reference)", verb));
+    return fail(
+        fmt::format("unknown command '{}' (known: new, cancel, replace, masscancel, status, tick, reference)", verb));
   }
 
   std::optional<Error> parseNew(const std::vector<std::string_view>& tokens, Command& cmd) {
@@ -863,7 +871,10 @@ class Parser {
     if (tokens.size() >= 2 && tokens.back() == "?") {
       const std::string written = joinTokens(tokens);
       const auto what = tokens.front();
-      tokens.back() = what == "order" ? "none" : (what == "seq" || what == "stops") ? "0" : what == "status" ? "closed" : "-";
+      tokens.back() = what == "order"                      ? "none"
+                      : (what == "seq" || what == "stops") ? "0"
+                      : what == "status"                   ? "closed"
+                                                           : "-";
       if (auto err = parseCheck(joinTokens(tokens), check)) return err;
       check.expected = written;
       check.placeholder = true;
@@ -896,7 +907,8 @@ class Parser {
       canonical += fmt::format(" {}", tokens[1]);
       if (auto err = listOf(2, false)) return err;
     } else if (what == "order") {
-      if (tokens.size() < 3) return fail("usage: = order ID none | = order ID key=value ... (a subset of what the book shows)");
+      if (tokens.size() < 3)
+        return fail("usage: = order ID none | = order ID key=value ... (a subset of what the book shows)");
       std::uint64_t id = 0;
       if (auto err = idValue(tokens[1], "order id", id)) return err;
       check.kind = CheckKind::Order;
@@ -941,9 +953,7 @@ class Parser {
 
 }  // namespace
 
-Result<Scenario> parseScenario(std::string_view text, const std::string& path) {
-  return Parser{text, path}.run();
-}
+Result<Scenario> parseScenario(std::string_view text, const std::string& path) { return Parser{text, path}.run(); }
 
 Result<Scenario> loadScenario(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -976,7 +986,8 @@ std::string describe(const Check& check, const OrderBook& book) {
       std::string s = fmt::format("orders {}", check.side == Side::Buy ? "buy" : "sell");
       if (views.empty()) return s + " -";
       for (const auto& v : views) {
-        s += fmt::format(" {}:{}@{}", v.id.value(), inst.formatQuantity(v.displayedQuantity), inst.formatPrice(v.price));
+        s +=
+            fmt::format(" {}:{}@{}", v.id.value(), inst.formatQuantity(v.displayedQuantity), inst.formatPrice(v.price));
       }
       return s;
     }
@@ -998,12 +1009,9 @@ std::string describe(const Check& check, const OrderBook& book) {
     }
     case CheckKind::Last:
       return book.lastTradePrice().isDefined() ? "last " + inst.formatPrice(book.lastTradePrice()) : "last -";
-    case CheckKind::Seq:
-      return fmt::format("seq {}", book.sequence());
-    case CheckKind::Stops:
-      return fmt::format("stops {}", book.pendingStops());
-    case CheckKind::Status:
-      return fmt::format("status {}", toString(book.status()));
+    case CheckKind::Seq: return fmt::format("seq {}", book.sequence());
+    case CheckKind::Stops: return fmt::format("stops {}", book.pendingStops());
+    case CheckKind::Status: return fmt::format("status {}", toString(book.status()));
   }
   return "?";
 }
@@ -1017,10 +1025,12 @@ bool checkMatches(const Check& check, const std::string& actual) {
   const auto expectedTokens = tokenize(check.expected, false);
   const auto actualTokens = tokenize(actual, false);
   const std::set<std::string_view> have(actualTokens.begin(), actualTokens.end());
-  if ((expectedTokens.size() == 3 && expectedTokens[2] == "none") != (actualTokens.size() == 3 && actualTokens[2] == "none")) {
+  if ((expectedTokens.size() == 3 && expectedTokens[2] == "none") !=
+      (actualTokens.size() == 3 && actualTokens[2] == "none")) {
     return false;
   }
-  return std::all_of(expectedTokens.begin(), expectedTokens.end(), [&](std::string_view t) { return have.count(t) > 0; });
+  return std::all_of(expectedTokens.begin(), expectedTokens.end(),
+                     [&](std::string_view t) { return have.count(t) > 0; });
 }
 
 std::string commandText(const Scenario& sc, int line) {
@@ -1077,7 +1087,8 @@ Result<RunResult> runScenario(const Scenario& sc) {
     if (!same) {
       std::string msg = fmt::format("events of `{}` differ", commandText(sc, step.line));
       if (sequenceShift != 0) {
-        msg += fmt::format(" (sequence numbers compared with an offset of {:+} after the earlier differences)", sequenceShift);
+        msg += fmt::format(" (sequence numbers compared with an offset of {:+} after the earlier differences)",
+                           sequenceShift);
       }
       const std::size_t n = std::max(got.size(), want.size());
       for (std::size_t i = 0; i < n; ++i) {
@@ -1098,14 +1109,16 @@ Result<RunResult> runScenario(const Scenario& sc) {
     }
     for (const Event& e : got) {
       if (e.sequence != nextSequence) {
-        result.mismatches.push_back({step.line, fmt::format("sequence not gap-free: event '{}' has sequence {}, expected {}",
-                                                            format.print(e, cmd.time), e.sequence, nextSequence)});
+        result.mismatches.push_back(
+            {step.line, fmt::format("sequence not gap-free: event '{}' has sequence {}, expected {}",
+                                    format.print(e, cmd.time), e.sequence, nextSequence)});
       }
       nextSequence = e.sequence + 1;
     }
     if (book.sequence() != nextSequence - 1) {
-      result.mismatches.push_back({step.line, fmt::format("book.sequence() is {} after this command, its last event has {}",
-                                                          book.sequence(), nextSequence - 1)});
+      result.mismatches.push_back(
+          {step.line, fmt::format("book.sequence() is {} after this command, its last event has {}", book.sequence(),
+                                  nextSequence - 1)});
       nextSequence = book.sequence() + 1;
     }
     result.steps.push_back(std::move(actual));

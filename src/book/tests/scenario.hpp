@@ -48,8 +48,8 @@ std::string formatTime(Timestamp t);
 // only when it differs.
 class EventFormat {
  public:
-  explicit EventFormat(const Instrument& instrument) : pricePlaces_(instrument.pricePrecision()),
-                                                       quantityPlaces_(instrument.quantityPrecision()) {}
+  explicit EventFormat(const Instrument& instrument)
+      : pricePlaces_(instrument.pricePrecision()), quantityPlaces_(instrument.quantityPrecision()) {}
   EventFormat(int pricePlaces, int quantityPlaces) : pricePlaces_(pricePlaces), quantityPlaces_(quantityPlaces) {}
 
   std::string print(const Event& e, Timestamp commandTime) const;
@@ -72,11 +72,11 @@ enum class CommandKind : std::uint8_t { New, Cancel, Replace, MassCancel, Status
 
 struct Command {
   CommandKind kind = CommandKind::Tick;
-  Timestamp time;                      // from the latest `at` line
-  NewOrder order;                      // New
-  ReplaceOrder replace;                // Replace
-  OrderId id;                          // Cancel
-  AccountId account;                   // MassCancel
+  Timestamp time;                                    // from the latest `at` line
+  NewOrder order;                                    // New
+  ReplaceOrder replace;                              // Replace
+  OrderId id;                                        // Cancel
+  AccountId account;                                 // MassCancel
   TradingStatus status = TradingStatus::Continuous;  // Status
   Price reference = Price::undefined();              // Reference
 };
@@ -86,9 +86,9 @@ enum class CheckKind : std::uint8_t { Bids, Asks, Orders, Order, Last, Seq, Stat
 
 struct Check {
   CheckKind kind = CheckKind::Seq;
-  Side side = Side::None;  // Orders
-  OrderId id;              // Order
-  std::string expected;    // canonical text of the whole check, e.g. "bids 10.00x60(1)"
+  Side side = Side::None;    // Orders
+  OrderId id;                // Order
+  std::string expected;      // canonical text of the whole check, e.g. "bids 10.00x60(1)"
   bool placeholder = false;  // written as `= bids ?`: never matches (to be regenerated)
 };
 
@@ -106,8 +106,8 @@ struct Step {
 };
 
 struct Scenario {
-  std::string path;                 // as given, for messages
-  std::vector<std::string> lines;   // the original text, for regeneration
+  std::string path;                // as given, for messages
+  std::vector<std::string> lines;  // the original text, for regeneration
   InstrumentSpec instrumentSpec;
   BookOptions options;
   std::vector<Step> steps;
@@ -123,8 +123,8 @@ std::string describe(const Check& check, const OrderBook& book);
 // ---- running -----------------------------------------------------------------------------
 
 struct Mismatch {
-  int line = 0;           // line of the expected event or check (or of the command)
-  std::string message;    // "expected: ...\n  actual: ..."
+  int line = 0;         // line of the expected event or check (or of the command)
+  std::string message;  // "expected: ...\n  actual: ..."
 };
 
 struct StepResult {
@@ -133,7 +133,7 @@ struct StepResult {
 };
 
 struct RunResult {
-  std::vector<StepResult> steps;   // one per Scenario::steps
+  std::vector<StepResult> steps;  // one per Scenario::steps
   std::vector<Mismatch> mismatches;
   bool ok() const noexcept { return mismatches.empty(); }
 };
