@@ -37,30 +37,16 @@ class Replayer {
   void apply(const StreamOp& op, std::int64_t time) {
     events_.clear();
     const Timestamp now{time};
-    const OrderId id{op.id + 1};  // stream ids start at 0; 0 is "no order" in the book
     switch (op.kind) {
       case StreamOp::Kind::Cancel:
         ++totals_.cancelsInStream;
-        book_.cancel(id, now, events_);
+        book_.cancel(bookOrderId(op), now, events_);
         break;
       case StreamOp::Kind::Add:
-      case StreamOp::Kind::Market: {
-        book::NewOrder order;
-        order.id = id;
-        order.account = AccountId{1};
-        order.side = op.buy ? Side::Buy : Side::Sell;
-        order.quantity = Quantity::fromRaw(op.quantity);
-        if (op.kind == StreamOp::Kind::Add) {
-          ++totals_.adds;
-          order.price = Price::fromRaw(op.price);
-        } else {
-          ++totals_.markets;
-          order.type = book::OrderType::Market;
-          order.timeInForce = book::TimeInForce::IOC;
-        }
-        book_.submit(order, now, events_);
+      case StreamOp::Kind::Market:
+        ++(op.kind == StreamOp::Kind::Add ? totals_.adds : totals_.markets);
+        book_.submit(toNewOrder(op), now, events_);
         break;
-      }
     }
     for (const book::Event& e : events_) {
       switch (e.type) {

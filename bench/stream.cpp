@@ -166,23 +166,12 @@ std::vector<StreamOp> generateStream(const GeneratorOptions& options) {
 
     events.clear();
     const Timestamp now{static_cast<std::int64_t>(ops.size())};
-    const OrderId orderId{op.id + 1};
+    const OrderId orderId = bookOrderId(op);
     if (op.kind == StreamOp::Kind::Cancel) {
       book.cancel(orderId, now, events);
       forget(op.id);
     } else {
-      book::NewOrder order;
-      order.id = orderId;
-      order.account = AccountId{1};
-      order.side = op.buy ? Side::Buy : Side::Sell;
-      order.quantity = Quantity::fromRaw(op.quantity);
-      if (op.kind == StreamOp::Kind::Add) {
-        order.price = Price::fromRaw(op.price);
-      } else {
-        order.type = book::OrderType::Market;
-        order.timeInForce = book::TimeInForce::IOC;
-      }
-      book.submit(order, now, events);
+      book.submit(toNewOrder(op), now, events);
       for (const book::Event& e : events) {
         if (e.type == book::EventType::Trade && e.contraLeavesQuantity.isZero()) forget(e.contraOrderId.value() - 1);
       }
@@ -196,6 +185,21 @@ std::vector<StreamOp> generateStream(const GeneratorOptions& options) {
     if (op.kind == StreamOp::Kind::Cancel) --id;  // a cancel consumes no new id
   }
   return ops;
+}
+
+book::NewOrder toNewOrder(const StreamOp& op) noexcept {
+  book::NewOrder order;
+  order.id = bookOrderId(op);
+  order.account = AccountId{1};
+  order.side = op.buy ? Side::Buy : Side::Sell;
+  order.quantity = Quantity::fromRaw(op.quantity);
+  if (op.kind == StreamOp::Kind::Add) {
+    order.price = Price::fromRaw(op.price);
+  } else {
+    order.type = book::OrderType::Market;
+    order.timeInForce = book::TimeInForce::IOC;
+  }
+  return order;
 }
 
 std::string formatStream(const std::vector<StreamOp>& ops) {

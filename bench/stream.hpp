@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "book/types.hpp"
 #include "core/result.hpp"
 
 namespace alphintra::bench {
@@ -40,5 +41,11 @@ struct GeneratorOptions {
 std::vector<StreamOp> generateStream(const GeneratorOptions& options);
 
 std::string formatStream(const std::vector<StreamOp>& ops);
+
+// The book's id of a stream order: stream ids start at 0, and 0 is "no order" in the book.
+inline OrderId bookOrderId(const StreamOp& op) noexcept { return OrderId{op.id + 1}; }
+
+// The new-order command of an Add (GTC limit) or Market (IOC) op, for account 1.
+book::NewOrder toNewOrder(const StreamOp& op) noexcept;
 
 }  // namespace alphintra::bench

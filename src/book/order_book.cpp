@@ -64,6 +64,16 @@ void OrderBook::emitCancelled(Order& o, CancelReason reason, std::int64_t qty, s
   e.quantity = Quantity::fromRaw(qty);
 }
 
+void OrderBook::emitRestated(const Order& o, std::int64_t removed, std::vector<Event>& out) {
+  Event& e = emit(EventType::Restated, out);
+  e.side = o.side;
+  e.reason = static_cast<std::uint8_t>(CancelReason::SelfTrade);
+  e.orderId = OrderId{o.id};
+  e.price = Price::fromRaw(o.price);
+  e.quantity = Quantity::fromRaw(removed);
+  e.leavesQuantity = Quantity::fromRaw(o.leaves);
+}
+
 void OrderBook::emitLevelUpdate(Side side, std::uint32_t level, std::int64_t price, std::vector<Event>& out) {
   if (!options_.levelUpdates) return;
   Event& e = emit(EventType::LevelUpdate, out);
@@ -298,10 +308,11 @@ void OrderBook::finish(std::uint32_t idx) {
 
 // Reduces a resting order's leaves by `by` (> 0, < leaves) in place: hidden quantity first,
 // so it keeps its queue position.
-void OrderBook::reduceResting(std::uint32_t idx, std::int64_t by, std::vector<Event>& out) {
+void OrderBook::reduceResting(std::uint32_t idx, std::int64_t by, bool restated, std::vector<Event>& out) {
   Order& o = orders_[idx];
   o.leaves -= by;
   cold_[idx].quantity -= by;
+  if (restated) emitRestated(o, by, out);
   if (o.displayed > o.leaves) {
     levels_[o.level].displayed -= o.displayed - o.leaves;
     o.displayed = o.leaves;
@@ -476,24 +487,11 @@ bool OrderBook::match(std::uint32_t idx, std::vector<Event>& out) {
               }
               o.leaves -= d;
               cold_[idx].quantity -= d;
-              Event& e = emit(EventType::Restated, out);
-              e.side = o.side;
-              e.reason = static_cast<std::uint8_t>(CancelReason::SelfTrade);
-              e.orderId = OrderId{o.id};
-              e.price = Price::fromRaw(o.price);
-              e.quantity = Quantity::fromRaw(d);
-              e.leavesQuantity = Quantity::fromRaw(o.leaves);
+              emitRestated(o, d, out);
               continue;
             }
             const std::int64_t d = o.leaves;
-            Event& e = emit(EventType::Restated, out);
-            e.side = resting.side;
-            e.reason = static_cast<std::uint8_t>(CancelReason::SelfTrade);
-            e.orderId = OrderId{resting.id};
-            e.price = Price::fromRaw(resting.price);
-            e.quantity = Quantity::fromRaw(d);
-            e.leavesQuantity = Quantity::fromRaw(resting.leaves - d);
-            reduceResting(r, d, out);
+            reduceResting(r, d, /*restated=*/true, out);
             emitCancelled(o, CancelReason::SelfTrade, o.leaves, out);
             finish(idx);
             return false;
@@ -675,7 +673,7 @@ void OrderBook::replace(const ReplaceOrder& request, Timestamp now, std::vector<
   switch (o.where) {
     case Where::Resting:
       if (!losesPriority) {
-        if (newLeaves < o.leaves) reduceResting(idx, o.leaves - newLeaves, out);
+        if (newLeaves < o.leaves) reduceResting(idx, o.leaves - newLeaves, /*restated=*/false, out);
         return;
       }
       unlink(idx, out);

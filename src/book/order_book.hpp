@@ -165,6 +165,7 @@ class OrderBook {
   Event& emit(EventType type, std::vector<Event>& out);
   void emitRejected(OrderId id, Side side, RejectReason reason, std::vector<Event>& out);
   void emitCancelled(Order& o, CancelReason reason, std::int64_t qty, std::vector<Event>& out);
+  void emitRestated(const Order& o, std::int64_t removed, std::vector<Event>& out);  // after the reduction
   void emitLevelUpdate(Side side, std::uint32_t level, std::int64_t price, std::vector<Event>& out);
   void emitOrderUpdate(EventType type, const Order& o, std::vector<Event>& out);
 
@@ -191,7 +192,7 @@ class OrderBook {
   void rest(std::uint32_t idx, std::vector<Event>& out);
   void unlink(std::uint32_t idx, std::vector<Event>& out);  // out of its level (emits L2/L3)
   void finish(std::uint32_t idx);                           // drop from index and pool
-  void reduceResting(std::uint32_t idx, std::int64_t by, std::vector<Event>& out);
+  void reduceResting(std::uint32_t idx, std::int64_t by, bool restated, std::vector<Event>& out);
 
   // Matching.
   void execute(std::uint32_t idx, std::vector<Event>& out);
