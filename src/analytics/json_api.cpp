@@ -176,6 +176,11 @@ Result<ordered_json> runJson(JsonCommand command, const json& request) {
 }
 
 JsonReply handleJsonRequest(JsonCommand command, std::string_view request) {
+  return handleJson(command == JsonCommand::Price ? analyticsCommands()[0].handler : analyticsCommands()[1].handler,
+                    request);
+}
+
+JsonReply handleJson(JsonHandler handler, std::string_view request) {
   try {
     json parsed;
     try {
@@ -183,7 +188,7 @@ JsonReply handleJsonRequest(JsonCommand command, std::string_view request) {
     } catch (const json::exception& e) {  // syntax errors, and numbers out of range (1e999)
       return JsonReply{false, errorBody("invalid_json", makeError("", e.what()))};
     }
-    auto result = runJson(command, parsed);
+    auto result = handler(parsed);
     if (!result) return JsonReply{false, errorBody("invalid_request", result.error())};
     return JsonReply{true, result->dump()};
   } catch (const std::exception& e) {  // e.g. bad_alloc, or a bug: still one JSON answer

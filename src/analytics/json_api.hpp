@@ -19,6 +19,7 @@
 #include <nlohmann/json.hpp>
 
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -36,6 +37,23 @@ struct JsonReply {
 
 // Parses `request` (text), runs the command, and serializes the answer. Never throws.
 JsonReply handleJsonRequest(JsonCommand command, std::string_view request);
+
+// Every analytics command as a handler from a parsed request to its response (or an Error
+// naming the field). The table of all of them, as `alphintra analytics NAME` and (once the
+// server exists) `POST /api/v1/analytics/NAME` expose them, is analyticsCommands().
+using JsonHandler = Result<nlohmann::ordered_json> (*)(const nlohmann::json& request);
+
+struct AnalyticsCommand {
+  std::string_view name;     // e.g. "price"
+  std::string_view summary;  // one line for --help
+  JsonHandler handler;
+};
+
+std::span<const AnalyticsCommand> analyticsCommands();
+
+// Parses `request` (text), runs `handler`, and serializes the answer: {"error":{...}} with code
+// invalid_json / invalid_request / internal_error when it fails. Never throws.
+JsonReply handleJson(JsonHandler handler, std::string_view request);
 
 // The pieces, for callers that already hold parsed JSON.
 struct ImpliedVolRequest {
