@@ -26,9 +26,10 @@ class IdIndex {
   explicit IdIndex(std::uint32_t expected = 1024) { reserve(expected); }
 
   void reserve(std::uint32_t expected) {
-    // At most a quarter full when `expected` keys are in.
+    // At most half full when `expected` keys are in: Robin Hood probing keeps runs short
+    // at that load, and a smaller table stays in cache.
     std::size_t cap = 16;
-    while (cap < static_cast<std::size_t>(expected) * 4) cap <<= 1;
+    while (cap < static_cast<std::size_t>(expected) * 2) cap <<= 1;
     if (cap > slots_.size()) rehash(cap);
   }
 
