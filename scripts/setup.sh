@@ -7,7 +7,7 @@ packages=(
   g++ cmake ninja-build pkg-config
   libgtest-dev libgmock-dev
   libfmt-dev libcli11-dev libzstd-dev zstd
-  nlohmann-json3-dev libquantlib0-dev
+  nlohmann-json3-dev libquantlib0-dev libeigen3-dev
 )
 
 missing=()
