@@ -8,6 +8,7 @@ packages=(
   libgtest-dev libgmock-dev
   libfmt-dev libcli11-dev libzstd-dev zstd
   nlohmann-json3-dev libquantlib0-dev libeigen3-dev
+  python3-cvxopt
 )
 
 missing=()
