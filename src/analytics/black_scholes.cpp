@@ -56,6 +56,7 @@ CarryGreeks blackScholesGreeks(const CarryInputs& in) noexcept {
   g.rhoFixedCarry = -t * price;
   g.rhoFixedYield = sign * t * in.strike * discount * cdf2;
   g.carryRho = t * in.spot * g.delta;
+  g.price = price;
   return g;
 }
 

@@ -28,6 +28,7 @@ struct CarryGreeks {
   double rhoFixedCarry = 0;  // dV/dr with b held: -T V (Black-76's rho)
   double rhoFixedYield = 0;  // dV/dr with r - b held (BSM/GK rho): +-T K D N(+-d2)
   double carryRho = 0;       // dV/db with r held: T S delta; the dividend or foreign rho is its negative
+  double price = 0;          // the price itself, bit for bit blackScholesPrice(in) (same operations)
 };
 
 CarryInputs carryInputs(const OptionSpec& option) noexcept;

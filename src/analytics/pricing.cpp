@@ -65,7 +65,7 @@ Valuation priceEuropean(const OptionSpec& option) noexcept {
     greeks.rho = g.rhoFixedYield;  // b = r - q moves with r
     greeks.yieldRho = -g.carryRho;
   }
-  return Valuation{blackScholesPrice(in), greeks};
+  return Valuation{g.price, greeks};  // the price the Greeks were formed from: no second evaluation
 }
 
 Result<Valuation> price(const OptionSpec& option) {

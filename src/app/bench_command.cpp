@@ -105,6 +105,7 @@ void addBenchCommand(CLI::App& app) {
     }
     setExitCode(runBenchBook(*args));
   });
+  addBenchAnalyticsCommand(*bench);
 }
 
 }  // namespace alphintra::app
