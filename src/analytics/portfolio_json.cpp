@@ -177,12 +177,14 @@ ordered_json kktJson(const KktResiduals& k) {
   return out;
 }
 
-ordered_json portfolioJson(const OptimalPortfolio& p) {
+// Without expected returns (a minimum-variance request may omit them) the expected return and
+// the Sharpe ratio are unknown: null, not a misleading 0.
+ordered_json portfolioJson(const OptimalPortfolio& p, bool hasReturns) {
   ordered_json out;
   out["weights"] = vectorJson(p.weights);
-  out["expected_return"] = p.expectedReturn;
+  out["expected_return"] = hasReturns ? ordered_json(p.expectedReturn) : ordered_json(nullptr);
   out["volatility"] = p.volatility;
-  out["sharpe"] = p.sharpe;
+  out["sharpe"] = hasReturns ? ordered_json(p.sharpe) : ordered_json(nullptr);
   out["kkt"] = kktJson(p.kkt);
   out["iterations"] = p.iterations;
   return out;
@@ -324,13 +326,13 @@ Result<ordered_json> runOptimize(const json& request) {
       auto frontier = efficientFrontier(*cov, returns, points, c, rf);
       if (!frontier) return frontier.error();
       ordered_json list = ordered_json::array();
-      for (const auto& p : *frontier) list.push_back(portfolioJson(p));
+      for (const auto& p : *frontier) list.push_back(portfolioJson(p, true));
       out["frontier"] = std::move(list);
       return out;
     }
   }
   if (!result) return result.error();
-  const ordered_json portfolio = portfolioJson(*result);
+  const ordered_json portfolio = portfolioJson(*result, mu.has_value());
   for (const auto& [key, value] : portfolio.items()) out[key] = value;
   return out;
 }

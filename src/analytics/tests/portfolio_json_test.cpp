@@ -37,6 +37,16 @@ TEST(PortfolioJson, OptimizeMatchesTheCall) {
   ASSERT_TRUE(p.ok());
   for (int i = 0; i < 3; ++i) EXPECT_EQ((*r)["weights"][i].get<double>(), p->weights(i));
   EXPECT_LE((*r)["kkt"]["stationarity"].get<double>(), 1e-12);
+  EXPECT_NEAR((*r)["expected_return"].get<double>(), p->weights.dot(Eigen::Vector3d(0.07, 0.05, 0.09)), 1e-15);
+
+  // Minimum variance without expected returns: return and Sharpe are unknown, not 0.
+  json noReturns = kOptimize;
+  noReturns.erase("expected_returns");
+  auto unknown = runOptimize(noReturns);
+  ASSERT_TRUE(unknown.ok()) << unknown.error().message;
+  EXPECT_TRUE((*unknown)["expected_return"].is_null());
+  EXPECT_TRUE((*unknown)["sharpe"].is_null());
+  EXPECT_GT((*unknown)["volatility"].get<double>(), 0.0);
 
   auto frontier = runOptimize(with(with(kOptimize, "objective", "frontier"), "points", 5));
   ASSERT_TRUE(frontier.ok()) << frontier.error().message;
