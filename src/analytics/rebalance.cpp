@@ -33,7 +33,7 @@ std::optional<Int128> add(Int128 a, Int128 b) {
   return out;
 }
 
-double toDouble(Int128 v) { return static_cast<double>(v); }
+double asDouble(Int128 v) { return static_cast<double>(v); }
 
 Error overflow(std::string field) {
   return makeError(std::move(field),
@@ -178,7 +178,7 @@ Result<RebalancePlan> planRebalance(const RebalanceInput& input) {
     HoldingResult r;
     r.symbol = h.symbol;
     r.quantity = h.quantity;
-    r.weightBefore = toDouble(p.value) / toDouble(nav);
+    r.weightBefore = asDouble(p.value) / asDouble(nav);
     r.targetWeight = h.targetWeight;
     r.drifted = (p.value > p.target ? p.value - p.target : p.target - p.value) > *threshold;
     plan.triggered = plan.triggered || r.drifted;
@@ -247,13 +247,13 @@ Result<RebalancePlan> planRebalance(const RebalanceInput& input) {
     }
   }
   plan.cash = available;
-  plan.cashWeightBefore = toDouble(*cash) / toDouble(nav);
-  plan.cashWeightAfter = toDouble(available) / toDouble(nav);
+  plan.cashWeightBefore = asDouble(*cash) / asDouble(nav);
+  plan.cashWeightAfter = asDouble(available) / asDouble(nav);
   for (std::size_t i = 0; i < positions.size(); ++i) {
     const RebalanceHolding& h = input.holdings[i];
     const Int128 scale = pow10(moneyPrecision - h.pricePrecision - h.quantityPrecision);
     // Fits: the new quantity's value is at most the old value plus cash, both already bounded by nav.
-    plan.holdings[i].weightAfter = toDouble(rawNotional(h.price, plan.holdings[i].quantity) * scale) / toDouble(nav);
+    plan.holdings[i].weightAfter = asDouble(rawNotional(h.price, plan.holdings[i].quantity) * scale) / asDouble(nav);
   }
   return plan;
 }

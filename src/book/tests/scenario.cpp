@@ -867,7 +867,7 @@ class Parser {
   std::optional<Error> parseCheck(std::string_view text, Check& check) {
     auto tokens = tokenize(text, false);
     if (tokens.empty()) return fail("empty check after '='");
-    // `= bids ?`: a placeholder that never matches, to be filled in by ALPHINTRA_GOLDEN_UPDATE=1.
+    // `= bids ?`: an unfilled check that never matches, written by ALPHINTRA_GOLDEN_UPDATE=1.
     if (tokens.size() >= 2 && tokens.back() == "?") {
       const std::string written = joinTokens(tokens);
       const auto what = tokens.front();
@@ -877,7 +877,7 @@ class Parser {
                                                            : "-";
       if (auto err = parseCheck(joinTokens(tokens), check)) return err;
       check.expected = written;
-      check.placeholder = true;
+      check.unfilled = true;
       return std::nullopt;
     }
     const auto what = tokens.front();
@@ -1019,7 +1019,7 @@ std::string describe(const Check& check, const OrderBook& book) {
 namespace {
 
 bool checkMatches(const Check& check, const std::string& actual) {
-  if (check.placeholder) return false;
+  if (check.unfilled) return false;
   if (check.kind != CheckKind::Order) return check.expected == actual;
   // `= order ID k=v ...` asserts a subset of what the book shows; "none" must be exact.
   const auto expectedTokens = tokenize(check.expected, false);
@@ -1150,7 +1150,7 @@ std::string regenerate(const Scenario& sc, const RunResult& result) {
       for (const auto& ex : step.expected) drop[static_cast<std::size_t>(ex.line)] = true;
       const auto first = static_cast<std::size_t>(step.expected.front().line);
       drop[first] = false;
-      replaceWith[first] = std::string{};  // placeholder: the events go here
+      replaceWith[first] = std::string{};  // the regenerated events go here
       after[first] = std::move(printed);
     }
   }

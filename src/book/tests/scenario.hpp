@@ -86,10 +86,10 @@ enum class CheckKind : std::uint8_t { Bids, Asks, Orders, Order, Last, Seq, Stat
 
 struct Check {
   CheckKind kind = CheckKind::Seq;
-  Side side = Side::None;    // Orders
-  OrderId id;                // Order
-  std::string expected;      // canonical text of the whole check, e.g. "bids 10.00x60(1)"
-  bool placeholder = false;  // written as `= bids ?`: never matches (to be regenerated)
+  Side side = Side::None;  // Orders
+  OrderId id;              // Order
+  std::string expected;    // canonical text of the whole check, e.g. "bids 10.00x60(1)"
+  bool unfilled = false;   // written as `= bids ?`: never matches (to be regenerated)
 };
 
 struct ExpectedEvent {
