@@ -106,6 +106,7 @@ void addBenchCommand(CLI::App& app) {
     setExitCode(runBenchBook(*args));
   });
   addBenchAnalyticsCommand(*bench);
+  addBenchEngineCommand(*bench);
 }
 
 }  // namespace alphintra::app

@@ -12,6 +12,7 @@ inline constexpr std::string_view kVersion = "0.1.0";
 
 void addBenchCommand(CLI::App& app);
 void addBenchAnalyticsCommand(CLI::App& bench);  // `bench analytics`, registered by addBenchCommand
+void addBenchEngineCommand(CLI::App& bench);     // `bench engine`, registered by addBenchCommand
 void addAnalyticsCommand(CLI::App& app);
 
 void setExitCode(int code) noexcept;

@@ -17,6 +17,10 @@
 //   backward-shift deletion (no tombstones, so cancel-heavy flow does not degrade it);
 //   std::unordered_map would allocate a node per order.
 // * stop orders and GTD expiries are rare: kept in small sorted/heap vectors.
+//
+// Snapshots (order_book_snapshot.cpp): saveState/loadState write and read the complete state
+// that decides future events, structurally (levels, queues, stop book), never pool indices, so
+// equal states give equal bytes. Off the hot path; loadState allocates.
 #pragma once
 
 #include <cstdint>
@@ -25,6 +29,7 @@
 
 #include "book/id_index.hpp"
 #include "book/types.hpp"
+#include "core/binary_io.hpp"
 #include "core/instrument.hpp"
 
 namespace alphintra::book {
@@ -79,6 +84,19 @@ class OrderBook {
   void setStatus(TradingStatus status, Timestamp now, std::vector<Event>& out);
   void advanceTime(Timestamp now, std::vector<Event>& out);
   void setReferencePrice(Price price) noexcept { referencePrice_ = price; }
+
+  // Appends the book's complete state (every live order with all its fields in exact queue
+  // order per level, stops in trigger order, the auction queues, status, sequence counter, last
+  // trade and reference price, the latest time seen, the acceptance counter) to `out` in a
+  // deterministic little-endian encoding: equal states give equal bytes. GTD expiries are
+  // derived from the live orders. Format and guarantees: docs/matching.md, "Snapshots".
+  void saveState(ByteWriter& out) const;
+  // Replaces this book's state with one written by saveState for the same instrument (id, tick
+  // and lot must match; BookOptions are not part of the state). Reads exactly what saveState
+  // wrote and leaves the reader after it. On a malformed input (short, corrupt, or breaking an
+  // invariant the book relies on) returns false and leaves the book empty-but-valid, as if
+  // freshly constructed.
+  [[nodiscard]] bool loadState(ByteReader& in);
 
   // Queries (market data snapshots). L2/L3 append to `out` after clearing it.
   TopOfBook topOfBook() const noexcept;
@@ -229,6 +247,12 @@ class OrderBook {
   void expireDayOrders(std::vector<Event>& out);
 
   OrderView view(std::uint32_t idx) const;
+
+  // Snapshots (order_book_snapshot.cpp).
+  void clearState();
+  void saveOrder(std::uint32_t idx, ByteWriter& out) const;
+  std::uint32_t loadOrder(ByteReader& in, Side side, Where where);  // kNil when malformed
+  bool loadStateBody(ByteReader& in);
 
   Instrument instrument_;
   BookOptions options_;

@@ -23,7 +23,6 @@ class StrongId {
 };
 
 using OrderId = StrongId<struct OrderIdTag>;
-using ClientOrderId = StrongId<struct ClientOrderIdTag>;
 using AccountId = StrongId<struct AccountIdTag>;
 using InstrumentId = StrongId<struct InstrumentIdTag>;
 using TradeId = StrongId<struct TradeIdTag>;

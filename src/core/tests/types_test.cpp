@@ -11,6 +11,7 @@
 #include <type_traits>
 #include <unordered_set>
 
+#include "core/client_order_id.hpp"
 #include "core/currency.hpp"
 #include "core/fixed_point.hpp"
 #include "core/ids.hpp"
@@ -367,6 +368,28 @@ TEST(ResultTest, HoldsValueOrError) {
   Result<std::string> text = std::string{"abc"};
   EXPECT_EQ(text->size(), 3u);
   EXPECT_EQ(std::move(text).value(), "abc");
+}
+
+
+TEST(ClientOrderId, ParsesPrintableAsciiUpToThirtySixCharacters) {
+  auto id = ClientOrderId::parse("a1b2c3d4-e5f6-7890-abcd-ef0123456789");
+  ASSERT_TRUE(id.ok()) << id.error().message;
+  EXPECT_EQ(id->view(), "a1b2c3d4-e5f6-7890-abcd-ef0123456789");
+  EXPECT_EQ(*id, ClientOrderId::fromTrusted("a1b2c3d4-e5f6-7890-abcd-ef0123456789"));
+  EXPECT_NE(*id, ClientOrderId::fromTrusted("other"));
+  EXPECT_EQ(id->hash(), ClientOrderId::fromTrusted(id->view()).hash());
+}
+
+TEST(ClientOrderId, RejectsEmptyTooLongAndControlCharacters) {
+  auto empty = ClientOrderId::parse("", "ClOrdID");
+  ASSERT_FALSE(empty.ok());
+  EXPECT_EQ(empty.error().field, "ClOrdID");
+  auto tooLong = ClientOrderId::parse(std::string(37, 'x'));
+  ASSERT_FALSE(tooLong.ok());
+  EXPECT_NE(tooLong.error().message.find("37"), std::string::npos);
+  EXPECT_FALSE(ClientOrderId::parse("with space").ok());
+  EXPECT_FALSE(ClientOrderId::parse("soh\x01").ok());
+  EXPECT_TRUE(ClientOrderId().isNone());
 }
 
 }  // namespace

@@ -1,0 +1,106 @@
+// ByteWriter / ByteReader: the little-endian binary encoding used by engine snapshots.
+//
+// Snapshots are written once in a while and read once at start-up, so clarity beats speed
+// here: every value is written field by field in little-endian order (never a struct memcpy),
+// which keeps the format independent of padding and of the host. The reader never reads past
+// its input: a short or malformed input sets a sticky failure flag and returns zeros, and the
+// caller checks ok() once at the end (and names what it was reading in its error).
+//
+// Threading: a writer or reader belongs to one thread.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace alphintra {
+
+class ByteWriter {
+ public:
+  explicit ByteWriter(std::vector<std::byte>& out) noexcept : out_(out) {}
+
+  void u8(std::uint8_t v) { out_.push_back(static_cast<std::byte>(v)); }
+  void u32(std::uint32_t v) { putLe(v, 4); }
+  void u64(std::uint64_t v) { putLe(v, 8); }
+  void i64(std::int64_t v) { putLe(static_cast<std::uint64_t>(v), 8); }
+  void boolean(bool v) { u8(v ? 1 : 0); }
+  // Length-prefixed (u32) bytes.
+  void string(std::string_view s) {
+    u32(static_cast<std::uint32_t>(s.size()));
+    const auto* p = reinterpret_cast<const std::byte*>(s.data());
+    out_.insert(out_.end(), p, p + s.size());
+  }
+  void bytes(std::span<const std::byte> b) { out_.insert(out_.end(), b.begin(), b.end()); }
+
+  std::size_t size() const noexcept { return out_.size(); }
+
+ private:
+  void putLe(std::uint64_t v, int n) {
+    for (int i = 0; i < n; ++i) out_.push_back(static_cast<std::byte>((v >> (8 * i)) & 0xFFu));
+  }
+  std::vector<std::byte>& out_;
+};
+
+class ByteReader {
+ public:
+  explicit ByteReader(std::span<const std::byte> in) noexcept : in_(in) {}
+
+  std::uint8_t u8() noexcept { return static_cast<std::uint8_t>(getLe(1)); }
+  std::uint32_t u32() noexcept { return static_cast<std::uint32_t>(getLe(4)); }
+  std::uint64_t u64() noexcept { return getLe(8); }
+  std::int64_t i64() noexcept { return static_cast<std::int64_t>(getLe(8)); }
+  bool boolean() noexcept {
+    const std::uint8_t v = u8();
+    if (v > 1) failed_ = true;
+    return v == 1;
+  }
+  std::string string() {
+    const std::uint32_t n = u32();
+    if (!need(n)) return {};
+    std::string s(reinterpret_cast<const char*>(in_.data() + pos_), n);
+    pos_ += n;
+    return s;
+  }
+  // A count that the caller will allocate for: refused (failure) when larger than `max`, so a
+  // corrupt length cannot make the reader allocate gigabytes.
+  std::uint32_t count(std::uint32_t max) noexcept {
+    const std::uint32_t n = u32();
+    if (n > max) {
+      failed_ = true;
+      return 0;
+    }
+    return n;
+  }
+  // Marks the input as malformed (a value out of its range); sticky like a short read.
+  void fail() noexcept { failed_ = true; }
+
+  bool ok() const noexcept { return !failed_; }
+  bool atEnd() const noexcept { return pos_ == in_.size(); }
+  std::size_t position() const noexcept { return pos_; }
+  std::size_t remaining() const noexcept { return in_.size() - pos_; }
+
+ private:
+  bool need(std::size_t n) noexcept {
+    if (failed_ || in_.size() - pos_ < n) {
+      failed_ = true;
+      return false;
+    }
+    return true;
+  }
+  std::uint64_t getLe(int n) noexcept {
+    if (!need(static_cast<std::size_t>(n))) return 0;
+    std::uint64_t v = 0;
+    for (int i = 0; i < n; ++i) v |= static_cast<std::uint64_t>(in_[pos_ + static_cast<std::size_t>(i)]) << (8 * i);
+    pos_ += static_cast<std::size_t>(n);
+    return v;
+  }
+  std::span<const std::byte> in_;
+  std::size_t pos_ = 0;
+  bool failed_ = false;
+};
+
+}  // namespace alphintra

@@ -1,0 +1,72 @@
+// ClientOrderId: the client's own name for an order (FIX ClOrdID, REST clientOrderId).
+//
+// Clients choose these strings, so they are text, not numbers: 1 to 36 printable ASCII
+// characters (a UUID fits), stored inline so that commands and events carrying one stay
+// fixed-layout and trivially copyable. An empty id means "none" (e.g. an order entered without
+// one). Validate with parse(); fromTrusted() is for ids that were already validated (journal
+// replay, tests).
+#pragma once
+
+#include <array>
+#include <compare>
+#include <cstdint>
+#include <cstring>
+#include <string>
+#include <string_view>
+
+#include "core/result.hpp"
+
+namespace alphintra {
+
+class ClientOrderId {
+ public:
+  static constexpr std::size_t kMaxLength = 36;
+
+  constexpr ClientOrderId() noexcept = default;
+
+  static Result<ClientOrderId> parse(std::string_view text, std::string_view field = "clientOrderId") {
+    if (text.empty()) return makeError(std::string(field), "must not be empty");
+    if (text.size() > kMaxLength) {
+      return makeError(std::string(field), "is " + std::to_string(text.size()) + " characters long; at most " +
+                                               std::to_string(kMaxLength) + " are allowed");
+    }
+    for (char c : text) {
+      if (c < 0x21 || c > 0x7E) {
+        return makeError(std::string(field), "may hold only printable ASCII characters without spaces");
+      }
+    }
+    return fromTrusted(text);
+  }
+
+  // Truncates to kMaxLength; no character check. For values validated before.
+  static ClientOrderId fromTrusted(std::string_view text) noexcept {
+    ClientOrderId id;
+    id.length_ = static_cast<std::uint8_t>(text.size() < kMaxLength ? text.size() : kMaxLength);
+    std::memcpy(id.chars_.data(), text.data(), id.length_);
+    return id;
+  }
+
+  std::string_view view() const noexcept { return {chars_.data(), length_}; }
+  bool isNone() const noexcept { return length_ == 0; }
+
+  // FNV-1a over the characters: stable across runs and platforms (indexes are rebuilt from
+  // snapshots, so the hash must not depend on the process).
+  std::uint64_t hash() const noexcept {
+    std::uint64_t h = 14695981039346656037ull;
+    for (std::size_t i = 0; i < length_; ++i) {
+      h ^= static_cast<unsigned char>(chars_[i]);
+      h *= 1099511628211ull;
+    }
+    return h;
+  }
+
+  friend bool operator==(const ClientOrderId& a, const ClientOrderId& b) noexcept { return a.view() == b.view(); }
+  friend auto operator<=>(const ClientOrderId& a, const ClientOrderId& b) noexcept { return a.view() <=> b.view(); }
+
+ private:
+  std::array<char, 39> chars_{};  // zero-filled past length_, so equal ids have equal bytes
+  std::uint8_t length_ = 0;
+};
+static_assert(sizeof(ClientOrderId) == 40, "ClientOrderId is a fixed-layout field of commands and events");
+
+}  // namespace alphintra

@@ -1,0 +1,284 @@
+// Engine: construction, command dispatch, lookups and event emission. The order commands are
+// in engine_orders.cpp, venue answers in engine_venue.cpp, admin commands in engine_admin.cpp,
+// snapshots in engine_snapshot.cpp.
+#include "engine/engine.hpp"
+
+#include <algorithm>
+#include <cstring>
+
+#include "engine/simulated_venue.hpp"
+
+namespace alphintra::engine {
+
+Engine::Engine(EngineOptions options) : Engine(options, std::make_unique<SimulatedVenue>(options.book)) {}
+
+Engine::Engine(EngineOptions options, std::unique_ptr<Venue> venue)
+    : options_(options), venue_(std::move(venue)), orders_(options.expectedOrders) {
+  extras_.reserve(options.expectedOrders);
+  venueEvents_.reserve(256);
+}
+
+void Engine::apply(const Command& c, std::vector<EngineEvent>& out) {
+  lastSequence_ = c.header.sequence;
+  targetOrder_ = OrderId{};
+  // Time never goes backwards inside the engine (the book applies the same rule).
+  if (c.header.time > lastTime_) lastTime_ = c.header.time;
+  switch (c.header.type) {
+    case CommandType::NewOrder: onNewOrder(c, out); break;
+    case CommandType::CancelOrder: onCancel(c, out); break;
+    case CommandType::ReplaceOrder: onReplace(c, out); break;
+    case CommandType::MassCancel: onMassCancel(c, out); break;
+    case CommandType::MarketData: onMarketData(c, out); break;
+    case CommandType::ClockTick: onClockTick(c, out); break;
+    case CommandType::InstrumentStatus: onInstrumentStatus(c, out); break;
+    case CommandType::KillSwitch: onKillSwitch(c, out); break;
+    case CommandType::SetAccountLimits:
+    case CommandType::SetInstrumentLimits:
+    case CommandType::SetTradingState:
+    case CommandType::DefineInstrument:
+    case CommandType::OpenAccount:
+    case CommandType::AdjustCash:
+    case CommandType::SetFxRate:
+    case CommandType::RestrictInstrument: onAdmin(c, out); break;
+  }
+}
+
+// ---- lookups ----
+
+Engine::AccountState* Engine::findAccount(AccountId id) noexcept {
+  if (id.isNone()) return nullptr;
+  const std::uint32_t i = accountIndex_.find(id.value());
+  return i == book::IdIndex::kMissing ? nullptr : &accounts_[i];
+}
+
+const Engine::AccountState* Engine::findAccount(AccountId id) const noexcept {
+  if (id.isNone()) return nullptr;
+  const std::uint32_t i = accountIndex_.find(id.value());
+  return i == book::IdIndex::kMissing ? nullptr : &accounts_[i];
+}
+
+std::uint32_t Engine::instrumentIndex(InstrumentId id) const noexcept {
+  return id.isNone() ? book::IdIndex::kMissing : instrumentIndex_.find(id.value());
+}
+
+const Instrument* Engine::instrument(InstrumentId id) const noexcept {
+  const std::uint32_t i = instrumentIndex(id);
+  return i == book::IdIndex::kMissing ? nullptr : &instruments_[i];
+}
+
+const Instrument* Engine::instrumentBySymbol(std::string_view symbol) const noexcept {
+  for (const Instrument& in : instruments_) {
+    if (in.symbol() == symbol) return &in;
+  }
+  return nullptr;
+}
+
+std::optional<risk::TradingState> Engine::accountTradingState(AccountId account) const noexcept {
+  const AccountState* a = findAccount(account);
+  if (a == nullptr) return std::nullopt;
+  return a->state;
+}
+
+std::uint32_t Engine::openOrders(AccountId account) const noexcept {
+  const AccountState* a = findAccount(account);
+  return a == nullptr ? 0 : a->openOrders;
+}
+
+std::uint32_t Engine::pairIndex(std::uint32_t account, std::uint32_t instrument) {
+  const std::uint64_t key = ((static_cast<std::uint64_t>(account) << 32) | instrument) + 1;
+  std::uint32_t i = pairIndex_.find(key);
+  if (i != book::IdIndex::kMissing) return i;
+  i = static_cast<std::uint32_t>(pairs_.size());
+  PairState p;
+  p.account = account;
+  p.instrument = instrument;
+  pairs_.push_back(p);
+  pairIndex_.insert(key, i);
+  return i;
+}
+
+oms::OmsOrder* Engine::resolveOrder(AccountId account, OrderId id, const ClientOrderId& clientId) noexcept {
+  if (!id.isNone()) return orders_.find(id);
+  return orders_.findByClientId(account, clientId);
+}
+
+void Engine::addInstrument(const Instrument& in) {
+  instrumentIndex_.insert(in.id().value(), static_cast<std::uint32_t>(instruments_.size()));
+  instruments_.push_back(in);
+  instrumentStates_.emplace_back();
+  venue_->addInstrument(in);
+  ledger_.registerInstrument(in);
+}
+
+// ---- events ----
+
+EngineEvent& Engine::emit(const Command& c, EventKind kind, bool answersRequest, std::vector<EngineEvent>& out) {
+  EngineEvent& e = out.emplace_back();
+  // Zero every byte (the union's unused tail included): events are hashed byte for byte.
+  std::memset(static_cast<void*>(&e), 0, sizeof(EngineEvent));
+  e.kind = kind;
+  if (answersRequest) {
+    e.source = c.header.source;
+    e.requestId = c.header.requestId;
+  }
+  e.commandSequence = c.header.sequence;
+  e.time = lastTime_;
+  return e;
+}
+
+void Engine::report(const Command& c, const oms::OmsOrder& o, oms::ExecType type, bool answersRequest,
+                    std::vector<EngineEvent>& out, const ExecutionReport* fill) {
+  EngineEvent& e = emit(c, EventKind::ExecutionReport, answersRequest, out);
+  ExecutionReport& r = e.body.execution;
+  if (fill != nullptr) r = *fill;
+  r.orderId = o.id;
+  r.account = o.account();
+  r.instrument = o.instrument();
+  r.clientOrderId = o.clientOrderId;
+  r.origClientOrderId = o.origClientOrderId;
+  r.execId = nextExecId_++;
+  r.execType = type;
+  r.status = o.state.reported();
+  r.side = o.side();
+  r.orderType = o.request.type;
+  r.timeInForce = o.request.timeInForce;
+  r.rejectSource = o.rejectSource;
+  r.rejectCode = o.rejectCode;
+  r.price = o.price;
+  r.stopPrice = o.stopPrice;
+  r.orderQuantity = o.quantity;
+  r.cumQuantity = o.cumQuantity;
+  r.leavesQuantity = o.state.isTerminal() ? Quantity::zero() : o.leavesQuantity;
+  r.averagePrice = o.averagePrice();
+  r.totalFees = o.fees;
+  if (fill == nullptr) r.lastPrice = Price::undefined();
+}
+
+void Engine::rejectNew(const Command& c, RejectCode code, std::vector<EngineEvent>& out) {
+  const NewOrderBody& b = c.body.newOrder;
+  EngineEvent& e = emit(c, EventKind::ExecutionReport, true, out);
+  ExecutionReport& r = e.body.execution;
+  r.account = b.account;
+  r.instrument = b.instrument;
+  r.clientOrderId = b.clientOrderId;
+  r.execId = nextExecId_++;
+  r.execType = oms::ExecType::Rejected;
+  r.status = oms::OrdStatus::Rejected;
+  r.side = b.side;
+  r.orderType = b.type;
+  r.timeInForce = b.timeInForce;
+  r.rejectSource = oms::RejectSource::Engine;
+  r.rejectCode = static_cast<std::uint8_t>(code);
+  r.price = b.price;
+  r.stopPrice = b.stopPrice;
+  r.orderQuantity = b.quantity;
+  r.lastPrice = Price::undefined();
+  r.averagePrice = Price::undefined();
+}
+
+void Engine::cancelReject(const Command& c, const oms::OmsOrder* order, bool replace, oms::RejectSource source,
+                          std::uint8_t code, const risk::RiskVerdict* verdict, std::vector<EngineEvent>& out) {
+  EngineEvent& e = emit(c, EventKind::CancelReject, true, out);
+  CancelRejectReport& r = e.body.cancelReject;
+  if (replace) {
+    r.account = c.body.replace.account;
+    r.instrument = c.body.replace.instrument;
+    r.clientOrderId = c.body.replace.clientOrderId;
+    r.origClientOrderId = c.body.replace.origClientOrderId;
+  } else {
+    r.account = c.body.cancel.account;
+    r.clientOrderId = c.body.cancel.clientOrderId;
+    r.origClientOrderId = c.body.cancel.origClientOrderId;
+  }
+  if (order != nullptr) {
+    r.orderId = order->id;
+    r.instrument = order->instrument();
+    r.status = order->state.reported();
+    if (r.origClientOrderId.isNone()) r.origClientOrderId = order->clientOrderId;
+  }
+  r.replace = replace;
+  r.rejectSource = source;
+  r.rejectCode = code;
+  if (verdict != nullptr) {
+    r.riskUnit = static_cast<std::uint8_t>(verdict->unit);
+    r.riskLimit = verdict->limit;
+    r.riskValue = verdict->value;
+  }
+}
+
+void Engine::commandResult(const Command& c, bool accepted, RejectCode code, std::uint64_t subject, std::int64_t value,
+                           std::vector<EngineEvent>& out) {
+  EngineEvent& e = emit(c, EventKind::CommandResult, true, out);
+  CommandResultReport& r = e.body.result;
+  r.commandType = static_cast<std::uint8_t>(c.header.type);
+  r.accepted = accepted;
+  r.code = code;
+  r.subject = subject;
+  r.value = value;
+}
+
+void Engine::publishQuote(const Command& c, std::uint32_t instrument, std::vector<EngineEvent>& out) {
+  if (!options_.publishMarketData) return;
+  const Instrument& in = instruments_[instrument];
+  const book::TopOfBook top = venue_->topOfBook(in.id());
+  book::TopOfBook& last = instrumentStates_[instrument].lastQuote;
+  if (top.bidPrice == last.bidPrice && top.bidQuantity == last.bidQuantity && top.askPrice == last.askPrice &&
+      top.askQuantity == last.askQuantity && top.lastTradePrice == last.lastTradePrice) {
+    return;
+  }
+  last = top;
+  EngineEvent& e = emit(c, EventKind::Quote, false, out);
+  QuoteReport& q = e.body.quote;
+  q.instrument = in.id();
+  q.bidPrice = top.bidPrice;
+  q.bidQuantity = top.bidQuantity;
+  q.askPrice = top.askPrice;
+  q.askQuantity = top.askQuantity;
+  q.lastPrice = top.lastTradePrice;
+}
+
+// ---- names ----
+
+std::string_view toString(EventKind kind) noexcept {
+  switch (kind) {
+    case EventKind::ExecutionReport: return "execution_report";
+    case EventKind::CancelReject: return "cancel_reject";
+    case EventKind::CommandResult: return "command_result";
+    case EventKind::PublicTrade: return "public_trade";
+    case EventKind::Quote: return "quote";
+  }
+  return "unknown";
+}
+
+std::string_view toString(RejectCode code) noexcept {
+  switch (code) {
+    case RejectCode::None: return "none";
+    case RejectCode::UnknownAccount: return "unknown_account";
+    case RejectCode::UnknownInstrument: return "unknown_instrument";
+    case RejectCode::DuplicateClientOrderId: return "duplicate_client_order_id";
+    case RejectCode::UnknownOrder: return "unknown_order";
+    case RejectCode::OrderNotLive: return "order_not_live";
+    case RejectCode::RequestPending: return "request_pending";
+    case RejectCode::NotOrderOwner: return "not_order_owner";
+    case RejectCode::InvalidRequest: return "invalid_request";
+    case RejectCode::AlreadyExists: return "already_exists";
+    case RejectCode::InsufficientCash: return "insufficient_cash";
+    case RejectCode::MissingFxRate: return "missing_fx_rate";
+    case RejectCode::InvalidInstrument: return "invalid_instrument";
+    case RejectCode::NoReferencePrice: return "no_reference_price";
+    case RejectCode::InstrumentMismatch: return "instrument_mismatch";
+  }
+  return "unknown";
+}
+
+std::string_view toString(Liquidity liquidity) noexcept {
+  switch (liquidity) {
+    case Liquidity::None: return "none";
+    case Liquidity::Maker: return "maker";
+    case Liquidity::Taker: return "taker";
+    case Liquidity::Auction: return "auction";
+  }
+  return "unknown";
+}
+
+}  // namespace alphintra::engine

@@ -1,0 +1,193 @@
+// Engine: the deterministic heart of a shard. It applies sequenced commands one at a time —
+// pre-trade risk, then the OMS, then the venue (the simulated exchange) — and appends the
+// events each command caused. Given the same commands it reaches the same state and emits the
+// same events, byte for byte (the determinism test hashes both); this is what makes journal
+// replay a crash recovery and a backtest the same code as live trading.
+//
+// Hot-path rules: apply() never reads a clock (the command's stamped time is the only time),
+// never does I/O, never throws, and allocates nothing in steady state: orders live in a flat
+// table reserved up front, per-account and per-(account, instrument) state in vectors found
+// through open-addressing indexes, and events go to a caller-owned vector that keeps its
+// capacity. The first order of an account on an instrument allocates that pair's slot once.
+//
+// Threading: one engine thread owns an Engine and everything it holds. Readers on other
+// threads learn about state only through the events (or a snapshot taken on the engine thread).
+//
+// Known limits: finished orders stay in memory (the SQL projection is where history belongs;
+// an end-of-day purge is future work); mass cancel by side and trading-status changes scan the
+// order table, which is fine for commands that rare.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <vector>
+
+#include "book/id_index.hpp"
+#include "core/binary_io.hpp"
+#include "core/instrument.hpp"
+#include "engine/command.hpp"
+#include "engine/event.hpp"
+#include "engine/venue.hpp"
+#include "oms/ledger.hpp"
+#include "oms/order_table.hpp"
+#include "risk/kill_switch.hpp"
+#include "risk/limits.hpp"
+#include "risk/rules.hpp"
+#include "risk/token_bucket.hpp"
+
+namespace alphintra::engine {
+
+struct EngineOptions {
+  std::size_t expectedOrders = 1u << 16;  // order table and client-id index sized for this many
+  book::BookOptions book{};               // per-instrument book sizing (simulated venue)
+  bool publishMarketData = true;          // PublicTrade and Quote events
+};
+
+class Engine {
+ public:
+  explicit Engine(EngineOptions options = {});
+  // With another venue (tests, adapters). The engine owns it.
+  Engine(EngineOptions options, std::unique_ptr<Venue> venue);
+  Engine(const Engine&) = delete;
+  Engine& operator=(const Engine&) = delete;
+
+  // Applies one command stamped by the sequencer; appends its events to `out` (not cleared).
+  void apply(const Command& command, std::vector<EngineEvent>& out);
+
+  // State for queries on the engine thread, and for tests.
+  const oms::OrderTable& orders() const noexcept { return orders_; }
+  const oms::Ledger& ledger() const noexcept { return ledger_; }
+  const Venue& venue() const noexcept { return *venue_; }
+  const Instrument* instrument(InstrumentId id) const noexcept;
+  const Instrument* instrumentBySymbol(std::string_view symbol) const noexcept;
+  const std::vector<Instrument>& instruments() const noexcept { return instruments_; }
+  std::uint64_t lastSequence() const noexcept { return lastSequence_; }
+  Timestamp lastTime() const noexcept { return lastTime_; }
+  risk::TradingState globalTradingState() const noexcept { return globalState_; }
+  std::optional<risk::TradingState> accountTradingState(AccountId account) const noexcept;
+  std::uint32_t openOrders(AccountId account) const noexcept;
+  bool hasAccount(AccountId account) const noexcept { return findAccount(account) != nullptr; }
+
+  // The whole state, deterministically encoded (snapshots; stateHash() hashes these bytes).
+  void save(ByteWriter& out) const;
+  // Restores a state written by save() into a freshly constructed engine. False on malformed input.
+  [[nodiscard]] bool load(ByteReader& in);
+  // 64-bit FNV-1a of save()'s bytes: equal states have equal hashes.
+  std::uint64_t stateHash() const;
+
+ private:
+  struct AccountState {
+    AccountId id;
+    risk::AccountType type = risk::AccountType::Cash;
+    Currency base;
+    risk::AccountLimits limits;
+    bool ownLimits = false;
+    risk::TradingState state = risk::TradingState::Active;
+    risk::TokenBucket bucket;
+    std::uint32_t openOrders = 0;
+    std::int64_t reservedFunds = 0;         // base currency: cash for open buys (cash) / initial margin of open orders
+    std::vector<std::uint64_t> restricted;  // instrument ids, sorted
+  };
+  struct PairState {               // one account on one instrument
+    std::uint32_t account = 0;     // index into accounts_
+    std::uint32_t instrument = 0;  // index into instruments_
+    Quantity openBuy;
+    Quantity openSell;
+    risk::InstrumentLimits limits;
+    bool ownLimits = false;
+  };
+  struct InstrumentState {
+    risk::InstrumentLimits defaultLimits;
+    Price referencePrice = Price::undefined();  // from MarketData (last, else mid)
+    book::TopOfBook lastQuote;
+    bool restricted = false;  // global restricted list
+  };
+  struct OrderExtra {           // engine bookkeeping per order, parallel to the order table
+    std::int64_t reserved = 0;  // funds reserved for it (AccountState::reservedFunds share)
+    std::uint32_t pair = 0;
+  };
+
+  // Commands.
+  void onNewOrder(const Command& c, std::vector<EngineEvent>& out);
+  void onCancel(const Command& c, std::vector<EngineEvent>& out);
+  void onReplace(const Command& c, std::vector<EngineEvent>& out);
+  void onMassCancel(const Command& c, std::vector<EngineEvent>& out);
+  void onMarketData(const Command& c, std::vector<EngineEvent>& out);
+  void onClockTick(const Command& c, std::vector<EngineEvent>& out);
+  void onAdmin(const Command& c, std::vector<EngineEvent>& out);
+  void onInstrumentStatus(const Command& c, std::vector<EngineEvent>& out);
+  void onKillSwitch(const Command& c, std::vector<EngineEvent>& out);
+
+  // Venue answers → OMS.
+  void processVenueEvents(const Command& c, std::uint32_t instrument, std::vector<EngineEvent>& out);
+  void onVenueTrade(const Command& c, std::uint32_t instrument, const book::Event& e, std::vector<EngineEvent>& out);
+  void fillOrder(const Command& c, oms::OmsOrder& order, Price price, Quantity qty, Quantity leaves,
+                 Liquidity liquidity, TradeId trade, std::vector<EngineEvent>& out);
+  void finishOrder(oms::OmsOrder& order);  // releases open-order counts and reservations
+  void updateReservation(oms::OmsOrder& order);
+  void publishQuote(const Command& c, std::uint32_t instrument, std::vector<EngineEvent>& out);
+  void cancelScope(const Command& c, AccountId account, InstrumentId instrument, std::vector<EngineEvent>& out);
+
+  // Risk.
+  risk::RiskVerdict checkRisk(AccountState& account, std::uint32_t instrument, std::uint32_t pair, Side side,
+                              bool hasLimit, Price limitPrice, Price valuationPrice, Quantity addedQuantity,
+                              Timestamp now, std::optional<RejectCode>& engineReject);
+  Price valuationPrice(std::uint32_t instrument, Side side, const oms::OrderRequest& request) const;
+  Price referencePrice(std::uint32_t instrument) const;
+  std::int64_t initialMarginPpm(AccountId account, AssetClass assetClass) const noexcept;
+  Money estimateFee(AccountId account, Money notional) const noexcept;
+  bool openLedgerAccount(const OpenAccountBody& body);
+  std::int64_t reservationFor(const AccountState& account, std::uint32_t instrument, Side side, Price price,
+                              Quantity leaves) const;
+
+  // Events.
+  EngineEvent& emit(const Command& c, EventKind kind, bool answersRequest, std::vector<EngineEvent>& out);
+  void report(const Command& c, const oms::OmsOrder& order, oms::ExecType type, bool answersRequest,
+              std::vector<EngineEvent>& out, const ExecutionReport* fill = nullptr);
+  void rejectNew(const Command& c, RejectCode code, std::vector<EngineEvent>& out);
+  void cancelReject(const Command& c, const oms::OmsOrder* order, bool replace, oms::RejectSource source,
+                    std::uint8_t code, const risk::RiskVerdict* verdict, std::vector<EngineEvent>& out);
+  void commandResult(const Command& c, bool accepted, RejectCode code, std::uint64_t subject, std::int64_t value,
+                     std::vector<EngineEvent>& out);
+
+  // Lookups.
+  AccountState* findAccount(AccountId id) noexcept;
+  const AccountState* findAccount(AccountId id) const noexcept;
+  std::uint32_t instrumentIndex(InstrumentId id) const noexcept;
+  std::uint32_t pairIndex(std::uint32_t account, std::uint32_t instrument);  // creates on first use
+  const risk::AccountLimits& limitsOf(const AccountState& a) const noexcept {
+    return a.ownLimits ? a.limits : defaultLimits_;
+  }
+  oms::OmsOrder* resolveOrder(AccountId account, OrderId id, const ClientOrderId& clientId) noexcept;
+  void addInstrument(const Instrument& instrument);
+
+  EngineOptions options_;
+  std::unique_ptr<Venue> venue_;
+  oms::OrderTable orders_;
+  std::vector<OrderExtra> extras_;  // by OrderId - 1
+  oms::Ledger ledger_;
+
+  std::vector<Instrument> instruments_;
+  std::vector<InstrumentState> instrumentStates_;
+  book::IdIndex instrumentIndex_{64};
+  std::vector<AccountState> accounts_;
+  book::IdIndex accountIndex_{64};
+  std::vector<PairState> pairs_;
+  book::IdIndex pairIndex_{1024};  // (account index << 32 | instrument index) + 1 → pairs_
+
+  risk::AccountLimits defaultLimits_;
+  risk::TradingState globalState_ = risk::TradingState::Active;
+  risk::KillSwitch killSwitch_;
+
+  std::uint64_t lastSequence_ = 0;
+  Timestamp lastTime_;
+  std::uint64_t nextExecId_ = 1;
+  std::uint64_t nextTradeId_ = 1;
+
+  std::vector<book::Event> venueEvents_;  // scratch, keeps its capacity
+  OrderId targetOrder_;                   // the order the current command is about (its reports answer the request)
+  std::uint8_t lastVenueReject_ = 0;      // book::RejectReason of the last non-order command the venue refused
+};
+
+}  // namespace alphintra::engine

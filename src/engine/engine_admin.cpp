@@ -1,0 +1,256 @@
+// Engine: admin commands (instruments, accounts, cash, FX, limits, trading states, kill
+// switch, restrictions), market data from outside and clock ticks. Each answers with one
+// CommandResult; a refusal changes nothing.
+#include <algorithm>
+#include <cstring>
+
+#include "engine/engine.hpp"
+
+namespace alphintra::engine {
+
+namespace {
+
+void setRestricted(std::vector<std::uint64_t>& list, std::uint64_t id, bool restricted) {
+  auto it = std::lower_bound(list.begin(), list.end(), id);
+  const bool present = it != list.end() && *it == id;
+  if (restricted && !present) list.insert(it, id);
+  if (!restricted && present) list.erase(it);
+}
+
+}  // namespace
+
+void Engine::onMarketData(const Command& c, std::vector<EngineEvent>& out) {
+  const MarketDataBody& b = c.body.marketData;
+  const std::uint32_t inst = instrumentIndex(b.instrument);
+  if (inst == book::IdIndex::kMissing) {
+    return commandResult(c, false, RejectCode::UnknownInstrument, b.instrument.value(), 0, out);
+  }
+  InstrumentState& s = instrumentStates_[inst];
+  if (b.last.isDefined()) {
+    s.referencePrice = b.last;
+    ledger_.onMark(b.instrument, b.last);
+  }
+  if (b.bid.isDefined() && b.ask.isDefined()) {
+    ledger_.onQuote(b.instrument, b.bid, b.ask);
+    if (!b.last.isDefined()) s.referencePrice = Price::fromRaw((b.bid.raw() + b.ask.raw()) / 2);
+  }
+  if (s.referencePrice.isDefined()) venue_->setReferencePrice(b.instrument, s.referencePrice);
+  commandResult(c, true, RejectCode::None, b.instrument.value(), 0, out);
+}
+
+void Engine::onClockTick(const Command& c, std::vector<EngineEvent>& out) {
+  const std::size_t before = out.size();
+  for (std::uint32_t i = 0; i < instruments_.size(); ++i) {
+    venueEvents_.clear();
+    venue_->advanceTime(instruments_[i].id(), c.header.time, venueEvents_);
+    if (!venueEvents_.empty()) processVenueEvents(c, i, out);
+  }
+  std::int64_t expired = 0;
+  for (std::size_t i = before; i < out.size(); ++i) {
+    expired += out[i].kind == EventKind::ExecutionReport && out[i].body.execution.execType == oms::ExecType::Expired;
+  }
+  commandResult(c, true, RejectCode::None, 0, expired, out);
+}
+
+void Engine::onInstrumentStatus(const Command& c, std::vector<EngineEvent>& out) {
+  const InstrumentStatusBody& b = c.body.instrumentStatus;
+  const std::uint32_t inst = instrumentIndex(b.instrument);
+  if (inst == book::IdIndex::kMissing) {
+    return commandResult(c, false, RejectCode::UnknownInstrument, b.instrument.value(), 0, out);
+  }
+  if (static_cast<std::uint8_t>(b.status) > static_cast<std::uint8_t>(TradingStatus::Halted)) {
+    return commandResult(c, false, RejectCode::InvalidRequest, b.instrument.value(), 0, out);
+  }
+  const TradingStatus before = venue_->status(b.instrument);
+  lastVenueReject_ = 0;
+  venueEvents_.clear();
+  venue_->setStatus(b.instrument, b.status, c.header.time, venueEvents_);
+  processVenueEvents(c, inst, out);
+  if (lastVenueReject_ != 0) {
+    return commandResult(c, false, RejectCode::InvalidRequest, b.instrument.value(), lastVenueReject_, out);
+  }
+  instruments_[inst].setStatus(b.status);
+  // Good-till orders outlive a close: FIX reports them DoneForDay, and Restated back to
+  // New / PartiallyFilled when the instrument reopens. (A scan: status changes are rare.)
+  const bool closing = b.status == TradingStatus::Closed;
+  const bool reopening = before == TradingStatus::Closed && b.status != TradingStatus::Closed;
+  if (closing || reopening) {
+    for (oms::OmsOrder& o : orders_.all()) {
+      if (o.instrument() != b.instrument || o.state.isTerminal()) continue;
+      auto t = oms::transition(o.state, closing ? oms::OrderEvent::DoneForDay : oms::OrderEvent::Reopened);
+      if (!t) continue;
+      o.state = t->next;
+      o.updatedTime = lastTime_;
+      report(c, o, t->execType, false, out);
+    }
+  }
+  commandResult(c, true, RejectCode::None, b.instrument.value(), 0, out);
+}
+
+void Engine::onKillSwitch(const Command& c, std::vector<EngineEvent>& out) {
+  const KillSwitchBody& b = c.body.killSwitch;
+  if (static_cast<std::uint8_t>(b.scope) > static_cast<std::uint8_t>(risk::KillSwitchScope::Instrument) ||
+      (b.scope != risk::KillSwitchScope::Global && b.id == 0)) {
+    return commandResult(c, false, RejectCode::InvalidRequest, b.id, 0, out);
+  }
+  if (b.scope == risk::KillSwitchScope::Account && findAccount(AccountId{b.id}) == nullptr) {
+    return commandResult(c, false, RejectCode::UnknownAccount, b.id, 0, out);
+  }
+  if (b.scope == risk::KillSwitchScope::Instrument && instrumentIndex(InstrumentId{b.id}) == book::IdIndex::kMissing) {
+    return commandResult(c, false, RejectCode::UnknownInstrument, b.id, 0, out);
+  }
+  if (!b.activate) {
+    killSwitch_.reset(b.scope, b.id);
+    return commandResult(c, true, RejectCode::None, b.id, 0, out);
+  }
+  killSwitch_.activate(b.scope, b.id);
+  // Activation cancels every open order in its scope; new ones stay blocked until reset.
+  const std::size_t before = out.size();
+  cancelScope(c, b.scope == risk::KillSwitchScope::Account ? AccountId{b.id} : AccountId{},
+              b.scope == risk::KillSwitchScope::Instrument ? InstrumentId{b.id} : InstrumentId{}, out);
+  std::int64_t cancelled = 0;
+  for (std::size_t i = before; i < out.size(); ++i) {
+    if (out[i].kind == EventKind::ExecutionReport && out[i].body.execution.execType == oms::ExecType::Canceled) {
+      ++cancelled;
+    }
+  }
+  commandResult(c, true, RejectCode::None, b.id, cancelled, out);
+}
+
+bool Engine::openLedgerAccount(const OpenAccountBody& b) {
+  oms::FeeSchedule fees;
+  fees.makerRatePpm = b.makerFeePpm;
+  fees.takerRatePpm = b.takerFeePpm;
+  fees.minimumPerOrder = b.minimumFee;
+  fees.minimumCurrency = b.minimumFeeCurrency;
+  oms::MarginRates margin;
+  if (b.maxLeverageHundredths != 0) margin.maxLeveragePpm = static_cast<std::int64_t>(b.maxLeverageHundredths) * 10'000;
+  return ledger_
+      .openAccount(b.account, static_cast<oms::AccountType>(b.type), b.baseCurrency,
+                   static_cast<oms::CostMethod>(b.costBasis), fees, margin)
+      .ok();
+}
+
+void Engine::onAdmin(const Command& c, std::vector<EngineEvent>& out) {
+  switch (c.header.type) {
+    case CommandType::DefineInstrument: {
+      const DefineInstrumentBody& b = c.body.defineInstrument;
+      if (instrumentIndex(b.instrument) != book::IdIndex::kMissing ||
+          instrumentBySymbol(std::string_view(b.symbol, strnlen(b.symbol, sizeof(b.symbol)))) != nullptr) {
+        return commandResult(c, false, RejectCode::AlreadyExists, b.instrument.value(), 0, out);
+      }
+      auto in = fromDefineBody(b);
+      if (!in.ok()) return commandResult(c, false, RejectCode::InvalidInstrument, b.instrument.value(), 0, out);
+      addInstrument(in.value());
+      return commandResult(c, true, RejectCode::None, b.instrument.value(), 0, out);
+    }
+    case CommandType::OpenAccount: {
+      const OpenAccountBody& b = c.body.openAccount;
+      if (b.account.isNone() || b.baseCurrency.isNone() ||
+          (b.type != risk::AccountType::Cash && b.type != risk::AccountType::Margin) ||
+          (b.costBasis != CostBasis::AverageCost && b.costBasis != CostBasis::Fifo)) {
+        return commandResult(c, false, RejectCode::InvalidRequest, b.account.value(), 0, out);
+      }
+      if (findAccount(b.account) != nullptr) {
+        return commandResult(c, false, RejectCode::AlreadyExists, b.account.value(), 0, out);
+      }
+      if (!openLedgerAccount(b)) return commandResult(c, false, RejectCode::InvalidRequest, b.account.value(), 0, out);
+      AccountState a;
+      a.id = b.account;
+      a.type = b.type;
+      a.base = b.baseCurrency;
+      accountIndex_.insert(b.account.value(), static_cast<std::uint32_t>(accounts_.size()));
+      accounts_.push_back(std::move(a));
+      return commandResult(c, true, RejectCode::None, b.account.value(), 0, out);
+    }
+    case CommandType::AdjustCash: {
+      const AdjustCashBody& b = c.body.adjustCash;
+      if (findAccount(b.account) == nullptr) {
+        return commandResult(c, false, RejectCode::UnknownAccount, b.account.value(), 0, out);
+      }
+      if (b.currency.isNone()) return commandResult(c, false, RejectCode::InvalidRequest, b.account.value(), 0, out);
+      oms::Account* la = ledger_.account(b.account);
+      if (la == nullptr || !la->deposit(b.currency, b.amount).ok()) {
+        return commandResult(c, false, RejectCode::InsufficientCash, b.account.value(), b.amount.raw(), out);
+      }
+      return commandResult(c, true, RejectCode::None, b.account.value(), b.amount.raw(), out);
+    }
+    case CommandType::SetFxRate: {
+      const SetFxRateBody& b = c.body.fxRate;
+      if (b.base.isNone() || b.quote.isNone() || b.base == b.quote || b.rate <= 0) {
+        return commandResult(c, false, RejectCode::InvalidRequest, 0, b.rate, out);
+      }
+      if (!ledger_.fxRates().set(b.base, b.quote, b.rate)) {
+        return commandResult(c, false, RejectCode::InvalidRequest, 0, b.rate, out);
+      }
+      return commandResult(c, true, RejectCode::None, 0, b.rate, out);
+    }
+    case CommandType::SetAccountLimits: {
+      const SetAccountLimitsBody& b = c.body.accountLimits;
+      if (risk::checkLimits(b.limits)) {
+        return commandResult(c, false, RejectCode::InvalidRequest, b.account.value(), 0, out);
+      }
+      if (b.account.isNone()) {
+        defaultLimits_ = b.limits;
+      } else {
+        AccountState* a = findAccount(b.account);
+        if (a == nullptr) return commandResult(c, false, RejectCode::UnknownAccount, b.account.value(), 0, out);
+        a->limits = b.limits;
+        a->ownLimits = true;
+      }
+      return commandResult(c, true, RejectCode::None, b.account.value(), 0, out);
+    }
+    case CommandType::SetInstrumentLimits: {
+      const SetInstrumentLimitsBody& b = c.body.instrumentLimits;
+      const std::uint32_t inst = instrumentIndex(b.instrument);
+      if (inst == book::IdIndex::kMissing) {
+        return commandResult(c, false, RejectCode::UnknownInstrument, b.instrument.value(), 0, out);
+      }
+      if (risk::checkLimits(b.limits)) {
+        return commandResult(c, false, RejectCode::InvalidRequest, b.instrument.value(), 0, out);
+      }
+      if (b.account.isNone()) {
+        instrumentStates_[inst].defaultLimits = b.limits;
+      } else {
+        AccountState* a = findAccount(b.account);
+        if (a == nullptr) return commandResult(c, false, RejectCode::UnknownAccount, b.account.value(), 0, out);
+        PairState& p = pairs_[pairIndex(static_cast<std::uint32_t>(a - accounts_.data()), inst)];
+        p.limits = b.limits;
+        p.ownLimits = true;
+      }
+      return commandResult(c, true, RejectCode::None, b.instrument.value(), 0, out);
+    }
+    case CommandType::SetTradingState: {
+      const SetTradingStateBody& b = c.body.tradingState;
+      if (static_cast<std::uint8_t>(b.state) > static_cast<std::uint8_t>(risk::TradingState::Halted)) {
+        return commandResult(c, false, RejectCode::InvalidRequest, b.account.value(), 0, out);
+      }
+      if (b.account.isNone()) {
+        globalState_ = b.state;
+      } else {
+        AccountState* a = findAccount(b.account);
+        if (a == nullptr) return commandResult(c, false, RejectCode::UnknownAccount, b.account.value(), 0, out);
+        a->state = b.state;
+      }
+      return commandResult(c, true, RejectCode::None, b.account.value(), static_cast<std::int64_t>(b.state), out);
+    }
+    case CommandType::RestrictInstrument: {
+      const RestrictInstrumentBody& b = c.body.restrict;
+      const std::uint32_t inst = instrumentIndex(b.instrument);
+      if (inst == book::IdIndex::kMissing) {
+        return commandResult(c, false, RejectCode::UnknownInstrument, b.instrument.value(), 0, out);
+      }
+      if (b.account.isNone()) {
+        instrumentStates_[inst].restricted = b.restricted;
+      } else {
+        AccountState* a = findAccount(b.account);
+        if (a == nullptr) return commandResult(c, false, RejectCode::UnknownAccount, b.account.value(), 0, out);
+        setRestricted(a->restricted, b.instrument.value(), b.restricted);
+      }
+      return commandResult(c, true, RejectCode::None, b.instrument.value(), b.restricted ? 1 : 0, out);
+    }
+    default: return commandResult(c, false, RejectCode::InvalidRequest, 0, 0, out);
+  }
+}
+
+}  // namespace alphintra::engine

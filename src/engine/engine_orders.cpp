@@ -1,0 +1,438 @@
+// Engine: new orders, cancels, replaces and mass cancels — the path every order takes:
+// engine checks (account, instrument, client order id), pre-trade risk, then the venue.
+#include <algorithm>
+
+#include "engine/engine.hpp"
+#include "oms/money_math.hpp"
+
+namespace alphintra::engine {
+
+namespace {
+
+oms::OrderRequest requestOf(const NewOrderBody& b) noexcept {
+  oms::OrderRequest r;
+  r.account = b.account;
+  r.instrument = b.instrument;
+  r.clientOrderId = b.clientOrderId;
+  r.side = b.side;
+  r.type = b.type;
+  r.timeInForce = b.timeInForce;
+  r.selfTrade = b.selfTrade;
+  r.postOnly = b.postOnly;
+  r.price = b.price;
+  r.stopPrice = b.stopPrice;
+  r.quantity = b.quantity;
+  r.displayQuantity = b.displayQuantity;
+  r.minQuantity = b.minQuantity;
+  r.expireTime = b.expireTime;
+  return r;
+}
+
+bool hasLimit(book::OrderType t) noexcept { return t == book::OrderType::Limit || t == book::OrderType::StopLimit; }
+
+}  // namespace
+
+// The price an order is valued at for limits and reservations: its limit price; a stop
+// order's stop price; a market order's best opposite price, else the last trade, else the
+// external reference price. Undefined when none exists.
+Price Engine::valuationPrice(std::uint32_t instrument, Side side, const oms::OrderRequest& r) const {
+  if (hasLimit(r.type) && r.price.isDefined()) return r.price;
+  if (r.type == book::OrderType::Stop && r.stopPrice.isDefined()) return r.stopPrice;
+  const book::TopOfBook top = venue_->topOfBook(instruments_[instrument].id());
+  const Price opposite = side == Side::Buy ? top.askPrice : top.bidPrice;
+  if (opposite.isDefined()) return opposite;
+  if (top.lastTradePrice.isDefined()) return top.lastTradePrice;
+  return instrumentStates_[instrument].referencePrice;
+}
+
+// The collar's reference: the venue's last trade, else the external reference price.
+Price Engine::referencePrice(std::uint32_t instrument) const {
+  const Price last = venue_->topOfBook(instruments_[instrument].id()).lastTradePrice;
+  return last.isDefined() ? last : instrumentStates_[instrument].referencePrice;
+}
+
+std::int64_t Engine::initialMarginPpm(AccountId account, AssetClass assetClass) const noexcept {
+  const oms::Account* a = ledger_.account(account);
+  return a == nullptr ? 1'000'000 : a->marginRates().of(assetClass).initialPpm;
+}
+
+// The fee an order of this notional may pay at most: the dearer rate, at least the per-order
+// minimum when that is in the instrument currency (a minimum in another currency is left to
+// the ledger at fill time: funds checks stay conservative through the rate part).
+Money Engine::estimateFee(AccountId account, Money notional) const noexcept {
+  const oms::Account* a = ledger_.account(account);
+  if (a == nullptr) return Money::zero();
+  const oms::FeeSchedule& f = a->fees();
+  const std::int64_t rate = std::max(f.makerRatePpm, f.takerRatePpm);
+  Money fee = rate > 0 ? oms::applyRatePpm(notional, rate) : Money::zero();
+  if (f.minimumCurrency.isNone() && fee < f.minimumPerOrder) fee = f.minimumPerOrder;
+  return fee;
+}
+
+// Funds an open order holds, in the account's base currency: a cash account holds the notional
+// of its buys; a margin account the initial margin of either side.
+std::int64_t Engine::reservationFor(const AccountState& a, std::uint32_t instrument, Side side, Price price,
+                                    Quantity leaves) const {
+  if (!price.isDefined() || !leaves.isPositive()) return 0;
+  if (a.type == risk::AccountType::Cash && side != Side::Buy) return 0;
+  const Instrument& in = instruments_[instrument];
+  const auto base = ledger_.toBase(a.id, oms::notional(price, leaves, in), in.currency());
+  if (!base) return 0;
+  if (a.type == risk::AccountType::Cash) return base->raw();
+  return oms::applyRatePpm(*base, initialMarginPpm(a.id, in.assetClass())).raw();
+}
+
+void Engine::updateReservation(oms::OmsOrder& o) {
+  OrderExtra& x = extras_[o.id.value() - 1];
+  AccountState* a = findAccount(o.account());
+  if (a == nullptr) return;
+  std::int64_t now = 0;
+  if (!o.state.isTerminal() && o.state.base != oms::OrdStatus::PendingNew) {
+    const Price p = o.price.isDefined() ? o.price : o.stopPrice;
+    now = reservationFor(*a, pairs_[x.pair].instrument, o.side(), p, o.leavesQuantity);
+  }
+  a->reservedFunds += now - x.reserved;
+  x.reserved = now;
+}
+
+void Engine::finishOrder(oms::OmsOrder& o) {
+  OrderExtra& x = extras_[o.id.value() - 1];
+  PairState& p = pairs_[x.pair];
+  if (o.side() == Side::Buy) {
+    p.openBuy -= o.leavesQuantity;
+  } else {
+    p.openSell -= o.leavesQuantity;
+  }
+  o.leavesQuantity = Quantity::zero();
+  if (AccountState* a = findAccount(o.account())) {
+    if (a->openOrders > 0) --a->openOrders;
+    a->reservedFunds -= x.reserved;
+  }
+  x.reserved = 0;
+}
+
+risk::RiskVerdict Engine::checkRisk(AccountState& a, std::uint32_t instrument, std::uint32_t pair, Side side,
+                                    bool limitOrder, Price limitPrice, Price price, Quantity added, Timestamp now,
+                                    std::optional<RejectCode>& engineReject) {
+  const Instrument& in = instruments_[instrument];
+  const PairState& p = pairs_[pair];
+  risk::OrderFacts f;
+  f.side = side;
+  f.hasLimitPrice = limitOrder;
+  f.price = limitPrice;
+  f.quantity = added;
+  f.referencePrice = referencePrice(instrument);
+  f.tickSize = in.tickSize();
+  f.restricted = instrumentStates_[instrument].restricted ||
+                 std::binary_search(a.restricted.begin(), a.restricted.end(), in.id().value());
+  if (!price.isDefined()) {
+    engineReject = RejectCode::NoReferencePrice;
+    return {};
+  }
+  const Money notionalInstr = oms::notional(price, added.isPositive() ? added : Quantity::zero(), in);
+  const auto notionalBase = ledger_.toBase(a.id, notionalInstr, in.currency());
+  if (!notionalBase) {
+    engineReject = RejectCode::MissingFxRate;
+    return {};
+  }
+  f.notional = notionalBase->raw();
+
+  risk::ExposureFacts x;
+  x.accountType = a.type;
+  if (const oms::Position* pos = ledger_.position(a.id, in.id())) x.position = pos->quantity();
+  x.openBuy = p.openBuy;
+  x.openSell = p.openSell;
+  x.openOrders = a.openOrders;
+  const risk::AccountLimits& limits = limitsOf(a);
+  const bool needValuation = a.type == risk::AccountType::Margin || limits.maxGrossExposure != 0 ||
+                             limits.maxNetExposure != 0 || side == Side::Buy;
+  if (needValuation) {
+    const oms::Valuation v = ledger_.value(a.id);
+    x.grossExposure = v.grossExposure.raw();
+    x.netExposure = v.netExposure.raw();
+    x.equity = v.equity.raw();
+    if (a.type == risk::AccountType::Cash) {
+      x.availableFunds = v.cash.raw() - a.reservedFunds;
+    } else {
+      x.availableFunds = v.equity.raw() - v.initialMargin.raw() - a.reservedFunds;
+    }
+  }
+  if (a.type == risk::AccountType::Cash) {
+    if (side == Side::Buy) {
+      // The order's cost plus the dearer of the maker and taker fee it may pay.
+      const auto feeBase = ledger_.toBase(a.id, estimateFee(a.id, notionalInstr), in.currency());
+      x.requiredFunds = f.notional + (feeBase ? feeBase->raw() : 0);
+    }
+  } else {
+    x.requiredFunds = oms::applyRatePpm(Money::fromRaw(f.notional), initialMarginPpm(a.id, in.assetClass())).raw();
+  }
+  const risk::InstrumentLimits& il = p.ownLimits ? p.limits : instrumentStates_[instrument].defaultLimits;
+  const risk::TradingState state = risk::effectiveState(globalState_, a.state);
+  const bool killed = killSwitch_.blocks(a.id, in.id());
+  // The bucket is part of the account's state; checkNewOrder takes a token only on a pass.
+  return risk::checkNewOrder(f, x, limits, il, state, killed, a.bucket, now);
+}
+
+void Engine::onNewOrder(const Command& c, std::vector<EngineEvent>& out) {
+  const NewOrderBody& b = c.body.newOrder;
+  AccountState* a = findAccount(b.account);
+  if (a == nullptr) return rejectNew(c, RejectCode::UnknownAccount, out);
+  const std::uint32_t inst = instrumentIndex(b.instrument);
+  if (inst == book::IdIndex::kMissing) return rejectNew(c, RejectCode::UnknownInstrument, out);
+
+  const oms::OrderRequest request = requestOf(b);
+  if (oms::OmsOrder* existing = orders_.findByClientId(b.account, b.clientOrderId)) {
+    // Safe retry: the same request again answers the order as it stands; anything else
+    // reusing the id is refused.
+    if (existing->request.sameContent(request)) {
+      return report(c, *existing, oms::ExecType::OrderStatus, true, out);
+    }
+    return rejectNew(c, RejectCode::DuplicateClientOrderId, out);
+  }
+
+  oms::OmsOrder& o = orders_.create(request, lastTime_);
+  targetOrder_ = o.id;
+  const std::uint32_t pair = pairIndex(static_cast<std::uint32_t>(a - accounts_.data()), inst);
+  extras_.push_back(OrderExtra{0, pair});
+
+  // Quantity and price sanity first: the risk figures below assume them (the venue repeats
+  // the full instrument rules and answers with its own reasons).
+  if (!b.quantity.isPositive()) {
+    o.rejectSource = oms::RejectSource::Venue;
+    o.rejectCode = static_cast<std::uint8_t>(book::RejectReason::InvalidQuantity);
+  } else if (hasLimit(b.type) && (!b.price.isDefined() || !b.price.isPositive())) {
+    o.rejectSource = oms::RejectSource::Venue;
+    o.rejectCode = static_cast<std::uint8_t>(book::RejectReason::InvalidPrice);
+  }
+  if (o.rejectSource != oms::RejectSource::None) {
+    o.state = oms::transition(o.state, oms::OrderEvent::Rejected)->next;
+    o.leavesQuantity = Quantity::zero();
+    return report(c, o, oms::ExecType::Rejected, true, out);
+  }
+
+  std::optional<RejectCode> engineReject;
+  const bool limitOrder = hasLimit(b.type);
+  const risk::RiskVerdict verdict =
+      checkRisk(*a, inst, pair, b.side, limitOrder, limitOrder ? b.price : Price::undefined(),
+                valuationPrice(inst, b.side, request), b.quantity, c.header.time, engineReject);
+  if (engineReject || !verdict.passed()) {
+    if (engineReject) {
+      o.rejectSource = oms::RejectSource::Engine;
+      o.rejectCode = static_cast<std::uint8_t>(*engineReject);
+    } else {
+      o.rejectSource = oms::RejectSource::Risk;
+      o.rejectCode = static_cast<std::uint8_t>(verdict.rule);
+    }
+    o.state = oms::transition(o.state, oms::OrderEvent::Rejected)->next;
+    o.leavesQuantity = Quantity::zero();
+    ExecutionReport detail{};
+    if (!engineReject) {
+      detail.riskLimit = verdict.limit;
+      detail.riskValue = verdict.value;
+      detail.riskUnit = static_cast<std::uint8_t>(verdict.unit);
+    }
+    detail.lastPrice = Price::undefined();
+    return report(c, o, oms::ExecType::Rejected, true, out, &detail);
+  }
+
+  // Counted as open before the venue answers: fills inside the same call release it again.
+  PairState& p = pairs_[pair];
+  if (b.side == Side::Buy) {
+    p.openBuy += b.quantity;
+  } else {
+    p.openSell += b.quantity;
+  }
+  ++a->openOrders;
+
+  book::NewOrder n;
+  n.id = o.id;
+  n.account = b.account;
+  n.side = b.side;
+  n.type = b.type;
+  n.timeInForce = b.timeInForce;
+  n.price = b.price;
+  n.stopPrice = b.stopPrice;
+  n.quantity = b.quantity;
+  n.displayQuantity = b.displayQuantity;
+  n.minQuantity = b.minQuantity;
+  n.postOnly = b.postOnly;
+  n.selfTrade = b.selfTrade;
+  n.expireTime = b.expireTime;
+  venueEvents_.clear();
+  venue_->submit(b.instrument, n, c.header.time, venueEvents_);
+  processVenueEvents(c, inst, out);
+}
+
+void Engine::onCancel(const Command& c, std::vector<EngineEvent>& out) {
+  const CancelOrderBody& b = c.body.cancel;
+  oms::OmsOrder* o = resolveOrder(b.account, b.orderId, b.origClientOrderId);
+  if (o == nullptr) {
+    return cancelReject(c, nullptr, false, oms::RejectSource::Engine,
+                        static_cast<std::uint8_t>(RejectCode::UnknownOrder), nullptr, out);
+  }
+  if (o->account() != b.account) {
+    return cancelReject(c, nullptr, false, oms::RejectSource::Engine,
+                        static_cast<std::uint8_t>(RejectCode::NotOrderOwner), nullptr, out);
+  }
+  if (!o->state.isLive()) {
+    return cancelReject(c, o, false, oms::RejectSource::Engine, static_cast<std::uint8_t>(RejectCode::OrderNotLive),
+                        nullptr, out);
+  }
+  if (o->state.pending != oms::Pending::None) {
+    return cancelReject(c, o, false, oms::RejectSource::Engine, static_cast<std::uint8_t>(RejectCode::RequestPending),
+                        nullptr, out);
+  }
+  if (!b.clientOrderId.isNone() && b.clientOrderId != o->clientOrderId) {
+    if (orders_.findByClientId(b.account, b.clientOrderId) != nullptr) {
+      return cancelReject(c, o, false, oms::RejectSource::Engine,
+                          static_cast<std::uint8_t>(RejectCode::DuplicateClientOrderId), nullptr, out);
+    }
+    // FIX: the cancel's ClOrdID names the order from now on; the previous one is its OrigClOrdID.
+    orders_.indexClientId(b.account, b.clientOrderId, o->id);
+    o->origClientOrderId = o->clientOrderId;
+    o->clientOrderId = b.clientOrderId;
+  }
+  const std::uint32_t inst = pairs_[extras_[o->id.value() - 1].pair].instrument;
+  targetOrder_ = o->id;
+  if (!venue_->synchronous()) {
+    o->state = oms::transition(o->state, oms::OrderEvent::CancelRequested)->next;
+    report(c, *o, oms::ExecType::PendingCancel, true, out);
+  }
+  venueEvents_.clear();
+  venue_->cancel(o->instrument(), o->id, c.header.time, venueEvents_);
+  processVenueEvents(c, inst, out);
+}
+
+void Engine::onReplace(const Command& c, std::vector<EngineEvent>& out) {
+  const ReplaceOrderBody& b = c.body.replace;
+  oms::OmsOrder* o = resolveOrder(b.account, b.orderId, b.origClientOrderId);
+  const auto reject = [&](const oms::OmsOrder* order, RejectCode code) {
+    cancelReject(c, order, true, oms::RejectSource::Engine, static_cast<std::uint8_t>(code), nullptr, out);
+  };
+  if (o == nullptr) return reject(nullptr, RejectCode::UnknownOrder);
+  if (o->account() != b.account) return reject(nullptr, RejectCode::NotOrderOwner);
+  // The client priced the replace in its instrument's units: a different instrument would
+  // give the numbers another meaning.
+  if (!b.instrument.isNone() && b.instrument != o->instrument()) return reject(o, RejectCode::InstrumentMismatch);
+  if (!o->state.isLive()) return reject(o, RejectCode::OrderNotLive);
+  if (o->state.pending != oms::Pending::None) return reject(o, RejectCode::RequestPending);
+  if (!b.clientOrderId.isNone() && b.clientOrderId != o->clientOrderId &&
+      orders_.findByClientId(b.account, b.clientOrderId) != nullptr) {
+    return reject(o, RejectCode::DuplicateClientOrderId);
+  }
+  AccountState* a = findAccount(b.account);
+  if (a == nullptr) return reject(o, RejectCode::UnknownAccount);
+
+  const OrderExtra& x = extras_[o->id.value() - 1];
+  const std::uint32_t inst = pairs_[x.pair].instrument;
+  const Instrument& in = instruments_[inst];
+  const Quantity newTotal = b.quantity.isDefined() ? b.quantity : o->quantity;
+  const Price newPrice = b.price.isDefined() ? b.price : o->price;
+  const Quantity newLeaves = newTotal - o->cumQuantity;
+  const bool priceChanged =
+      (b.price.isDefined() && b.price != o->price) || (b.stopPrice.isDefined() && b.stopPrice != o->stopPrice);
+
+  // Risk sees what the replace adds; reductions always pass (they only lower risk).
+  if (newLeaves.isPositive() && (newLeaves > o->leavesQuantity || priceChanged)) {
+    const Price valuation = newPrice.isDefined() ? newPrice : (b.stopPrice.isDefined() ? b.stopPrice : o->stopPrice);
+    const Quantity added = newLeaves > o->leavesQuantity ? newLeaves - o->leavesQuantity : Quantity::zero();
+    risk::ReplaceFacts r;
+    r.change.side = o->side();
+    r.change.hasLimitPrice = hasLimit(o->request.type);
+    r.change.price = newPrice;
+    r.change.quantity = newLeaves - o->leavesQuantity;
+    r.change.referencePrice = referencePrice(inst);
+    r.change.tickSize = in.tickSize();
+    r.change.restricted = instrumentStates_[inst].restricted ||
+                          std::binary_search(a->restricted.begin(), a->restricted.end(), in.id().value());
+    r.orderQuantity = newTotal;
+    r.priceChanged = priceChanged;
+    const auto addedBase = ledger_.toBase(a->id, oms::notional(valuation, added, in), in.currency());
+    const auto totalBase = ledger_.toBase(a->id, oms::notional(valuation, newTotal, in), in.currency());
+    if (!addedBase || !totalBase) return reject(o, RejectCode::MissingFxRate);
+    r.change.notional = addedBase->raw();
+    r.orderNotional = totalBase->raw();
+    risk::ExposureFacts e;
+    e.accountType = a->type;
+    if (const oms::Position* pos = ledger_.position(a->id, in.id())) e.position = pos->quantity();
+    e.openBuy = pairs_[x.pair].openBuy;
+    e.openSell = pairs_[x.pair].openSell;
+    e.openOrders = a->openOrders;
+    const oms::Valuation v = ledger_.value(a->id);
+    e.grossExposure = v.grossExposure.raw();
+    e.netExposure = v.netExposure.raw();
+    e.equity = v.equity.raw();
+    const std::int64_t newReservation = reservationFor(*a, inst, o->side(), valuation, newLeaves);
+    e.requiredFunds = std::max<std::int64_t>(0, newReservation - x.reserved);
+    e.availableFunds = a->type == risk::AccountType::Cash ? v.cash.raw() - a->reservedFunds
+                                                          : v.equity.raw() - v.initialMargin.raw() - a->reservedFunds;
+    const risk::InstrumentLimits& il =
+        pairs_[x.pair].ownLimits ? pairs_[x.pair].limits : instrumentStates_[inst].defaultLimits;
+    const risk::RiskVerdict verdict =
+        risk::checkReplace(r, e, limitsOf(*a), il, risk::effectiveState(globalState_, a->state),
+                           killSwitch_.blocks(a->id, in.id()), a->bucket, c.header.time);
+    if (!verdict.passed()) {
+      return cancelReject(c, o, true, oms::RejectSource::Risk, static_cast<std::uint8_t>(verdict.rule), &verdict, out);
+    }
+  }
+
+  targetOrder_ = o->id;
+  if (!venue_->synchronous()) {
+    o->state = oms::transition(o->state, oms::OrderEvent::ReplaceRequested)->next;
+    report(c, *o, oms::ExecType::PendingReplace, true, out);
+  }
+  book::ReplaceOrder r;
+  r.id = o->id;
+  r.quantity = b.quantity;
+  r.price = b.price;
+  r.stopPrice = b.stopPrice;
+  venueEvents_.clear();
+  venue_->replace(o->instrument(), r, c.header.time, venueEvents_);
+  processVenueEvents(c, inst, out);
+}
+
+void Engine::onMassCancel(const Command& c, std::vector<EngineEvent>& out) {
+  const MassCancelBody& b = c.body.massCancel;
+  if (!b.account.isNone() && findAccount(b.account) == nullptr) {
+    return commandResult(c, false, RejectCode::UnknownAccount, b.account.value(), 0, out);
+  }
+  if (!b.instrument.isNone() && instrumentIndex(b.instrument) == book::IdIndex::kMissing) {
+    return commandResult(c, false, RejectCode::UnknownInstrument, b.instrument.value(), 0, out);
+  }
+  const std::size_t before = out.size();
+  if (b.side == Side::None) {
+    cancelScope(c, b.account, b.instrument, out);
+  } else {
+    // One side only: the venue has no such call, so cancel the matching live orders one by
+    // one, oldest first (a scan of the order table: mass cancels are rare).
+    for (std::size_t i = 0; i < orders_.size(); ++i) {
+      oms::OmsOrder& o = orders_.all()[i];
+      if (!o.state.isLive() || o.side() != b.side) continue;
+      if (!b.account.isNone() && o.account() != b.account) continue;
+      if (!b.instrument.isNone() && o.instrument() != b.instrument) continue;
+      venueEvents_.clear();
+      venue_->cancel(o.instrument(), o.id, c.header.time, venueEvents_);
+      processVenueEvents(c, pairs_[extras_[i].pair].instrument, out);
+    }
+  }
+  std::int64_t cancelled = 0;
+  for (std::size_t i = before; i < out.size(); ++i) {
+    if (out[i].kind == EventKind::ExecutionReport && out[i].body.execution.execType == oms::ExecType::Canceled) {
+      ++cancelled;
+    }
+  }
+  commandResult(c, true, RejectCode::None, b.account.value(), cancelled, out);
+}
+
+// Cancels every live order of an account (0: all) on an instrument (0: all) through the
+// venue's own mass cancel.
+void Engine::cancelScope(const Command& c, AccountId account, InstrumentId instrument, std::vector<EngineEvent>& out) {
+  for (std::uint32_t i = 0; i < instruments_.size(); ++i) {
+    if (!instrument.isNone() && instruments_[i].id() != instrument) continue;
+    venueEvents_.clear();
+    venue_->massCancel(instruments_[i].id(), account, c.header.time, venueEvents_);
+    processVenueEvents(c, i, out);
+  }
+}
+
+}  // namespace alphintra::engine

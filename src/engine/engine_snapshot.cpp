@@ -1,0 +1,308 @@
+// Engine snapshots: the whole engine state in one deterministic byte string (equal states,
+// equal bytes), written field by field in little-endian order by core/binary_io.hpp. The file
+// around it (magic, version, sequence, checksum) is engine/snapshot_store.cpp's business.
+//
+// Order of sections: counters and global risk state, instruments (in definition order, which
+// fixes the venue's book order), accounts, (account, instrument) pairs, orders, the ledger,
+// and last the venue (books). load() expects a freshly constructed engine.
+#include <cstring>
+
+#include "engine/engine.hpp"
+
+namespace alphintra::engine {
+
+namespace {
+
+constexpr std::uint32_t kMaxCount = 1u << 30;  // sanity bound on any section's element count
+
+void putPrice(ByteWriter& w, Price p) { w.i64(p.raw()); }
+void putQty(ByteWriter& w, Quantity q) { w.i64(q.raw()); }
+Price getPrice(ByteReader& r) { return Price::fromRaw(r.i64()); }
+Quantity getQty(ByteReader& r) { return Quantity::fromRaw(r.i64()); }
+
+void putClientId(ByteWriter& w, const ClientOrderId& id) { w.string(id.view()); }
+ClientOrderId getClientId(ByteReader& r) {
+  const std::string s = r.string();
+  if (s.size() > ClientOrderId::kMaxLength) r.fail();
+  return ClientOrderId::fromTrusted(s);
+}
+
+void putCurrency(ByteWriter& w, Currency c) { w.string(c.code()); }
+Currency getCurrency(ByteReader& r) {
+  const std::string s = r.string();
+  if (s.empty()) return Currency{};
+  auto c = Currency::parse(s);
+  if (!c.ok()) {
+    r.fail();
+    return Currency{};
+  }
+  return c.value();
+}
+
+void putOrder(ByteWriter& w, const oms::OmsOrder& o) {
+  const oms::OrderRequest& q = o.request;
+  w.u64(o.id.value());
+  w.u64(q.account.value());
+  w.u64(q.instrument.value());
+  putClientId(w, q.clientOrderId);
+  w.u8(static_cast<std::uint8_t>(q.side));
+  w.u8(static_cast<std::uint8_t>(q.type));
+  w.u8(static_cast<std::uint8_t>(q.timeInForce));
+  w.u8(static_cast<std::uint8_t>(q.selfTrade));
+  w.boolean(q.postOnly);
+  putPrice(w, q.price);
+  putPrice(w, q.stopPrice);
+  putQty(w, q.quantity);
+  putQty(w, q.displayQuantity);
+  putQty(w, q.minQuantity);
+  w.i64(q.expireTime.nanos());
+  putClientId(w, o.clientOrderId);
+  putClientId(w, o.origClientOrderId);
+  putPrice(w, o.price);
+  putPrice(w, o.stopPrice);
+  putQty(w, o.quantity);
+  putQty(w, o.cumQuantity);
+  putQty(w, o.leavesQuantity);
+  const auto notional = static_cast<UInt128>(o.cumNotional);
+  w.u64(static_cast<std::uint64_t>(notional));
+  w.u64(static_cast<std::uint64_t>(notional >> 64));
+  w.i64(o.rateFees.raw());
+  w.i64(o.fees.raw());
+  w.u8(static_cast<std::uint8_t>(o.state.base));
+  w.u8(static_cast<std::uint8_t>(o.state.pending));
+  w.boolean(o.state.hasFills);
+  w.u8(static_cast<std::uint8_t>(o.rejectSource));
+  w.u8(o.rejectCode);
+  w.boolean(o.triggered);
+  w.i64(o.createdTime.nanos());
+  w.i64(o.updatedTime.nanos());
+}
+
+oms::OmsOrder getOrder(ByteReader& r) {
+  oms::OmsOrder o;
+  oms::OrderRequest& q = o.request;
+  o.id = OrderId{r.u64()};
+  q.account = AccountId{r.u64()};
+  q.instrument = InstrumentId{r.u64()};
+  q.clientOrderId = getClientId(r);
+  q.side = static_cast<Side>(r.u8());
+  q.type = static_cast<book::OrderType>(r.u8());
+  q.timeInForce = static_cast<book::TimeInForce>(r.u8());
+  q.selfTrade = static_cast<book::SelfTradePrevention>(r.u8());
+  q.postOnly = r.boolean();
+  q.price = getPrice(r);
+  q.stopPrice = getPrice(r);
+  q.quantity = getQty(r);
+  q.displayQuantity = getQty(r);
+  q.minQuantity = getQty(r);
+  q.expireTime = Timestamp(r.i64());
+  o.clientOrderId = getClientId(r);
+  o.origClientOrderId = getClientId(r);
+  o.price = getPrice(r);
+  o.stopPrice = getPrice(r);
+  o.quantity = getQty(r);
+  o.cumQuantity = getQty(r);
+  o.leavesQuantity = getQty(r);
+  const UInt128 lo = r.u64();
+  const UInt128 hi = r.u64();
+  o.cumNotional = static_cast<Int128>(lo | (hi << 64));
+  o.rateFees = Money::fromRaw(r.i64());
+  o.fees = Money::fromRaw(r.i64());
+  o.state.base = static_cast<oms::OrdStatus>(r.u8());
+  o.state.pending = static_cast<oms::Pending>(r.u8());
+  o.state.hasFills = r.boolean();
+  o.rejectSource = static_cast<oms::RejectSource>(r.u8());
+  o.rejectCode = r.u8();
+  o.triggered = r.boolean();
+  o.createdTime = Timestamp(r.i64());
+  o.updatedTime = Timestamp(r.i64());
+  return o;
+}
+
+void putTop(ByteWriter& w, const book::TopOfBook& t) {
+  putPrice(w, t.bidPrice);
+  putQty(w, t.bidQuantity);
+  w.u32(t.bidOrders);
+  putPrice(w, t.askPrice);
+  putQty(w, t.askQuantity);
+  w.u32(t.askOrders);
+  putPrice(w, t.lastTradePrice);
+  w.u64(t.sequence);
+}
+
+book::TopOfBook getTop(ByteReader& r) {
+  book::TopOfBook t;
+  t.bidPrice = getPrice(r);
+  t.bidQuantity = getQty(r);
+  t.bidOrders = r.u32();
+  t.askPrice = getPrice(r);
+  t.askQuantity = getQty(r);
+  t.askOrders = r.u32();
+  t.lastTradePrice = getPrice(r);
+  t.sequence = r.u64();
+  return t;
+}
+
+}  // namespace
+
+void Engine::save(ByteWriter& w) const {
+  w.u64(lastSequence_);
+  w.i64(lastTime_.nanos());
+  w.u64(nextExecId_);
+  w.u64(nextTradeId_);
+  w.u8(static_cast<std::uint8_t>(globalState_));
+  risk::save(w, defaultLimits_);
+  killSwitch_.save(w);
+
+  w.u32(static_cast<std::uint32_t>(instruments_.size()));
+  for (std::size_t i = 0; i < instruments_.size(); ++i) {
+    const DefineInstrumentBody body = toDefineBody(instruments_[i]);
+    w.bytes(std::as_bytes(std::span(&body, 1)));  // fixed layout without padding, as in the journal
+    const InstrumentState& s = instrumentStates_[i];
+    risk::save(w, s.defaultLimits);
+    putPrice(w, s.referencePrice);
+    putTop(w, s.lastQuote);
+    w.boolean(s.restricted);
+  }
+
+  w.u32(static_cast<std::uint32_t>(accounts_.size()));
+  for (const AccountState& a : accounts_) {
+    w.u64(a.id.value());
+    w.u8(static_cast<std::uint8_t>(a.type));
+    putCurrency(w, a.base);
+    risk::save(w, a.limits);
+    w.boolean(a.ownLimits);
+    w.u8(static_cast<std::uint8_t>(a.state));
+    a.bucket.save(w);
+    w.u32(a.openOrders);
+    w.i64(a.reservedFunds);
+    w.u32(static_cast<std::uint32_t>(a.restricted.size()));
+    for (std::uint64_t id : a.restricted) w.u64(id);
+  }
+
+  w.u32(static_cast<std::uint32_t>(pairs_.size()));
+  for (const PairState& p : pairs_) {
+    w.u32(p.account);
+    w.u32(p.instrument);
+    putQty(w, p.openBuy);
+    putQty(w, p.openSell);
+    risk::save(w, p.limits);
+    w.boolean(p.ownLimits);
+  }
+
+  w.u32(static_cast<std::uint32_t>(orders_.size()));
+  for (std::size_t i = 0; i < orders_.size(); ++i) {
+    putOrder(w, orders_.all()[i]);
+    w.i64(extras_[i].reserved);
+    w.u32(extras_[i].pair);
+  }
+  w.u32(static_cast<std::uint32_t>(orders_.replacementIds().size()));
+  for (const auto& [id, clientId] : orders_.replacementIds()) {
+    w.u64(id.value());
+    putClientId(w, clientId);
+  }
+
+  ledger_.save(w);
+  venue_->save(w);
+}
+
+bool Engine::load(ByteReader& r) {
+  if (!instruments_.empty() || !accounts_.empty() || orders_.size() != 0) return false;  // fresh engines only
+  lastSequence_ = r.u64();
+  lastTime_ = Timestamp(r.i64());
+  nextExecId_ = r.u64();
+  nextTradeId_ = r.u64();
+  globalState_ = static_cast<risk::TradingState>(r.u8());
+  risk::load(r, defaultLimits_);
+  killSwitch_.load(r);
+
+  const std::uint32_t nInstruments = r.count(1u << 20);
+  for (std::uint32_t i = 0; i < nInstruments && r.ok(); ++i) {
+    DefineInstrumentBody body;
+    std::byte raw[sizeof(DefineInstrumentBody)];
+    for (auto& b : raw) b = static_cast<std::byte>(r.u8());
+    if (!r.ok()) return false;
+    std::memcpy(static_cast<void*>(&body), raw, sizeof body);
+    auto in = fromDefineBody(body);
+    if (!in.ok() || instrumentIndex(in->id()) != book::IdIndex::kMissing) return false;
+    addInstrument(in.value());
+    InstrumentState& s = instrumentStates_.back();
+    risk::load(r, s.defaultLimits);
+    s.referencePrice = getPrice(r);
+    s.lastQuote = getTop(r);
+    s.restricted = r.boolean();
+  }
+
+  const std::uint32_t nAccounts = r.count(kMaxCount);
+  for (std::uint32_t i = 0; i < nAccounts && r.ok(); ++i) {
+    AccountState a;
+    a.id = AccountId{r.u64()};
+    a.type = static_cast<risk::AccountType>(r.u8());
+    a.base = getCurrency(r);
+    risk::load(r, a.limits);
+    a.ownLimits = r.boolean();
+    a.state = static_cast<risk::TradingState>(r.u8());
+    a.bucket.load(r);
+    a.openOrders = r.u32();
+    a.reservedFunds = r.i64();
+    const std::uint32_t n = r.count(kMaxCount);
+    for (std::uint32_t k = 0; k < n && r.ok(); ++k) a.restricted.push_back(r.u64());
+    if (!r.ok() || a.id.isNone() || accountIndex_.find(a.id.value()) != book::IdIndex::kMissing) return false;
+    accountIndex_.insert(a.id.value(), static_cast<std::uint32_t>(accounts_.size()));
+    accounts_.push_back(std::move(a));
+  }
+
+  const std::uint32_t nPairs = r.count(kMaxCount);
+  for (std::uint32_t i = 0; i < nPairs && r.ok(); ++i) {
+    PairState p;
+    p.account = r.u32();
+    p.instrument = r.u32();
+    p.openBuy = getQty(r);
+    p.openSell = getQty(r);
+    risk::load(r, p.limits);
+    p.ownLimits = r.boolean();
+    if (!r.ok() || p.account >= accounts_.size() || p.instrument >= instruments_.size()) return false;
+    if (pairIndex(p.account, p.instrument) != pairs_.size() - 1) return false;  // duplicate pair
+    pairs_.back() = p;
+  }
+
+  const std::uint32_t nOrders = r.count(kMaxCount);
+  std::vector<oms::OmsOrder> orders;
+  orders.reserve(std::max<std::size_t>(nOrders, options_.expectedOrders));
+  extras_.clear();
+  extras_.reserve(std::max<std::size_t>(nOrders, options_.expectedOrders));
+  for (std::uint32_t i = 0; i < nOrders && r.ok(); ++i) {
+    orders.push_back(getOrder(r));
+    OrderExtra x;
+    x.reserved = r.i64();
+    x.pair = r.u32();
+    if (!r.ok() || orders.back().id.value() != i + 1 || x.pair >= pairs_.size()) return false;
+    extras_.push_back(x);
+  }
+  const std::uint32_t nReplacementIds = r.count(kMaxCount);
+  std::vector<std::pair<OrderId, ClientOrderId>> replacementIds;
+  for (std::uint32_t i = 0; i < nReplacementIds && r.ok(); ++i) {
+    const OrderId id{r.u64()};
+    replacementIds.emplace_back(id, getClientId(r));
+  }
+  if (!r.ok()) return false;
+  orders_.restore(std::move(orders), replacementIds);
+
+  if (!ledger_.load(r)) return false;
+  if (!venue_->load(r)) return false;
+  return r.ok() && r.atEnd();
+}
+
+std::uint64_t Engine::stateHash() const {
+  std::vector<std::byte> bytes;
+  ByteWriter w(bytes);
+  save(w);
+  std::uint64_t h = 14695981039346656037ull;
+  for (std::byte b : bytes) {
+    h ^= static_cast<std::uint8_t>(b);
+    h *= 1099511628211ull;
+  }
+  return h;
+}
+
+}  // namespace alphintra::engine

@@ -1,0 +1,94 @@
+#include "engine/recovery.hpp"
+
+#include "store/journal.hpp"
+#include "store/snapshot_file.hpp"
+
+namespace alphintra::engine {
+
+std::uint64_t fnv1a(std::uint64_t h, std::span<const std::byte> bytes) noexcept {
+  for (std::byte b : bytes) {
+    h ^= static_cast<std::uint8_t>(b);
+    h *= 1099511628211ull;
+  }
+  return h;
+}
+
+Result<Recovered> recover(const RecoveryOptions& options) {
+  const auto log = [&](std::string_view line) {
+    if (options.log) options.log(line);
+  };
+  Recovered result;
+
+  if (options.useSnapshots) {
+    for (const auto& [sequence, path] : store::listSnapshots(options.snapshotDir)) {
+      auto image = store::readSnapshot(path);
+      if (!image.ok()) {
+        log("skipping snapshot: " + image.error().message);
+        continue;
+      }
+      auto engine = std::make_unique<Engine>(options.engine);
+      ByteReader reader(image->payload);
+      if (!engine->load(reader) || engine->lastSequence() != image->sequence) {
+        log("skipping snapshot " + path.string() + ": its content does not decode as an engine state");
+        continue;
+      }
+      result.engine = std::move(engine);
+      result.snapshotSequence = image->sequence;
+      result.snapshotFile = path.string();
+      break;
+    }
+  }
+  if (!result.engine) result.engine = std::make_unique<Engine>(options.engine);
+
+  std::error_code ec;
+  if (!std::filesystem::exists(options.journalDir, ec)) {
+    if (result.snapshotSequence != 0) {
+      return makeError("journal", "journal directory " + options.journalDir.string() +
+                                      " is missing but a snapshot at sequence " +
+                                      std::to_string(result.snapshotSequence) + " exists");
+    }
+    result.lastSequence = 0;
+    return result;
+  }
+  auto reader = store::JournalReader::open(options.journalDir, [&](std::string_view line) { log(line); });
+  if (!reader.ok()) return reader.error();
+  const store::RecoveryReport& report = reader->report();
+  if (report.recordCount > 0 && report.firstSequence > result.snapshotSequence + 1) {
+    return makeError("journal", "journal starts at sequence " + std::to_string(report.firstSequence) +
+                                    " but the state needs every record after " +
+                                    std::to_string(result.snapshotSequence));
+  }
+  if (report.lastSequence < result.snapshotSequence) {
+    return makeError("journal", "snapshot at sequence " + std::to_string(result.snapshotSequence) +
+                                    " is ahead of the journal, which ends at " + std::to_string(report.lastSequence));
+  }
+
+  Engine& engine = *result.engine;
+  std::vector<EngineEvent> events;
+  events.reserve(1024);
+  std::uint64_t eventHash = kFnvOffset;
+  std::optional<Error> failure;
+  auto replayed =
+      reader->replay(result.snapshotSequence + 1, [&](std::uint64_t sequence, std::span<const std::byte> payload) {
+        if (failure) return;
+        auto command = decode(payload, sequence);
+        if (!command.ok()) {
+          failure = makeError("journal", "record " + std::to_string(sequence) + ": " + command.error().message);
+          return;
+        }
+        events.clear();
+        engine.apply(command.value(), events);
+        for (const EngineEvent& e : events) {
+          eventHash = fnv1a(eventHash, std::as_bytes(std::span(&e, 1)));
+          if (options.onEvent) options.onEvent(e);
+        }
+      });
+  if (!replayed.ok()) return replayed.error();
+  if (failure) return *failure;
+  result.replayed = replayed.value();
+  result.lastSequence = engine.lastSequence();
+  result.eventHash = eventHash;
+  return result;
+}
+
+}  // namespace alphintra::engine

@@ -1,0 +1,277 @@
+#include "engine/runtime.hpp"
+
+#include <chrono>
+
+#include "store/snapshot_file.hpp"
+
+namespace alphintra::engine {
+
+namespace {
+
+Timestamp systemClock() {
+  return Timestamp(
+      std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch())
+          .count());
+}
+
+// Waiting without a lock: spin briefly (a busy ring refills within microseconds), then yield,
+// then sleep a little so an idle runtime does not burn a core.
+class Backoff {
+ public:
+  void idle() {
+    if (++rounds_ < 64) return;
+    if (rounds_ < 256) {
+      std::this_thread::yield();
+      return;
+    }
+    std::this_thread::sleep_for(std::chrono::microseconds(50));
+  }
+  void reset() noexcept { rounds_ = 0; }
+
+ private:
+  unsigned rounds_ = 0;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<EngineRuntime>> EngineRuntime::start(RuntimeOptions options, EventHandler handler,
+                                                            const std::function<void(const Engine&)>& onRecovered) {
+  std::unique_ptr<EngineRuntime> rt(new EngineRuntime());
+  if (!options.clock) options.clock = systemClock;
+  if (options.gateways == 0) options.gateways = 1;
+  const auto log = [&options](std::string_view line) {
+    if (options.log) options.log(line);
+  };
+
+  // The writer opens first: it cuts a torn tail (logging how many bytes) before anything reads.
+  store::JournalOptions jo;
+  jo.durability = options.durability;
+  auto writer = store::JournalWriter::open(options.dataDir / "journal", jo, log);
+  if (!writer.ok()) return writer.error();
+  rt->journal_ = std::make_unique<store::JournalWriter>(std::move(writer).value());
+
+  RecoveryOptions ro;
+  ro.journalDir = options.dataDir / "journal";
+  ro.snapshotDir = options.dataDir / "snapshots";
+  ro.engine = options.engine;
+  ro.log = log;
+  auto recovered = recover(ro);
+  if (!recovered.ok()) return recovered.error();
+  rt->recovered_ = std::move(recovered).value();
+  rt->engine_ = std::move(rt->recovered_.engine);
+  if (rt->engine_->lastSequence() != rt->journal_->lastSequence()) {
+    return makeError("journal", "recovered state ends at sequence " + std::to_string(rt->engine_->lastSequence()) +
+                                    " but the journal at " + std::to_string(rt->journal_->lastSequence()));
+  }
+  if (onRecovered) onRecovered(*rt->engine_);
+
+  rt->options_ = std::move(options);
+  rt->handler_ = std::move(handler);
+  rt->durable_ = rt->journal_->durableSequence();
+  rt->applied_ = rt->engine_->lastSequence();
+  for (std::size_t i = 0; i < rt->options_.gateways; ++i) {
+    rt->gatewayRings_.push_back(std::make_unique<SpscRing<Command>>(rt->options_.ringCapacity));
+  }
+  rt->engineRing_ = std::make_unique<SpscRing<Command>>(rt->options_.ringCapacity);
+  rt->eventRing_ = std::make_unique<SpscRing<EngineEvent>>(rt->options_.ringCapacity);
+
+  EngineRuntime* self = rt.get();
+  rt->snapshotWriter_ = std::thread([self] { self->snapshotLoop(); });
+  rt->publisher_ = std::thread([self] { self->publisherLoop(); });
+  rt->engineThread_ = std::thread([self] { self->engineLoop(); });
+  rt->sequencer_ = std::thread([self] { self->sequencerLoop(); });
+  return rt;
+}
+
+EngineRuntime::~EngineRuntime() { (void)stop(); }
+
+bool EngineRuntime::trySubmit(std::size_t gateway, const Command& command) {
+  if (stopping_.load(std::memory_order_acquire) || failed_.load(std::memory_order_acquire)) return false;
+  return gateway < gatewayRings_.size() && gatewayRings_[gateway]->tryPush(command);
+}
+
+bool EngineRuntime::submit(std::size_t gateway, const Command& command) {
+  Backoff backoff;
+  while (!trySubmit(gateway, command)) {
+    if (stopping_.load(std::memory_order_acquire) || failed_.load(std::memory_order_acquire) ||
+        gateway >= gatewayRings_.size()) {
+      return false;
+    }
+    backoff.idle();
+  }
+  return true;
+}
+
+void EngineRuntime::fail(std::string message) {
+  {
+    std::lock_guard lock(mutex_);
+    if (failure_.empty()) failure_ = std::move(message);
+  }
+  failed_.store(true, std::memory_order_release);
+  if (options_.log) options_.log("engine runtime failed: " + failure());
+}
+
+std::string EngineRuntime::failure() const {
+  std::lock_guard lock(mutex_);
+  return failure_;
+}
+
+void EngineRuntime::sequencerLoop() {
+  std::vector<Command> batch(options_.batchLimit);
+  std::vector<std::byte> record(sizeof(Command));
+  Timestamp lastTime = engine_->lastTime();
+  Backoff backoff;
+  for (;;) {
+    std::size_t n = 0;
+    for (auto& ring : gatewayRings_) {
+      if (n == batch.size()) break;
+      n += ring->popBatch(std::span(batch.data() + n, batch.size() - n));
+    }
+    if (n == 0) {
+      if (stopping_.load(std::memory_order_acquire)) {
+        bool empty = true;
+        for (auto& ring : gatewayRings_) empty = empty && ring->sizeApprox() == 0;
+        if (empty) break;
+      }
+      backoff.idle();
+      continue;
+    }
+    backoff.reset();
+    if (failed_.load(std::memory_order_acquire)) continue;  // drain and drop: nothing after a failure is applied
+    for (std::size_t i = 0; i < n; ++i) {
+      Command& c = batch[i];
+      const Timestamp now = options_.clock();
+      lastTime = now > lastTime ? now : lastTime;
+      c.header.sequence = journal_->nextSequence();
+      c.header.time = lastTime;
+      const std::size_t len = encode(c, record);
+      auto appended = journal_->append(std::span(record.data(), len));
+      if (!appended.ok()) {
+        fail(appended.error().message);
+        break;
+      }
+    }
+    if (failed_.load(std::memory_order_acquire)) continue;
+    auto committed = journal_->commit();
+    if (!committed.ok()) {
+      fail(committed.error().message);
+      continue;
+    }
+    durable_.store(committed.value(), std::memory_order_release);
+    std::size_t pushed = 0;
+    Backoff full;
+    while (pushed < n) {
+      const std::size_t k = engineRing_->tryPushBatch(std::span<const Command>(batch.data() + pushed, n - pushed));
+      pushed += k;
+      if (k == 0) full.idle();
+    }
+  }
+  sequencerDone_.store(true, std::memory_order_release);
+}
+
+void EngineRuntime::engineLoop() {
+  std::vector<Command> batch(options_.batchLimit);
+  std::vector<EngineEvent> events;
+  events.reserve(4096);
+  std::uint64_t sinceSnapshot = 0;
+  Backoff backoff;
+  for (;;) {
+    const std::size_t n = engineRing_->popBatch(std::span(batch));
+    if (n == 0) {
+      if (sequencerDone_.load(std::memory_order_acquire) && engineRing_->sizeApprox() == 0) break;
+      backoff.idle();
+      continue;
+    }
+    backoff.reset();
+    for (std::size_t i = 0; i < n; ++i) {
+      events.clear();
+      engine_->apply(batch[i], events);
+      std::size_t pushed = 0;
+      Backoff full;
+      while (pushed < events.size()) {
+        const std::size_t k =
+            eventRing_->tryPushBatch(std::span<const EngineEvent>(events.data() + pushed, events.size() - pushed));
+        pushed += k;
+        if (k == 0) full.idle();
+      }
+      applied_.store(batch[i].header.sequence, std::memory_order_release);
+      if (options_.snapshotEvery != 0 && ++sinceSnapshot >= options_.snapshotEvery) {
+        sinceSnapshot = 0;
+        requestSnapshot();
+      }
+    }
+  }
+  // Final snapshot: the next start replays nothing.
+  if (!failed_.load(std::memory_order_acquire) && engine_->lastSequence() != 0) requestSnapshot();
+  engineDone_.store(true, std::memory_order_release);
+}
+
+void EngineRuntime::requestSnapshot() {
+  std::vector<std::byte> bytes;
+  ByteWriter writer(bytes);
+  engine_->save(writer);
+  {
+    std::lock_guard lock(mutex_);
+    pendingSnapshot_ = std::move(bytes);  // a newer state replaces one not yet written
+    pendingSnapshotSequence_ = engine_->lastSequence();
+    snapshotPending_ = true;
+  }
+  snapshotReady_.notify_one();
+}
+
+void EngineRuntime::snapshotLoop() {
+  for (;;) {
+    std::vector<std::byte> bytes;
+    std::uint64_t sequence = 0;
+    {
+      std::unique_lock lock(mutex_);
+      snapshotReady_.wait(lock, [this] { return snapshotPending_ || snapshotExit_; });
+      if (!snapshotPending_) return;
+      bytes = std::move(pendingSnapshot_);
+      sequence = pendingSnapshotSequence_;
+      snapshotPending_ = false;
+    }
+    auto written = store::writeSnapshot(options_.dataDir / "snapshots", sequence, bytes);
+    if (!written.ok() && options_.log) options_.log("snapshot not written: " + written.error().message);
+  }
+}
+
+void EngineRuntime::publisherLoop() {
+  std::vector<EngineEvent> batch(1024);
+  Backoff backoff;
+  for (;;) {
+    const std::size_t n = eventRing_->popBatch(std::span(batch));
+    if (n == 0) {
+      if (engineDone_.load(std::memory_order_acquire) && eventRing_->sizeApprox() == 0) break;
+      backoff.idle();
+      continue;
+    }
+    backoff.reset();
+    if (handler_) {
+      for (std::size_t i = 0; i < n; ++i) handler_(batch[i]);
+    }
+  }
+}
+
+std::optional<Error> EngineRuntime::stop() {
+  if (stopped_) return failed() ? std::optional<Error>(makeError("engine", failure())) : std::nullopt;
+  stopped_ = true;
+  stopping_.store(true, std::memory_order_release);
+  if (sequencer_.joinable()) sequencer_.join();
+  if (engineThread_.joinable()) engineThread_.join();
+  if (publisher_.joinable()) publisher_.join();
+  {
+    std::lock_guard lock(mutex_);
+    snapshotExit_ = true;
+  }
+  snapshotReady_.notify_one();
+  if (snapshotWriter_.joinable()) snapshotWriter_.join();
+  if (journal_ && !journal_->failed()) {
+    auto closed = journal_->close();
+    if (!closed.ok()) fail(closed.error().message);
+  }
+  if (failed()) return makeError("engine", failure());
+  return std::nullopt;
+}
+
+}  // namespace alphintra::engine

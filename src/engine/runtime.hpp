@@ -1,0 +1,128 @@
+// EngineRuntime: the engine running live — gateway rings → sequencer → engine → publisher —
+// over a data directory holding the journal and the snapshots (DESIGN.md's one idea).
+//
+// Threads and what each owns:
+//  * gateways (callers of submit): one producer thread per gateway ring;
+//  * sequencer: drains the gateway rings in batches, stamps each command with the next journal
+//    sequence and the live clock's time (never earlier than the previous command's), appends
+//    the batch to the journal and group-commits it (one write + one fdatasync under Fsync),
+//    and only then passes the batch to the engine — so every event, and with it every
+//    acknowledgement a client sees, follows a durable command;
+//  * engine: applies commands in sequence (the only thread touching Engine), pushes events to
+//    the publisher ring and, every `snapshotEvery` commands, serializes its state for the
+//    snapshot thread;
+//  * publisher: hands each event to the caller's handler (execution reports to clients,
+//    market data, metrics);
+//  * snapshot: writes serialized states to disk (file I/O stays off the engine thread).
+// Threads talk through bounded SPSC rings only (core/spsc_ring.hpp); a full ring makes the
+// producer wait (backpressure) rather than grow. The snapshot hand-off is a mutex-guarded slot
+// touched once per `snapshotEvery` commands, never per command.
+//
+// Start-up recovers first (engine/recovery.hpp): the journal writer opens (cutting a torn tail
+// with a log line), the newest valid snapshot is loaded and the journal after it replayed.
+// stop() drains every ring, commits, writes a final snapshot and joins the threads.
+// A failed journal write or sync stops the sequencer for good (failure() says why): nothing
+// after it is acknowledged.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <vector>
+
+#include "core/result.hpp"
+#include "core/spsc_ring.hpp"
+#include "engine/engine.hpp"
+#include "engine/recovery.hpp"
+#include "store/journal.hpp"
+
+namespace alphintra::engine {
+
+struct RuntimeOptions {
+  std::filesystem::path dataDir = "data";  // journal/ and snapshots/ inside
+  store::Durability durability = store::Durability::Fsync;
+  std::size_t ringCapacity = 1u << 16;  // per ring (commands or events)
+  std::size_t batchLimit = 4096;        // commands per group commit at most
+  std::uint64_t snapshotEvery = 0;      // commands between snapshots; 0: only at stop
+  std::size_t gateways = 1;
+  EngineOptions engine{};
+  std::function<Timestamp()> clock;  // live clock, read by the sequencer only (default: system clock)
+  std::function<void(std::string_view)> log;
+};
+
+using EventHandler = std::function<void(const EngineEvent&)>;
+
+class EngineRuntime {
+ public:
+  // Recovers the data directory and starts the threads. `onRecovered` runs on the calling
+  // thread with the recovered engine before any thread starts (e.g. to read reference data).
+  static Result<std::unique_ptr<EngineRuntime>> start(RuntimeOptions options, EventHandler handler,
+                                                      const std::function<void(const Engine&)>& onRecovered = {});
+  ~EngineRuntime();
+  EngineRuntime(const EngineRuntime&) = delete;
+  EngineRuntime& operator=(const EngineRuntime&) = delete;
+
+  // Gateway `gateway`'s producer side; one thread per gateway. False when its ring is full or
+  // the runtime is stopping or failed.
+  bool trySubmit(std::size_t gateway, const Command& command);
+  // Waits (yielding) while the ring is full; false when stopping or failed.
+  bool submit(std::size_t gateway, const Command& command);
+
+  // Drains, commits, snapshots and joins. Idempotent. Returns the first failure, if any.
+  std::optional<Error> stop();
+
+  const Recovered& recovery() const noexcept { return recovered_; }
+  std::uint64_t durableSequence() const noexcept { return durable_.load(std::memory_order_acquire); }
+  std::uint64_t appliedSequence() const noexcept { return applied_.load(std::memory_order_acquire); }
+  bool failed() const noexcept { return failed_.load(std::memory_order_acquire); }
+  std::string failure() const;
+
+ private:
+  EngineRuntime() = default;
+  void sequencerLoop();
+  void engineLoop();
+  void publisherLoop();
+  void snapshotLoop();
+  void fail(std::string message);
+  void requestSnapshot();
+
+  RuntimeOptions options_;
+  EventHandler handler_;
+  Recovered recovered_;
+  std::unique_ptr<Engine> engine_;
+  std::unique_ptr<store::JournalWriter> journal_;
+
+  std::vector<std::unique_ptr<SpscRing<Command>>> gatewayRings_;
+  std::unique_ptr<SpscRing<Command>> engineRing_;
+  std::unique_ptr<SpscRing<EngineEvent>> eventRing_;
+
+  std::atomic<bool> stopping_{false};
+  std::atomic<bool> sequencerDone_{false};
+  std::atomic<bool> engineDone_{false};
+  std::atomic<bool> failed_{false};
+  std::atomic<std::uint64_t> durable_{0};
+  std::atomic<std::uint64_t> applied_{0};
+
+  mutable std::mutex mutex_;  // failure text and the snapshot slot
+  std::condition_variable snapshotReady_;
+  std::string failure_;
+  std::vector<std::byte> pendingSnapshot_;
+  std::uint64_t pendingSnapshotSequence_ = 0;
+  bool snapshotPending_ = false;
+  bool snapshotExit_ = false;
+
+  std::thread sequencer_;
+  std::thread engineThread_;
+  std::thread publisher_;
+  std::thread snapshotWriter_;
+  bool stopped_ = false;
+};
+
+}  // namespace alphintra::engine

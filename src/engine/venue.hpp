@@ -1,0 +1,58 @@
+// Venue: where the engine sends orders. The OMS and risk code talk only to this interface, so
+// an external venue (a FIX adapter to a broker or exchange) plugs in without touching them.
+//
+// The interface speaks in the matching engine's terms (book::NewOrder in, book::Event out):
+// they already are a complete, venue-neutral vocabulary of order outcomes. A venue answers
+// each call by appending the events it caused to `out` for that instrument. The internal
+// simulated exchange answers synchronously within the call (synchronous() is true); an
+// external venue returns at once and its answers come back later as commands through the
+// sequencer, so that the journal records them (the OMS then reports PendingCancel /
+// PendingReplace while a request is open).
+//
+// Threading: owned and called by the engine thread only.
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+#include <vector>
+
+#include "book/order_book.hpp"
+#include "book/types.hpp"
+#include "core/binary_io.hpp"
+#include "core/instrument.hpp"
+
+namespace alphintra::engine {
+
+class Venue {
+ public:
+  virtual ~Venue() = default;
+
+  virtual std::string_view name() const noexcept = 0;
+  virtual bool synchronous() const noexcept = 0;
+
+  // Instruments are added before any order for them (DefineInstrument command).
+  virtual void addInstrument(const Instrument& instrument) = 0;
+
+  virtual void submit(InstrumentId instrument, const book::NewOrder& order, Timestamp now,
+                      std::vector<book::Event>& out) = 0;
+  virtual void cancel(InstrumentId instrument, OrderId order, Timestamp now, std::vector<book::Event>& out) = 0;
+  virtual void replace(InstrumentId instrument, const book::ReplaceOrder& request, Timestamp now,
+                       std::vector<book::Event>& out) = 0;
+  // Every live order of the account (0: of everyone) on the instrument.
+  virtual void massCancel(InstrumentId instrument, AccountId account, Timestamp now, std::vector<book::Event>& out) = 0;
+  virtual void setStatus(InstrumentId instrument, TradingStatus status, Timestamp now,
+                         std::vector<book::Event>& out) = 0;
+  virtual void advanceTime(InstrumentId instrument, Timestamp now, std::vector<book::Event>& out) = 0;
+  virtual void setReferencePrice(InstrumentId instrument, Price price) = 0;
+
+  // Market view of an instrument (best prices, last trade).
+  virtual book::TopOfBook topOfBook(InstrumentId instrument) const = 0;
+  virtual TradingStatus status(InstrumentId instrument) const = 0;
+
+  // Venue state for engine snapshots (the simulated exchange saves its books; an adapter its
+  // session state).
+  virtual void save(ByteWriter& out) const = 0;
+  [[nodiscard]] virtual bool load(ByteReader& in) = 0;
+};
+
+}  // namespace alphintra::engine

@@ -1,0 +1,219 @@
+// Ledger: the accounting state of the engine — accounts and their cash, one Position per
+// (account, instrument), instrument marks, FX rates — and the valuation built from them.
+//
+// Every fill goes through onFill, which moves cash in the instrument currency (a buy pays
+// notional + fee, a sell receives notional − fee), charges the fee (rate per fill, floored by a
+// per-order minimum) and updates the position. Equity is the same formula for cash and margin
+// accounts: Σ cash converted to the base currency + Σ position market values converted
+// (positions are paid for in cash, so a margin account's borrowing shows as negative cash).
+//
+// Data structures, from the access pattern:
+//   * positions: std::unordered_map keyed by (account, instrument) — one hash lookup per fill
+//     in steady state; each slot caches pointers to its account and instrument so onFill does
+//     no other lookup. Nodes never move, so those pointers stay valid as the maps grow.
+//   * per account, a vector of its slots sorted by instrument id — valuation and listings walk
+//     only that account's positions, in a deterministic order.
+//   * accounts and instruments: std::unordered_map by id (pointer-stable); output and snapshots
+//     sort ids first, so hash order never reaches bytes or reports.
+// Allocation: none per fill in steady state for average-cost positions (the first fill of an
+// (account, instrument) creates its slot; a currency's first appearance adds a balance).
+//
+// Marks: per instrument the last trade price (onMark) and best bid / ask (onQuote). The mark is
+// the last price (MarkSource::Last) or the mid (MarkSource::Mid), each falling back to the
+// other when missing; a mid needs both sides and bid <= ask, and is rounded half away from zero
+// to the price's raw units. Fills do not move marks: the engine reports every trade by onMark.
+//
+// Threading: owned by the engine thread; no locking. Not copyable (slots hold pointers);
+// movable. Known limits: no contract multipliers, futures are booked like cash equities
+// (notional moves in cash; equity and P&L are right, the cash figure is not a futures
+// statement), realized P&L of past trades is translated at today's FX rate.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "core/binary_io.hpp"
+#include "core/currency.hpp"
+#include "core/fixed_point.hpp"
+#include "core/ids.hpp"
+#include "core/instrument.hpp"
+#include "core/result.hpp"
+#include "core/side.hpp"
+#include "oms/account.hpp"
+#include "oms/fx_rates.hpp"
+#include "oms/money_math.hpp"
+#include "oms/position.hpp"
+
+namespace alphintra::oms {
+
+// Values fixed: configuration files and snapshots name them.
+enum class MarkSource : std::uint8_t { Last = 1, Mid = 2 };
+
+enum class FillStatus : std::uint8_t {
+  Applied = 0,
+  UnknownAccount = 1,
+  UnknownInstrument = 2,
+  InvalidSide = 3,
+  InvalidPrice = 4,     // undefined
+  InvalidQuantity = 5,  // zero or negative
+};
+std::string_view toString(FillStatus status) noexcept;
+
+// What the order's owner has booked for this order before the fill (instrument currency): the
+// sums of FillResult::rateFee and FillResult::fee over its earlier fills. Both zero for the
+// first fill.
+struct OrderFeesSoFar {
+  Money rateFees{};
+  Money charged{};
+};
+
+// One fill's effect. Every Money is in `currency` (the instrument's).
+//
+// Fees: rateFee = notional × (maker ? makerRatePpm : takerRatePpm) / 1e6, rounded half away
+// from zero. With a minimum M > 0 the order's total fee after this fill is
+// max(rateFees so far + rateFee, M), and fee = that total − charged so far: the first fill
+// pays at least M, later fills pay only what the rate fees add above M, and the order's fees
+// add up to exactly max(Σ rate fees, M) however it is split. Without a minimum, fee = rateFee
+// (negative for a rebate). A minimum in another currency is converted at the current FX rate;
+// without a rate it is not applied and minimumFeeUnconverted is set.
+struct FillResult {
+  FillStatus status = FillStatus::Applied;
+  Currency currency;
+  Money notional;     // price × quantity, > 0
+  Money rateFee;      // add to OrderFeesSoFar::rateFees
+  Money fee;          // charged by this fill; add to OrderFeesSoFar::charged
+  Money cashChange;   // buy: −(notional + fee); sell: notional − fee
+  Money realizedPnl;  // realized by this fill, gross of fees
+  Quantity positionAfter;
+  OrderFeesSoFar orderFees;  // the order's sums including this fill
+  bool minimumFeeUnconverted = false;
+
+  bool ok() const noexcept { return status == FillStatus::Applied; }
+};
+
+// An account's figures in its base currency (minor units). A position's amounts are rounded to
+// the instrument currency first, then converted (one rounding each, half away from zero).
+struct Valuation {
+  bool accountKnown = false;
+  Currency currency;             // the account's base currency
+  Money cash;                    // Σ balances converted
+  Money positionsValue;          // Σ mark × quantity (signed) converted
+  Money equity;                  // cash + positionsValue
+  Money unrealizedPnl;           // Σ (mark × quantity − cost basis) converted
+  Money realizedPnl;             // Σ positions' realized P&L (gross of fees) converted
+  Money fees;                    // Σ fees charged, converted
+  Money grossExposure;           // Σ |position value|
+  Money netExposure;             // Σ position value (signed; = positionsValue without multipliers)
+  Money initialMargin;           // margin accounts: Σ |position value| × initial rate of its asset class
+  Money maintenanceMargin;       // same with the maintenance rate; both zero for cash accounts
+  Money freeMargin;              // equity − initialMargin
+  std::int64_t leveragePpm = 0;  // grossExposure / equity in ppm; INT64_MAX when equity <= 0 < gross
+  std::uint32_t openPositions = 0;
+  bool missingFxRate = false;  // some amount had no FX path to the base: left out of the sums
+  bool missingMark = false;    // some open position had no mark: valued at its cost basis
+
+  bool complete() const noexcept { return accountKnown && !missingFxRate && !missingMark; }
+};
+
+class Ledger {
+ public:
+  explicit Ledger(MarkSource markSource = MarkSource::Last) noexcept : markSource_(markSource) {}
+  Ledger(const Ledger&) = delete;
+  Ledger& operator=(const Ledger&) = delete;
+  Ledger(Ledger&&) noexcept = default;
+  Ledger& operator=(Ledger&&) noexcept = default;
+
+  // Refused when the id is taken or a term is invalid (the error names the field).
+  Result<Account*> openAccount(AccountId id, AccountType type, Currency baseCurrency, CostMethod costMethod,
+                               FeeSchedule fees = {}, MarginRates margin = {});
+  Account* account(AccountId id) noexcept;
+  const Account* account(AccountId id) const noexcept;
+  void accountIds(std::vector<AccountId>& out) const;  // sorted
+
+  // Adds or updates an instrument definition. An update may change anything but the fields
+  // that give stored amounts their units (currency, price and quantity precision): such an
+  // update is refused (false).
+  bool registerInstrument(const Instrument& instrument);
+  const Instrument* instrument(InstrumentId id) const noexcept;
+
+  // Books one fill; see FillResult for the fee rule. Nothing changes unless status is Applied.
+  FillResult onFill(AccountId account, InstrumentId instrument, Side side, Price price, Quantity quantity, bool maker,
+                    OrderFeesSoFar orderFeesSoFar = {});
+
+  // Market data. Unknown instruments are ignored (false). onQuote takes either side undefined
+  // to clear it.
+  bool onMark(InstrumentId instrument, Price last) noexcept;
+  bool onQuote(InstrumentId instrument, Price bid, Price ask) noexcept;
+  Price mark(InstrumentId instrument) const noexcept;  // undefined when none
+  MarkSource markSource() const noexcept { return markSource_; }
+  void setMarkSource(MarkSource source) noexcept { markSource_ = source; }
+
+  FxRates& fxRates() noexcept { return fx_; }
+  const FxRates& fxRates() const noexcept { return fx_; }
+
+  Valuation value(AccountId account) const;
+  // `amount` of `currency` in the account's base currency; nullopt for an unknown account or
+  // a missing FX rate (never a silent 1).
+  std::optional<Money> toBase(AccountId account, Money amount, Currency currency) const;
+  // Converts `amount` of `from` into `to` inside the account at the ledger's rate and returns
+  // the amount credited. Refused: unknown account, amount not positive, no rate, or a cash
+  // account without enough `from`.
+  Result<Money> exchangeCash(AccountId account, Currency from, Currency to, Money amount);
+
+  const Position* position(AccountId account, InstrumentId instrument) const noexcept;
+  // The account's positions (flat ones included: they keep realized P&L), by instrument id.
+  void listPositions(AccountId account, std::vector<const Position*>& out) const;
+  std::size_t positionCount() const noexcept { return positions_.size(); }
+  void reservePositions(std::size_t count) { positions_.reserve(count); }
+
+  // Accounts (with balances), positions (with lots), marks and FX rates; equal states give
+  // equal bytes. Instrument definitions are reference data and are not included.
+  void save(ByteWriter& out) const;
+  // Replaces accounts, positions, marks and FX rates. Instruments must be registered first:
+  // a snapshot naming an unknown instrument is refused. On any failure returns false and the
+  // ledger is unchanged.
+  bool load(ByteReader& in);
+
+ private:
+  struct InstrumentState {
+    explicit InstrumentState(const Instrument& i) : definition(i), scale(MoneyScale::of(i)) {}
+    Instrument definition;
+    MoneyScale scale;
+    Price last = Price::undefined();
+    Price bid = Price::undefined();
+    Price ask = Price::undefined();
+  };
+  struct PositionSlot;
+  struct AccountState {
+    explicit AccountState(Account a) : account(std::move(a)) {}
+    Account account;
+    std::vector<PositionSlot*> positions;  // sorted by instrument id
+  };
+  struct PositionSlot {
+    Position position;
+    AccountState* account = nullptr;
+    InstrumentState* instrument = nullptr;
+  };
+  struct PositionKey {
+    std::uint64_t account = 0;
+    std::uint64_t instrument = 0;
+    bool operator==(const PositionKey&) const noexcept = default;
+  };
+  struct PositionKeyHash {
+    std::size_t operator()(const PositionKey& k) const noexcept;
+  };
+
+  PositionSlot* slotFor(AccountId account, InstrumentId instrument, FillStatus& status);
+  Price markOf(const InstrumentState& state) const noexcept;
+
+  std::unordered_map<AccountId, AccountState> accounts_;
+  std::unordered_map<InstrumentId, InstrumentState> instruments_;
+  std::unordered_map<PositionKey, PositionSlot, PositionKeyHash> positions_;
+  FxRates fx_;
+  MarkSource markSource_ = MarkSource::Last;
+};
+
+}  // namespace alphintra::oms

@@ -1,0 +1,64 @@
+// OrderTable: every order the engine has seen, by OrderId and by (account, client order id).
+//
+// OrderIds are handed out by the engine from 1 without gaps, so records sit in a flat array
+// indexed by id - 1: O(1) lookup, no hashing, and one allocation per growth (reserved up front
+// from the expected order count). The client-id index is open addressing keyed by a 64-bit
+// hash of (account, client order id) whose entries hold the OrderId; a lookup checks the
+// candidate record's real account and id, so a hash collision costs one more probe, never a
+// wrong answer. Entries are never removed (client order ids stay unique per account for the
+// life of the engine, including superseded ids of replaced orders).
+//
+// Threading: owned by the engine thread.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "oms/order.hpp"
+
+namespace alphintra::oms {
+
+class OrderTable {
+ public:
+  explicit OrderTable(std::size_t expectedOrders = 1u << 16);
+
+  // Adds a record with the next OrderId (ids are gap-free from 1) and returns it.
+  OmsOrder& create(const OrderRequest& request, Timestamp now);
+  OmsOrder* find(OrderId id) noexcept {
+    return id.value() >= 1 && id.value() <= orders_.size() ? &orders_[id.value() - 1] : nullptr;
+  }
+  const OmsOrder* find(OrderId id) const noexcept {
+    return id.value() >= 1 && id.value() <= orders_.size() ? &orders_[id.value() - 1] : nullptr;
+  }
+  // The order that uses or used this client order id for this account (current or superseded).
+  OmsOrder* findByClientId(AccountId account, const ClientOrderId& id) noexcept;
+  // Registers a client order id for an order (its first id is registered by create()).
+  void indexClientId(AccountId account, const ClientOrderId& id, OrderId order);
+
+  OrderId nextOrderId() const noexcept { return OrderId{orders_.size() + 1}; }
+  std::size_t size() const noexcept { return orders_.size(); }
+  const std::vector<OmsOrder>& all() const noexcept { return orders_; }
+  std::vector<OmsOrder>& all() noexcept { return orders_; }
+
+  // Restores the table from records (snapshot load): rebuilds the client-id index.
+  void restore(std::vector<OmsOrder> orders, const std::vector<std::pair<OrderId, ClientOrderId>>& replacementIds);
+  // Client ids registered by replaces (beyond each order's first id), for snapshots.
+  const std::vector<std::pair<OrderId, ClientOrderId>>& replacementIds() const noexcept { return replacementIds_; }
+
+ private:
+  struct Slot {
+    std::uint64_t hash = 0;  // 0: empty (a real hash of 0 is stored as 1)
+    std::uint64_t order = 0;
+    ClientOrderId key;  // the id this slot indexes (the order's current id may differ)
+  };
+  static std::uint64_t keyHash(AccountId account, const ClientOrderId& id) noexcept;
+  void insertSlot(std::uint64_t hash, std::uint64_t order, const ClientOrderId& key);
+  void grow();
+
+  std::vector<OmsOrder> orders_;
+  std::vector<Slot> slots_;  // power of two, at most half full
+  std::size_t used_ = 0;
+  std::vector<std::pair<OrderId, ClientOrderId>> replacementIds_;
+};
+
+}  // namespace alphintra::oms

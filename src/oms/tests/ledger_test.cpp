@@ -1,0 +1,545 @@
+// Ledger: cash movements and fees of fills (maker rebate, per-order minimum across fills, a
+// minimum in another currency), refused fills, marks (last / mid and their fallbacks),
+// multi-currency valuation of a EUR instrument in a USD account, margin figures, cash
+// exchange, the equity identity over random fills, no allocation per fill in steady state,
+// and snapshot round trips that give identical bytes.
+#include "oms/ledger.hpp"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <random>
+#include <string_view>
+#include <vector>
+
+#include "bench/alloc_counter.hpp"
+
+namespace alphintra::oms {
+namespace {
+
+Currency ccy(std::string_view code) { return Currency::parse(code).value(); }
+const Currency USD = ccy("USD");
+const Currency EUR = ccy("EUR");
+const Currency JPY = ccy("JPY");
+
+Instrument makeInstrument(std::uint64_t id, std::string symbol, std::string currency, AssetClass assetClass,
+                          int pricePrecision, int quantityPrecision) {
+  InstrumentSpec spec;
+  spec.id = id;
+  spec.symbol = std::move(symbol);
+  spec.currency = std::move(currency);
+  spec.assetClass = assetClass;
+  spec.pricePrecision = pricePrecision;
+  spec.quantityPrecision = quantityPrecision;
+  spec.tickSize = "1";
+  spec.lotSize = "1";
+  auto i = Instrument::create(spec);
+  EXPECT_TRUE(i.ok()) << i.error().message;
+  return std::move(i).value();
+}
+
+// Prices in cents, whole-unit quantities unless said otherwise.
+const Instrument AAPL = makeInstrument(10, "AAPL", "USD", AssetClass::Equity, 2, 0);
+const Instrument SAP = makeInstrument(20, "SAP", "EUR", AssetClass::Equity, 2, 0);
+const Instrument BTCUSD = makeInstrument(30, "BTC-USD", "USD", AssetClass::Crypto, 2, 4);
+const Instrument TOYOTA = makeInstrument(40, "7203", "JPY", AssetClass::Equity, 1, 0);
+
+const AccountId kCash{1};
+const AccountId kMargin{2};
+
+Price px(std::int64_t raw) { return Price::fromRaw(raw); }
+Quantity qty(std::int64_t raw) { return Quantity::fromRaw(raw); }
+Money m(std::int64_t raw) { return Money::fromRaw(raw); }
+
+Ledger makeLedger(FeeSchedule fees = {}, CostMethod method = CostMethod::AverageCost) {
+  Ledger l;
+  for (const Instrument* i : {&AAPL, &SAP, &BTCUSD, &TOYOTA}) EXPECT_TRUE(l.registerInstrument(*i));
+  EXPECT_TRUE(l.openAccount(kCash, AccountType::Cash, USD, method, fees).ok());
+  EXPECT_TRUE(l.openAccount(kMargin, AccountType::Margin, USD, method, fees).ok());
+  return l;
+}
+
+TEST(Ledger, FillsMoveCashAndChargeRateFeesWithMakerRebate) {
+  FeeSchedule fees{.makerRatePpm = -200, .takerRatePpm = 1000};  // −2 bp / 10 bp
+  Ledger l = makeLedger(fees);
+  ASSERT_TRUE(l.account(kCash)->deposit(USD, m(10'000'000)).ok());  // 100'000.00
+
+  // Buy 100 @ 150.00 as taker: notional 15'000.00, fee 15.00.
+  FillResult buy = l.onFill(kCash, AAPL.id(), Side::Buy, px(15000), qty(100), false);
+  ASSERT_TRUE(buy.ok());
+  EXPECT_EQ(buy.currency, USD);
+  EXPECT_EQ(buy.notional, m(1'500'000));
+  EXPECT_EQ(buy.rateFee, m(1500));
+  EXPECT_EQ(buy.fee, m(1500));
+  EXPECT_EQ(buy.cashChange, m(-1'501'500));
+  EXPECT_EQ(buy.realizedPnl, m(0));
+  EXPECT_EQ(buy.positionAfter, qty(100));
+  EXPECT_EQ(l.account(kCash)->balance(USD), m(8'498'500));
+
+  // Sell 100 @ 151.00 as maker: notional 15'100.00, rebate 3.02 received.
+  FillResult sell = l.onFill(kCash, AAPL.id(), Side::Sell, px(15100), qty(100), true);
+  ASSERT_TRUE(sell.ok());
+  EXPECT_EQ(sell.rateFee, m(-302));
+  EXPECT_EQ(sell.fee, m(-302));
+  EXPECT_EQ(sell.cashChange, m(1'510'302));
+  EXPECT_EQ(sell.realizedPnl, m(10000));
+  EXPECT_EQ(sell.positionAfter, qty(0));
+  // 100'000 + 100 realized − 15 fee + 3.02 rebate
+  EXPECT_EQ(l.account(kCash)->balance(USD), m(10'008'802));
+  const Position* p = l.position(kCash, AAPL.id());
+  ASSERT_NE(p, nullptr);
+  EXPECT_EQ(p->realizedPnl(), m(10000));
+  EXPECT_EQ(p->fees(), m(1198));
+  const Valuation v = l.value(kCash);
+  EXPECT_EQ(v.realizedPnl, m(10000));
+  EXPECT_EQ(v.fees, m(1198));
+  EXPECT_EQ(v.equity, m(10'008'802));
+}
+
+TEST(Ledger, PerOrderMinimumIsSpreadOverFills) {
+  FeeSchedule fees{.makerRatePpm = -200, .takerRatePpm = 1000, .minimumPerOrder = m(100)};  // min 1.00
+  Ledger l = makeLedger(fees);
+  // One order, three taker fills of 300, 500 and 700 USD: rate fees 0.30, 0.50, 0.70.
+  OrderFeesSoFar order;
+  FillResult f1 = l.onFill(kCash, AAPL.id(), Side::Buy, px(10000), qty(3), false, order);
+  EXPECT_EQ(f1.rateFee, m(30));
+  EXPECT_EQ(f1.fee, m(100));  // the minimum, up front
+  order = f1.orderFees;
+  FillResult f2 = l.onFill(kCash, AAPL.id(), Side::Buy, px(10000), qty(5), false, order);
+  EXPECT_EQ(f2.rateFee, m(50));
+  EXPECT_EQ(f2.fee, m(0));  // 0.80 so far: still under the minimum
+  // The engine may keep the sums itself: same result.
+  order.rateFees += f2.rateFee;
+  order.charged += f2.fee;
+  EXPECT_EQ(order.rateFees, f2.orderFees.rateFees);
+  EXPECT_EQ(order.charged, f2.orderFees.charged);
+  FillResult f3 = l.onFill(kCash, AAPL.id(), Side::Buy, px(10000), qty(7), false, order);
+  EXPECT_EQ(f3.rateFee, m(70));
+  EXPECT_EQ(f3.fee, m(50));  // 1.50 in rate fees: 0.50 above the minimum already paid
+  EXPECT_EQ(f3.orderFees.charged, m(150));
+  EXPECT_EQ(f1.fee + f2.fee + f3.fee, m(150));  // = max(Σ rate fees, minimum)
+  EXPECT_EQ(l.account(kCash)->balance(USD), m(-(300'00 + 500'00 + 700'00) - 150));
+
+  // A new order of maker fills: rebates cannot take it below the minimum.
+  OrderFeesSoFar maker;
+  FillResult r1 = l.onFill(kCash, AAPL.id(), Side::Sell, px(10000), qty(10), true, maker);
+  EXPECT_EQ(r1.rateFee, m(-20));
+  EXPECT_EQ(r1.fee, m(100));
+  FillResult r2 = l.onFill(kCash, AAPL.id(), Side::Sell, px(10000), qty(5), true, r1.orderFees);
+  EXPECT_EQ(r2.rateFee, m(-10));
+  EXPECT_EQ(r2.fee, m(0));
+  EXPECT_EQ(r2.orderFees.rateFees, m(-30));
+  EXPECT_EQ(r2.orderFees.charged, m(100));
+}
+
+TEST(Ledger, WithoutMinimumRebatesPassThrough) {
+  FeeSchedule fees{.makerRatePpm = -200, .takerRatePpm = 1000};
+  Ledger l = makeLedger(fees);
+  FillResult r = l.onFill(kCash, AAPL.id(), Side::Sell, px(10000), qty(10), true);
+  EXPECT_EQ(r.fee, m(-20));
+  EXPECT_EQ(r.cashChange, m(100000 + 20));
+}
+
+TEST(Ledger, MinimumInAnotherCurrencyIsConvertedOrFlagged) {
+  FeeSchedule fees{.takerRatePpm = 0, .minimumPerOrder = m(100), .minimumCurrency = EUR};  // 1.00 EUR
+  Ledger l = makeLedger(fees);
+  // No EUR/USD rate: the minimum cannot be applied, and the result says so.
+  FillResult none = l.onFill(kCash, AAPL.id(), Side::Buy, px(10000), qty(1), false);
+  EXPECT_TRUE(none.minimumFeeUnconverted);
+  EXPECT_EQ(none.fee, m(0));
+  ASSERT_TRUE(l.fxRates().set(EUR, USD, 1'100'000'000));
+  FillResult usd = l.onFill(kCash, AAPL.id(), Side::Buy, px(10000), qty(1), false);
+  EXPECT_FALSE(usd.minimumFeeUnconverted);
+  EXPECT_EQ(usd.fee, m(110));  // 1.00 EUR = 1.10 USD
+  // On a EUR instrument the minimum needs no conversion.
+  FillResult eur = l.onFill(kCash, SAP.id(), Side::Buy, px(10000), qty(1), false);
+  EXPECT_EQ(eur.currency, EUR);
+  EXPECT_EQ(eur.fee, m(100));
+  EXPECT_EQ(l.account(kCash)->balance(EUR), m(-10000 - 100));
+}
+
+TEST(Ledger, RefusedFillsChangeNothing) {
+  Ledger l = makeLedger();
+  EXPECT_EQ(l.onFill(AccountId{99}, AAPL.id(), Side::Buy, px(100), qty(1), false).status, FillStatus::UnknownAccount);
+  EXPECT_EQ(l.onFill(kCash, InstrumentId{99}, Side::Buy, px(100), qty(1), false).status, FillStatus::UnknownInstrument);
+  EXPECT_EQ(l.onFill(kCash, AAPL.id(), Side::None, px(100), qty(1), false).status, FillStatus::InvalidSide);
+  EXPECT_EQ(l.onFill(kCash, AAPL.id(), Side::Buy, Price::undefined(), qty(1), false).status, FillStatus::InvalidPrice);
+  EXPECT_EQ(l.onFill(kCash, AAPL.id(), Side::Buy, px(100), qty(0), false).status, FillStatus::InvalidQuantity);
+  EXPECT_EQ(l.positionCount(), 0u);
+  EXPECT_TRUE(l.account(kCash)->balances().empty());
+  EXPECT_EQ(toString(FillStatus::UnknownAccount), "unknown account");
+}
+
+TEST(Ledger, MarksUseLastOrMidWithFallback) {
+  Ledger l = makeLedger();
+  EXPECT_EQ(l.mark(AAPL.id()), Price::undefined());
+  EXPECT_FALSE(l.onMark(InstrumentId{99}, px(1)));
+  ASSERT_TRUE(l.onQuote(AAPL.id(), px(10000), px(10003)));
+  EXPECT_EQ(l.mark(AAPL.id()), px(10002));  // no last yet: mid 100.015 → 100.02
+  ASSERT_TRUE(l.onMark(AAPL.id(), px(9990)));
+  EXPECT_EQ(l.mark(AAPL.id()), px(9990));
+  l.setMarkSource(MarkSource::Mid);
+  EXPECT_EQ(l.mark(AAPL.id()), px(10002));
+  ASSERT_TRUE(l.onQuote(AAPL.id(), px(10010), px(10000)));  // crossed: no mid
+  EXPECT_EQ(l.mark(AAPL.id()), px(9990));
+  ASSERT_TRUE(l.onQuote(AAPL.id(), px(10000), Price::undefined()));  // one-sided: no mid
+  EXPECT_EQ(l.mark(AAPL.id()), px(9990));
+  ASSERT_TRUE(l.onQuote(AAPL.id(), px(10000), px(10002)));
+  EXPECT_EQ(l.mark(AAPL.id()), px(10001));
+
+  Ledger mid(MarkSource::Mid);
+  ASSERT_TRUE(mid.registerInstrument(AAPL));
+  ASSERT_TRUE(mid.onMark(AAPL.id(), px(5000)));
+  EXPECT_EQ(mid.mark(AAPL.id()), px(5000));  // no quote: falls back to last
+}
+
+TEST(Ledger, MultiCurrencyValuationOfAEurInstrumentInAUsdAccount) {
+  Ledger l = makeLedger();
+  ASSERT_TRUE(l.account(kCash)->deposit(USD, m(10'000'000)).ok());  // 100'000.00 USD
+  ASSERT_TRUE(l.fxRates().set(EUR, USD, 1'100'000'000));            // 1 EUR = 1.10 USD
+  // Buy 100 SAP @ 120.00 EUR: pays 12'000.00 EUR, which the account does not hold.
+  ASSERT_TRUE(l.onFill(kCash, SAP.id(), Side::Buy, px(12000), qty(100), false).ok());
+  EXPECT_EQ(l.account(kCash)->balance(EUR), m(-1'200'000));
+  EXPECT_EQ(l.account(kCash)->balance(USD), m(10'000'000));
+  ASSERT_TRUE(l.onMark(SAP.id(), px(12500)));
+
+  const Valuation v = l.value(kCash);
+  ASSERT_TRUE(v.complete());
+  EXPECT_EQ(v.currency, USD);
+  EXPECT_EQ(v.cash, m(8'680'000));            // 100'000 − 12'000 × 1.10
+  EXPECT_EQ(v.positionsValue, m(1'375'000));  // 12'500 EUR × 1.10
+  EXPECT_EQ(v.equity, m(10'055'000));
+  EXPECT_EQ(v.unrealizedPnl, m(55'000));  // 500 EUR × 1.10
+  EXPECT_EQ(v.grossExposure, m(1'375'000));
+  EXPECT_EQ(v.netExposure, m(1'375'000));
+  EXPECT_EQ(v.initialMargin, m(0));  // cash account
+  EXPECT_EQ(v.maintenanceMargin, m(0));
+  EXPECT_EQ(v.leveragePpm, 136'748);  // 13'750 / 100'550
+  EXPECT_EQ(v.openPositions, 1u);
+
+  EXPECT_EQ(l.toBase(kCash, m(100), EUR), m(110));
+  EXPECT_EQ(l.toBase(kCash, m(100), JPY), std::nullopt);
+  EXPECT_EQ(l.toBase(AccountId{99}, m(100), USD), std::nullopt);
+
+  // Without the rate EUR amounts are left out and flagged, never counted at 1.
+  ASSERT_TRUE(l.fxRates().remove(EUR, USD));
+  const Valuation partial = l.value(kCash);
+  EXPECT_TRUE(partial.missingFxRate);
+  EXPECT_FALSE(partial.complete());
+  EXPECT_EQ(partial.cash, m(10'000'000));
+  EXPECT_EQ(partial.positionsValue, m(0));
+}
+
+TEST(Ledger, JpyInstrumentInAUsdAccount) {
+  Ledger l = makeLedger();
+  ASSERT_TRUE(l.fxRates().set(USD, JPY, 150'000'000'000));  // 1 USD = 150 JPY
+  // Buy 100 @ 2'500.5 JPY = 250'050 JPY.
+  ASSERT_TRUE(l.onFill(kCash, TOYOTA.id(), Side::Buy, px(25005), qty(100), false).ok());
+  EXPECT_EQ(l.account(kCash)->balance(JPY), m(-250'050));
+  ASSERT_TRUE(l.onMark(TOYOTA.id(), px(25100)));
+  const Valuation v = l.value(kCash);
+  EXPECT_EQ(v.cash, m(-166'700));           // −250'050 / 150 = −1'667.00
+  EXPECT_EQ(v.positionsValue, m(167'333));  // 251'000 / 150 = 1'673.333.. → 1'673.33
+  EXPECT_EQ(v.unrealizedPnl, m(633));       // 950 JPY / 150 = 6.333.. → 6.33
+  EXPECT_EQ(v.equity, m(633));
+}
+
+TEST(Ledger, MarginFiguresPerAssetClass) {
+  Ledger l = makeLedger();
+  ASSERT_TRUE(l.account(kMargin)->deposit(USD, m(5'000'000)).ok());  // 50'000.00
+  // Long 200 AAPL @ 100.00; short 1.5 BTC @ 60'000.00 (quantity precision 4).
+  ASSERT_TRUE(l.onFill(kMargin, AAPL.id(), Side::Buy, px(10000), qty(200), false).ok());
+  ASSERT_TRUE(l.onFill(kMargin, BTCUSD.id(), Side::Sell, px(6'000'000), qty(15000), false).ok());
+  EXPECT_EQ(l.account(kMargin)->balance(USD), m(12'000'000));  // 50'000 − 20'000 + 90'000
+  ASSERT_TRUE(l.onMark(AAPL.id(), px(11000)));
+  ASSERT_TRUE(l.onMark(BTCUSD.id(), px(6'200'000)));
+
+  const Valuation v = l.value(kMargin);
+  ASSERT_TRUE(v.complete());
+  EXPECT_EQ(v.positionsValue, m(-7'100'000));  // 22'000 − 93'000
+  EXPECT_EQ(v.netExposure, m(-7'100'000));
+  EXPECT_EQ(v.grossExposure, m(11'500'000));
+  EXPECT_EQ(v.equity, m(4'900'000));  // 50'000 + 2'000 − 3'000
+  EXPECT_EQ(v.unrealizedPnl, m(-100'000));
+  EXPECT_EQ(v.initialMargin, m(5'750'000));      // 22'000 × 50% + 93'000 × 50%
+  EXPECT_EQ(v.maintenanceMargin, m(3'340'000));  // 22'000 × 25% + 93'000 × 30%
+  EXPECT_EQ(v.freeMargin, m(-850'000));
+  EXPECT_EQ(v.leveragePpm, 2'346'939);  // 115'000 / 49'000
+  EXPECT_EQ(v.openPositions, 2u);
+
+  // Custom rates apply per asset class.
+  MarginRates rates;
+  rates.crypto = {1'000'000, 500'000};
+  ASSERT_FALSE(l.account(kMargin)->setMarginRates(rates).has_value());
+  EXPECT_EQ(l.value(kMargin).initialMargin, m(1'100'000 + 9'300'000));
+
+  // Equity at or below zero: leverage is unbounded.
+  ASSERT_TRUE(l.onMark(BTCUSD.id(), px(10'000'000)));  // short 1.5 at 100'000: −150'000
+  const Valuation broke = l.value(kMargin);
+  EXPECT_EQ(broke.equity, m(12'000'000 + 2'200'000 - 15'000'000));
+  EXPECT_EQ(broke.leveragePpm, INT64_MAX);
+}
+
+TEST(Ledger, OpenPositionWithoutMarkIsValuedAtCostAndFlagged) {
+  Ledger l = makeLedger();
+  ASSERT_TRUE(l.onFill(kMargin, AAPL.id(), Side::Buy, px(10050), qty(10), false).ok());
+  const Valuation v = l.value(kMargin);
+  EXPECT_TRUE(v.missingMark);
+  EXPECT_FALSE(v.complete());
+  EXPECT_EQ(v.positionsValue, m(100'500));
+  EXPECT_EQ(v.unrealizedPnl, m(0));
+  EXPECT_EQ(v.equity, m(0));
+  EXPECT_EQ(v.initialMargin, m(50'250));
+  EXPECT_FALSE(l.value(AccountId{99}).accountKnown);
+}
+
+TEST(Ledger, AccountsAndInstrumentsAreValidatedAndListedInOrder) {
+  Ledger l = makeLedger();
+  auto dup = l.openAccount(kCash, AccountType::Cash, USD, CostMethod::Fifo);
+  ASSERT_FALSE(dup.ok());
+  EXPECT_EQ(dup.error().field, "account");
+  EXPECT_FALSE(l.openAccount(AccountId{5}, AccountType::Cash, Currency{}, CostMethod::Fifo).ok());
+  auto opened = l.openAccount(AccountId{3}, AccountType::Cash, EUR, CostMethod::Fifo);
+  ASSERT_TRUE(opened.ok());
+  EXPECT_EQ((*opened)->baseCurrency(), EUR);
+  std::vector<AccountId> ids;
+  l.accountIds(ids);
+  EXPECT_EQ(ids, (std::vector<AccountId>{AccountId{1}, AccountId{2}, AccountId{3}}));
+
+  // Re-registering may change the status, not the units of stored amounts.
+  InstrumentSpec spec;
+  spec.id = AAPL.id().value();
+  spec.symbol = "AAPL";
+  spec.status = TradingStatus::Halted;
+  ASSERT_TRUE(l.registerInstrument(Instrument::create(spec).value()));
+  EXPECT_EQ(l.instrument(AAPL.id())->status(), TradingStatus::Halted);
+  spec.pricePrecision = 4;
+  spec.tickSize = "0.0001";
+  EXPECT_FALSE(l.registerInstrument(Instrument::create(spec).value()));
+  EXPECT_EQ(l.instrument(AAPL.id())->pricePrecision(), 2);
+  EXPECT_EQ(l.instrument(InstrumentId{99}), nullptr);
+
+  // Positions listed by instrument id whatever order they opened in; accounts are separate.
+  for (const Instrument* i : {&TOYOTA, &AAPL, &BTCUSD, &SAP}) {
+    ASSERT_TRUE(l.onFill(kCash, i->id(), Side::Buy, px(100), qty(1), false).ok());
+  }
+  ASSERT_TRUE(l.onFill(kMargin, SAP.id(), Side::Sell, px(100), qty(1), false).ok());
+  std::vector<const Position*> list;
+  l.listPositions(kCash, list);
+  ASSERT_EQ(list.size(), 4u);
+  EXPECT_EQ(list[0]->instrument(), AAPL.id());
+  EXPECT_EQ(list[1]->instrument(), SAP.id());
+  EXPECT_EQ(list[2]->instrument(), BTCUSD.id());
+  EXPECT_EQ(list[3]->instrument(), TOYOTA.id());
+  EXPECT_EQ(l.position(kCash, SAP.id())->quantity(), qty(1));
+  EXPECT_EQ(l.position(kMargin, SAP.id())->quantity(), qty(-1));
+  EXPECT_EQ(l.position(kMargin, AAPL.id()), nullptr);
+  l.listPositions(AccountId{99}, list);
+  EXPECT_TRUE(list.empty());
+}
+
+TEST(Ledger, ExchangeCashAtTheLedgerRate) {
+  Ledger l = makeLedger();
+  ASSERT_TRUE(l.account(kCash)->deposit(USD, m(100'000)).ok());   // 1'000.00
+  EXPECT_FALSE(l.exchangeCash(kCash, USD, EUR, m(11'000)).ok());  // no rate yet
+  ASSERT_TRUE(l.fxRates().set(EUR, USD, 1'100'000'000));
+  auto credited = l.exchangeCash(kCash, USD, EUR, m(11'000));  // 110.00 USD → 100.00 EUR
+  ASSERT_TRUE(credited.ok());
+  EXPECT_EQ(*credited, m(10'000));
+  EXPECT_EQ(l.account(kCash)->balance(USD), m(89'000));
+  EXPECT_EQ(l.account(kCash)->balance(EUR), m(10'000));
+  EXPECT_FALSE(l.exchangeCash(kCash, USD, EUR, m(89'001)).ok());  // more than a cash account holds
+  EXPECT_FALSE(l.exchangeCash(kCash, USD, EUR, m(0)).ok());
+  EXPECT_FALSE(l.exchangeCash(kCash, USD, USD, m(1)).ok());
+  EXPECT_TRUE(l.exchangeCash(kMargin, USD, EUR, m(1'100)).ok());  // margin accounts may borrow
+  EXPECT_EQ(l.account(kMargin)->balance(USD), m(-1'100));
+}
+
+TEST(Ledger, EquityEqualsDepositsPlusPnlMinusFeesOverRandomFills) {
+  for (CostMethod method : {CostMethod::AverageCost, CostMethod::Fifo}) {
+    FeeSchedule fees{.makerRatePpm = -150, .takerRatePpm = 700, .minimumPerOrder = m(35)};
+    Ledger l = makeLedger(fees, method);
+    ASSERT_TRUE(l.account(kMargin)->deposit(USD, m(100'000'000)).ok());
+    std::mt19937_64 rng(99 + static_cast<int>(method));
+    OrderFeesSoFar order;
+    for (int i = 0; i < 3000; ++i) {
+      if (rng() % 4 == 0) order = {};  // a new order
+      const Side side = rng() % 2 ? Side::Buy : Side::Sell;
+      FillResult r = l.onFill(kMargin, AAPL.id(), side, px(9000 + static_cast<std::int64_t>(rng() % 2000)),
+                              qty(1 + static_cast<std::int64_t>(rng() % 50)), rng() % 2 == 0, order);
+      ASSERT_TRUE(r.ok());
+      ASSERT_GE(r.orderFees.charged, m(35));
+      order = r.orderFees;
+      ASSERT_TRUE(l.onMark(AAPL.id(), px(9000 + static_cast<std::int64_t>(rng() % 2000))));
+      const Valuation v = l.value(kMargin);
+      // Prices in cents and whole shares: every figure is exact.
+      ASSERT_EQ(v.equity, m(100'000'000) + v.realizedPnl + v.unrealizedPnl - v.fees) << i;
+    }
+  }
+}
+
+TEST(Ledger, SteadyStateFillsDoNotAllocate) {
+  FeeSchedule fees{.makerRatePpm = -200, .takerRatePpm = 1000, .minimumPerOrder = m(100), .minimumCurrency = EUR};
+  Ledger l = makeLedger(fees);
+  ASSERT_TRUE(l.fxRates().set(EUR, USD, 1'100'000'000));
+  ASSERT_TRUE(l.openAccount(AccountId{3}, AccountType::Margin, USD, CostMethod::Fifo, fees).ok());
+  // Warm-up: every (account, instrument) and currency seen once; FIFO ring at its size.
+  for (const Instrument* i : {&AAPL, &SAP}) {
+    for (AccountId a : {kCash, kMargin, AccountId{3}}) {
+      for (int k = 0; k < 8; ++k) ASSERT_TRUE(l.onFill(a, i->id(), Side::Buy, px(10000), qty(1), false).ok());
+      for (int k = 0; k < 8; ++k) ASSERT_TRUE(l.onFill(a, i->id(), Side::Sell, px(10000), qty(1), false).ok());
+    }
+  }
+  const std::uint64_t before = bench::allocationCount();
+  Money sink;
+  for (int k = 0; k < 50'000; ++k) {
+    const Instrument& i = k % 3 == 0 ? SAP : AAPL;
+    const AccountId a = k % 2 == 0 ? kCash : (k % 5 == 0 ? AccountId{3} : kMargin);
+    const Quantity q = qty(1 + k % 3);
+    // An order opening (or adding), then one closing, so positions stay bounded.
+    const Side open = (k / 4) % 2 == 0 ? Side::Buy : Side::Sell;
+    FillResult r1 = l.onFill(a, i.id(), open, px(10000 + k % 7), q, k % 2 == 0);
+    FillResult r2 = l.onFill(a, i.id(), opposite(open), px(10000 + k % 5), q, k % 2 != 0, r1.orderFees);
+    sink += r2.fee;
+    l.onMark(i.id(), px(10000 + k % 11));
+    l.onQuote(i.id(), px(9999), px(10001 + k % 2));
+    if (k % 100 == 0) sink += l.value(a).equity;  // valuation does not allocate either
+  }
+  EXPECT_NE(sink, Money::undefined());
+  EXPECT_EQ(bench::allocationCount() - before, 0u);
+}
+
+std::vector<std::byte> snapshot(const Ledger& l) {
+  std::vector<std::byte> out;
+  ByteWriter w(out);
+  l.save(w);
+  return out;
+}
+
+// Builds the same state in a different order: accounts, instruments, rates and positions
+// created in reverse.
+void populate(Ledger& l, bool reverse) {
+  std::vector<const Instrument*> instruments{&AAPL, &SAP, &BTCUSD, &TOYOTA};
+  std::vector<AccountId> accounts{AccountId{1}, AccountId{2}, AccountId{3}};
+  if (reverse) {
+    std::reverse(instruments.begin(), instruments.end());
+    std::reverse(accounts.begin(), accounts.end());
+  }
+  for (const Instrument* i : instruments) ASSERT_TRUE(l.registerInstrument(*i));
+  for (AccountId a : accounts) {
+    FeeSchedule fees{.makerRatePpm = -100, .takerRatePpm = static_cast<std::int64_t>(a.value() * 100)};
+    const CostMethod method = a.value() == 2 ? CostMethod::AverageCost : CostMethod::Fifo;
+    const AccountType type = a.value() == 1 ? AccountType::Cash : AccountType::Margin;
+    ASSERT_TRUE(l.openAccount(a, type, a.value() == 3 ? EUR : USD, method, fees).ok());
+  }
+  if (reverse) {
+    ASSERT_TRUE(l.fxRates().set(USD, JPY, 150'000'000'000));
+    ASSERT_TRUE(l.fxRates().set(EUR, USD, 1'100'000'000));
+  } else {
+    ASSERT_TRUE(l.fxRates().set(EUR, USD, 1'100'000'000));
+    ASSERT_TRUE(l.fxRates().set(USD, JPY, 150'000'000'000));
+  }
+  for (AccountId a : accounts) {
+    ASSERT_TRUE(l.account(a)->deposit(USD, m(1'000'000)).ok());
+    ASSERT_TRUE(l.account(a)->deposit(JPY, m(50'000)).ok());
+    for (const Instrument* i : instruments) {
+      // Several lots, a partial close: FIFO positions keep more than one lot.
+      ASSERT_TRUE(l.onFill(a, i->id(), Side::Buy, px(1000), qty(30), false).ok());
+      ASSERT_TRUE(l.onFill(a, i->id(), Side::Buy, px(1100), qty(20), true).ok());
+      ASSERT_TRUE(l.onFill(a, i->id(), Side::Sell, px(1050), qty(35), false).ok());
+    }
+  }
+  for (const Instrument* i : instruments) {
+    if (i == &TOYOTA) continue;  // one instrument without marks
+    ASSERT_TRUE(l.onMark(i->id(), px(1075)));
+    ASSERT_TRUE(l.onQuote(i->id(), px(1070), px(1080)));
+  }
+}
+
+TEST(Ledger, SaveLoadRoundTripGivesIdenticalBytes) {
+  Ledger a;
+  populate(a, false);
+  Ledger b;
+  populate(b, true);
+  const std::vector<std::byte> bytes = snapshot(a);
+  EXPECT_EQ(snapshot(b), bytes);  // equal states, equal bytes, whatever the history order
+
+  Ledger restored(MarkSource::Mid);
+  for (const Instrument* i : {&TOYOTA, &BTCUSD, &SAP, &AAPL}) ASSERT_TRUE(restored.registerInstrument(*i));
+  ByteReader r(bytes);
+  ASSERT_TRUE(restored.load(r));
+  EXPECT_TRUE(r.atEnd());
+  EXPECT_EQ(snapshot(restored), bytes);
+
+  // The restored ledger values and trades like the original.
+  restored.setMarkSource(MarkSource::Last);
+  for (AccountId id : {AccountId{1}, AccountId{2}, AccountId{3}}) {
+    const Valuation va = a.value(id);
+    const Valuation vr = restored.value(id);
+    EXPECT_EQ(va.equity, vr.equity);
+    EXPECT_EQ(va.initialMargin, vr.initialMargin);
+    EXPECT_EQ(va.realizedPnl, vr.realizedPnl);
+    EXPECT_EQ(va.missingMark, vr.missingMark);
+    const Position* pa = a.position(id, SAP.id());
+    const Position* pr = restored.position(id, SAP.id());
+    ASSERT_NE(pr, nullptr);
+    EXPECT_TRUE(*pa == *pr);
+  }
+  const Position* fifo = restored.position(AccountId{1}, AAPL.id());
+  EXPECT_EQ(fifo->lotCount(), 1u);  // 30 @ 10.00 consumed 35: 15 left of the 11.00 lot
+  EXPECT_EQ(fifo->lot(0).quantity, qty(15));
+  for (Ledger* l : {&a, &restored}) {
+    ASSERT_TRUE(l->onFill(AccountId{3}, AAPL.id(), Side::Sell, px(1200), qty(40), false).ok());
+  }
+  EXPECT_EQ(snapshot(restored), snapshot(a));
+}
+
+TEST(Ledger, LoadRefusesBadSnapshotsAndLeavesStateUnchanged) {
+  Ledger source;
+  populate(source, false);
+  const std::vector<std::byte> bytes = snapshot(source);
+
+  Ledger target;
+  ASSERT_TRUE(target.registerInstrument(AAPL));
+  ASSERT_TRUE(target.openAccount(AccountId{9}, AccountType::Cash, USD, CostMethod::Fifo).ok());
+  ASSERT_TRUE(target.account(AccountId{9})->deposit(USD, m(5)).ok());
+  ASSERT_TRUE(target.onMark(AAPL.id(), px(1)));
+  const std::vector<std::byte> before = snapshot(target);
+
+  // Instruments SAP, BTC-USD and 7203 are not registered in the target: refused.
+  ByteReader r(bytes);
+  EXPECT_FALSE(target.load(r));
+  EXPECT_EQ(snapshot(target), before);
+
+  for (const Instrument* i : {&SAP, &BTCUSD, &TOYOTA}) ASSERT_TRUE(target.registerInstrument(*i));
+  // Truncated at many points: always refused, never partly applied.
+  for (std::size_t cut = 0; cut < bytes.size(); cut += 7) {
+    std::vector<std::byte> part(bytes.begin(), bytes.begin() + static_cast<std::ptrdiff_t>(cut));
+    ByteReader rp(part);
+    ASSERT_FALSE(target.load(rp)) << cut;
+    ASSERT_EQ(snapshot(target), before) << cut;
+  }
+  // Wrong magic.
+  std::vector<std::byte> bad = bytes;
+  bad[0] = std::byte{0};
+  ByteReader rb(bad);
+  EXPECT_FALSE(target.load(rb));
+  // The whole snapshot now loads.
+  ByteReader ok(bytes);
+  ASSERT_TRUE(target.load(ok));
+  EXPECT_EQ(snapshot(target), bytes);
+  EXPECT_EQ(target.account(AccountId{9}), nullptr);  // replaced, not merged
+}
+
+TEST(Ledger, IsMovableWithPointersIntact) {
+  Ledger a;
+  populate(a, false);
+  const std::vector<std::byte> bytes = snapshot(a);
+  Ledger b = std::move(a);
+  EXPECT_EQ(snapshot(b), bytes);
+  ASSERT_TRUE(b.onFill(AccountId{2}, SAP.id(), Side::Buy, px(1000), qty(5), false).ok());
+  EXPECT_EQ(b.position(AccountId{2}, SAP.id())->quantity(), qty(20));
+}
+
+}  // namespace
+}  // namespace alphintra::oms
