@@ -14,6 +14,7 @@ void addBenchCommand(CLI::App& app);
 void addBenchAnalyticsCommand(CLI::App& bench);  // `bench analytics`, registered by addBenchCommand
 void addBenchEngineCommand(CLI::App& bench);     // `bench engine`, registered by addBenchCommand
 void addAnalyticsCommand(CLI::App& app);
+void addEngineCommand(CLI::App& app);
 
 void setExitCode(int code) noexcept;
 int exitCode() noexcept;

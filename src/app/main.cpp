@@ -12,6 +12,7 @@ int main(int argc, char** argv) {
 
   alphintra::app::addBenchCommand(app);
   alphintra::app::addAnalyticsCommand(app);
+  alphintra::app::addEngineCommand(app);
 
   try {
     app.parse(argc, argv);

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "core/huge_pages.hpp"
 #include "engine/simulated_venue.hpp"
 
 namespace alphintra::engine {
@@ -15,6 +16,9 @@ Engine::Engine(EngineOptions options) : Engine(options, std::make_unique<Simulat
 Engine::Engine(EngineOptions options, std::unique_ptr<Venue> venue)
     : options_(options), venue_(std::move(venue)), orders_(options.expectedOrders) {
   extras_.reserve(options.expectedOrders);
+  adviseHugePages(extras_.data(), extras_.capacity() * sizeof(OrderExtra));
+  extras_.resize(options.expectedOrders);  // fault the pages in at start-up, then empty
+  extras_.clear();
   venueEvents_.reserve(256);
 }
 

@@ -2,12 +2,21 @@
 
 #include <utility>
 
+#include "core/huge_pages.hpp"
+
 namespace alphintra::oms {
 
 OrderTable::OrderTable(std::size_t expectedOrders) {
+  // Construct and drop the expected records once: the pages are faulted in now, at start-up,
+  // as huge pages where the kernel offers them.
   orders_.reserve(expectedOrders);
+  adviseHugePages(orders_.data(), orders_.capacity() * sizeof(OmsOrder));
+  orders_.resize(expectedOrders);
+  orders_.clear();
   std::size_t cap = 16;
   while (cap < expectedOrders * 2) cap <<= 1;
+  slots_.reserve(cap);
+  adviseHugePages(slots_.data(), cap * sizeof(Slot));
   slots_.resize(cap);
 }
 
@@ -36,7 +45,7 @@ OmsOrder& OrderTable::create(const OrderRequest& request, Timestamp now) {
   o.updatedTime = now;
   orders_.push_back(o);
   if (!request.clientOrderId.isNone()) {
-    insertSlot(keyHash(request.account, request.clientOrderId), o.id.value(), request.clientOrderId);
+    insertSlot(keyHash(request.account, request.clientOrderId), o.id.value());
   }
   return orders_.back();
 }
@@ -48,25 +57,35 @@ OmsOrder* OrderTable::findByClientId(AccountId account, const ClientOrderId& id)
   for (std::size_t i = h & mask;; i = (i + 1) & mask) {
     const Slot& s = slots_[i];
     if (s.hash == 0) return nullptr;
-    if (s.hash == h && s.key == id) {
+    if (s.hash == h) {
       OmsOrder* o = find(OrderId{s.order});
-      if (o != nullptr && o->account() == account) return o;
+      if (o != nullptr && o->account() == account && matches(*o, id)) return o;
     }
   }
 }
 
+// The ids an order has used: its first, its current and the one before; older ids of a long
+// replace chain are in replacementIds_ (searched only after a hash match, which is rare).
+bool OrderTable::matches(const OmsOrder& o, const ClientOrderId& id) const noexcept {
+  if (o.request.clientOrderId == id || o.clientOrderId == id || o.origClientOrderId == id) return true;
+  for (const auto& [order, clientId] : replacementIds_) {
+    if (order == o.id && clientId == id) return true;
+  }
+  return false;
+}
+
 void OrderTable::indexClientId(AccountId account, const ClientOrderId& id, OrderId order) {
   if (id.isNone()) return;
-  insertSlot(keyHash(account, id), order.value(), id);
+  insertSlot(keyHash(account, id), order.value());
   replacementIds_.emplace_back(order, id);
 }
 
-void OrderTable::insertSlot(std::uint64_t hash, std::uint64_t order, const ClientOrderId& key) {
+void OrderTable::insertSlot(std::uint64_t hash, std::uint64_t order) {
   if ((used_ + 1) * 2 > slots_.size()) grow();
   const std::size_t mask = slots_.size() - 1;
   std::size_t i = hash & mask;
   while (slots_[i].hash != 0) i = (i + 1) & mask;
-  slots_[i] = Slot{hash, order, key};
+  slots_[i] = Slot{hash, order};
   ++used_;
 }
 
@@ -75,7 +94,7 @@ void OrderTable::grow() {
   slots_.assign(old.size() * 2, Slot{});
   used_ = 0;
   for (const Slot& s : old) {
-    if (s.hash != 0) insertSlot(s.hash, s.order, s.key);
+    if (s.hash != 0) insertSlot(s.hash, s.order);
   }
 }
 
@@ -89,7 +108,7 @@ void OrderTable::restore(std::vector<OmsOrder> orders,
   replacementIds_.clear();
   for (const OmsOrder& o : orders_) {
     if (!o.request.clientOrderId.isNone()) {
-      insertSlot(keyHash(o.account(), o.request.clientOrderId), o.id.value(), o.request.clientOrderId);
+      insertSlot(keyHash(o.account(), o.request.clientOrderId), o.id.value());
     }
   }
   for (const auto& [id, clientId] : replacementIds) {
