@@ -47,6 +47,26 @@ void Engine::apply(const Command& c, std::vector<EngineEvent>& out) {
   }
 }
 
+void Engine::prefetch(const Command& c) const noexcept {
+  const auto order = [this](AccountId account, OrderId id, const ClientOrderId& clientId) {
+    if (id.isNone()) return orders_.prefetchClientId(account, clientId);
+    orders_.prefetchOrder(id);
+    if (id.value() <= extras_.size()) __builtin_prefetch(&extras_[id.value() - 1]);
+  };
+  switch (c.header.type) {
+    case CommandType::NewOrder:
+      orders_.prefetchClientId(c.body.newOrder.account, c.body.newOrder.clientOrderId);
+      break;
+    case CommandType::CancelOrder:
+      order(c.body.cancel.account, c.body.cancel.orderId, c.body.cancel.origClientOrderId);
+      break;
+    case CommandType::ReplaceOrder:
+      order(c.body.replace.account, c.body.replace.orderId, c.body.replace.origClientOrderId);
+      break;
+    default: break;
+  }
+}
+
 // ---- lookups ----
 
 Engine::AccountState* Engine::findAccount(AccountId id) noexcept {

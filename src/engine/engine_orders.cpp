@@ -30,6 +30,20 @@ oms::OrderRequest requestOf(const NewOrderBody& b) noexcept {
 
 bool hasLimit(book::OrderType t) noexcept { return t == book::OrderType::Limit || t == book::OrderType::StopLimit; }
 
+// The account's limits with its terms applied: a margin account's MarginRates::maxLeveragePpm
+// (OpenAccount, default 4x) caps leverage too; the tighter of the two wins.
+risk::AccountLimits withAccountTerms(risk::AccountLimits limits, const oms::Ledger& ledger, AccountId id,
+                                     risk::AccountType type) noexcept {
+  if (type != risk::AccountType::Margin) return limits;
+  const oms::Account* a = ledger.account(id);
+  if (a == nullptr) return limits;
+  const std::int64_t terms = std::min<std::int64_t>(a->marginRates().maxLeveragePpm / 10'000, UINT32_MAX);
+  if (terms > 0 && (limits.maxLeverageHundredths == 0 || terms < limits.maxLeverageHundredths)) {
+    limits.maxLeverageHundredths = static_cast<std::uint32_t>(terms);
+  }
+  return limits;
+}
+
 }  // namespace
 
 // The price an order is valued at for limits and reservations: its limit price; a stop
@@ -76,9 +90,14 @@ std::int64_t Engine::reservationFor(const AccountState& a, std::uint32_t instrum
   if (!price.isDefined() || !leaves.isPositive()) return 0;
   if (a.type == risk::AccountType::Cash && side != Side::Buy) return 0;
   const Instrument& in = instruments_[instrument];
-  const auto base = ledger_.toBase(a.id, oms::notional(price, leaves, in), in.currency());
+  const Money notional = oms::notional(price, leaves, in);
+  const auto base = ledger_.toBase(a.id, notional, in.currency());
   if (!base) return 0;
-  if (a.type == risk::AccountType::Cash) return base->raw();
+  if (a.type == risk::AccountType::Cash) {
+    // The fee is as much a claim on the cash as the notional (checkRisk required both).
+    const auto fee = ledger_.toBase(a.id, estimateFee(a.id, notional), in.currency());
+    return base->raw() + (fee ? fee->raw() : 0);
+  }
   return oms::applyRatePpm(*base, initialMarginPpm(a.id, in.assetClass())).raw();
 }
 
@@ -87,12 +106,21 @@ void Engine::updateReservation(oms::OmsOrder& o) {
   AccountState* a = findAccount(o.account());
   if (a == nullptr) return;
   std::int64_t now = 0;
+  std::int64_t open = 0;
   if (!o.state.isTerminal() && o.state.base != oms::OrdStatus::PendingNew) {
     const Price p = o.price.isDefined() ? o.price : o.stopPrice;
-    now = reservationFor(*a, pairs_[x.pair].instrument, o.side(), p, o.leavesQuantity);
+    const std::uint32_t inst = pairs_[x.pair].instrument;
+    now = reservationFor(*a, inst, o.side(), p, o.leavesQuantity);
+    if (p.isDefined() && o.leavesQuantity.isPositive()) {
+      const Instrument& in = instruments_[inst];
+      const auto base = ledger_.toBase(a->id, oms::notional(p, o.leavesQuantity, in), in.currency());
+      open = base ? base->raw() : 0;
+    }
   }
   a->reservedFunds += now - x.reserved;
   x.reserved = now;
+  a->openNotional += open - x.openNotional;
+  x.openNotional = open;
 }
 
 void Engine::finishOrder(oms::OmsOrder& o) {
@@ -107,8 +135,10 @@ void Engine::finishOrder(oms::OmsOrder& o) {
   if (AccountState* a = findAccount(o.account())) {
     if (a->openOrders > 0) --a->openOrders;
     a->reservedFunds -= x.reserved;
+    a->openNotional -= x.openNotional;
   }
   x.reserved = 0;
+  x.openNotional = 0;
 }
 
 risk::RiskVerdict Engine::checkRisk(AccountState& a, std::uint32_t instrument, std::uint32_t pair, Side side,
@@ -143,12 +173,13 @@ risk::RiskVerdict Engine::checkRisk(AccountState& a, std::uint32_t instrument, s
   x.openBuy = p.openBuy;
   x.openSell = p.openSell;
   x.openOrders = a.openOrders;
-  const risk::AccountLimits& limits = limitsOf(a);
+  const risk::AccountLimits limits = withAccountTerms(limitsOf(a), ledger_, a.id, a.type);
   const bool needValuation = a.type == risk::AccountType::Margin || limits.maxGrossExposure != 0 ||
                              limits.maxNetExposure != 0 || side == Side::Buy;
   if (needValuation) {
     const oms::Valuation v = ledger_.value(a.id);
-    x.grossExposure = v.grossExposure.raw();
+    // Worst case: every open order fills (rules.hpp, ExposureFacts::grossExposure).
+    x.grossExposure = v.grossExposure.raw() + a.openNotional;
     x.netExposure = v.netExposure.raw();
     x.equity = v.equity.raw();
     if (a.type == risk::AccountType::Cash) {
@@ -164,7 +195,16 @@ risk::RiskVerdict Engine::checkRisk(AccountState& a, std::uint32_t instrument, s
       x.requiredFunds = f.notional + (feeBase ? feeBase->raw() : 0);
     }
   } else {
-    x.requiredFunds = oms::applyRatePpm(Money::fromRaw(f.notional), initialMarginPpm(a.id, in.assetClass())).raw();
+    // Initial margin only for the part that can grow the position: what reduces it (after the
+    // open orders on the same side) frees margin instead of using it.
+    const Quantity open = side == Side::Buy ? p.openBuy : p.openSell;
+    const Quantity held = side == Side::Buy ? -x.position : x.position;  // what this side can reduce
+    const Quantity reducible = held > open ? held - open : Quantity::zero();
+    const Quantity opening = added > reducible ? added - reducible : Quantity::zero();
+    const auto openingBase = ledger_.toBase(a.id, oms::notional(price, opening, in), in.currency());
+    x.requiredFunds = oms::applyRatePpm(openingBase ? *openingBase : Money::fromRaw(f.notional),
+                                        initialMarginPpm(a.id, in.assetClass()))
+                          .raw();
   }
   const risk::InstrumentLimits& il = p.ownLimits ? p.limits : instrumentStates_[instrument].defaultLimits;
   const risk::TradingState state = risk::effectiveState(globalState_, a.state);
@@ -359,7 +399,7 @@ void Engine::onReplace(const Command& c, std::vector<EngineEvent>& out) {
     e.openSell = pairs_[x.pair].openSell;
     e.openOrders = a->openOrders;
     const oms::Valuation v = ledger_.value(a->id);
-    e.grossExposure = v.grossExposure.raw();
+    e.grossExposure = v.grossExposure.raw() + a->openNotional;
     e.netExposure = v.netExposure.raw();
     e.equity = v.equity.raw();
     const std::int64_t newReservation = reservationFor(*a, inst, o->side(), valuation, newLeaves);
@@ -368,9 +408,9 @@ void Engine::onReplace(const Command& c, std::vector<EngineEvent>& out) {
                                                           : v.equity.raw() - v.initialMargin.raw() - a->reservedFunds;
     const risk::InstrumentLimits& il =
         pairs_[x.pair].ownLimits ? pairs_[x.pair].limits : instrumentStates_[inst].defaultLimits;
-    const risk::RiskVerdict verdict =
-        risk::checkReplace(r, e, limitsOf(*a), il, risk::effectiveState(globalState_, a->state),
-                           killSwitch_.blocks(a->id, in.id()), a->bucket, c.header.time);
+    const risk::RiskVerdict verdict = risk::checkReplace(r, e, withAccountTerms(limitsOf(*a), ledger_, a->id, a->type),
+                                                         il, risk::effectiveState(globalState_, a->state),
+                                                         killSwitch_.blocks(a->id, in.id()), a->bucket, c.header.time);
     if (!verdict.passed()) {
       return cancelReject(c, o, true, oms::RejectSource::Risk, static_cast<std::uint8_t>(verdict.rule), &verdict, out);
     }

@@ -176,6 +176,7 @@ void Engine::save(ByteWriter& w) const {
     a.bucket.save(w);
     w.u32(a.openOrders);
     w.i64(a.reservedFunds);
+    w.i64(a.openNotional);
     w.u32(static_cast<std::uint32_t>(a.restricted.size()));
     for (std::uint64_t id : a.restricted) w.u64(id);
   }
@@ -195,6 +196,7 @@ void Engine::save(ByteWriter& w) const {
     putOrder(w, orders_.all()[i]);
     w.i64(extras_[i].reserved);
     w.u32(extras_[i].pair);
+    w.i64(extras_[i].openNotional);
   }
   w.u32(static_cast<std::uint32_t>(orders_.replacementIds().size()));
   for (const auto& [id, clientId] : orders_.replacementIds()) {
@@ -245,6 +247,7 @@ bool Engine::load(ByteReader& r) {
     a.bucket.load(r);
     a.openOrders = r.u32();
     a.reservedFunds = r.i64();
+    a.openNotional = r.i64();
     const std::uint32_t n = r.count(kMaxCount);
     for (std::uint32_t k = 0; k < n && r.ok(); ++k) a.restricted.push_back(r.u64());
     if (!r.ok() || a.id.isNone() || accountIndex_.find(a.id.value()) != book::IdIndex::kMissing) return false;
@@ -276,6 +279,7 @@ bool Engine::load(ByteReader& r) {
     OrderExtra x;
     x.reserved = r.i64();
     x.pair = r.u32();
+    x.openNotional = r.i64();
     if (!r.ok() || orders.back().id.value() != i + 1 || x.pair >= pairs_.size()) return false;
     extras_.push_back(x);
   }

@@ -183,7 +183,9 @@ void EngineRuntime::engineLoop() {
       continue;
     }
     backoff.reset();
+    for (std::size_t i = 0; i < n && i < kPrefetchAhead; ++i) engine_->prefetch(batch[i]);
     for (std::size_t i = 0; i < n; ++i) {
+      if (i + kPrefetchAhead < n) engine_->prefetch(batch[i + kPrefetchAhead]);
       events.clear();
       engine_->apply(batch[i], events);
       std::size_t pushed = 0;

@@ -25,6 +25,13 @@ constexpr std::uint64_t mix64(std::uint64_t x) noexcept {
 
 Money absolute(Money m) noexcept { return m.raw() < 0 ? -m : m; }
 
+// FxRates::convert's answer, with its same-currency case inline: an account trading in its
+// own base currency (the common case) converts on every order and every valuation leg.
+std::optional<Money> convertAmount(const FxRates& fx, Money amount, Currency from, Currency to) {
+  if (from == to && !from.isNone() && amount.isDefined()) return amount;
+  return fx.convert(amount, from, to);
+}
+
 }  // namespace
 
 std::string_view toString(FillStatus status) noexcept {
@@ -54,14 +61,24 @@ Result<Account*> Ledger::openAccount(AccountId id, AccountType type, Currency ba
   return &it->second.account;
 }
 
-Account* Ledger::account(AccountId id) noexcept {
+Ledger::AccountState* Ledger::findAccount(AccountId id) const noexcept {
+  AccountState* cached = lastAccount_.state;
+  if (cached != nullptr && cached->account.id() == id) return cached;
   auto it = accounts_.find(id);
-  return it == accounts_.end() ? nullptr : &it->second.account;
+  if (it == accounts_.end()) return nullptr;
+  // The map is not const (only this lookup is): the node may be handed out mutable.
+  lastAccount_.state = const_cast<AccountState*>(&it->second);
+  return lastAccount_.state;
+}
+
+Account* Ledger::account(AccountId id) noexcept {
+  AccountState* a = findAccount(id);
+  return a == nullptr ? nullptr : &a->account;
 }
 
 const Account* Ledger::account(AccountId id) const noexcept {
-  auto it = accounts_.find(id);
-  return it == accounts_.end() ? nullptr : &it->second.account;
+  const AccountState* a = findAccount(id);
+  return a == nullptr ? nullptr : &a->account;
 }
 
 void Ledger::accountIds(std::vector<AccountId>& out) const {
@@ -200,16 +217,16 @@ Price Ledger::mark(InstrumentId instrument) const noexcept {
 
 Valuation Ledger::value(AccountId accountId) const {
   Valuation v;
-  auto acc = accounts_.find(accountId);
-  if (acc == accounts_.end()) return v;
-  const Account& account = acc->second.account;
+  const AccountState* state = findAccount(accountId);
+  if (state == nullptr) return v;
+  const Account& account = state->account;
   const Currency base = account.baseCurrency();
   v.accountKnown = true;
   v.currency = base;
 
   // Adds `amount` of `from` to `into` in the base currency; a missing rate is flagged.
   auto addConverted = [&](Money amount, Currency from, Money& into) -> std::optional<Money> {
-    auto converted = fx_.convert(amount, from, base);
+    auto converted = convertAmount(fx_, amount, from, base);
     if (!converted) {
       v.missingFxRate = true;
       return std::nullopt;
@@ -221,7 +238,7 @@ Valuation Ledger::value(AccountId accountId) const {
   for (const CashBalance& b : account.balances()) addConverted(b.amount, b.currency, v.cash);
 
   const bool margined = account.type() == AccountType::Margin;
-  for (const PositionSlot* slot : acc->second.positions) {
+  for (const PositionSlot* slot : state->positions) {
     const Position& p = slot->position;
     const InstrumentState& inst = *slot->instrument;
     const Currency currency = inst.definition.currency();
@@ -268,7 +285,7 @@ Valuation Ledger::value(AccountId accountId) const {
 std::optional<Money> Ledger::toBase(AccountId accountId, Money amount, Currency currency) const {
   const Account* a = account(accountId);
   if (a == nullptr) return std::nullopt;
-  return fx_.convert(amount, currency, a->baseCurrency());
+  return convertAmount(fx_, amount, currency, a->baseCurrency());
 }
 
 Result<Money> Ledger::exchangeCash(AccountId accountId, Currency from, Currency to, Money amount) {
@@ -393,6 +410,7 @@ bool Ledger::load(ByteReader& in) {
   if (!in.ok()) return false;
 
   fx_ = std::move(fx);
+  lastAccount_.state = nullptr;
   accounts_ = std::move(accounts);
   positions_ = std::move(positions);
   for (auto& [id, s] : instruments_) s.last = s.bid = s.ask = Price::undefined();

@@ -208,12 +208,29 @@ class Ledger {
 
   PositionSlot* slotFor(AccountId account, InstrumentId instrument, FillStatus& status);
   Price markOf(const InstrumentState& state) const noexcept;
+  AccountState* findAccount(AccountId id) const noexcept;
+
+  // The last account found: one order or fill asks for its account several times (funds,
+  // margin rates, valuation), and a map lookup costs a division and a pointer chase. Map nodes
+  // never move, so the pointer stays valid until load() replaces the map; a moved ledger
+  // starts without it (so does the one moved from).
+  struct AccountCache {
+    AccountState* state = nullptr;
+    AccountCache() = default;
+    AccountCache(AccountCache&& other) noexcept { other.state = nullptr; }
+    AccountCache& operator=(AccountCache&& other) noexcept {
+      state = nullptr;
+      other.state = nullptr;
+      return *this;
+    }
+  };
 
   std::unordered_map<AccountId, AccountState> accounts_;
   std::unordered_map<InstrumentId, InstrumentState> instruments_;
   std::unordered_map<PositionKey, PositionSlot, PositionKeyHash> positions_;
   FxRates fx_;
   MarkSource markSource_ = MarkSource::Last;
+  mutable AccountCache lastAccount_;
 };
 
 }  // namespace alphintra::oms
