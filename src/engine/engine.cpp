@@ -54,9 +54,7 @@ void Engine::prefetch(const Command& c) const noexcept {
     if (id.value() <= extras_.size()) __builtin_prefetch(&extras_[id.value() - 1]);
   };
   switch (c.header.type) {
-    case CommandType::NewOrder:
-      orders_.prefetchClientId(c.body.newOrder.account, c.body.newOrder.clientOrderId);
-      break;
+    case CommandType::NewOrder: orders_.prefetchClientId(c.body.newOrder.account, c.body.newOrder.clientOrderId); break;
     case CommandType::CancelOrder:
       order(c.body.cancel.account, c.body.cancel.orderId, c.body.cancel.origClientOrderId);
       break;

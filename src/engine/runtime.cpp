@@ -239,7 +239,8 @@ void EngineRuntime::snapshotLoop() {
 }
 
 void EngineRuntime::publisherLoop() {
-  std::vector<EngineEvent> batch(1024);
+  // 256 events (~66 KB): the copy out of the ring lands in the L2 cache, not past it.
+  std::vector<EngineEvent> batch(256);
   Backoff backoff;
   for (;;) {
     const std::size_t n = eventRing_->popBatch(std::span(batch));

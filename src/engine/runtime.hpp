@@ -49,8 +49,11 @@ struct RuntimeOptions {
   std::filesystem::path dataDir = "data";  // journal/ and snapshots/ inside
   store::Durability durability = store::Durability::Fsync;
   std::size_t ringCapacity = 1u << 16;  // per ring (commands or events)
-  std::size_t batchLimit = 4096;        // commands per group commit at most
-  std::uint64_t snapshotEvery = 0;      // commands between snapshots; 0: only at stop
+  // Commands per group commit at most. Only a cap: a batch is what has arrived, so under light
+  // load batches stay small. Under full load a commit of ~2.5 MB (16384 commands) keeps
+  // fdatasync near the disk's streaming rate; 4096 (~600 KB) held a VM disk to ~0.9 M commands/s.
+  std::size_t batchLimit = 16384;
+  std::uint64_t snapshotEvery = 0;  // commands between snapshots; 0: only at stop
   std::size_t gateways = 1;
   EngineOptions engine{};
   std::function<Timestamp()> clock;  // live clock, read by the sequencer only (default: system clock)

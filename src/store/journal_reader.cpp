@@ -49,6 +49,72 @@ std::optional<Error> readWholeFile(const std::string& path, std::vector<std::byt
   return std::nullopt;
 }
 
+// Reads one file front to back through a reusable buffer. Replay touches each byte once: a
+// whole-segment copy (up to 64 MiB) would cost a large allocation, its page faults and zeroing,
+// and caches cold by the time the records are applied; a chunk stays in the L2 cache.
+class ChunkReader {
+ public:
+  explicit ChunkReader(std::size_t chunkBytes) : buffer_(chunkBytes) {}
+  ~ChunkReader() { close(); }
+  ChunkReader(const ChunkReader&) = delete;
+  ChunkReader& operator=(const ChunkReader&) = delete;
+
+  // Opens `path` at offset 0 and says how large it is.
+  std::optional<Error> open(const std::string& path, std::uint64_t& size) {
+    close();
+    path_ = path;
+    begin_ = end_ = 0;
+    offset_ = 0;
+    eof_ = false;
+    fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd_ < 0) return errnoError(path, "cannot open journal segment", errno);
+    struct stat st {};
+    if (::fstat(fd_, &st) != 0) return errnoError(path, "cannot stat journal segment", errno);
+    size = static_cast<std::uint64_t>(st.st_size);
+    return std::nullopt;
+  }
+  // Makes `n` bytes from the current offset contiguous in available(), or all that is left.
+  std::optional<Error> fill(std::size_t n) {
+    if (end_ - begin_ >= n || eof_) return std::nullopt;
+    std::memmove(buffer_.data(), buffer_.data() + begin_, end_ - begin_);
+    end_ -= begin_;
+    begin_ = 0;
+    if (buffer_.size() < n) buffer_.resize(n);  // a record larger than a chunk (rare)
+    while (end_ < n) {
+      const ssize_t got = ::read(fd_, buffer_.data() + end_, buffer_.size() - end_);
+      if (got < 0) {
+        if (errno == EINTR) continue;
+        return errnoError(path_, fmt::format("read failed at byte offset {}", offset_ + end_), errno);
+      }
+      if (got == 0) {
+        eof_ = true;
+        break;
+      }
+      end_ += static_cast<std::size_t>(got);
+    }
+    return std::nullopt;
+  }
+  std::span<const std::byte> available() const noexcept { return {buffer_.data() + begin_, end_ - begin_}; }
+  void consume(std::size_t n) noexcept {
+    begin_ += n;
+    offset_ += n;
+  }
+  std::uint64_t offset() const noexcept { return offset_; }
+
+ private:
+  void close() noexcept {
+    if (fd_ >= 0) ::close(fd_);
+    fd_ = -1;
+  }
+  std::vector<std::byte> buffer_;
+  std::string path_;
+  int fd_ = -1;
+  std::size_t begin_ = 0;     // first unconsumed byte in buffer_
+  std::size_t end_ = 0;       // one past the last byte read into buffer_
+  std::uint64_t offset_ = 0;  // file offset of buffer_[begin_]
+  bool eof_ = false;
+};
+
 std::optional<Error> truncateFile(const std::string& path, std::uint64_t size) {
   const int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC);
   if (fd < 0) return errnoError(path, "cannot open journal segment to cut its torn tail", errno);
@@ -140,7 +206,8 @@ Result<JournalReader> JournalReader::scan(const std::filesystem::path& dir, bool
   std::sort(reader.segments_.begin(), reader.segments_.end(),
             [](const Segment& a, const Segment& b) { return a.firstSequence < b.firstSequence; });
 
-  std::vector<std::byte> bytes;
+  std::vector<std::byte> bytes;  // a whole segment, read only when its tail is invalid
+  ChunkReader in(1u << 20);
   RecoveryReport& report = reader.report_;
   report.segmentCount = reader.segments_.size();
   for (std::size_t i = 0; i < reader.segments_.size(); ++i) {
@@ -155,24 +222,35 @@ Result<JournalReader> JournalReader::scan(const std::filesystem::path& dir, bool
                                            path, prev.path.string(), prev.lastSequence, seg.firstSequence));
       }
     }
-    if (auto error = readWholeFile(path, bytes)) return *error;
-
+    // Records stream through a chunk; the whole file is read only to judge an invalid record
+    // in the last segment (is a valid record somewhere after it?).
+    std::uint64_t size = 0;
+    if (auto error = in.open(path, size)) return *error;
     std::uint64_t expected = seg.firstSequence;
-    std::size_t offset = 0;
-    while (offset < bytes.size()) {
-      const RecordCheck check = checkRecord(bytes, offset);
+    std::uint64_t offset = 0;
+    for (;;) {
+      if (auto error = in.fill(kRecordHeaderBytes)) return *error;
+      if (in.available().empty()) break;  // end of file
+      std::size_t need = kRecordHeaderBytes;
+      if (in.available().size() >= kRecordHeaderBytes) {
+        const std::uint32_t length = decodeRecordHeader(in.available().data()).length;
+        if (length <= kMaxPayloadBytes) need += length;
+      }
+      if (auto error = in.fill(need)) return *error;
+      const RecordCheck check = checkRecord(in.available(), 0);
       if (!check.problem.empty()) {
         if (!isLast) {
           return makeError(path, fmt::format("{}: corrupt record at byte offset {}: {}; this is not the last "
                                              "segment, so it cannot be a torn write",
                                              path, offset, check.problem));
         }
+        if (auto error = readWholeFile(path, bytes)) return *error;
         if (const auto later = findValidRecordAfter(bytes, offset + 1, expected)) {
           return makeError(path, fmt::format("{}: corrupt record at byte offset {}: {}; a valid record (sequence "
                                              "{}) follows at byte offset {}, so it is not a torn tail",
                                              path, offset, check.problem, later->second, later->first));
         }
-        TornTail tail{path, offset, bytes.size() - offset, check.problem};
+        TornTail tail{path, offset, bytes.size() > offset ? bytes.size() - offset : 0, check.problem};
         if (truncateTail) {
           if (auto error = truncateFile(path, offset)) return *error;
           report.tailTruncated = true;
@@ -188,9 +266,11 @@ Result<JournalReader> JournalReader::scan(const std::filesystem::path& dir, bool
         return makeError(path, fmt::format("{}: record at byte offset {} has sequence {}, expected {}", path, offset,
                                            check.header.sequence, expected));
       }
+      in.consume(kRecordHeaderBytes + check.header.length);
       offset += kRecordHeaderBytes + check.header.length;
       ++expected;
     }
+    (void)size;
     seg.lastSequence = expected - 1;
     seg.validBytes = offset;
     if (!isLast && seg.lastSequence < seg.firstSequence) {
@@ -206,20 +286,31 @@ Result<JournalReader> JournalReader::scan(const std::filesystem::path& dir, bool
 }
 
 Result<std::uint64_t> JournalReader::replay(std::uint64_t fromSequence, const RecordVisitor& visit) const {
-  std::vector<std::byte> bytes;
+  ChunkReader in(1u << 20);
   std::uint64_t visited = 0;
   for (const Segment& seg : segments_) {
     if (seg.lastSequence < seg.firstSequence || seg.lastSequence < fromSequence) continue;
     const std::string path = seg.path.string();
-    if (auto error = readWholeFile(path, bytes)) return *error;
-    if (bytes.size() < seg.validBytes) {
+    std::uint64_t size = 0;
+    if (auto error = in.open(path, size)) return *error;
+    if (size < seg.validBytes) {
       return makeError(path, fmt::format("{}: segment shrank from {} to {} bytes since the journal was opened", path,
-                                         seg.validBytes, bytes.size()));
+                                         seg.validBytes, size));
     }
-    const std::span<const std::byte> valid(bytes.data(), seg.validBytes);
     std::uint64_t expected = seg.firstSequence;
-    for (std::size_t offset = 0; offset < valid.size(); ++expected) {
-      const RecordCheck check = checkRecord(valid, offset);
+    while (in.offset() < seg.validBytes) {
+      const std::uint64_t offset = in.offset();
+      if (auto error = in.fill(kRecordHeaderBytes)) return *error;
+      std::size_t need = kRecordHeaderBytes;
+      if (in.available().size() >= kRecordHeaderBytes) {
+        const std::uint32_t length = decodeRecordHeader(in.available().data()).length;
+        if (length <= kMaxPayloadBytes) need += length;
+      }
+      if (auto error = in.fill(need)) return *error;
+      // Only the valid bytes are records (a torn tail may follow them).
+      const std::span<const std::byte> bytes = in.available().first(
+          static_cast<std::size_t>(std::min<std::uint64_t>(in.available().size(), seg.validBytes - offset)));
+      const RecordCheck check = checkRecord(bytes, 0);
       if (!check.problem.empty() || check.header.sequence != expected) {
         return makeError(
             path,
@@ -228,10 +319,11 @@ Result<std::uint64_t> JournalReader::replay(std::uint64_t fromSequence, const Re
                                               : check.problem));
       }
       if (expected >= fromSequence) {
-        visit(expected, valid.subspan(offset + kRecordHeaderBytes, check.header.length));
+        visit(expected, bytes.subspan(kRecordHeaderBytes, check.header.length));
         ++visited;
       }
-      offset += kRecordHeaderBytes + check.header.length;
+      in.consume(kRecordHeaderBytes + check.header.length);
+      ++expected;
     }
   }
   return visited;

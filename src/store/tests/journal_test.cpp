@@ -159,6 +159,38 @@ TEST(Journal, EmptyAndLargePayloadsRoundTrip) {
   EXPECT_TRUE(payloads[3].empty());
 }
 
+// The reader streams segments through a 1 MiB chunk: records that straddle chunk boundaries
+// and records larger than a chunk must come back whole, from open() and from replay().
+TEST(Journal, RecordsLargerThanTheReadersChunkRoundTrip) {
+  const fs::path dir = freshDirectory();
+  JournalOptions o = fastOptions();
+  o.maxPayloadBytes = 3u << 20;
+  o.bufferBytes = 4u << 20;
+  std::vector<std::vector<std::byte>> written;
+  for (std::size_t k = 0; k < 40; ++k) {
+    const std::size_t size = k % 10 == 3 ? (1u << 20) + 4321 * k : (k % 10 == 7 ? (5u << 19) : 70'001 + k);
+    std::vector<std::byte> p(size);
+    for (std::size_t i = 0; i < size; i += 97) p[i] = static_cast<std::byte>((i + k) % 251);
+    written.push_back(std::move(p));
+  }
+  {
+    auto w = JournalWriter::open(dir, o);
+    ASSERT_TRUE(w.ok()) << w.error().message;
+    for (const auto& p : written) ASSERT_TRUE(w.value().append(p).ok());
+    ASSERT_TRUE(w.value().close().ok());
+  }
+  auto reader = JournalReader::open(dir);
+  ASSERT_TRUE(reader.ok()) << reader.error().message;
+  EXPECT_EQ(reader->report().recordCount, written.size());
+  EXPECT_FALSE(reader->report().tornTail.has_value());
+  std::vector<std::vector<std::byte>> payloads;
+  auto visited = reader->replay(
+      1, [&](std::uint64_t, std::span<const std::byte> p) { payloads.emplace_back(p.begin(), p.end()); });
+  ASSERT_TRUE(visited.ok()) << visited.error().message;
+  EXPECT_EQ(*visited, written.size());
+  EXPECT_EQ(payloads, written);
+}
+
 TEST(Journal, SmallBufferWritesEarlyAndKeepsOrder) {
   const fs::path dir = freshDirectory();
   JournalOptions o = fastOptions(8192);
