@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# The run command: installs what the build needs, builds the release preset and runs the
-# platform's main job. Until `alphintra serve` lands this is the matching-engine benchmark on a
-# generated stream of one million operations (no external data needed).
+# The run command: installs what the build needs, builds the release preset and starts the
+# platform on embedded defaults: `alphintra serve` with its data in ./data, the default
+# universe, the market simulator and the REST API on http://127.0.0.1:8080 (docs/api.md).
+# Extra arguments go to `alphintra serve` (e.g. --port 9090, --data-dir /tmp/data).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 bash scripts/setup.sh
 cmake --preset release >/dev/null
 cmake --build --preset release -j "$(nproc)" --target alphintra
-exec ./build/release/src/app/alphintra bench book --generate 1000000 "$@"
+exec ./build/release/src/app/alphintra serve "$@"

@@ -9,6 +9,7 @@ packages=(
   libfmt-dev libcli11-dev libzstd-dev zstd
   nlohmann-json3-dev libquantlib0-dev libeigen3-dev
   python3-cvxopt
+  libboost-dev
 )
 
 missing=()

@@ -15,6 +15,7 @@ void addBenchAnalyticsCommand(CLI::App& bench);  // `bench analytics`, registere
 void addBenchEngineCommand(CLI::App& bench);     // `bench engine`, registered by addBenchCommand
 void addAnalyticsCommand(CLI::App& app);
 void addEngineCommand(CLI::App& app);
+void addServeCommand(CLI::App& app);  // `serve`: the REST API (docs/api.md)
 
 void setExitCode(int code) noexcept;
 int exitCode() noexcept;

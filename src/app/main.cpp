@@ -13,6 +13,7 @@ int main(int argc, char** argv) {
   alphintra::app::addBenchCommand(app);
   alphintra::app::addAnalyticsCommand(app);
   alphintra::app::addEngineCommand(app);
+  alphintra::app::addServeCommand(app);
 
   try {
     app.parse(argc, argv);

@@ -14,7 +14,7 @@ namespace alphintra::engine {
 Engine::Engine(EngineOptions options) : Engine(options, std::make_unique<SimulatedVenue>(options.book)) {}
 
 Engine::Engine(EngineOptions options, std::unique_ptr<Venue> venue)
-    : options_(options), venue_(std::move(venue)), orders_(options.expectedOrders) {
+    : options_(options), venue_(std::move(venue)), orders_(options.expectedOrders), ledger_(options.markSource) {
   extras_.reserve(options.expectedOrders);
   adviseHugePages(extras_.data(), extras_.capacity() * sizeof(OrderExtra));
   extras_.resize(options.expectedOrders);  // fault the pages in at start-up, then empty

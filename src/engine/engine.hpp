@@ -42,6 +42,10 @@ struct EngineOptions {
   std::size_t expectedOrders = 1u << 16;  // order table and client-id index sized for this many
   book::BookOptions book{};               // per-instrument book sizing (simulated venue)
   bool publishMarketData = true;          // PublicTrade and Quote events
+  // Unrealized P&L and exposures mark positions to the last trade or to the mid (each falls
+  // back to the other when missing). Part of the engine's configuration, not of its state:
+  // replay with the same options.
+  oms::MarkSource markSource = oms::MarkSource::Last;
 };
 
 // How many commands ahead of apply() a batch loop calls Engine::prefetch: far enough for a

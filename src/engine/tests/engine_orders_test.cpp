@@ -257,3 +257,34 @@ TEST(EngineOrders, SelfTradeDecrementRestatesTheRestingOrder) {
 
 }  // namespace
 }  // namespace alphintra::engine
+
+namespace alphintra::engine {
+namespace {
+
+// EngineOptions::markSource: positions marked to the mid of the external quote instead of the
+// last trade.
+TEST(EngineMarks, MidMarkingUsesTheQuoteMidpoint) {
+  EngineOptions options;
+  options.markSource = oms::MarkSource::Mid;
+  testing::Harness h(options);
+  h.setUpMargin();
+  h.run(testing::limitOrder(1, 1, "s1", Side::Sell, 100, 6000));
+  h.run(testing::limitOrder(2, 1, "b1", Side::Buy, 100, 6000));  // account 2 long 100 @ 60.00
+  Command quote = makeCommand(CommandType::MarketData);
+  quote.body.marketData.instrument = InstrumentId{1};
+  quote.body.marketData.bid = testing::px(6090);
+  quote.body.marketData.ask = testing::px(6110);
+  h.run(quote);
+  // Mid 61.00: (61.00 − 60.00) × 100 = $100.00; the last trade (60.00) would give 0.
+  EXPECT_EQ(h.engine.ledger().value(AccountId{2}).unrealizedPnl.raw(), 10'000);
+
+  testing::Harness last;  // the default marks to the last trade
+  last.setUpMargin();
+  last.run(testing::limitOrder(1, 1, "s1", Side::Sell, 100, 6000));
+  last.run(testing::limitOrder(2, 1, "b1", Side::Buy, 100, 6000));
+  last.run(quote);
+  EXPECT_EQ(last.engine.ledger().value(AccountId{2}).unrealizedPnl.raw(), 0);
+}
+
+}  // namespace
+}  // namespace alphintra::engine

@@ -1,0 +1,338 @@
+// HttpServer over Boost.Beast (see http_server.hpp for the contract and the limits).
+//
+// One Listener accepts on its own strand and hands each socket to a Session on a new strand;
+// all of a session's work (read, handler call, write) runs on that strand, and a Respond called
+// from another thread posts its write there. A Session lives as long as an operation or a
+// Respond holds it (shared_ptr).
+#include "api/http/http_server.hpp"
+
+#include <fmt/format.h>
+
+#include <atomic>
+#include <boost/asio/bind_executor.hpp>
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <exception>
+#include <future>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <thread>
+#include <utility>
+#include <vector>
+
+namespace alphintra::api::http {
+
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+namespace net = boost::asio;
+using tcp = net::ip::tcp;
+
+std::string errorBody(std::string_view code, std::string_view message, std::string_view field) {
+  nlohmann::ordered_json j;
+  j["code"] = code;
+  j["message"] = message;
+  j["field"] = field;
+  return j.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+}
+
+Response errorResponse(unsigned status, std::string_view code, std::string_view message, std::string_view field) {
+  return Response{status, errorBody(code, message, field)};
+}
+
+namespace {
+
+// After a 413/431/400 the client may still be sending; read (and drop) at most this much, for
+// at most kLingerTime, so that it reads our answer instead of a connection reset.
+constexpr std::size_t kLingerBytes = 1 << 20;
+constexpr std::chrono::seconds kLingerTime{2};
+
+Method toMethod(bhttp::verb v) {
+  switch (v) {
+    case bhttp::verb::get: return Method::Get;
+    case bhttp::verb::post: return Method::Post;
+    case bhttp::verb::put: return Method::Put;
+    case bhttp::verb::patch: return Method::Patch;
+    case bhttp::verb::delete_: return Method::Delete;
+    case bhttp::verb::head: return Method::Head;
+    case bhttp::verb::options: return Method::Options;
+    default: return Method::Other;
+  }
+}
+
+struct Shared {
+  ServerOptions options;
+  Handler handler;
+  std::atomic<std::size_t> connections{0};
+
+  void log(std::string_view line) const {
+    if (options.log) options.log(line);
+  }
+};
+
+bool isParseError(const beast::error_code& ec) {
+  return &ec.category() == &bhttp::make_error_code(bhttp::error::bad_target).category();
+}
+
+class Session : public std::enable_shared_from_this<Session> {
+ public:
+  // The acceptor has counted this connection already; the destructor uncounts it.
+  Session(tcp::socket&& socket, std::shared_ptr<Shared> shared, bool overCapacity)
+      : stream_(std::move(socket)), shared_(std::move(shared)), overCapacity_(overCapacity) {}
+  ~Session() { shared_->connections.fetch_sub(1, std::memory_order_relaxed); }
+  Session(const Session&) = delete;
+  Session& operator=(const Session&) = delete;
+
+  void run() {
+    net::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->begin(); });
+  }
+
+ private:
+  void begin() {
+    if (overCapacity_) {
+      return write(errorResponse(503, "too_many_connections",
+                                 fmt::format("the server holds {} connections already; retry later",
+                                             shared_->options.maxConnections)),
+                   Close::Now);
+    }
+    read();
+  }
+
+  void read() {
+    parser_.emplace();
+    parser_->header_limit(shared_->options.maxHeaderBytes);
+    parser_->body_limit(shared_->options.maxBodyBytes);
+    stream_.expires_after(shared_->options.readTimeout);
+    bhttp::async_read(stream_, buffer_, *parser_, beast::bind_front_handler(&Session::onRead, shared_from_this()));
+  }
+
+  void onRead(beast::error_code ec, std::size_t /*bytes*/) {
+    if (ec == bhttp::error::end_of_stream) return shutdownSend();
+    if (ec == beast::error::timeout) return;  // Beast closed the socket when the timer fired
+    if (ec == bhttp::error::body_limit) {
+      return write(errorResponse(413, "body_too_large",
+                                 fmt::format("the request body is larger than the {} bytes allowed",
+                                             shared_->options.maxBodyBytes)),
+                   Close::AfterDraining);
+    }
+    if (ec == bhttp::error::header_limit) {
+      return write(errorResponse(431, "headers_too_large",
+                                 fmt::format("the request line and headers are larger than the {} bytes allowed",
+                                             shared_->options.maxHeaderBytes)),
+                   Close::AfterDraining);
+    }
+    if (ec) {
+      if (isParseError(ec)) {
+        return write(errorResponse(400, "bad_http", fmt::format("malformed HTTP request: {}", ec.message())),
+                     Close::AfterDraining);
+      }
+      return;  // the connection failed (reset, ...): nobody to answer
+    }
+
+    bhttp::request<bhttp::string_body> message = parser_->release();
+    keepAlive_ = message.keep_alive();
+    version_ = message.version();
+    Request request;
+    request.method = toMethod(message.method());
+    const auto rawTarget = message.target();
+    const std::string_view target(rawTarget.data(), rawTarget.size());
+    const std::size_t q = target.find('?');
+    request.path = std::string(target.substr(0, q));
+    if (q != std::string_view::npos) request.query = std::string(target.substr(q + 1));
+    const auto contentType = message[bhttp::field::content_type];
+    request.contentType.assign(contentType.data(), contentType.size());
+    request.body = std::move(message.body());
+
+    // No read timer while the handler works: an order waits for the engine, under its own timeout.
+    stream_.expires_never();
+    auto answered = std::make_shared<std::atomic<bool>>(false);
+    Respond respond = [self = shared_from_this(), answered](Response response) {
+      if (answered->exchange(true)) return;  // exactly once
+      net::post(self->stream_.get_executor(), [self, response = std::move(response)]() mutable {
+        self->write(std::move(response), self->keepAlive_ ? Close::No : Close::Now);
+      });
+    };
+    try {
+      shared_->handler(std::move(request), respond);
+    } catch (const std::exception& e) {
+      shared_->log(fmt::format("http: handler failed: {}", e.what()));
+      respond(errorResponse(500, "internal_error", "the server failed to handle the request"));
+    }
+  }
+
+  enum class Close : std::uint8_t { No, Now, AfterDraining };
+
+  void write(Response response, Close close) {
+    response_.emplace(static_cast<bhttp::status>(response.status), version_ == 0 ? 11u : version_);
+    response_->set(bhttp::field::server, "alphintra");
+    response_->set(bhttp::field::content_type, response.contentType);
+    response_->body() = std::move(response.body);
+    response_->keep_alive(close == Close::No);
+    response_->prepare_payload();
+    stream_.expires_after(shared_->options.readTimeout);
+    bhttp::async_write(stream_, *response_, [self = shared_from_this(), close](beast::error_code ec, std::size_t) {
+      if (ec) return;
+      switch (close) {
+        case Close::No: return self->read();
+        case Close::Now: return self->shutdownSend();
+        case Close::AfterDraining: return self->drain();
+      }
+    });
+  }
+
+  void shutdownSend() {
+    beast::error_code ignored;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+  }
+
+  // Lingering close: stop sending, then read and drop what the client still sends (bounded).
+  void drain() {
+    shutdownSend();
+    stream_.expires_after(kLingerTime);
+    drainMore();
+  }
+  void drainMore() {
+    stream_.async_read_some(net::buffer(drainBuffer_),
+                            [self = shared_from_this()](beast::error_code ec, std::size_t n) {
+                              self->drained_ += n;
+                              if (!ec && self->drained_ < kLingerBytes) self->drainMore();
+                            });
+  }
+
+  beast::tcp_stream stream_;
+  std::shared_ptr<Shared> shared_;
+  bool overCapacity_;
+  beast::flat_buffer buffer_;
+  std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
+  std::optional<bhttp::response<bhttp::string_body>> response_;
+  bool keepAlive_ = false;
+  unsigned version_ = 11;
+  std::array<char, 16 * 1024> drainBuffer_{};
+  std::size_t drained_ = 0;
+};
+
+class Listener : public std::enable_shared_from_this<Listener> {
+ public:
+  Listener(net::io_context& ioc, std::shared_ptr<Shared> shared)
+      : ioc_(ioc), acceptor_(net::make_strand(ioc)), shared_(std::move(shared)) {}
+
+  std::optional<std::string> listen(const tcp::endpoint& endpoint) {
+    beast::error_code ec;
+    acceptor_.open(endpoint.protocol(), ec);
+    if (!ec) acceptor_.set_option(net::socket_base::reuse_address(true), ec);
+    if (!ec) acceptor_.bind(endpoint, ec);
+    if (!ec) acceptor_.listen(net::socket_base::max_listen_connections, ec);
+    if (ec) return ec.message();
+    port_ = acceptor_.local_endpoint().port();
+    return std::nullopt;
+  }
+
+  void accept() {
+    acceptor_.async_accept(net::make_strand(ioc_), beast::bind_front_handler(&Listener::onAccept, shared_from_this()));
+  }
+
+  // Closes the acceptor on its strand and waits until it is closed.
+  void close() {
+    std::promise<void> done;
+    net::dispatch(acceptor_.get_executor(), [this, &done] {
+      beast::error_code ignored;
+      acceptor_.close(ignored);
+      done.set_value();
+    });
+    done.get_future().wait();
+  }
+
+  std::uint16_t port() const noexcept { return port_; }
+
+ private:
+  void onAccept(beast::error_code ec, tcp::socket socket) {
+    if (ec == net::error::operation_aborted || !acceptor_.is_open()) return;  // closed
+    if (ec) {
+      shared_->log(fmt::format("http: accept failed: {}", ec.message()));
+    } else {
+      const std::size_t open = shared_->connections.fetch_add(1, std::memory_order_relaxed) + 1;
+      std::make_shared<Session>(std::move(socket), shared_, open > shared_->options.maxConnections)->run();
+    }
+    accept();
+  }
+
+  net::io_context& ioc_;
+  tcp::acceptor acceptor_;
+  std::shared_ptr<Shared> shared_;
+  std::uint16_t port_ = 0;
+};
+
+}  // namespace
+
+struct HttpServer::Impl {
+  net::io_context ioc;
+  std::optional<net::executor_work_guard<net::io_context::executor_type>> work;
+  std::shared_ptr<Shared> shared;
+  std::shared_ptr<Listener> listener;
+  std::vector<std::thread> threads;
+  bool acceptorClosed = false;
+  bool stopped = false;
+
+  explicit Impl(int threadHint) : ioc(threadHint) {}
+};
+
+Result<std::unique_ptr<HttpServer>> HttpServer::start(ServerOptions options, Handler handler) {
+  if (options.ioThreads == 0) options.ioThreads = 1;
+  beast::error_code ec;
+  const auto address = net::ip::make_address(options.host, ec);
+  if (ec) return makeError("host", fmt::format("\"{}\" is not an IP address: {}", options.host, ec.message()));
+
+  auto impl = std::make_unique<Impl>(static_cast<int>(options.ioThreads));
+  impl->shared = std::make_shared<Shared>();
+  impl->shared->options = std::move(options);
+  impl->shared->handler = std::move(handler);
+  const ServerOptions& opts = impl->shared->options;
+  impl->listener = std::make_shared<Listener>(impl->ioc, impl->shared);
+  if (auto failure = impl->listener->listen(tcp::endpoint(address, opts.port))) {
+    return makeError("port", fmt::format("cannot listen on {}:{}: {}", opts.host, opts.port, *failure));
+  }
+  impl->listener->accept();
+  impl->work.emplace(impl->ioc.get_executor());
+  for (std::size_t i = 0; i < opts.ioThreads; ++i) {
+    impl->threads.emplace_back([raw = impl.get()] {
+      for (;;) {
+        try {
+          raw->ioc.run();
+          return;
+        } catch (const std::exception& e) {  // a handler threw past its session: log, keep serving
+          raw->shared->log(fmt::format("http: I/O thread caught: {}", e.what()));
+        }
+      }
+    });
+  }
+  return std::unique_ptr<HttpServer>(new HttpServer(std::move(impl)));
+}
+
+HttpServer::HttpServer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+HttpServer::~HttpServer() { stop(); }
+
+std::uint16_t HttpServer::port() const noexcept { return impl_->listener->port(); }
+
+void HttpServer::stopAccepting() {
+  if (impl_->acceptorClosed || impl_->stopped) return;
+  impl_->acceptorClosed = true;
+  impl_->listener->close();
+}
+
+void HttpServer::stop() {
+  if (impl_->stopped) return;
+  stopAccepting();
+  impl_->stopped = true;
+  impl_->work.reset();
+  impl_->ioc.stop();
+  for (auto& t : impl_->threads) t.join();
+  impl_->threads.clear();
+}
+
+}  // namespace alphintra::api::http

@@ -1,0 +1,128 @@
+// ReadModel (see read_model.hpp): maps under shared_mutexes, written by the publisher thread.
+#include "api/http/read_model.hpp"
+
+#include <mutex>
+#include <utility>
+
+#include "api/json_events.hpp"
+
+namespace alphintra::api::http {
+
+ReadModel::ReadModel(std::function<bool(AccountId)> tracked) : tracked_(std::move(tracked)) {}
+
+void ReadModel::addInstrument(const Instrument& instrument) {
+  std::unique_lock lock(instrumentsMutex_);
+  instruments_.try_emplace(instrument.id().value(), instrument);
+}
+
+void ReadModel::load(const engine::Engine& engine, const Directory& directory) {
+  for (const Instrument& i : engine.instruments()) addInstrument(i);
+  // The engine's record as an order_status report: the same fields Engine::report fills.
+  engine::EngineEvent event;
+  event.kind = engine::EventKind::ExecutionReport;
+  event.commandSequence = engine.lastSequence();
+  event.time = engine.lastTime();
+  for (const oms::OmsOrder& o : engine.orders().all()) {
+    if (!tracked_(o.account())) continue;
+    engine::ExecutionReport& r = event.body.execution;
+    r = engine::ExecutionReport{};
+    r.orderId = o.id;
+    r.account = o.account();
+    r.instrument = o.instrument();
+    r.clientOrderId = o.clientOrderId;
+    r.origClientOrderId = o.origClientOrderId;
+    r.execType = oms::ExecType::OrderStatus;
+    r.status = o.state.reported();
+    r.side = o.side();
+    r.orderType = o.request.type;
+    r.timeInForce = o.request.timeInForce;
+    r.rejectSource = o.rejectSource;
+    r.rejectCode = o.rejectCode;
+    r.price = o.price;
+    r.stopPrice = o.stopPrice;
+    r.orderQuantity = o.quantity;
+    r.cumQuantity = o.cumQuantity;
+    r.leavesQuantity = o.state.isTerminal() ? Quantity::zero() : o.leavesQuantity;
+    r.averagePrice = o.averagePrice();
+    r.totalFees = o.fees;
+    apply(event, formatEvent(event, directory));
+  }
+}
+
+bool ReadModel::wants(const engine::EngineEvent& event) const noexcept {
+  switch (event.kind) {
+    case engine::EventKind::ExecutionReport:
+      return !event.body.execution.orderId.isNone() && tracked_(event.body.execution.account);
+    case engine::EventKind::Quote: return true;
+    default: return false;
+  }
+}
+
+void ReadModel::apply(const engine::EngineEvent& event, const std::string& json) {
+  if (!wants(event)) return;
+  if (event.kind == engine::EventKind::ExecutionReport) {
+    const engine::ExecutionReport& r = event.body.execution;
+    std::unique_lock lock(ordersMutex_);
+    OrderEntry& entry = orders_[r.orderId.value()];
+    entry.orderId = r.orderId;
+    entry.account = r.account;
+    entry.instrument = r.instrument;
+    entry.status = r.status;
+    entry.json = json;
+  } else {
+    std::unique_lock lock(quotesMutex_);
+    QuoteEntry& entry = quotes_[event.body.quote.instrument.value()];
+    entry.quote = event.body.quote;
+    entry.time = event.time.nanos();
+    entry.json = json;
+  }
+}
+
+std::vector<Instrument> ReadModel::instruments() const {
+  std::shared_lock lock(instrumentsMutex_);
+  std::vector<Instrument> out;
+  out.reserve(instruments_.size());
+  for (const auto& [id, instrument] : instruments_) out.push_back(instrument);
+  return out;
+}
+
+std::optional<Instrument> ReadModel::instrument(InstrumentId id) const {
+  std::shared_lock lock(instrumentsMutex_);
+  const auto it = instruments_.find(id.value());
+  if (it == instruments_.end()) return std::nullopt;
+  return it->second;
+}
+
+std::optional<OrderEntry> ReadModel::order(OrderId id) const {
+  std::shared_lock lock(ordersMutex_);
+  const auto it = orders_.find(id.value());
+  if (it == orders_.end()) return std::nullopt;
+  return it->second;
+}
+
+std::vector<OrderEntry> ReadModel::orders(const OrderFilter& filter) const {
+  std::vector<OrderEntry> out;
+  std::shared_lock lock(ordersMutex_);
+  for (const auto& [id, entry] : orders_) {
+    if (out.size() >= filter.limit) break;
+    if (filter.account && entry.account != *filter.account) continue;
+    if (filter.status && entry.status != *filter.status) continue;
+    if (filter.instrument && entry.instrument != *filter.instrument) continue;
+    out.push_back(entry);
+  }
+  return out;
+}
+
+std::optional<QuoteEntry> ReadModel::quote(InstrumentId id) const {
+  std::shared_lock lock(quotesMutex_);
+  const auto it = quotes_.find(id.value());
+  if (it == quotes_.end()) return std::nullopt;
+  return it->second;
+}
+
+std::size_t ReadModel::orderCount() const {
+  std::shared_lock lock(ordersMutex_);
+  return orders_.size();
+}
+
+}  // namespace alphintra::api::http

@@ -1,0 +1,88 @@
+// ReadModel: what the REST API answers queries from — instruments, the last execution report
+// of each order, and the last quote of each instrument. The engine's own state belongs to the
+// engine thread; this is the edge's copy, kept up to date by the publisher thread from the
+// events (DESIGN.md: other threads learn about engine state only from events).
+//
+// Owns: instruments by id (reference data, from recovery and from definitions the server
+// submits), orders by OrderId (the last report as JSON, plus the fields queries filter on), and
+// quotes by instrument (the last quote as JSON and as numbers).
+// Invariants: an order's entry is its latest report (reports arrive in engine order); an order
+// is there only when `tracked(account)` holds — the simulator's accounts are left out, else its
+// ~200 orders a second would grow the map without bound. Finished orders stay (queries about
+// them are the point), like the engine's own order table.
+// Threading: one writer (the publisher thread, or the starting thread before the runtime
+// runs), many readers (HTTP I/O threads); a std::shared_mutex per map. Readers get copies.
+// Known limits: an instrument's status is the one it had when it was defined or recovered
+// (the engine's answer to instrument_status does not carry the new status); memory grows with
+// the orders of tracked accounts.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <shared_mutex>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "api/directory.hpp"
+#include "core/instrument.hpp"
+#include "engine/engine.hpp"
+#include "engine/event.hpp"
+
+namespace alphintra::api::http {
+
+struct OrderEntry {
+  OrderId orderId;
+  AccountId account;
+  InstrumentId instrument;
+  oms::OrdStatus status = oms::OrdStatus::New;
+  std::string json;  // the last execution report, as api::formatEvent writes it
+};
+
+struct QuoteEntry {
+  engine::QuoteReport quote;
+  std::int64_t time = 0;  // ns since the epoch
+  std::string json;       // the quote event, as api::formatEvent writes it
+};
+
+struct OrderFilter {
+  std::optional<AccountId> account;
+  std::optional<oms::OrdStatus> status;
+  std::optional<InstrumentId> instrument;
+  std::size_t limit = 1000;
+};
+
+class ReadModel {
+ public:
+  explicit ReadModel(std::function<bool(AccountId)> tracked);
+
+  void addInstrument(const Instrument& instrument);
+  // Instruments and orders of a recovered engine (before its threads start): each order gets an
+  // order_status report built from the engine's record, formatted with `directory`.
+  void load(const engine::Engine& engine, const Directory& directory);
+  // Publisher thread: execution reports and quotes update the model; `json` is
+  // formatEvent(event) (computed by the caller once, since a waiting request may need it too).
+  void apply(const engine::EngineEvent& event, const std::string& json);
+  // Whether apply() needs the event's JSON (the publisher skips formatting what nobody reads).
+  bool wants(const engine::EngineEvent& event) const noexcept;
+
+  std::vector<Instrument> instruments() const;  // by id
+  std::optional<Instrument> instrument(InstrumentId id) const;
+  std::optional<OrderEntry> order(OrderId id) const;
+  std::vector<OrderEntry> orders(const OrderFilter& filter) const;  // by orderId, at most filter.limit
+  std::optional<QuoteEntry> quote(InstrumentId id) const;
+  std::size_t orderCount() const;
+
+ private:
+  std::function<bool(AccountId)> tracked_;
+  mutable std::shared_mutex instrumentsMutex_;
+  std::map<std::uint64_t, Instrument> instruments_;
+  mutable std::shared_mutex ordersMutex_;
+  std::map<std::uint64_t, OrderEntry> orders_;  // ordered: lists come out by orderId
+  mutable std::shared_mutex quotesMutex_;
+  std::map<std::uint64_t, QuoteEntry> quotes_;
+};
+
+}  // namespace alphintra::api::http

@@ -1,0 +1,240 @@
+// RestApi without sockets: requests go straight to handle(), the "engine" is a vector the
+// submit hook fills, and its answers are events handed to onEvent() as the publisher would.
+// Covers the translation to engine commands, every 4xx the routes produce, waiting for the
+// answer (201 / 422 / 404 / 409 / 504) and the read model behind GET.
+#include "api/http/rest_api.hpp"
+
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <vector>
+
+namespace alphintra::api::http {
+namespace {
+
+class RestApiTest : public ::testing::Test {
+ protected:
+  RestApiTest() {
+    InstrumentSpec spec;
+    spec.id = 1;
+    spec.symbol = "AAPL";
+    spec.tickSize = "0.05";
+    auto instrument = Instrument::create(spec);
+    directory.addInstrument(instrument.value());
+    readModel.addInstrument(instrument.value());
+    directory.addAccount(AccountId{1}, Currency::parse("USD").value());
+    api.setReady(true);
+  }
+
+  std::optional<Response> call(Method method, std::string path, std::string body = "", std::string query = "") {
+    std::optional<Response> out;
+    Request request;
+    request.method = method;
+    request.path = std::move(path);
+    request.query = std::move(query);
+    request.body = std::move(body);
+    api.handle(std::move(request), [&out](Response r) { out = std::move(r); });
+    return out;
+  }
+
+  // The engine's report for the last submitted new order.
+  engine::EngineEvent reportFor(const engine::Command& c, oms::ExecType type, oms::OrdStatus status) {
+    engine::EngineEvent e;
+    e.kind = engine::EventKind::ExecutionReport;
+    e.source = c.header.source;
+    e.requestId = c.header.requestId;
+    e.commandSequence = 7;
+    auto& r = e.body.execution;
+    r = engine::ExecutionReport{};
+    r.orderId = OrderId{42};
+    r.account = AccountId{1};
+    r.instrument = InstrumentId{1};
+    r.execType = type;
+    r.status = status;
+    r.side = Side::Buy;
+    r.price = Price::fromRaw(15000);
+    r.orderQuantity = Quantity::fromRaw(10);
+    r.leavesQuantity = Quantity::fromRaw(10);
+    return e;
+  }
+
+  Directory directory;
+  ReadModel readModel{[](AccountId a) { return a.value() < 1'000'000; }};
+  std::vector<engine::Command> submitted;
+  bool accepting = true;
+  RestApi api{directory, readModel,
+              [this](const engine::Command& c) {
+                if (accepting) submitted.push_back(c);
+                return accepting;
+              },
+              RestOptions{0, std::chrono::milliseconds{60'000}}};
+};
+
+nlohmann::json bodyOf(const Response& r) { return nlohmann::json::parse(r.body); }
+
+constexpr const char* kOrder =
+    R"({"symbol":"AAPL","side":"buy","quantity":"10","price":"150.00","accountId":1,"clientOrderId":"t-1"})";
+
+TEST_F(RestApiTest, HealthAndReadiness) {
+  EXPECT_EQ(call(Method::Get, "/healthz")->status, 200u);
+  EXPECT_EQ(call(Method::Get, "/readyz")->status, 200u);
+  api.setReady(false);
+  EXPECT_EQ(call(Method::Get, "/readyz")->status, 503u);
+  EXPECT_EQ(call(Method::Post, "/api/v1/orders", kOrder)->status, 503u);
+  EXPECT_EQ(call(Method::Post, "/healthz")->status, 405u);
+  EXPECT_EQ(call(Method::Get, "/nowhere")->status, 404u);
+}
+
+TEST_F(RestApiTest, InstrumentsListed) {
+  const auto r = call(Method::Get, "/api/v1/instruments");
+  ASSERT_EQ(r->status, 200u);
+  const auto j = bodyOf(*r)["instruments"];
+  ASSERT_EQ(j.size(), 1u);
+  EXPECT_EQ(j[0]["symbol"], "AAPL");
+  EXPECT_EQ(j[0]["tickSize"], "0.05");
+  EXPECT_EQ(j[0]["status"], "continuous");
+}
+
+TEST_F(RestApiTest, BadOrdersNameTheField) {
+  const auto expect400 = [&](const std::string& body, const std::string& field, const std::string& code) {
+    const auto r = call(Method::Post, "/api/v1/orders", body);
+    ASSERT_TRUE(r) << body;
+    EXPECT_EQ(r->status, 400u) << body;
+    const auto j = bodyOf(*r);
+    EXPECT_EQ(j["field"], field) << body << " " << r->body;
+    EXPECT_EQ(j["code"], code) << body;
+    EXPECT_FALSE(j["message"].get<std::string>().empty());
+  };
+  expect400(R"({"symbol":"AAPL","side":"buy","quantity":"10","price":"150.01","accountId":1})", "price",
+            "invalid_request");
+  expect400(R"({"symbol":"ZZZ","side":"buy","quantity":"10","price":"150.00","accountId":1})", "symbol",
+            "invalid_request");
+  expect400(R"({"symbol":"AAPL","side":"buy","quantity":"10","price":"150.00","accountId":9})", "accountId",
+            "invalid_request");
+  expect400(R"({"symbol":"AAPL","side":"buy","quantity":"10","price":"150.00"})", "accountId", "invalid_request");
+  expect400(R"({"symbol":"AAPL","side":"buy","quantity":"10","price":"150.00","account":1})", "account",
+            "invalid_request");
+  expect400(R"({"symbol":"AAPL","side":"buy","side":"sell","quantity":"10","price":"150.00","accountId":1})", "side",
+            "invalid_request");
+  expect400(R"({"symbol":"AAPL",)", "", "malformed_json");
+  expect400(R"([1,2])", "", "invalid_request");
+  expect400("", "", "invalid_request");
+  EXPECT_TRUE(submitted.empty());
+}
+
+TEST_F(RestApiTest, NewOrderWaitsForTheEngineThenIsQueryable) {
+  std::optional<Response> answer;
+  Request request;
+  request.method = Method::Post;
+  request.path = "/api/v1/orders";
+  request.body = kOrder;
+  api.handle(std::move(request), [&answer](Response r) { answer = std::move(r); });
+  ASSERT_EQ(submitted.size(), 1u);
+  EXPECT_FALSE(answer) << "answered before the engine did";
+  const engine::Command& c = submitted[0];
+  EXPECT_EQ(c.type(), engine::CommandType::NewOrder);
+  EXPECT_EQ(c.header.source, 0u);
+  EXPECT_NE(c.header.requestId, 0u);
+  EXPECT_EQ(c.body.newOrder.account, AccountId{1});
+  EXPECT_EQ(c.body.newOrder.price, Price::fromRaw(15000));
+
+  api.onEvent(reportFor(c, oms::ExecType::New, oms::OrdStatus::New));
+  ASSERT_TRUE(answer);
+  EXPECT_EQ(answer->status, 201u);
+  EXPECT_EQ(bodyOf(*answer)["status"], "new");
+  EXPECT_EQ(bodyOf(*answer)["orderId"], 42);
+
+  const auto got = call(Method::Get, "/api/v1/orders/42");
+  ASSERT_EQ(got->status, 200u);
+  EXPECT_EQ(bodyOf(*got)["orderId"], 42);
+  EXPECT_EQ(call(Method::Get, "/api/v1/orders/43")->status, 404u);
+  const auto listed = call(Method::Get, "/api/v1/orders", "", "accountId=1&status=new&symbol=AAPL");
+  ASSERT_EQ(listed->status, 200u);
+  EXPECT_EQ(bodyOf(*listed)["orders"].size(), 1u);
+  EXPECT_EQ(bodyOf(*call(Method::Get, "/api/v1/orders", "", "status=filled"))["orders"].size(), 0u);
+  EXPECT_EQ(call(Method::Get, "/api/v1/orders", "", "status=nope")->status, 400u);
+  EXPECT_EQ(call(Method::Get, "/api/v1/orders", "", "colour=red")->status, 400u);
+
+  // Cancel: the command names the order's account (from the read model); a cancel reject for
+  // an unknown order answers 404.
+  std::optional<Response> cancelAnswer;
+  Request cancel;
+  cancel.method = Method::Delete;
+  cancel.path = "/api/v1/orders/42";
+  api.handle(std::move(cancel), [&cancelAnswer](Response r) { cancelAnswer = std::move(r); });
+  ASSERT_EQ(submitted.size(), 2u);
+  EXPECT_EQ(submitted[1].type(), engine::CommandType::CancelOrder);
+  EXPECT_EQ(submitted[1].body.cancel.account, AccountId{1});
+  EXPECT_EQ(submitted[1].body.cancel.orderId, OrderId{42});
+  engine::EngineEvent reject;
+  reject.kind = engine::EventKind::CancelReject;
+  reject.requestId = submitted[1].header.requestId;
+  reject.body.cancelReject = engine::CancelRejectReport{};
+  reject.body.cancelReject.account = AccountId{1};
+  reject.body.cancelReject.rejectCode = static_cast<std::uint8_t>(engine::RejectCode::OrderNotLive);
+  api.onEvent(reject);
+  ASSERT_TRUE(cancelAnswer);
+  EXPECT_EQ(cancelAnswer->status, 409u);
+  EXPECT_EQ(bodyOf(*cancelAnswer)["code"], "order_not_live");
+}
+
+TEST_F(RestApiTest, RejectionIs422WithTheReason) {
+  std::optional<Response> answer;
+  Request request;
+  request.method = Method::Post;
+  request.path = "/api/v1/orders";
+  request.body = kOrder;
+  api.handle(std::move(request), [&answer](Response r) { answer = std::move(r); });
+  ASSERT_EQ(submitted.size(), 1u);
+  auto e = reportFor(submitted[0], oms::ExecType::Rejected, oms::OrdStatus::Rejected);
+  e.body.execution.rejectSource = oms::RejectSource::Engine;
+  e.body.execution.rejectCode = static_cast<std::uint8_t>(engine::RejectCode::DuplicateClientOrderId);
+  api.onEvent(e);
+  ASSERT_TRUE(answer);
+  EXPECT_EQ(answer->status, 422u);
+  EXPECT_EQ(bodyOf(*answer)["code"], "duplicate_client_order_id");
+  EXPECT_EQ(bodyOf(*answer)["report"]["status"], "rejected");
+}
+
+TEST_F(RestApiTest, NoAnswerTimesOutAndAStoppedEngineIsUnavailable) {
+  RestApi quick{directory, readModel, [](const engine::Command&) { return true; },
+                RestOptions{0, std::chrono::milliseconds{0}}};
+  quick.setReady(true);
+  std::optional<Response> answer;
+  Request request;
+  request.method = Method::Post;
+  request.path = "/api/v1/orders";
+  request.body = kOrder;
+  quick.handle(std::move(request), [&answer](Response r) { answer = std::move(r); });
+  EXPECT_FALSE(answer);
+  quick.expire();
+  ASSERT_TRUE(answer);
+  EXPECT_EQ(answer->status, 504u);
+
+  accepting = false;
+  EXPECT_EQ(call(Method::Post, "/api/v1/orders", kOrder)->status, 503u);
+}
+
+TEST_F(RestApiTest, QuoteAndBookFromQuoteEvents) {
+  EXPECT_EQ(call(Method::Get, "/api/v1/market-data/quote/AAPL")->status, 404u);
+  EXPECT_EQ(call(Method::Get, "/api/v1/market-data/quote/ZZZ")->status, 404u);
+  engine::EngineEvent q;
+  q.kind = engine::EventKind::Quote;
+  q.body.quote = engine::QuoteReport{};
+  q.body.quote.instrument = InstrumentId{1};
+  q.body.quote.bidPrice = Price::fromRaw(14995);
+  q.body.quote.bidQuantity = Quantity::fromRaw(5);
+  api.onEvent(q);
+  const auto quote = call(Method::Get, "/api/v1/market-data/quote/AAPL");
+  ASSERT_EQ(quote->status, 200u);
+  EXPECT_EQ(bodyOf(*quote)["bid"], "149.95");
+  const auto book = call(Method::Get, "/api/v1/market-data/book/AAPL", "", "depth=5");
+  ASSERT_EQ(book->status, 200u);
+  EXPECT_EQ(bodyOf(*book)["bids"][0]["price"], "149.95");
+  EXPECT_TRUE(bodyOf(*book)["asks"].empty());
+  EXPECT_EQ(call(Method::Get, "/api/v1/market-data/book/AAPL", "", "depth=0")->status, 400u);
+}
+
+}  // namespace
+}  // namespace alphintra::api::http

@@ -1,0 +1,344 @@
+// `alphintra serve`: the engine on a data directory behind the REST API (docs/api.md), with the
+// market simulator trading the default universe so that prices move with no outside feed.
+//
+// Wiring (this file is the composition root; each piece says what it owns in its header):
+//   HTTP I/O threads ── gateway 0 ─┐
+//   simulator thread ── gateway 1 ─┼─► EngineRuntime (sequencer → journal → engine) ─► publisher
+//   this thread (bootstrap) ─ 2 ───┘                                                  │
+//     publisher handler: RestApi::onEvent (read model, waiting HTTP requests) and the ◄┘
+//     simulator's feed ring.
+// Command sources (the `source` its events carry back): 1 HTTP, 2 simulator, 3 bootstrap.
+//
+// Start: recover the data directory; on a fresh one (recovered sequence 0) submit the default
+// universe, the simulator's accounts and the demo trader's accounts (1: cash, 2: margin, each
+// with 1,000,000 USD) and wait until the engine has applied them; then start the simulator and
+// report ready (GET /readyz). Stop (SIGTERM / SIGINT): stop accepting connections, stop the
+// simulator, stop the runtime (drain, commit, snapshot), answer what still waits, exit 0.
+//
+// Threading: the simulator is single-threaded and owned by its thread; it learns about the
+// market from a bounded SPSC ring the publisher fills. Market data (quotes, public trades) is
+// dropped when that ring is full — the publisher must never wait on a slow consumer of market
+// data, and the simulator only needs the latest quotes. Reports about the simulator's own
+// orders are not dropped (its open-order bookkeeping depends on them): the publisher waits for
+// room, which is safe because the simulator thread drains the ring while it waits to submit.
+#include <fmt/format.h>
+
+#include <atomic>
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "api/directory.hpp"
+#include "api/http/http_server.hpp"
+#include "api/http/read_model.hpp"
+#include "api/http/rest_api.hpp"
+#include "api/json_commands.hpp"
+#include "app/commands.hpp"
+#include "core/spsc_ring.hpp"
+#include "engine/runtime.hpp"
+#include "marketdata/simulator.hpp"
+#include "marketdata/universe.hpp"
+
+namespace alphintra::app {
+namespace {
+
+volatile std::sig_atomic_t gServeStop = 0;
+extern "C" void onServeStopSignal(int /*signal*/) { gServeStop = 1; }
+
+constexpr std::size_t kHttpGateway = 0;
+constexpr std::size_t kSimulatorGateway = 1;
+constexpr std::size_t kBootstrapGateway = 2;
+constexpr std::uint32_t kHttpSource = 1;
+constexpr std::uint32_t kSimulatorSource = 2;
+constexpr std::uint32_t kBootstrapSource = 3;
+constexpr auto kSimulatorPeriod = std::chrono::milliseconds{20};
+constexpr auto kBootstrapTimeout = std::chrono::seconds{10};
+
+struct ServeArgs {
+  std::string host = "127.0.0.1";
+  std::uint16_t port = 8080;
+  std::string dataDir = "data";
+  std::uint64_t seed = 42;
+  bool noSimulator = false;
+  std::string durability = "fsync";
+  std::size_t ioThreads = 2;
+  std::uint64_t snapshotEvery = 100'000;
+};
+
+std::int64_t wallClockNanos() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+// Publisher → simulator: a bounded SPSC ring (the publisher is the only producer, the
+// simulator thread the only consumer). See the file comment for what is dropped when full.
+class SimulatorFeed {
+ public:
+  explicit SimulatorFeed(std::uint64_t firstAccount) : firstAccount_(firstAccount) {}
+
+  // Publisher thread.
+  void publish(const engine::EngineEvent& e) {
+    if (closed_.load(std::memory_order_acquire)) return;
+    switch (e.kind) {
+      case engine::EventKind::Quote:
+      case engine::EventKind::PublicTrade:
+        if (!ring_.tryPush(e)) dropped_.fetch_add(1, std::memory_order_relaxed);
+        return;
+      case engine::EventKind::ExecutionReport:
+        if (e.body.execution.account.value() < firstAccount_) return;
+        break;
+      case engine::EventKind::CancelReject:
+        if (e.body.cancelReject.account.value() < firstAccount_) return;
+        break;
+      case engine::EventKind::CommandResult:
+        if (e.source != kSimulatorSource) return;
+        break;
+    }
+    while (!ring_.tryPush(e)) {
+      if (closed_.load(std::memory_order_acquire)) return;
+      std::this_thread::yield();
+    }
+  }
+
+  // Simulator thread.
+  template <typename Fn>
+  void drain(Fn&& onEvent) {
+    engine::EngineEvent e;
+    while (ring_.tryPop(e)) onEvent(e);
+  }
+
+  // After this the publisher never waits on the ring again (the simulator is stopping).
+  void close() { closed_.store(true, std::memory_order_release); }
+  std::uint64_t dropped() const { return dropped_.load(std::memory_order_relaxed); }
+
+ private:
+  std::uint64_t firstAccount_;
+  SpscRing<engine::EngineEvent> ring_{1u << 14};
+  std::atomic<bool> closed_{false};
+  std::atomic<std::uint64_t> dropped_{0};
+};
+
+void loadDirectory(api::Directory& directory, const engine::Engine& e) {
+  directory.addInstruments(e.instruments());
+  std::vector<AccountId> ids;
+  e.ledger().accountIds(ids);
+  for (AccountId id : ids) {
+    if (const auto* a = e.ledger().account(id)) directory.addAccount(id, a->baseCurrency());
+  }
+}
+
+// The first start's reference data, as commands from the bootstrap source. The directory and
+// the read model learn every definition before the engine has applied it.
+Result<std::vector<engine::Command>> bootstrapCommands(api::Directory& directory, api::http::ReadModel& readModel,
+                                                       const marketdata::SimulatorOptions& simulator) {
+  std::vector<engine::Command> commands = marketdata::defaultUniverse();
+  const std::vector<engine::Command> accounts = marketdata::simulatorAccounts(simulator);
+  commands.insert(commands.end(), accounts.begin(), accounts.end());
+  for (engine::Command& c : commands) {
+    c.header.source = kBootstrapSource;
+    if (c.type() == engine::CommandType::DefineInstrument) {
+      auto instrument = engine::fromDefineBody(c.body.defineInstrument);
+      if (!instrument.ok()) return instrument.error();
+      directory.addInstrument(instrument.value());
+      readModel.addInstrument(instrument.value());
+    } else if (c.type() == engine::CommandType::OpenAccount) {
+      directory.addAccount(c.body.openAccount.account, c.body.openAccount.baseCurrency);
+    }
+  }
+  // The demo trader (docs/api.md): a cash account and a margin account in USD.
+  for (const char* line : {
+           R"({"type":"open_account","account":1,"currency":"USD","accountType":"cash"})",
+           R"({"type":"adjust_cash","account":1,"currency":"USD","amount":"1000000.00"})",
+           R"({"type":"open_account","account":2,"currency":"USD","accountType":"margin"})",
+           R"({"type":"adjust_cash","account":2,"currency":"USD","amount":"1000000.00"})",
+       }) {
+    auto command = api::parseCommand(line, directory, kBootstrapSource);
+    if (!command.ok()) return command.error();
+    commands.push_back(command.value());
+  }
+  return commands;
+}
+
+int runServe(const ServeArgs& args) {
+  const auto started = std::chrono::steady_clock::now();
+  const auto log = [](std::string_view line) { fmt::print(stderr, "{}\n", line); };
+
+  marketdata::SimulatorOptions simulatorOptions;
+  simulatorOptions.seed = args.seed;
+  const std::uint64_t firstSimulatorAccount = simulatorOptions.firstAccountId;
+
+  api::Directory directory;
+  // Orders of the simulator's accounts stay out of the read model (read_model.hpp).
+  api::http::ReadModel readModel([firstSimulatorAccount](AccountId a) { return a.value() < firstSimulatorAccount; });
+  SimulatorFeed feed(firstSimulatorAccount);
+  std::atomic<engine::EngineRuntime*> runtimeForHttp{nullptr};
+  api::http::RestApi rest(
+      directory, readModel,
+      [&runtimeForHttp](const engine::Command& c) {
+        engine::EngineRuntime* runtime = runtimeForHttp.load(std::memory_order_acquire);
+        return runtime != nullptr && runtime->submit(kHttpGateway, c);
+      },
+      api::http::RestOptions{kHttpSource, std::chrono::milliseconds{5'000}});
+
+  engine::RuntimeOptions options;
+  options.dataDir = args.dataDir;
+  options.durability = args.durability == "none" ? store::Durability::None : store::Durability::Fsync;
+  options.snapshotEvery = args.snapshotEvery;
+  options.gateways = 3;
+  options.log = log;
+  const bool simulate = !args.noSimulator;
+  auto runtimeResult = engine::EngineRuntime::start(
+      options,
+      [&](const engine::EngineEvent& e) {
+        if (simulate) feed.publish(e);
+        rest.onEvent(e);
+        if (e.source == kBootstrapSource && e.kind == engine::EventKind::CommandResult && !e.body.result.accepted) {
+          log(fmt::format("serve: start-up command {} refused: {}",
+                          engine::toString(static_cast<engine::CommandType>(e.body.result.commandType)),
+                          engine::toString(e.body.result.code)));
+        }
+      },
+      [&](const engine::Engine& e) {
+        loadDirectory(directory, e);
+        readModel.load(e, directory);
+      });
+  if (!runtimeResult.ok()) {
+    fmt::print(stderr, "error: {}\n", runtimeResult.error().message);
+    return 2;
+  }
+  engine::EngineRuntime& runtime = *runtimeResult.value();
+  runtimeForHttp.store(&runtime, std::memory_order_release);
+  const auto& recovered = runtime.recovery();
+  fmt::print(stderr, "serve: data {} recovered to sequence {} (snapshot {}, {} journal records replayed)\n",
+             args.dataDir, recovered.lastSequence, recovered.snapshotSequence, recovered.replayed);
+
+  api::http::ServerOptions serverOptions;
+  serverOptions.host = args.host;
+  serverOptions.port = args.port;
+  serverOptions.ioThreads = args.ioThreads;
+  serverOptions.log = log;
+  auto serverResult = api::http::HttpServer::start(
+      serverOptions,
+      [&rest](api::http::Request&& r, api::http::Respond respond) { rest.handle(std::move(r), respond); });
+  if (!serverResult.ok()) {
+    fmt::print(stderr, "error: {}\n", serverResult.error().message);
+    (void)runtime.stop();
+    return 2;
+  }
+  api::http::HttpServer& server = *serverResult.value();
+  fmt::print(stderr, "serve: listening on http://{}:{}\n", args.host, server.port());
+
+  const auto fail = [&](const std::string& message) {
+    fmt::print(stderr, "error: {}\n", message);
+    server.stop();
+    (void)runtime.stop();
+    rest.drain();
+    return 2;
+  };
+
+  if (recovered.lastSequence == 0) {
+    auto commands = bootstrapCommands(directory, readModel, simulatorOptions);
+    if (!commands.ok()) return fail("the default universe is invalid: " + commands.error().message);
+    for (const engine::Command& c : commands.value()) {
+      if (!runtime.submit(kBootstrapGateway, c))
+        return fail("the engine stopped during start-up: " + runtime.failure());
+    }
+    const std::uint64_t target = commands.value().size();
+    const auto deadline = std::chrono::steady_clock::now() + kBootstrapTimeout;
+    while (runtime.appliedSequence() < target) {
+      if (runtime.failed()) return fail("the engine failed during start-up: " + runtime.failure());
+      if (std::chrono::steady_clock::now() > deadline) return fail("the engine did not apply the start-up commands");
+      std::this_thread::sleep_for(std::chrono::milliseconds{1});
+    }
+    fmt::print(stderr, "serve: loaded the default universe ({} instruments) and {} start-up commands\n",
+               readModel.instruments().size(), target);
+  }
+
+  std::atomic<bool> simulatorStop{false};
+  std::atomic<std::uint64_t> simulatorCommands{0};
+  std::thread simulatorThread;
+  if (simulate) {
+    auto simulator = std::make_shared<marketdata::MarketSimulator>(simulatorOptions);
+    for (const auto& [id, price] : marketdata::defaultReferencePrices()) {
+      if (auto instrument = directory.instrument(id)) simulator->addInstrument(*instrument, price);
+    }
+    simulatorThread = std::thread([&, simulator] {
+      std::vector<engine::Command> out;
+      const auto onEvent = [&simulator](const engine::EngineEvent& e) { simulator->onEvent(e); };
+      auto next = std::chrono::steady_clock::now();
+      while (!simulatorStop.load(std::memory_order_acquire)) {
+        feed.drain(onEvent);
+        out.clear();
+        simulator->generate(Timestamp{wallClockNanos()}, out);
+        for (engine::Command& c : out) {
+          c.header.source = kSimulatorSource;
+          // trySubmit, draining the feed while the ring is full: the publisher may be waiting
+          // for room in the feed, and the engine for the publisher.
+          while (!runtime.trySubmit(kSimulatorGateway, c)) {
+            if (simulatorStop.load(std::memory_order_acquire) || runtime.failed()) return;
+            feed.drain(onEvent);
+            std::this_thread::yield();
+          }
+        }
+        simulatorCommands.store(simulator->commandsGenerated(), std::memory_order_relaxed);
+        next += kSimulatorPeriod;
+        const auto now = std::chrono::steady_clock::now();
+        if (next < now) next = now;  // behind (a stall): do not try to catch up in a burst
+        std::this_thread::sleep_until(next);
+      }
+    });
+  }
+
+  rest.setReady(true);
+  fmt::print(stderr, "serve: ready in {} ms{}\n",
+             std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count(),
+             simulate ? "" : " (simulator off)");
+
+  std::signal(SIGTERM, onServeStopSignal);
+  std::signal(SIGINT, onServeStopSignal);
+  while (gServeStop == 0 && !runtime.failed()) {
+    std::this_thread::sleep_for(std::chrono::milliseconds{50});
+    rest.expire();
+  }
+
+  fmt::print(stderr, "serve: stopping\n");
+  rest.setReady(false);
+  server.stopAccepting();
+  simulatorStop.store(true, std::memory_order_release);
+  feed.close();
+  if (simulatorThread.joinable()) simulatorThread.join();
+  const auto stopError = runtime.stop();
+  rest.drain();
+  server.stop();
+  if (stopError) {
+    fmt::print(stderr, "error: {}\n", stopError->message);
+    return 2;
+  }
+  fmt::print(stderr, "serve: stopped at sequence {} ({} simulator commands, {} market-data events not fed to it)\n",
+             runtime.appliedSequence(), simulatorCommands.load(), feed.dropped());
+  return 0;
+}
+
+}  // namespace
+
+void addServeCommand(CLI::App& app) {
+  auto args = std::make_shared<ServeArgs>();
+  auto* cmd = app.add_subcommand(
+      "serve", "Run the engine behind the REST API, with the market simulator trading the default universe");
+  cmd->add_option("--port", args->port, "TCP port to listen on (0: any free port)");
+  cmd->add_option("--host", args->host, "Address to listen on (default loopback: the API has no authentication yet)");
+  cmd->add_option("--data-dir", args->dataDir, "Journal and snapshots directory (created when missing)");
+  cmd->add_option("--seed", args->seed, "Seed of the market simulator");
+  cmd->add_flag("--no-simulator", args->noSimulator, "Do not run the market simulator");
+  cmd->add_option("--durability", args->durability, "fsync (default): acknowledge after fdatasync; none: after write")
+      ->check(CLI::IsMember({"fsync", "none"}));
+  cmd->add_option("--io-threads", args->ioThreads, "HTTP I/O threads")->check(CLI::Range(1, 64));
+  cmd->add_option("--snapshot-every", args->snapshotEvery, "Commands between snapshots (0: only at stop)");
+  cmd->callback([args] { setExitCode(runServe(*args)); });
+}
+
+}  // namespace alphintra::app
