@@ -37,6 +37,7 @@
 #include "api/http/read_model.hpp"
 #include "api/http/rest_api.hpp"
 #include "api/json_commands.hpp"
+#include "app/analytics_http.hpp"
 #include "app/commands.hpp"
 #include "core/spsc_ring.hpp"
 #include "engine/runtime.hpp"
@@ -221,9 +222,12 @@ int runServe(const ServeArgs& args) {
   serverOptions.port = args.port;
   serverOptions.ioThreads = args.ioThreads;
   serverOptions.log = log;
+  AnalyticsHttp analyticsHttp;  // POST /api/v1/analytics/NAME, on its own worker thread
   auto serverResult = api::http::HttpServer::start(
-      serverOptions,
-      [&rest](api::http::Request&& r, api::http::Respond respond) { rest.handle(std::move(r), respond); });
+      serverOptions, [&rest, &analyticsHttp](api::http::Request&& r, api::http::Respond respond) {
+        if (r.path.starts_with(kAnalyticsPrefix)) return analyticsHttp.handle(std::move(r), std::move(respond));
+        rest.handle(std::move(r), respond);
+      });
   if (!serverResult.ok()) {
     fmt::print(stderr, "error: {}\n", serverResult.error().message);
     (void)runtime.stop();
@@ -313,6 +317,7 @@ int runServe(const ServeArgs& args) {
   if (simulatorThread.joinable()) simulatorThread.join();
   const auto stopError = runtime.stop();
   rest.drain();
+  analyticsHttp.stop();
   server.stop();
   if (stopError) {
     fmt::print(stderr, "error: {}\n", stopError->message);

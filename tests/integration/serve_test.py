@@ -142,6 +142,20 @@ def main():
         status, err = request(port, "DELETE", "/api/v1/orders/%d" % order_id)
         assert status == 409 and err["code"] == "order_not_live", (status, err)
 
+        # Analytics over HTTP: the same JSON commands as `alphintra analytics NAME`.
+        status, priced = request(port, "POST", "/api/v1/analytics/price",
+                                 {"model": "bsm", "type": "call", "spot": 100, "strike": 100, "expiry": 1.0,
+                                  "rate": 0.05, "dividend": 0.02, "volatility": 0.2})
+        assert status == 200 and abs(priced["price"] - 9.227005508154061) < 1e-9, (status, priced)
+        status, err = request(port, "POST", "/api/v1/analytics/price",
+                              {"model": "bsm", "type": "call", "spot": 100, "strike": 100, "expiry": 1.0,
+                               "rate": 0.05, "dividend": 0.02, "volatility": -0.2})
+        assert status == 400 and err["field"] == "volatility", (status, err)
+        status, err = request(port, "POST", "/api/v1/analytics/nonsense", {})
+        assert status == 404 and err["code"] == "not_found", (status, err)
+        status, err = request(port, "GET", "/api/v1/analytics/price")
+        assert status == 405, (status, err)
+
         stop(proc)
         proc = None
 
