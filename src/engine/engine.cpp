@@ -148,18 +148,13 @@ EngineEvent& Engine::emit(const Command& c, EventKind kind, bool answersRequest,
   return e;
 }
 
-void Engine::report(const Command& c, const oms::OmsOrder& o, oms::ExecType type, bool answersRequest,
-                    std::vector<EngineEvent>& out, const ExecutionReport* fill) {
-  EngineEvent& e = emit(c, EventKind::ExecutionReport, answersRequest, out);
-  ExecutionReport& r = e.body.execution;
-  if (fill != nullptr) r = *fill;
+// The order's own fields as an execution report (what every report about it repeats).
+void describeOrder(const oms::OmsOrder& o, ExecutionReport& r) noexcept {
   r.orderId = o.id;
   r.account = o.account();
   r.instrument = o.instrument();
   r.clientOrderId = o.clientOrderId;
   r.origClientOrderId = o.origClientOrderId;
-  r.execId = nextExecId_++;
-  r.execType = type;
   r.status = o.state.reported();
   r.side = o.side();
   r.orderType = o.request.type;
@@ -173,6 +168,16 @@ void Engine::report(const Command& c, const oms::OmsOrder& o, oms::ExecType type
   r.leavesQuantity = o.state.isTerminal() ? Quantity::zero() : o.leavesQuantity;
   r.averagePrice = o.averagePrice();
   r.totalFees = o.fees;
+}
+
+void Engine::report(const Command& c, const oms::OmsOrder& o, oms::ExecType type, bool answersRequest,
+                    std::vector<EngineEvent>& out, const ExecutionReport* fill) {
+  EngineEvent& e = emit(c, EventKind::ExecutionReport, answersRequest, out);
+  ExecutionReport& r = e.body.execution;
+  if (fill != nullptr) r = *fill;
+  describeOrder(o, r);
+  r.execId = nextExecId_++;
+  r.execType = type;
   if (fill == nullptr) r.lastPrice = Price::undefined();
 }
 

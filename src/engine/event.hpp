@@ -43,15 +43,15 @@ enum class RejectCode : std::uint8_t {
   UnknownInstrument = 2,
   DuplicateClientOrderId = 3,  // the id is taken by an order with different content
   UnknownOrder = 4,
-  OrderNotLive = 5,        // cancel/replace of a finished order
-  RequestPending = 6,      // a cancel/replace is already pending on the order
-  NotOrderOwner = 7,       // the order belongs to another account
-  InvalidRequest = 8,      // a field out of range (detail in the field code)
-  AlreadyExists = 9,       // define/open of an id that exists
-  InsufficientCash = 10,   // withdrawal below zero on a cash account
-  MissingFxRate = 11,      // a conversion the request needs has no rate
-  InvalidInstrument = 12,  // instrument definition refused by Instrument::create
-  NoReferencePrice = 13,   // a market order with no price to value it (empty book, no last trade)
+  OrderNotLive = 5,         // cancel/replace of a finished order
+  RequestPending = 6,       // a cancel/replace is already pending on the order
+  NotOrderOwner = 7,        // the order belongs to another account
+  InvalidRequest = 8,       // a field out of range (detail in the field code)
+  AlreadyExists = 9,        // define/open of an id that exists
+  InsufficientCash = 10,    // withdrawal below zero on a cash account
+  MissingFxRate = 11,       // a conversion the request needs has no rate
+  InvalidInstrument = 12,   // instrument definition refused by Instrument::create
+  NoReferencePrice = 13,    // a market order with no price to value it (empty book, no last trade)
   InstrumentMismatch = 14,  // a replace naming another instrument than the order's
 };
 
@@ -94,7 +94,7 @@ struct ExecutionReport {
 struct CancelRejectReport {
   OrderId orderId;  // 0 when the order is unknown (or not the requester's)
   AccountId account;
-  InstrumentId instrument;  // the order's instrument (the request's when the order is unknown)
+  InstrumentId instrument;                           // the order's instrument (the request's when the order is unknown)
   ClientOrderId clientOrderId;                       // of the cancel/replace request
   ClientOrderId origClientOrderId;                   // as given in the request
   oms::OrdStatus status = oms::OrdStatus::Rejected;  // the order's status (Rejected when unknown)
@@ -151,6 +151,10 @@ struct EngineEvent {
   } body;
 };
 static_assert(std::is_trivially_copyable_v<EngineEvent>);
+
+// Fills the fields every report about `order` carries (ids, status, side, type, prices,
+// quantities, average price, fees, reject reason); the caller sets execId, execType and fills.
+void describeOrder(const oms::OmsOrder& order, ExecutionReport& report) noexcept;
 
 std::string_view toString(EventKind kind) noexcept;
 std::string_view toString(RejectCode code) noexcept;

@@ -26,25 +26,8 @@ void ReadModel::load(const engine::Engine& engine, const Directory& directory) {
     if (!tracked_(o.account())) continue;
     engine::ExecutionReport& r = event.body.execution;
     r = engine::ExecutionReport{};
-    r.orderId = o.id;
-    r.account = o.account();
-    r.instrument = o.instrument();
-    r.clientOrderId = o.clientOrderId;
-    r.origClientOrderId = o.origClientOrderId;
+    engine::describeOrder(o, r);
     r.execType = oms::ExecType::OrderStatus;
-    r.status = o.state.reported();
-    r.side = o.side();
-    r.orderType = o.request.type;
-    r.timeInForce = o.request.timeInForce;
-    r.rejectSource = o.rejectSource;
-    r.rejectCode = o.rejectCode;
-    r.price = o.price;
-    r.stopPrice = o.stopPrice;
-    r.orderQuantity = o.quantity;
-    r.cumQuantity = o.cumQuantity;
-    r.leavesQuantity = o.state.isTerminal() ? Quantity::zero() : o.leavesQuantity;
-    r.averagePrice = o.averagePrice();
-    r.totalFees = o.fees;
     apply(event, formatEvent(event, directory));
   }
 }

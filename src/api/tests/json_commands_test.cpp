@@ -348,8 +348,8 @@ TEST_F(JsonCommands, ASymbolMayFillTheWholeFixedField) {
 }
 
 TEST_F(JsonCommands, DefineInstrumentErrorsNameTheField) {
-  expectError(R"({"type":"define_instrument","instrument":11,"symbol":"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"})", "symbol",
-              "at most 32");
+  expectError(R"({"type":"define_instrument","instrument":11,"symbol":"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"})",
+              "symbol", "at most 32");
   expectError(R"({"type":"define_instrument","instrument":11,"symbol":"X","venue":"VERYLONGVENUE"})", "venue",
               "at most 8");
   expectError(R"({"type":"define_instrument","instrument":0,"symbol":"X"})", "instrument", "positive");

@@ -370,7 +370,6 @@ TEST(ResultTest, HoldsValueOrError) {
   EXPECT_EQ(std::move(text).value(), "abc");
 }
 
-
 TEST(ClientOrderId, ParsesPrintableAsciiUpToThirtySixCharacters) {
   auto id = ClientOrderId::parse("a1b2c3d4-e5f6-7890-abcd-ef0123456789");
   ASSERT_TRUE(id.ok()) << id.error().message;
