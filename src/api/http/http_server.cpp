@@ -7,6 +7,7 @@
 #include "api/http/http_server.hpp"
 
 #include <fmt/format.h>
+#include <cctype>
 
 #include <atomic>
 #include <boost/asio/bind_executor.hpp>
@@ -147,6 +148,15 @@ class Session : public std::enable_shared_from_this<Session> {
     const auto contentType = message[bhttp::field::content_type];
     request.contentType.assign(contentType.data(), contentType.size());
     request.body = std::move(message.body());
+    request.headers.reserve(16);
+    for (const auto& field : message) {
+      std::string name(field.name_string().data(), field.name_string().size());
+      for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      request.headers.emplace_back(std::move(name), std::string(field.value().data(), field.value().size()));
+    }
+    beast::error_code peerError;
+    const auto remote = stream_.socket().remote_endpoint(peerError);
+    if (!peerError) request.peer = remote.address().to_string();
 
     // No read timer while the handler works: an order waits for the engine, under its own timeout.
     stream_.expires_never();
@@ -171,6 +181,7 @@ class Session : public std::enable_shared_from_this<Session> {
     response_.emplace(static_cast<bhttp::status>(response.status), version_ == 0 ? 11u : version_);
     response_->set(bhttp::field::server, "alphintra");
     response_->set(bhttp::field::content_type, response.contentType);
+    for (const auto& [name, value] : response.headers) response_->set(name, value);
     response_->body() = std::move(response.body);
     response_->keep_alive(close == Close::No);
     response_->prepare_payload();

@@ -32,6 +32,8 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "core/result.hpp"
 
@@ -45,12 +47,27 @@ struct Request {
   std::string query;  // after '?', not decoded ("" when none)
   std::string body;
   std::string contentType;
+  std::vector<std::pair<std::string, std::string>> headers;  // names lower-cased, in arrival order
+  std::string peer;                                          // the client's address ("127.0.0.1")
+
+  // The first header of that (lower-case) name; empty when absent.
+  std::string_view header(std::string_view lowerName) const noexcept {
+    for (const auto& [name, value] : headers) {
+      if (name == lowerName) return value;
+    }
+    return {};
+  }
 };
 
 struct Response {
+  Response() = default;
+  Response(unsigned s, std::string b, std::string type = "application/json")
+      : status(s), body(std::move(b)), contentType(std::move(type)) {}
+
   unsigned status = 200;
   std::string body;  // JSON text
   std::string contentType = "application/json";
+  std::vector<std::pair<std::string, std::string>> headers;  // extra headers (e.g. Retry-After)
 };
 
 // Calls the connection back with its answer; call exactly once, from any thread.
