@@ -1,0 +1,48 @@
+// sma_cross: long `quantity` while the fast simple moving average of closes is above the slow
+// one; flat otherwise, or short `quantity` below it when allow_short is set. Decided on each
+// bar's close (orders fill per the backtest's fill model: by default at the next bar's open).
+//
+// The averages run over raw integer prices: their sums are exact in a double, which makes the
+// decision reproducible by any independent computation of the same rule
+// (tests/integration/backtest_vectorized_test.py).
+// Per bar: two ring-buffer updates and a comparison; an order only when the signal changes.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "core/result.hpp"
+#include "strategy/indicators.hpp"
+#include "strategy/parameters.hpp"
+#include "strategy/strategy.hpp"
+
+namespace alphintra::strategy {
+
+class SmaCross final : public Strategy {
+ public:
+  struct Settings {
+    std::size_t fast = 10;
+    std::size_t slow = 30;
+    double quantity = 100;
+    bool allowShort = false;
+  };
+  static Result<std::unique_ptr<Strategy>> create(const Parameters& params);
+  explicit SmaCross(Settings settings) : settings_(settings) {}
+
+  std::string_view name() const noexcept override { return "sma_cross"; }
+  void onStart() override;
+  void onBar(const marketdata::Bar& bar, InstrumentSlot slot) override;
+
+ private:
+  struct State {
+    Sma fast;
+    Sma slow;
+    Quantity size;
+    std::int8_t signal = 0;  // -1, 0, +1: the position asked for last
+  };
+  Settings settings_;
+  std::vector<State> states_;
+};
+
+}  // namespace alphintra::strategy
