@@ -1,0 +1,142 @@
+// The admin page: users (roles, account grants, enable/disable, second factor, delete), API
+// keys (create: the secret is shown once; revoke) and each account's risk limits. Only for
+// the admin role; every change goes through the admin endpoints and the lists are reloaded.
+import { ApiError } from '../api';
+import { field, h, replaceChildren } from '../dom';
+import { dateTime, label } from '../format';
+import type { AppState } from '../state';
+import type { AdminUser, ApiKey } from '../types';
+
+const ROLES = ['admin', 'trader', 'risk_officer', 'viewer'];
+
+function parseAccounts(text: string): number[] {
+  return text.split(/[\s,]+/).filter(Boolean).map(Number).filter((n) => Number.isInteger(n) && n > 0);
+}
+
+function errorText(e: unknown): string {
+  if (e instanceof ApiError) return e.field ? `${e.field}: ${e.message}` : e.message;
+  return e instanceof Error ? e.message : String(e);
+}
+
+export function adminView(state: AppState): HTMLElement {
+  const api = state.api;
+  const message = h('p', { class: 'form-error', role: 'alert', 'data-testid': 'admin-message' });
+  const notice = h('div', { class: 'notice', role: 'status' });
+  const usersBody = h('tbody');
+  const keysBody = h('tbody');
+  const limitsBox = h('div');
+
+  const run = async (what: () => Promise<unknown>, reload: () => Promise<void>) => {
+    message.textContent = '';
+    try {
+      await what();
+    } catch (e) {
+      message.textContent = errorText(e);
+    }
+    await reload();
+  };
+
+  const loadUsers = async () => {
+    try {
+      const { users } = await api.get<{ users: AdminUser[] }>('/api/v1/admin/users');
+      replaceChildren(usersBody, users.map((u) => userRow(u)));
+    } catch (e) {
+      replaceChildren(usersBody, h('tr', null, h('td', { colspan: 6, class: 'muted' }, errorText(e))));
+    }
+  };
+
+  const userRow = (u: AdminUser) => {
+    const roles = h('select', { multiple: true, 'aria-label': `Roles of ${u.username}`, size: 2 },
+      ROLES.map((r) => h('option', { value: r, selected: u.roles.includes(r) }, label(r))));
+    const accounts = h('input', { 'aria-label': `Accounts of ${u.username}`, value: u.accounts.join(', '), class: 'narrow' });
+    const save = () => run(() => api.request('PATCH', `/api/v1/admin/users/${encodeURIComponent(u.username)}`, {
+      roles: [...roles.selectedOptions].map((o) => o.value), accounts: parseAccounts(accounts.value),
+    }), loadUsers);
+    return h('tr', { 'data-user': u.username },
+      h('td', null, u.username), h('td', null, roles), h('td', null, accounts),
+      h('td', null, u.mfa ? 'on' : 'off'), h('td', { class: u.disabled ? 'down' : 'up' }, u.disabled ? 'disabled' : 'active'),
+      h('td', { class: 'actions' },
+        h('button', { type: 'button', class: 'mini', 'aria-label': `Save ${u.username}`, onclick: save }, 'Save'),
+        h('button', { type: 'button', class: 'mini', 'aria-label': `${u.disabled ? 'Enable' : 'Disable'} ${u.username}`,
+          onclick: () => run(() => api.request('PATCH', `/api/v1/admin/users/${encodeURIComponent(u.username)}`, { disabled: !u.disabled }), loadUsers) }, u.disabled ? 'Enable' : 'Disable'),
+        h('button', { type: 'button', class: 'mini', 'aria-label': `Set up second factor for ${u.username}`,
+          onclick: () => run(async () => {
+            const r = await api.request<{ secret: string; otpauth_uri: string }>('POST', `/api/v1/admin/users/${encodeURIComponent(u.username)}/mfa`);
+            replaceChildren(notice, `Second factor for ${u.username}: secret `, h('code', null, r.secret), ' — ', h('code', { class: 'wrap' }, r.otpauth_uri), ' (shown once)');
+          }, loadUsers) }, '2FA'),
+        h('button', { type: 'button', class: 'mini danger', 'aria-label': `Delete ${u.username}`,
+          onclick: () => run(() => api.request('DELETE', `/api/v1/admin/users/${encodeURIComponent(u.username)}`), loadUsers) }, 'Delete')));
+  };
+
+  const newName = h('input', { name: 'new-username', autocomplete: 'off' });
+  const newPassword = h('input', { name: 'new-password', type: 'password', autocomplete: 'new-password' });
+  const newRole = h('select', { name: 'new-role' }, ROLES.map((r) => h('option', { value: r, selected: r === 'trader' }, label(r))));
+  const newAccounts = h('input', { name: 'new-accounts', value: state.user.accounts.join(', ') });
+  const createUser = h('form', { class: 'inline-form', 'aria-label': 'Create user', onsubmit: (e: Event) => {
+    e.preventDefault();
+    void run(() => api.request('POST', '/api/v1/admin/users', {
+      username: newName.value.trim(), password: newPassword.value, roles: [newRole.value], accounts: parseAccounts(newAccounts.value),
+    }), async () => { newPassword.value = ''; await loadUsers(); });
+  } }, field('Username', newName), field('Password', newPassword), field('Role', newRole), field('Accounts', newAccounts),
+  h('button', { type: 'submit', class: 'primary' }, 'Create user'));
+
+  const loadKeys = async () => {
+    try {
+      const { keys } = await api.get<{ keys: ApiKey[] }>('/api/v1/admin/api-keys');
+      replaceChildren(keysBody, keys.length ? keys.map((k) => h('tr', null, h('td', null, h('code', null, k.keyId)), h('td', null, k.username), h('td', null, k.label),
+        h('td', { class: 'muted' }, dateTime(k.created)),
+        h('td', null, h('button', { type: 'button', class: 'mini danger', 'aria-label': `Revoke key ${k.keyId}`,
+          onclick: () => run(() => api.request('DELETE', `/api/v1/admin/api-keys/${encodeURIComponent(k.keyId)}`), loadKeys) }, 'Revoke'))))
+        : h('tr', null, h('td', { colspan: 5, class: 'muted empty' }, 'No API keys')));
+    } catch (e) {
+      replaceChildren(keysBody, h('tr', null, h('td', { colspan: 5, class: 'muted' }, errorText(e))));
+    }
+  };
+  const keyUser = h('input', { name: 'key-username', value: state.user.username });
+  const keyLabel = h('input', { name: 'key-label', placeholder: 'e.g. algo-1' });
+  const createKey = h('form', { class: 'inline-form', 'aria-label': 'Create API key', onsubmit: (e: Event) => {
+    e.preventDefault();
+    void run(async () => {
+      const k = await api.request<{ keyId: string; secret: string }>('POST', '/api/v1/admin/api-keys', { username: keyUser.value.trim(), label: keyLabel.value.trim() });
+      replaceChildren(notice, 'API key ', h('code', null, k.keyId), ' secret ', h('code', null, k.secret), ' (shown once: store it now)');
+    }, loadKeys);
+  } }, field('Key owner', keyUser), field('Key label', keyLabel), h('button', { type: 'submit', class: 'primary' }, 'Create API key'));
+
+  const limitsAccount = h('select', { name: 'limits-account' }, state.user.accounts.map((a) => h('option', { value: a }, `Account ${a}`)));
+  const loadLimits = async () => {
+    const account = Number(limitsAccount.value);
+    try {
+      const { limits } = await api.get<{ limits: Record<string, string | number | boolean> }>(`/api/v1/admin/risk-limits/${account}`);
+      const inputs = Object.entries(limits).map(([k, v]) => [k, h('input', { name: k, value: String(v), class: 'narrow' })] as const);
+      replaceChildren(limitsBox, h('form', { class: 'limits-form', 'aria-label': `Risk limits of account ${account}`, onsubmit: (e: Event) => {
+        e.preventDefault();
+        const body: Record<string, string | number | boolean> = {};
+        for (const [k, input] of inputs) {
+          const was = limits[k];
+          body[k] = typeof was === 'number' ? Number(input.value) : typeof was === 'boolean' ? input.value === 'true' : input.value.trim();
+        }
+        void run(() => api.request('PUT', `/api/v1/admin/risk-limits/${account}`, { limits: body }), loadLimits);
+      } }, h('div', { class: 'limits-grid' }, inputs.map(([k, input]) => field(label(k), input))), h('button', { type: 'submit', class: 'primary' }, 'Save limits')));
+    } catch (e) {
+      replaceChildren(limitsBox, h('p', { class: 'muted' }, errorText(e)));
+    }
+  };
+  limitsAccount.addEventListener('change', () => void loadLimits());
+
+  void loadUsers();
+  void loadKeys();
+  void loadLimits();
+
+  return h('main', { class: 'admin-page', 'aria-label': 'Administration' },
+    h('h1', null, 'Administration'), message, notice,
+    h('section', { class: 'panel', 'aria-label': 'Users' }, h('header', { class: 'panel-head' }, h('h2', null, 'Users')),
+      h('div', { class: 'scroll' }, h('table', { class: 'grid', 'aria-label': 'Users' },
+        h('thead', null, h('tr', null, ['User', 'Roles', 'Accounts', '2FA', 'State', ''].map((t) => h('th', { scope: 'col' }, t)))), usersBody)),
+      createUser),
+    h('section', { class: 'panel', 'aria-label': 'API keys' }, h('header', { class: 'panel-head' }, h('h2', null, 'API keys')),
+      h('div', { class: 'scroll' }, h('table', { class: 'grid', 'aria-label': 'API keys' },
+        h('thead', null, h('tr', null, ['Key', 'User', 'Label', 'Created', ''].map((t) => h('th', { scope: 'col' }, t)))), keysBody)),
+      createKey),
+    h('section', { class: 'panel', 'aria-label': 'Risk limits' }, h('header', { class: 'panel-head' }, h('h2', null, 'Risk limits')),
+      field('Account', limitsAccount), limitsBox));
+}
