@@ -176,6 +176,7 @@ void EngineRuntime::engineLoop() {
   std::uint64_t sinceSnapshot = 0;
   Backoff backoff;
   for (;;) {
+    if (queriesWaiting_.load(std::memory_order_relaxed)) runQueries();
     const std::size_t n = engineRing_->popBatch(std::span(batch));
     if (n == 0) {
       if (sequencerDone_.load(std::memory_order_acquire) && engineRing_->sizeApprox() == 0) break;
@@ -205,7 +206,30 @@ void EngineRuntime::engineLoop() {
   }
   // Final snapshot: the next start replays nothing.
   if (!failed_.load(std::memory_order_acquire) && engine_->lastSequence() != 0) requestSnapshot();
+  {
+    std::lock_guard lock(queriesMutex_);
+    queriesClosed_ = true;
+  }
+  runQueries();  // those that got in before the close still get their answer
   engineDone_.store(true, std::memory_order_release);
+}
+
+bool EngineRuntime::inspect(Query query) {
+  std::lock_guard lock(queriesMutex_);
+  if (queriesClosed_ || queries_.size() >= kMaxPendingQueries) return false;
+  queries_.push_back(std::move(query));
+  queriesWaiting_.store(true, std::memory_order_release);
+  return true;
+}
+
+void EngineRuntime::runQueries() {
+  std::vector<Query> ready;
+  {
+    std::lock_guard lock(queriesMutex_);
+    ready.swap(queries_);
+    queriesWaiting_.store(false, std::memory_order_relaxed);
+  }
+  for (Query& q : ready) q(*engine_);
 }
 
 void EngineRuntime::requestSnapshot() {

@@ -78,6 +78,15 @@ class EngineRuntime {
   // Waits (yielding) while the ring is full; false when stopping or failed.
   bool submit(std::size_t gateway, const Command& command);
 
+  // Runs `query` on the engine thread between two commands, with read-only access to the engine
+  // (positions, cash, book depth: state that no event carries whole). For the edges' queries,
+  // not the hot path: at most kMaxPendingQueries wait; false when that many wait or the runtime
+  // is stopping (the query then never runs). A query must be quick (it delays the next command)
+  // and must not call back into the runtime.
+  static constexpr std::size_t kMaxPendingQueries = 1024;
+  using Query = std::function<void(const Engine&)>;
+  bool inspect(Query query);
+
   // Drains, commits, snapshots and joins. Idempotent. Returns the first failure, if any.
   std::optional<Error> stop();
 
@@ -95,6 +104,7 @@ class EngineRuntime {
   void snapshotLoop();
   void fail(std::string message);
   void requestSnapshot();
+  void runQueries();
 
   RuntimeOptions options_;
   EventHandler handler_;
@@ -120,6 +130,13 @@ class EngineRuntime {
   std::uint64_t pendingSnapshotSequence_ = 0;
   bool snapshotPending_ = false;
   bool snapshotExit_ = false;
+
+  // Queries from inspect(): a mutex-guarded list, looked at by the engine thread only when the
+  // flag says it is not empty (one relaxed load per batch on the hot path).
+  std::mutex queriesMutex_;
+  std::vector<Query> queries_;
+  std::atomic<bool> queriesWaiting_{false};
+  bool queriesClosed_ = false;
 
   std::thread sequencer_;
   std::thread engineThread_;

@@ -57,6 +57,12 @@ book::TopOfBook SimulatedVenue::topOfBook(InstrumentId instrument) const {
   return b != nullptr ? b->topOfBook() : book::TopOfBook{};
 }
 
+void SimulatedVenue::depth(InstrumentId instrument, Side side, std::size_t maxLevels,
+                           std::vector<book::LevelView>& out) const {
+  out.clear();
+  if (const auto* b = book(instrument)) b->depth(side, maxLevels, out);
+}
+
 TradingStatus SimulatedVenue::status(InstrumentId instrument) const {
   const auto* b = book(instrument);
   return b != nullptr ? b->status() : TradingStatus::Closed;

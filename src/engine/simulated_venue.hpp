@@ -31,6 +31,8 @@ class SimulatedVenue final : public Venue {
   void advanceTime(InstrumentId instrument, Timestamp now, std::vector<book::Event>& out) override;
   void setReferencePrice(InstrumentId instrument, Price price) override;
   book::TopOfBook topOfBook(InstrumentId instrument) const override;
+  void depth(InstrumentId instrument, Side side, std::size_t maxLevels,
+             std::vector<book::LevelView>& out) const override;
   TradingStatus status(InstrumentId instrument) const override;
 
   void save(ByteWriter& out) const override;

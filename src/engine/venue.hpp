@@ -47,6 +47,10 @@ class Venue {
 
   // Market view of an instrument (best prices, last trade).
   virtual book::TopOfBook topOfBook(InstrumentId instrument) const = 0;
+  // Displayed price levels of one side, best first, at most maxLevels (replaces `out`'s content;
+  // empty for an unknown instrument or a venue that publishes no depth).
+  virtual void depth(InstrumentId instrument, Side side, std::size_t maxLevels,
+                     std::vector<book::LevelView>& out) const = 0;
   virtual TradingStatus status(InstrumentId instrument) const = 0;
 
   // Venue state for engine snapshots (the simulated exchange saves its books; an adapter its

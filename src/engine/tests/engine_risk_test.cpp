@@ -871,6 +871,10 @@ class MassCancelPendingVenue final : public Venue {
   }
   void setReferencePrice(InstrumentId instrument, Price price) override { inner_.setReferencePrice(instrument, price); }
   book::TopOfBook topOfBook(InstrumentId instrument) const override { return inner_.topOfBook(instrument); }
+  void depth(InstrumentId instrument, Side side, std::size_t maxLevels,
+             std::vector<book::LevelView>& out) const override {
+    inner_.depth(instrument, side, maxLevels, out);
+  }
   TradingStatus status(InstrumentId instrument) const override { return inner_.status(instrument); }
   void save(ByteWriter& out) const override { inner_.save(out); }
   [[nodiscard]] bool load(ByteReader& in) override { return inner_.load(in); }

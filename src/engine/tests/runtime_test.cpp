@@ -98,5 +98,33 @@ TEST(Runtime, SequencerStampsTimeFromTheInjectedClockNeverBackwards) {
   for (const Timestamp t : times) EXPECT_EQ(t.nanos(), 5'000);
 }
 
+TEST(Runtime, InspectRunsQueriesOnTheEngineThreadBetweenCommandsAndRefusesAfterStop) {
+  const auto root = freshDir();
+  const auto commands = testing::randomStream(7, 500);
+  RuntimeOptions options;
+  options.dataDir = root;
+  options.durability = store::Durability::None;
+  auto rt = EngineRuntime::start(options, [](const EngineEvent&) {});
+  ASSERT_TRUE(rt.ok()) << rt.error().message;
+  for (Command c : commands) {
+    c.header.sequence = 0;
+    c.header.time = Timestamp{};
+    ASSERT_TRUE(rt.value()->submit(0, c));
+  }
+  // A query sees a consistent engine: the sequence it reads is one the engine had finished.
+  std::atomic<std::uint64_t> seen{0};
+  std::atomic<int> ran{0};
+  for (int i = 0; i < 50; ++i) {
+    ASSERT_TRUE(rt.value()->inspect([&](const Engine& e) {
+      seen.store(e.lastSequence());
+      ran.fetch_add(1);
+    }));
+  }
+  EXPECT_FALSE(rt.value()->stop().has_value());
+  EXPECT_EQ(ran.load(), 50);  // every accepted query ran, at the latest when the engine stopped
+  EXPECT_LE(seen.load(), commands.size());
+  EXPECT_FALSE(rt.value()->inspect([](const Engine&) { FAIL() << "a query after stop ran"; }));
+}
+
 }  // namespace
 }  // namespace alphintra::engine
