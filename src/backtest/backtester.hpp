@@ -1,0 +1,142 @@
+// Backtester: runs strategies over historical bars through the real engine on a simulated clock.
+//
+// Each strategy gets its own engine account (id = its position + 1) and a context (the
+// StrategyContext the live runner implements too). Its orders become NewOrder / ReplaceOrder /
+// CancelOrder commands stamped with the simulated time, so risk checks, fees, cash and
+// positions are the engine's; they rest at the BarFillVenue and fill against the next bar of
+// their instrument (fill_model.hpp), driven by one ClockTick per bar time that has resting
+// orders. Bars themselves never enter the engine: it sees only the orders, which keeps the
+// per-bar path to the strategy's own work plus a few adds (no allocation, one virtual call).
+//
+// Per bar time t (bars of all instruments that start at t, "the group"):
+//   1. timers due at or before t fire;
+//   2. each bar is handed to the venue; if any instrument has resting orders, a ClockTick at t
+//      fills them at this bar (the open, by default) and the strategies hear onFill;
+//   3. each bar's close becomes the mark, and each strategy trading the instrument gets onBar;
+//      what it sends now rests until the instrument's next bar;
+//   4. one equity point per t: cash (the engine's booking, mirrored exactly from the fill
+//      reports in integer money) + positions at the closes.
+// Callbacks never nest: what an order command causes is queued and delivered after the current
+// callback returns. At the end the engine is given every last close as a mark and the final
+// equity is the ledger's own valuation (the mirror must agree; tests check it).
+//
+// Determinism: no clock, no randomness, no hash-order iteration; same bars and settings give
+// the same fills and the same bytes in every report. Known limits: one currency (every
+// instrument in the accounts' base currency); bars only (tick/L2 replays: replay_backtester).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "backtest/bar_source.hpp"
+#include "backtest/fill_model.hpp"
+#include "core/instrument.hpp"
+#include "core/result.hpp"
+#include "risk/rules.hpp"
+#include "strategy/strategy.hpp"
+
+namespace alphintra::engine {
+class Engine;
+}
+
+namespace alphintra::backtest {
+
+class BarFillVenue;
+
+struct AccountSettings {
+  double initialCash = 1'000'000;  // per strategy account, in the base currency
+  std::string currency = "USD";
+  risk::AccountType type = risk::AccountType::Margin;
+  std::int64_t makerFeePpm = 0;  // millionths of notional
+  std::int64_t takerFeePpm = 0;
+  std::uint32_t maxLeverageHundredths = 0;  // margin accounts; 0: the engine's default (4x)
+};
+
+struct BacktestOptions {
+  FillModel fill;
+  AccountSettings account;
+  bool progress = false;  // a progress bar on stderr (the command sets it only for a terminal)
+  std::size_t expectedOrders = 1u << 16;
+};
+
+struct EquityPoint {
+  Timestamp time;
+  double equity = 0;
+  double cash = 0;
+  double grossExposure = 0;  // Σ |position| × close
+};
+
+struct FillRecord {
+  Timestamp time;
+  std::uint32_t strategy = 0;
+  InstrumentId instrument;
+  Side side = Side::None;
+  Quantity quantity;
+  Price price;
+  Money fee;
+  double notional = 0;  // price × quantity, base currency
+};
+
+// A position from flat to flat (a flip closes one and opens the next).
+struct RoundTrip {
+  std::uint32_t strategy = 0;
+  InstrumentId instrument;
+  Side direction = Side::Buy;  // Buy: long
+  Timestamp entryTime;
+  Timestamp exitTime;
+  double quantity = 0;    // largest absolute size held, instrument units
+  double entryPrice = 0;  // average entry price
+  double exitPrice = 0;   // average exit price
+  double pnl = 0;         // realized, net of the fees of its fills, base currency
+};
+
+struct StrategyOutcome {
+  std::string label;
+  double initialEquity = 0;
+  double finalEquity = 0;  // the ledger's valuation after the last marks
+  std::uint64_t orders = 0;
+  std::uint64_t rejects = 0;
+};
+
+inline constexpr std::size_t kPriceSeries = 8;
+
+struct BacktestResult {
+  std::vector<EquityPoint> equity;  // the whole portfolio (all strategies' accounts)
+  std::vector<FillRecord> fills;
+  std::vector<RoundTrip> trades;
+  std::vector<StrategyOutcome> strategies;
+  std::vector<Instrument> instruments;
+  // Closes of the first kPriceSeries instruments at each equity point's time (the last known
+  // close; 0 before the first), for the tearsheet: closes[i][k] is instrument i at equity[k].time.
+  std::vector<std::vector<double>> closes;
+  double initialEquity = 0;
+  double finalEquity = 0;
+  double tradedNotional = 0;
+  std::uint64_t bars = 0;
+};
+
+class Backtester {
+ public:
+  Backtester(std::vector<Instrument> instruments, BacktestOptions options);
+  ~Backtester();
+  Backtester(const Backtester&) = delete;
+  Backtester& operator=(const Backtester&) = delete;
+
+  // A strategy trading these instruments (empty: all), in slot order. Errors name the field.
+  Result<bool> addStrategy(std::unique_ptr<strategy::Strategy> strategy, std::vector<InstrumentId> instruments,
+                           std::string label);
+  // Runs every bar of `source` once. Errors: bars out of time order, a bar of an unknown
+  // instrument, or the source's own error (file, line, field).
+  Result<BacktestResult> run(BarSource& source);
+
+  const engine::Engine& engine() const noexcept;
+
+ private:
+  class Runner;
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace alphintra::backtest

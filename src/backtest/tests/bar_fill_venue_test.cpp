@@ -1,0 +1,124 @@
+// The bar fill model through the whole path (strategy → engine → BarFillVenue → engine →
+// strategy): an order decided on a close fills at the next bar's open, slipped by ticks or
+// basis points; limit orders fill at the open when marketable, at the limit when the bar's
+// range reaches it, rest otherwise (IOC: one bar only); fees come from the account's schedule.
+#include <gtest/gtest.h>
+
+#include "backtest/backtester.hpp"
+#include "backtest/tests/scripted_strategy.hpp"
+
+namespace alphintra::backtest {
+namespace {
+
+using testing::bar;
+using testing::ScriptedStrategy;
+
+const InstrumentId kAaa{1};
+
+std::vector<marketdata::Bar> fourBars() {
+  return {bar(1, 0, 10000, 10100, 9900, 10050), bar(1, 1, 10200, 10300, 9800, 10100),
+          bar(1, 2, 10150, 10400, 10100, 10300), bar(1, 3, 10500, 10600, 10450, 10550)};
+}
+
+struct Run {
+  BacktestResult result;
+  ScriptedStrategy* strategy = nullptr;
+};
+
+Run run(ScriptedStrategy::Script script, BacktestOptions options = {}, std::vector<marketdata::Bar> bars = fourBars()) {
+  Backtester bt({testing::stock(1, "AAA")}, options);
+  auto s = std::make_unique<ScriptedStrategy>(std::move(script));
+  Run r;
+  r.strategy = s.get();
+  EXPECT_TRUE(bt.addStrategy(std::move(s), {}, "test").ok());
+  MemoryBarSource source(std::move(bars));
+  auto result = bt.run(source);
+  EXPECT_TRUE(result.ok()) << (result.ok() ? "" : result.error().message);
+  r.result = std::move(result).value();
+  return r;
+}
+
+// run() destroys the backtester; the strategy's records must be read before that.
+TEST(BarFill, MarketOrderDecidedOnACloseFillsAtTheNextOpen) {
+  std::vector<strategy::Fill> fills;
+  Backtester bt({testing::stock(1, "AAA")}, {});
+  auto s =
+      std::make_unique<ScriptedStrategy>([](std::size_t i, strategy::InstrumentSlot, strategy::StrategyContext& c) {
+        if (i == 0) c.submit(testing::market(kAaa, Side::Buy, 10));
+      });
+  auto* strategy = s.get();
+  ASSERT_TRUE(bt.addStrategy(std::move(s), {}, "t").ok());
+  MemoryBarSource source(fourBars());
+  auto result = bt.run(source);
+  ASSERT_TRUE(result.ok());
+  ASSERT_EQ(result->fills.size(), 1u);
+  EXPECT_EQ(result->fills[0].price.raw(), 10200);  // day 1's open
+  EXPECT_EQ(result->fills[0].time, Timestamp{testing::kStart + testing::kDay});
+  ASSERT_EQ(strategy->fills.size(), 1u);
+  EXPECT_EQ(strategy->fills[0].price.raw(), 10200);
+  // Updates: New (at day 0's close), then the trade.
+  ASSERT_GE(strategy->updates.size(), 2u);
+  EXPECT_EQ(strategy->updates[0].execType, oms::ExecType::New);
+  EXPECT_EQ(strategy->updates[1].execType, oms::ExecType::Trade);
+  EXPECT_EQ(strategy->updates[1].status, oms::OrdStatus::Filled);
+}
+
+TEST(BarFill, SlippageInTicksAndBasisPointsMovesAgainstTheOrder) {
+  BacktestOptions ticks;
+  ticks.fill.slippageTicks = 3;
+  auto buy = run(
+      [](std::size_t i, strategy::InstrumentSlot, strategy::StrategyContext& c) {
+        if (i == 0) c.submit(testing::market(kAaa, Side::Buy, 10));
+        if (i == 1) c.submit(testing::market(kAaa, Side::Sell, 10));
+      },
+      ticks);
+  ASSERT_EQ(buy.result.fills.size(), 2u);
+  EXPECT_EQ(buy.result.fills[0].price.raw(), 10203);
+  EXPECT_EQ(buy.result.fills[1].price.raw(), 10147);
+  BacktestOptions bps;
+  bps.fill.slippageBps = 5;  // 5 bp of 102.00 = 0.051 → rounded up to 6 ticks
+  auto slipped = run(
+      [](std::size_t i, strategy::InstrumentSlot, strategy::StrategyContext& c) {
+        if (i == 0) c.submit(testing::market(kAaa, Side::Buy, 10));
+      },
+      bps);
+  ASSERT_EQ(slipped.result.fills.size(), 1u);
+  EXPECT_EQ(slipped.result.fills[0].price.raw(), 10206);
+}
+
+TEST(BarFill, LimitOrdersFillAtTheOpenOrAtTheLimitOrRest) {
+  auto r = run([](std::size_t i, strategy::InstrumentSlot, strategy::StrategyContext& c) {
+    if (i == 0) {
+      c.submit(testing::limit(kAaa, Side::Buy, 1, 10300));  // open 102.00 ≤ 103: fills at the open
+      c.submit(testing::limit(kAaa, Side::Buy, 2, 9850));   // low 98.00 reaches 98.50: at the limit
+      c.submit(testing::limit(kAaa, Side::Buy, 3, 9700));   // never reached: rests to the end
+      c.submit(testing::limit(kAaa, Side::Sell, 4, 10400, book::TimeInForce::IOC));  // high 103: cancelled
+      c.submit(testing::limit(kAaa, Side::Sell, 5, 10350));                          // day 2's high 104 reaches it
+    }
+  });
+  ASSERT_EQ(r.result.fills.size(), 3u);
+  EXPECT_EQ(r.result.fills[0].quantity.raw(), 1);
+  EXPECT_EQ(r.result.fills[0].price.raw(), 10200);
+  EXPECT_EQ(r.result.fills[1].quantity.raw(), 2);
+  EXPECT_EQ(r.result.fills[1].price.raw(), 9850);
+  EXPECT_EQ(r.result.fills[2].quantity.raw(), 5);
+  EXPECT_EQ(r.result.fills[2].price.raw(), 10350);
+  EXPECT_EQ(r.result.fills[2].time, Timestamp{testing::kStart + 2 * testing::kDay});
+}
+
+TEST(BarFill, FeesComeFromTheAccountSchedule) {
+  BacktestOptions options;
+  options.account.takerFeePpm = 1000;  // 10 bp
+  auto r = run(
+      [](std::size_t i, strategy::InstrumentSlot, strategy::StrategyContext& c) {
+        if (i == 0) c.submit(testing::market(kAaa, Side::Buy, 10));
+      },
+      options);
+  ASSERT_EQ(r.result.fills.size(), 1u);
+  EXPECT_EQ(r.result.fills[0].fee.raw(), 102);  // 10 × 102.00 × 0.001 = 1.02
+  // Final equity: 1,000,000 − 1020.00 − 1.02 + 10 × 105.50
+  EXPECT_NEAR(r.result.finalEquity, 1'000'000 - 1020.0 - 1.02 + 1055.0, 1e-9);
+}
+
+}  // namespace
+}  // namespace alphintra::backtest
