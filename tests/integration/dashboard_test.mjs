@@ -1,0 +1,331 @@
+// The web dashboard end to end in a real browser: `alphintra serve` on a fresh data directory
+// (loopback, any free port, the market simulator on) serving web/dist, driven through Debian's
+// headless Chromium by playwright-core. Elements are found by role and label, as a screen
+// reader would. Each test saves a screenshot.
+//
+// Usage: node --test-concurrency=1 --test tests/integration/dashboard_test.mjs
+//   env ALPHINTRA_BIN         the alphintra program (required)
+//       ALPHINTRA_WEB_DIST    the built dashboard (default: web/dist beside this repository)
+//       ALPHINTRA_SCREENSHOTS where screenshots go (default: $ALPHINTRA_ARTIFACTS/screenshots,
+//                             else build/screenshots)
+//       CHROMIUM              the browser (default /usr/bin/chromium)
+// The server is stopped by its process id (SIGTERM) when the tests end.
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { fileURLToPath } from 'node:url';
+
+const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const require = createRequire(join(repo, 'web', 'package.json'));
+const { chromium } = require('playwright-core');
+
+const bin = process.env.ALPHINTRA_BIN;
+if (!bin) throw new Error('set ALPHINTRA_BIN to the alphintra program');
+const webDist = process.env.ALPHINTRA_WEB_DIST ?? join(repo, 'web', 'dist');
+const shots =
+  process.env.ALPHINTRA_SCREENSHOTS ??
+  (process.env.ALPHINTRA_ARTIFACTS ? join(process.env.ALPHINTRA_ARTIFACTS, 'screenshots') : join(repo, 'build', 'screenshots'));
+const adminPassword = 'dashboard-test-admin-1';
+
+let server;
+let base;
+let browser;
+let dataDir;
+let auth = false; // the server has authentication
+let demoUsers = false; // and knows --demo-users
+
+// ---- server ------------------------------------------------------------------------------
+function startServer() {
+  const help = spawnSync(bin, ['serve', '--help'], { encoding: 'utf8' });
+  demoUsers = /--demo-users/.test(help.stdout + help.stderr);
+  dataDir = mkdtempSync(join(tmpdir(), 'alphintra-dashboard-'));
+  const args = ['serve', '--host', '127.0.0.1', '--port', '0', '--data-dir', dataDir, '--durability', 'none', '--web-dir', webDist];
+  if (demoUsers) args.push('--demo-users');
+  const child = spawn(bin, args, { env: { ...process.env, ALPHINTRA_ADMIN_PASSWORD: adminPassword }, stdio: ['ignore', 'ignore', 'pipe'] });
+  return new Promise((resolveStart, reject) => {
+    let log = '';
+    const timer = setTimeout(() => reject(new Error(`serve did not start in 20 s:\n${log}`)), 20000);
+    child.stderr.on('data', (chunk) => {
+      log += chunk;
+      const m = /serve: listening on (http:\/\/[^\s]+)/.exec(log);
+      if (m && !base) {
+        base = m[1];
+        clearTimeout(timer);
+        resolveStart(child);
+      }
+    });
+    child.on('exit', (code) => reject(new Error(`serve exited with ${code}:\n${log}`)));
+  });
+}
+
+async function waitFor(check, what, ms = 15000) {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    try {
+      const v = await check();
+      if (v) return v;
+    } catch {
+      // not yet
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+// The status of a GET sent as written (fetch would resolve dot segments before sending).
+function rawStatus(target) {
+  const { hostname, port } = new URL(base);
+  return new Promise((resolveStatus, reject) => {
+    const socket = connect(Number(port), hostname, () => socket.write(`GET ${target} HTTP/1.1\r\nHost: ${hostname}\r\nConnection: close\r\n\r\n`));
+    let text = '';
+    socket.on('data', (d) => (text += d));
+    socket.on('end', () => resolveStatus(Number(/^HTTP\/1\.1 (\d+)/.exec(text)?.[1])));
+    socket.on('error', reject);
+  });
+}
+
+let adminToken = null;
+async function rest(path, init = {}) {
+  const headers = { 'Content-Type': 'application/json', ...(init.headers ?? {}) };
+  if (auth && adminToken) headers.Authorization = `Bearer ${adminToken}`;
+  const r = await fetch(base + path, { ...init, headers });
+  const text = await r.text();
+  return { status: r.status, body: text ? JSON.parse(text) : null };
+}
+
+// ---- prices ------------------------------------------------------------------------------
+function decimals(text) {
+  const i = text.indexOf('.');
+  return i < 0 ? 0 : text.length - i - 1;
+}
+// price + n ticks, exactly, at the tick's precision.
+function offsetTicks(price, tick, n) {
+  const scale = Math.max(decimals(price), decimals(tick));
+  const units = (t) => BigInt(t.replace('.', '')) * 10n ** BigInt(scale - decimals(t));
+  let v = units(price) + units(tick) * BigInt(n);
+  const s = v.toString().padStart(scale + 1, '0');
+  return scale ? `${s.slice(0, -scale)}.${s.slice(-scale)}` : s;
+}
+
+// ---- browser -----------------------------------------------------------------------------
+async function openPage(viewport = { width: 1440, height: 900 }) {
+  const context = await browser.newContext({ viewport });
+  const page = await context.newPage();
+  page.outsideRequests = [];
+  page.on('request', (r) => {
+    const url = r.url();
+    if (!url.startsWith(base) && !url.startsWith(base.replace('http', 'ws')) && !url.startsWith('data:') && !url.startsWith('blob:'))
+      page.outsideRequests.push(url);
+  });
+  page.consoleErrors = [];
+  page.on('pageerror', (e) => page.consoleErrors.push(String(e)));
+  await page.goto(base + '/');
+  return page;
+}
+
+async function signIn(page, username, password) {
+  if (!auth) return;
+  await page.getByLabel('Username').fill(username);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+}
+
+function traderCredentials() {
+  return demoUsers ? ['trader', 'trader'] : ['admin', adminPassword];
+}
+
+async function shot(page, name) {
+  mkdirSync(shots, { recursive: true });
+  await page.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
+}
+
+async function dataNumber(locator, key) {
+  return Number((await locator.getAttribute(`data-${key}`)) ?? '0');
+}
+
+before(async () => {
+  server = await startServer();
+  await waitFor(async () => (await fetch(base + '/readyz')).status === 200, 'readiness');
+  const me = await fetch(base + '/api/v1/auth/me');
+  auth = me.status !== 404;
+  if (auth) {
+    const login = await rest('/api/v1/auth/login', { method: 'POST', body: JSON.stringify({ username: 'admin', password: adminPassword }) });
+    adminToken = login.body?.access_token ?? null;
+  }
+  await waitFor(async () => (await rest('/api/v1/market-data/quote/AAPL')).status === 200, 'a first AAPL quote');
+  browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', args: ['--headless', '--no-sandbox'] });
+});
+
+after(async () => {
+  await browser?.close();
+  if (server && server.exitCode === null) {
+    const exited = new Promise((r) => server.once('exit', r));
+    process.kill(server.pid, 'SIGTERM');
+    await exited;
+  }
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe('dashboard', () => {
+  test('serves the app with its own assets only, and the API beside it', async () => {
+    const index = await fetch(base + '/');
+    assert.equal(index.status, 200);
+    assert.match(index.headers.get('content-type'), /^text\/html/);
+    assert.equal(index.headers.get('cache-control'), 'no-cache');
+    const html = await index.text();
+    const script = /src="(\/assets\/[^"]+\.js)"/.exec(html)?.[1];
+    assert.ok(script, 'index.html names its bundle');
+    const js = await fetch(base + script);
+    assert.match(js.headers.get('content-type'), /^text\/javascript/);
+    assert.match(js.headers.get('cache-control'), /immutable/);
+    assert.equal((await fetch(base + '/admin')).status, 200, 'a client route gets index.html');
+    assert.equal((await fetch(base + '/assets/missing.js')).status, 404);
+    for (const target of ['/../../etc/passwd', '/%2e%2e/%2e%2e/etc/passwd', '/assets/..%2f..%2f..%2fetc/passwd', '/..%5c..%5cetc/passwd'])
+      assert.equal(await rawStatus(target), 400, target);
+    assert.equal((await fetch(base + '/api/v1/instruments', { headers: adminToken ? { Authorization: `Bearer ${adminToken}` } : {} })).status, 200);
+  });
+
+  test('market view: quotes, book, trades and chart update live', async () => {
+    const page = await openPage();
+    await signIn(page, ...traderCredentials());
+    const watch = page.getByRole('table', { name: 'Instruments' });
+    await watch.getByRole('button', { name: 'Select AAPL' }).click();
+    const book = page.getByRole('region', { name: 'Order book' });
+    const chart = page.getByRole('region', { name: 'Chart' });
+    const tape = page.getByRole('region', { name: 'Time and sales' });
+    await book.locator('tr.level.bid').first().waitFor();
+    await book.locator('tr.level.ask').first().waitFor();
+    const bookUpdates = await dataNumber(book, 'updates');
+    await waitFor(async () => (await dataNumber(book, 'updates')) >= bookUpdates + 2, 'two more book updates');
+    await waitFor(async () => (await dataNumber(tape, 'trades')) >= 2, 'trades on the tape', 20000);
+    await waitFor(async () => (await dataNumber(chart, 'bars')) >= 1, 'a bar on the chart', 20000);
+    const aaplLast = watch.locator('tr[data-symbol="AAPL"] td').nth(2);
+    assert.match(await aaplLast.textContent(), /^\d+\.\d{2}$/);
+    // Another interval reloads the chart and is marked pressed.
+    await page.getByRole('button', { name: 'Interval 5s' }).click();
+    assert.equal(await page.getByRole('button', { name: 'Interval 5s' }).getAttribute('aria-pressed'), 'true');
+    await waitFor(async () => (await dataNumber(chart, 'bars')) >= 1, 'a 5s bar', 20000);
+    await shot(page, 'market-view');
+    assert.deepEqual(page.outsideRequests, [], 'nothing loaded from elsewhere');
+    assert.deepEqual(page.consoleErrors, []);
+    await page.context().close();
+  });
+
+  test('a resting limit order shows in the blotter and is canceled from it', async () => {
+    const page = await openPage();
+    await signIn(page, ...traderCredentials());
+    const quote = (await rest('/api/v1/market-data/quote/AAPL')).body;
+    const price = offsetTicks(quote.bid, '0.01', -500); // $5 below the bid: rests
+    const ticket = page.getByRole('form', { name: 'Order ticket' });
+    await ticket.getByLabel('Symbol').selectOption('AAPL');
+    await ticket.getByText('Buy', { exact: true }).click();
+    await ticket.getByLabel('Order type').selectOption('limit');
+    await ticket.getByLabel('Quantity').fill('7');
+    await ticket.getByLabel('Price', { exact: true }).fill(price);
+    await ticket.getByRole('button', { name: 'Place buy order' }).click();
+    const message = page.getByTestId('ticket-message');
+    await waitFor(async () => /^Order \d+ new$/.test(await message.textContent()), 'the order acknowledged');
+    const orderId = /Order (\d+)/.exec(await message.textContent())[1];
+    const open = page.getByRole('table', { name: 'Open orders' });
+    const row = open.locator(`tr[data-order-id="${orderId}"]`);
+    await row.waitFor();
+    assert.match(await row.textContent(), new RegExp(`AAPL.*BUY.*limit.*7.*${price.replace('.', '\\.')}`));
+    await shot(page, 'order-resting');
+    await page.getByRole('button', { name: `Cancel order ${orderId}` }).click();
+    await row.waitFor({ state: 'detached' });
+    await page.getByRole('tab', { name: 'All orders' }).click();
+    const done = page.getByRole('table', { name: 'All orders' }).locator(`tr[data-order-id="${orderId}"]`);
+    await waitFor(async () => (await done.getAttribute('data-status')) === 'canceled', 'the order canceled');
+    assert.equal((await rest(`/api/v1/orders/${orderId}`)).body.status, 'canceled');
+    await shot(page, 'order-canceled');
+    await page.context().close();
+  });
+
+  test('a marketable limit order fills against the simulator', async () => {
+    const page = await openPage();
+    await signIn(page, ...traderCredentials());
+    const quote = (await rest('/api/v1/market-data/quote/AAPL')).body;
+    const price = offsetTicks(quote.ask, '0.01', 200); // $2 through the ask: crosses
+    const ticket = page.getByRole('form', { name: 'Order ticket' });
+    await ticket.getByLabel('Symbol').selectOption('AAPL');
+    await ticket.getByLabel('Quantity').fill('1');
+    await ticket.getByLabel('Price', { exact: true }).fill(price);
+    await ticket.getByLabel('Time in force').selectOption('ioc');
+    await ticket.getByRole('button', { name: 'Place buy order' }).click();
+    const message = page.getByTestId('ticket-message');
+    await waitFor(async () => /^Order \d+/.test(await message.textContent()), 'the order acknowledged');
+    const orderId = /Order (\d+)/.exec(await message.textContent())[1];
+    await page.getByRole('tab', { name: 'All orders' }).click();
+    const row = page.getByRole('table', { name: 'All orders' }).locator(`tr[data-order-id="${orderId}"]`);
+    await waitFor(async () => (await row.getAttribute('data-status')) === 'filled', 'the order filled', 15000);
+    await page.getByRole('tab', { name: 'Fills' }).click();
+    const fills = page.getByRole('table', { name: "Today's fills" });
+    await waitFor(async () => (await fills.textContent()).includes('AAPL'), 'the fill listed');
+    await shot(page, 'order-filled');
+    await page.context().close();
+  });
+
+  test('the ticket checks tick and lot sizes, and shows a server refusal at its field', async () => {
+    const page = await openPage();
+    await signIn(page, ...traderCredentials());
+    const ticket = page.getByRole('form', { name: 'Order ticket' });
+    await ticket.getByLabel('Symbol').selectOption('AAPL');
+    const quantity = ticket.getByLabel('Quantity');
+    const price = ticket.getByLabel('Price', { exact: true });
+    await quantity.fill('1.5');
+    await price.fill('100.001');
+    await ticket.getByRole('button', { name: 'Place buy order' }).click();
+    assert.equal(await quantity.getAttribute('aria-invalid'), 'true');
+    assert.equal(await price.getAttribute('aria-invalid'), 'true');
+    assert.match(await ticket.locator(`#${await quantity.getAttribute('aria-describedby')}`).textContent(), /whole units|lots/);
+    assert.match(await ticket.locator(`#${await price.getAttribute('aria-describedby')}`).textContent(), /decimal place|tick/);
+    // Valid on the client, refused by the server's risk checks (10 million shares).
+    const quote = (await rest('/api/v1/market-data/quote/AAPL')).body;
+    await quantity.fill('10000000');
+    await price.fill(quote.bid);
+    await ticket.getByRole('button', { name: 'Place buy order' }).click();
+    const quantityError = ticket.locator(`#${await quantity.getAttribute('aria-describedby')}`);
+    await waitFor(async () => (await quantityError.textContent()).length > 0, 'the refusal shown at Quantity');
+    assert.equal(await quantity.getAttribute('aria-invalid'), 'true');
+    assert.equal(await price.getAttribute('aria-invalid'), null);
+    await shot(page, 'ticket-errors');
+    await page.context().close();
+  });
+
+  test('a viewer sees the market but cannot place orders', async (t) => {
+    if (!auth || !demoUsers) return t.skip('the server has no viewer user');
+    const page = await openPage();
+    await signIn(page, 'viewer', 'viewer');
+    const ticket = page.getByRole('form', { name: 'Order ticket' });
+    await ticket.waitFor();
+    assert.equal(await ticket.getByRole('button', { name: /Place/ }).isDisabled(), true);
+    assert.match(await page.getByTestId('ticket-message').textContent(), /viewer.*cannot place orders/);
+    assert.equal(await page.getByRole('button', { name: /^Cancel order/ }).count(), 0);
+    // And the server agrees: the viewer's own token is refused.
+    const token = await page.evaluate(() => JSON.parse(sessionStorage.getItem('alphintra.session')).access);
+    const r = await fetch(base + '/api/v1/orders', {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ accountId: 1, symbol: 'AAPL', side: 'buy', quantity: '1', price: '1.00' }),
+    });
+    assert.equal(r.status, 403);
+    await shot(page, 'viewer');
+    await page.context().close();
+  });
+
+  test('phone width: one column, no sideways scrolling', async () => {
+    const page = await openPage({ width: 390, height: 844 });
+    await signIn(page, ...traderCredentials());
+    await page.getByRole('form', { name: 'Order ticket' }).waitFor();
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(overflow <= 0, `the page is ${overflow}px wider than the screen`);
+    assert.ok(await page.getByRole('button', { name: 'Place buy order' }).isVisible());
+    await shot(page, 'phone');
+    await page.context().close();
+  });
+});
