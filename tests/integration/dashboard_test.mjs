@@ -63,7 +63,7 @@ function startServer() {
   });
 }
 
-async function waitFor(check, what, ms = 15000) {
+async function waitFor(check, what, ms = 20000) {
   const deadline = Date.now() + ms;
   for (;;) {
     try {
@@ -202,14 +202,14 @@ describe('dashboard', () => {
     await book.locator('tr.level.ask').first().waitFor();
     const bookUpdates = await dataNumber(book, 'updates');
     await waitFor(async () => (await dataNumber(book, 'updates')) >= bookUpdates + 2, 'two more book updates');
-    await waitFor(async () => (await dataNumber(tape, 'trades')) >= 2, 'trades on the tape', 20000);
-    await waitFor(async () => (await dataNumber(chart, 'bars')) >= 1, 'a bar on the chart', 20000);
+    await waitFor(async () => (await dataNumber(tape, 'trades')) >= 2, 'trades on the tape', 30000);
+    await waitFor(async () => (await dataNumber(chart, 'bars')) >= 1, 'a bar on the chart', 30000);
     const aaplLast = watch.locator('tr[data-symbol="AAPL"] td').nth(2);
     assert.match(await aaplLast.textContent(), /^\d+\.\d{2}$/);
     // Another interval reloads the chart and is marked pressed.
     await page.getByRole('button', { name: 'Interval 5s' }).click();
     assert.equal(await page.getByRole('button', { name: 'Interval 5s' }).getAttribute('aria-pressed'), 'true');
-    await waitFor(async () => (await dataNumber(chart, 'bars')) >= 1, 'a 5s bar', 20000);
+    await waitFor(async () => (await dataNumber(chart, 'bars')) >= 1, 'a 5s bar', 30000);
     await shot(page, 'market-view');
     assert.deepEqual(page.outsideRequests, [], 'nothing loaded from elsewhere');
     assert.deepEqual(page.consoleErrors, []);

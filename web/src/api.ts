@@ -87,11 +87,14 @@ export class Api {
   }
 
   async request<T>(method: string, path: string, body?: unknown, authenticate = true): Promise<T> {
+    const sentWith = this.tokens?.access;
     const answer = await this.send(method, path, body, authenticate);
     if (answer.status === 401 && authenticate && this.tokens) {
-      const code = await peekCode(answer);
-      if (code === 'unauthorized' && (await this.refresh())) return this.parse<T>(await this.send(method, path, body, true));
-      if (!this.tokens) this.onSessionEnded();
+      // Expired (or otherwise refused) access token: one refresh, then the request again; no
+      // refresh when another request has already replaced the token this one was sent with.
+      const fresh = this.tokens.access !== sentWith || (await this.refresh());
+      if (fresh) return this.parse<T>(await this.send(method, path, body, true));
+      this.onSessionEnded();
       return this.parse<T>(answer);
     }
     return this.parse<T>(answer);
@@ -123,15 +126,6 @@ export class Api {
       );
     }
     return json as T;
-  }
-}
-
-async function peekCode(answer: Response): Promise<string> {
-  try {
-    const body = (await answer.clone().json()) as { code?: string };
-    return body.code ?? '';
-  } catch {
-    return '';
   }
 }
 
