@@ -1,0 +1,166 @@
+#include "marketdata/itch/itch_book.hpp"
+
+#include <bit>
+
+namespace alphintra::marketdata::itch {
+
+ItchBookBuilder::ItchBookBuilder(std::size_t expectedLiveOrders) : books_(65'536) {
+  const std::size_t capacity = std::bit_ceil(std::max<std::size_t>(expectedLiveOrders * 2, 1024));
+  slots_ = std::make_unique<Slot[]>(capacity);
+  mask_ = capacity - 1;
+  shift_ = 64 - std::countr_zero(capacity);
+}
+
+ItchBookBuilder::Slot* ItchBookBuilder::find(std::uint64_t ref) noexcept {
+  for (std::size_t i = home(ref);; i = (i + 1) & mask_) {
+    Slot& s = slots_[i];
+    if (s.locate == 0) return nullptr;
+    if (s.ref == ref) return &s;
+  }
+}
+
+bool ItchBookBuilder::findOrder(std::uint64_t ref, OrderInfo& info) const noexcept {
+  Slot* s = const_cast<ItchBookBuilder*>(this)->find(ref);
+  if (s == nullptr) return false;
+  info = OrderInfo{s->locate, s->side, s->price, s->shares};
+  return true;
+}
+
+void ItchBookBuilder::insert(const Slot& s) noexcept {
+  std::size_t i = home(s.ref);
+  while (slots_[i].locate != 0) i = (i + 1) & mask_;
+  slots_[i] = s;
+  ++count_;
+}
+
+// Backward-shift deletion: pull later members of the probe run into the hole so that every
+// remaining key stays reachable from its home slot without tombstones.
+void ItchBookBuilder::erase(Slot* slot) noexcept {
+  std::size_t hole = static_cast<std::size_t>(slot - slots_.get());
+  std::size_t i = hole;
+  while (true) {
+    i = (i + 1) & mask_;
+    Slot& s = slots_[i];
+    if (s.locate == 0) break;
+    const std::size_t h = home(s.ref);
+    // s may move to the hole when its home is not in (hole, i] (cyclically).
+    const bool stays = hole <= i ? (h > hole && h <= i) : (h > hole || h <= i);
+    if (!stays) {
+      slots_[hole] = s;
+      hole = i;
+    }
+  }
+  slots_[hole] = Slot{};
+  --count_;
+}
+
+void ItchBookBuilder::grow() {
+  const std::size_t old = mask_ + 1;
+  std::unique_ptr<Slot[]> previous = std::move(slots_);
+  slots_ = std::make_unique<Slot[]>(old * 2);
+  mask_ = old * 2 - 1;
+  shift_ -= 1;
+  count_ = 0;
+  for (std::size_t i = 0; i < old; ++i) {
+    if (previous[i].locate != 0) insert(previous[i]);
+  }
+}
+
+void ItchBookBuilder::levelAdd(std::uint16_t locate, char side, std::uint32_t price, std::uint32_t shares) noexcept {
+  Book& book = books_[locate];
+  const bool bid = side == 'B';
+  std::vector<ItchLevel>& levels = bid ? book.bids : book.asks;
+  // From the best (back) towards worse prices, until the price is at or past the target.
+  std::size_t i = levels.size();
+  while (i > 0) {
+    ItchLevel& l = levels[i - 1];
+    if (l.price == price) {
+      l.shares += shares;
+      l.orders += 1;
+      return;
+    }
+    if (bid ? l.price < price : l.price > price) break;
+    --i;
+  }
+  levels.insert(levels.begin() + static_cast<std::ptrdiff_t>(i), ItchLevel{price, 1, shares});
+}
+
+void ItchBookBuilder::levelRemove(std::uint16_t locate, char side, std::uint32_t price, std::uint32_t shares,
+                                  bool last) noexcept {
+  Book& book = books_[locate];
+  std::vector<ItchLevel>& levels = side == 'B' ? book.bids : book.asks;
+  for (std::size_t i = levels.size(); i > 0; --i) {
+    ItchLevel& l = levels[i - 1];
+    if (l.price != price) continue;
+    l.shares -= shares;
+    if (last) l.orders -= 1;
+    if (l.orders == 0) levels.erase(levels.begin() + static_cast<std::ptrdiff_t>(i - 1));
+    return;
+  }
+  ++anomalies_;  // an order whose level is missing cannot happen unless the table is corrupt
+}
+
+void ItchBookBuilder::add(std::uint16_t locate, std::uint64_t ref, char side, std::uint32_t shares,
+                          std::uint32_t price) noexcept {
+  if (locate == 0 || (side != 'B' && side != 'S')) {
+    ++anomalies_;
+    return;
+  }
+  if (find(ref) != nullptr) {  // a duplicate reference number: keep the first
+    ++anomalies_;
+    return;
+  }
+  if (count_ + 1 > (mask_ + 1) / 2) [[unlikely]]
+    grow();
+  insert(Slot{ref, price, shares, locate, side});
+  levelAdd(locate, side, price, shares);
+}
+
+bool ItchBookBuilder::reduce(std::uint64_t ref, std::uint32_t shares, OrderInfo& info) noexcept {
+  Slot* s = find(ref);
+  if (s == nullptr) {
+    ++anomalies_;
+    return false;
+  }
+  info = OrderInfo{s->locate, s->side, s->price, s->shares};
+  if (shares >= s->shares) {
+    if (shares > s->shares) ++anomalies_;
+    levelRemove(s->locate, s->side, s->price, s->shares, true);
+    erase(s);
+  } else {
+    levelRemove(s->locate, s->side, s->price, shares, false);
+    s->shares -= shares;
+  }
+  return true;
+}
+
+bool ItchBookBuilder::remove(std::uint64_t ref, OrderInfo& info) noexcept {
+  Slot* s = find(ref);
+  if (s == nullptr) {
+    ++anomalies_;
+    return false;
+  }
+  info = OrderInfo{s->locate, s->side, s->price, s->shares};
+  levelRemove(s->locate, s->side, s->price, s->shares, true);
+  erase(s);
+  return true;
+}
+
+bool ItchBookBuilder::replace(std::uint64_t oldRef, std::uint64_t newRef, std::uint32_t shares,
+                              std::uint32_t price) noexcept {
+  OrderInfo old;
+  if (!remove(oldRef, old)) return false;
+  add(old.locate, newRef, old.side, shares, price);
+  return true;
+}
+
+const ItchLevel* ItchBookBuilder::bestBid(std::uint16_t locate) const noexcept {
+  const auto& v = books_[locate].bids;
+  return v.empty() ? nullptr : &v.back();
+}
+const ItchLevel* ItchBookBuilder::bestAsk(std::uint16_t locate) const noexcept {
+  const auto& v = books_[locate].asks;
+  return v.empty() ? nullptr : &v.back();
+}
+
+}  // namespace alphintra::marketdata::itch
