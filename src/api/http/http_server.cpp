@@ -3,7 +3,9 @@
 // One Listener accepts on its own strand and hands each socket to a Session on a new strand;
 // all of a session's work (read, handler call, write) runs on that strand, and a Respond called
 // from another thread posts its write there. A Session lives as long as an operation or a
-// Respond holds it (shared_ptr).
+// Respond holds it (shared_ptr). An accepted WebSocket upgrade moves the socket into a
+// WsConnection on the same strand, which reads messages one at a time and writes the frames
+// its handler hands out, one at a time (websocket_transport.hpp).
 #include "api/http/http_server.hpp"
 
 #include <fmt/format.h>
@@ -19,6 +21,7 @@
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/websocket.hpp>
 #include <exception>
 #include <future>
 #include <nlohmann/json.hpp>
@@ -31,6 +34,7 @@ namespace alphintra::api::http {
 
 namespace beast = boost::beast;
 namespace bhttp = boost::beast::http;
+namespace websocket = boost::beast::websocket;
 namespace net = boost::asio;
 using tcp = net::ip::tcp;
 
@@ -79,6 +83,113 @@ struct Shared {
 bool isParseError(const beast::error_code& ec) {
   return &ec.category() == &bhttp::make_error_code(bhttp::error::bad_target).category();
 }
+
+// One WebSocket connection (see websocket_transport.hpp for the pull model). Counts itself as
+// an open connection for its lifetime, like a Session.
+class WsConnection : public WebSocketTransport, public std::enable_shared_from_this<WsConnection> {
+ public:
+  WsConnection(beast::tcp_stream&& stream, std::shared_ptr<Shared> shared)
+      : ws_(std::move(stream)), shared_(std::move(shared)) {
+    shared_->connections.fetch_add(1, std::memory_order_relaxed);
+  }
+  ~WsConnection() override {
+    notifyClosed();
+    shared_->connections.fetch_sub(1, std::memory_order_relaxed);
+  }
+  WsConnection(const WsConnection&) = delete;
+  WsConnection& operator=(const WsConnection&) = delete;
+
+  // On the strand of the Session that read the upgrade request.
+  void start(bhttp::request<bhttp::string_body>&& upgrade, const Request& request) {
+    handler_ = shared_->options.webSocket(request, weak_from_this());
+    if (!handler_) return;                         // refused: dropping the socket closes it
+    beast::get_lowest_layer(ws_).expires_never();  // the websocket stream's own timeouts from here on
+    websocket::stream_base::timeout timeouts{};
+    timeouts.handshake_timeout = std::chrono::seconds{10};
+    timeouts.idle_timeout = shared_->options.webSocketIdleTimeout;
+    timeouts.keep_alive_pings = true;
+    ws_.set_option(timeouts);
+    ws_.set_option(websocket::stream_base::decorator(
+        [](websocket::response_type& response) { response.set(bhttp::field::server, "alphintra"); }));
+    ws_.read_message_max(shared_->options.webSocketMaxMessageBytes);
+    upgrade_ = std::move(upgrade);
+    ws_.async_accept(upgrade_, [self = shared_from_this()](beast::error_code ec) {
+      if (ec) return self->notifyClosed();
+      self->accepted_ = true;
+      self->read();
+      self->writeNext();
+    });
+  }
+
+  void wake() override {
+    net::post(ws_.get_executor(), [self = shared_from_this()] { self->writeNext(); });
+  }
+
+  void close(std::uint16_t code, std::string reason) override {
+    net::post(ws_.get_executor(), [self = shared_from_this(), code, reason = std::move(reason)]() mutable {
+      if (self->closeRequested_) return;
+      self->closeRequested_ = true;
+      self->closeReason_ = websocket::close_reason(static_cast<websocket::close_code>(code), reason);
+      if (!self->writing_ && self->accepted_) self->sendClose();
+    });
+  }
+
+ private:
+  void read() {
+    ws_.async_read(buffer_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
+      if (ec) return self->notifyClosed();  // closed by either side, idle timeout, too big, reset
+      const std::string payload = beast::buffers_to_string(self->buffer_.data());
+      self->buffer_.consume(self->buffer_.size());
+      try {
+        self->handler_->onMessage(payload, self->ws_.got_binary());
+      } catch (const std::exception& e) {
+        self->shared_->log(fmt::format("http: websocket handler failed: {}", e.what()));
+        return self->close(1011, "internal error");
+      }
+      self->read();
+    });
+  }
+
+  void writeNext() {
+    if (!accepted_ || writing_ || closeSent_ || closedNotified_) return;
+    if (closeRequested_) return sendClose();
+    current_ = handler_->nextFrame();
+    if (!current_) return;
+    writing_ = true;
+    ws_.text(true);
+    ws_.async_write(net::buffer(*current_), [self = shared_from_this()](beast::error_code ec, std::size_t) {
+      self->writing_ = false;
+      self->current_.reset();
+      if (ec) return;  // the pending read reports the failure
+      self->writeNext();
+    });
+  }
+
+  void sendClose() {
+    if (closeSent_) return;
+    closeSent_ = true;
+    ws_.async_close(closeReason_, [self = shared_from_this()](beast::error_code) {});
+  }
+
+  void notifyClosed() {
+    if (closedNotified_ || !handler_) return;
+    closedNotified_ = true;
+    handler_->onClosed();
+  }
+
+  websocket::stream<beast::tcp_stream> ws_;
+  std::shared_ptr<Shared> shared_;
+  std::shared_ptr<WebSocketHandler> handler_;
+  bhttp::request<bhttp::string_body> upgrade_;
+  beast::flat_buffer buffer_;
+  std::shared_ptr<const std::string> current_;  // the frame being written
+  websocket::close_reason closeReason_;
+  bool accepted_ = false;
+  bool writing_ = false;
+  bool closeRequested_ = false;
+  bool closeSent_ = false;
+  bool closedNotified_ = false;
+};
 
 class Session : public std::enable_shared_from_this<Session> {
  public:
@@ -157,6 +268,18 @@ class Session : public std::enable_shared_from_this<Session> {
     beast::error_code peerError;
     const auto remote = stream_.socket().remote_endpoint(peerError);
     if (!peerError) request.peer = remote.address().to_string();
+
+    if (shared_->options.webSocket && request.path == shared_->options.webSocketPath) {
+      if (!websocket::is_upgrade(message)) {
+        return write(
+            errorResponse(426, "upgrade_required",
+                          fmt::format("{} is a WebSocket endpoint: send GET with Upgrade: websocket", request.path)),
+            keepAlive_ ? Close::No : Close::Now);
+      }
+      // The socket moves to the WebSocket connection; this Session ends when this call returns.
+      std::make_shared<WsConnection>(std::move(stream_), shared_)->start(std::move(message), request);
+      return;
+    }
 
     // No read timer while the handler works: an order waits for the engine, under its own timeout.
     stream_.expires_never();

@@ -18,6 +18,13 @@
 // A handler must call its Respond exactly once; an exception thrown by a handler is answered
 // with 500 (the server keeps serving).
 //
+// WebSocket (when ServerOptions::webSocket is set): a GET of webSocketPath carrying
+// `Upgrade: websocket` becomes a WebSocket connection (websocket_transport.hpp: the application
+// gets a WebSocketTransport and returns a WebSocketHandler); a plain GET of that path is answered
+// 426. Such a connection counts against maxConnections like any other; a message over
+// webSocketMaxMessageBytes closes it (1009), and a peer silent past webSocketIdleTimeout (Beast
+// pings it at half that time) is dropped.
+//
 // Threading: start() and stop() from one controlling thread. The handler runs on the I/O
 // threads, concurrently for different connections. Respond may be called from any thread; it
 // posts the write to the connection's strand.
@@ -35,6 +42,7 @@
 #include <utility>
 #include <vector>
 
+#include "api/http/websocket_transport.hpp"
 #include "core/result.hpp"
 
 namespace alphintra::api::http {
@@ -83,6 +91,11 @@ struct ServerOptions {
   std::uint32_t maxHeaderBytes = 16 * 1024;
   std::chrono::milliseconds readTimeout{15'000};
   std::function<void(std::string_view)> log;
+  // WebSocket upgrades (none when webSocket is empty).
+  std::string webSocketPath = "/api/v1/ws";
+  WebSocketAccept webSocket;
+  std::size_t webSocketMaxMessageBytes = 64 * 1024;
+  std::chrono::milliseconds webSocketIdleTimeout{60'000};
 };
 
 // The JSON error body every error answer carries.
