@@ -1,0 +1,458 @@
+// FixGateway: TCP acceptor, connections and the gateway thread (see fix_gateway.hpp).
+//
+// The thread's loop: run ready I/O handlers (io_context::poll), hand queued engine events to the
+// order entry, flush what sessions wrote (store first, then socket), run the session timers
+// every 100 ms; when there was nothing to do for a while, sleep in io_context::run_one_for,
+// from which a socket, the 100 ms limit or onEvent's wake-up (a posted no-op) brings it back.
+// Sockets are non-blocking: a flush writes at once, and only what the kernel does not take is
+// left to an asynchronous write.
+#include "api/fix/fix_gateway.hpp"
+
+#include <fmt/format.h>
+
+#include <atomic>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/write.hpp>
+#include <cstring>
+#include <thread>
+
+#include "api/fix/fix_order_entry.hpp"
+#include "core/spsc_ring.hpp"
+
+namespace alphintra::api::fix {
+
+namespace net = boost::asio;
+using tcp = net::ip::tcp;
+
+namespace {
+
+std::int64_t wallNanos() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+constexpr std::int64_t kTimerPeriodNanos = 100'000'000;
+constexpr std::size_t kReadBufferBytes = 4 * kMaxMessageBytes;
+constexpr unsigned kIdleSpins = 2'000;
+
+}  // namespace
+
+Result<FixSessionConfig> parseSessionSpec(std::string_view spec) {
+  FixSessionConfig c;
+  std::vector<std::string_view> parts;
+  std::size_t pos = 0;
+  while (parts.size() < 3) {
+    const std::size_t colon = spec.find(':', pos);
+    if (colon == std::string_view::npos) break;
+    parts.push_back(spec.substr(pos, colon - pos));
+    pos = colon + 1;
+  }
+  parts.push_back(spec.substr(pos));
+  if (parts.size() < 3) {
+    return makeError("fix-session",
+                     fmt::format("\"{}\" is not SENDER:TARGET:ACCOUNT[:PASSWORD] (the client's SenderCompID, ours, "
+                                 "the account it trades)",
+                                 spec));
+  }
+  for (std::size_t i = 0; i < 2; ++i) {
+    if (parts[i].empty() || parts[i].find_first_of("/\\ \x01=") != std::string_view::npos) {
+      return makeError("fix-session",
+                       fmt::format("\"{}\": CompIDs must be non-empty, without '/', spaces or '='", spec));
+    }
+  }
+  const auto account = parseUnsigned(parts[2]);
+  if (!account || *account == 0) {
+    return makeError("fix-session", fmt::format("\"{}\": the account must be a positive account id", spec));
+  }
+  c.senderCompId = std::string(parts[0]);
+  c.targetCompId = std::string(parts[1]);
+  c.account = AccountId{*account};
+  if (parts.size() == 4) c.password = std::string(parts[3]);
+  return c;
+}
+
+struct FixGateway::Impl {
+  class Connection : public SessionOutput, public std::enable_shared_from_this<Connection> {
+   public:
+    Connection(Impl& gateway, tcp::socket socket, std::int64_t now)
+        : gateway_(gateway), socket_(std::move(socket)), openedAt_(now) {
+      in_.resize(kReadBufferBytes);
+    }
+
+    void write(std::string_view bytes) override {
+      if (closing_) return;
+      out_.append(bytes);
+      gateway_.markDirty(shared_from_this());
+    }
+    void close() override {
+      session_ = nullptr;
+      closing_ = true;
+      gateway_.markDirty(shared_from_this());
+    }
+
+    void startRead() {
+      socket_.async_read_some(
+          net::buffer(in_.data() + inLength_, in_.size() - inLength_),
+          [self = shared_from_this()](boost::system::error_code ec, std::size_t n) { self->onRead(ec, n); });
+    }
+
+    void flush() {
+      if (closed_ || writing_) return;
+      if (session_ != nullptr) {
+        if (auto e = session_->store().flush()) gateway_.log(fmt::format("fix store: {}", e->message));
+      }
+      if (!out_.empty()) {
+        boost::system::error_code ec;
+        const std::size_t n = socket_.write_some(net::buffer(out_), ec);
+        if (ec && ec != net::error::would_block && ec != net::error::try_again) return shutdown();
+        out_.erase(0, n);
+        if (!out_.empty()) {
+          writing_ = true;
+          inFlight_.swap(out_);
+          net::async_write(socket_, net::buffer(inFlight_),
+                           [self = shared_from_this()](boost::system::error_code e, std::size_t) {
+                             self->writing_ = false;
+                             self->inFlight_.clear();
+                             if (e) return self->shutdown();
+                             self->flush();
+                           });
+          return;
+        }
+      }
+      if (closing_) shutdown();
+    }
+
+    void shutdown() {
+      if (closed_) return;
+      closed_ = true;
+      if (session_ != nullptr) session_->onDisconnect();
+      session_ = nullptr;
+      boost::system::error_code ignored;
+      socket_.shutdown(tcp::socket::shutdown_both, ignored);
+      socket_.close(ignored);
+    }
+
+    bool closed() const noexcept { return closed_; }
+    bool awaitingLogon(std::int64_t now, std::int64_t timeout) const noexcept {
+      return !closed_ && !closing_ && session_ == nullptr && now - openedAt_ > timeout;
+    }
+
+   private:
+    void onRead(boost::system::error_code ec, std::size_t n) {
+      if (closed_) return;
+      if (ec) return shutdown();
+      inLength_ += n;
+      process();
+      if (!closed_ && !closing_) startRead();
+      gateway_.flushDirty();
+    }
+
+    void process() {
+      const std::int64_t now = wallNanos();
+      std::size_t pos = 0;
+      while (!closing_ && !closed_ && pos < inLength_) {
+        const std::string_view bytes(in_.data() + pos, inLength_ - pos);
+        const Frame f = frame(bytes);
+        if (f.status == FrameStatus::NeedMore) break;
+        if (f.status == FrameStatus::Garbled) {
+          if (session_ != nullptr) {
+            session_->onGarbled(f.garble);
+          } else {
+            gateway_.log(fmt::format("fix: garbled bytes before a Logon: {}", toString(f.garble)));
+          }
+          pos += f.length;
+          continue;
+        }
+        if (f.status == FrameStatus::WrongBeginString) {
+          if (session_ != nullptr) {
+            session_->onWrongBeginString(now);
+          } else {
+            gateway_.log("fix: a connection spoke another FIX version than 4.4");
+            close();
+          }
+          break;
+        }
+        view_.parse(bytes.substr(0, f.length));
+        pos += f.length;
+        if (session_ == nullptr) {
+          onFirstMessage(now);
+        } else {
+          session_->onMessage(view_, now);
+        }
+      }
+      if (pos > 0) {
+        std::memmove(in_.data(), in_.data() + pos, inLength_ - pos);
+        inLength_ -= pos;
+      }
+    }
+
+    void onFirstMessage(std::int64_t now) {
+      if (view_.msgType() != "A") {
+        gateway_.log("fix: the first message of a connection was not a Logon; closing it");
+        return close();
+      }
+      Session* s = gateway_.find(view_.get(tag::SenderCompID).value_or(""), view_.get(tag::TargetCompID).value_or(""));
+      if (s == nullptr) {
+        gateway_.log(fmt::format("fix: Logon from an unknown session {}->{}; closing the connection",
+                                 view_.get(tag::SenderCompID).value_or("?"),
+                                 view_.get(tag::TargetCompID).value_or("?")));
+        return close();
+      }
+      if (s->connected()) {
+        gateway_.log(fmt::format("fix {}: a second connection tried to log on; closing it", s->name()));
+        return close();
+      }
+      session_ = s;
+      s->onLogon(*this, view_, now);
+      if (!s->connected()) session_ = nullptr;
+    }
+
+    Impl& gateway_;
+    tcp::socket socket_;
+    std::int64_t openedAt_;
+    std::vector<char> in_;
+    std::size_t inLength_ = 0;
+    std::string out_;
+    std::string inFlight_;
+    bool writing_ = false;
+    bool closing_ = false;
+    bool closed_ = false;
+    Session* session_ = nullptr;
+    MessageView view_;
+  };
+
+  FixOptions options;
+  const Directory* directory = nullptr;
+  TrySubmit trySubmit;
+  std::vector<std::unique_ptr<SessionStore>> stores;
+  std::unique_ptr<OrderEntry> entry;
+  std::vector<std::unique_ptr<Session>> sessions;
+
+  net::io_context io{1};
+  std::optional<net::executor_work_guard<net::io_context::executor_type>> work;
+  std::optional<tcp::acceptor> acceptor;
+  std::vector<std::shared_ptr<Connection>> connections;
+  std::vector<std::shared_ptr<Connection>> dirty;
+  std::unique_ptr<SpscRing<engine::EngineEvent>> events;
+  std::atomic<bool> stopping{false};
+  std::atomic<bool> sleeping{false};
+  std::atomic<bool> wakePosted{false};
+  std::thread thread;
+  std::uint16_t boundPort = 0;
+  std::int64_t nextTimer = 0;
+  bool started = false;
+
+  void log(std::string_view line) const {
+    if (options.log) options.log(line);
+  }
+
+  Session* find(std::string_view sender, std::string_view target) {
+    for (auto& s : sessions) {
+      if (s->config().senderCompId == sender && s->config().targetCompId == target) return s.get();
+    }
+    return nullptr;
+  }
+
+  void markDirty(std::shared_ptr<Connection> c) { dirty.push_back(std::move(c)); }
+
+  void flushDirty() {
+    // A flush may mark more connections dirty (a closed session's Logout): loop until quiet.
+    while (!dirty.empty()) {
+      std::vector<std::shared_ptr<Connection>> batch;
+      batch.swap(dirty);
+      for (auto& c : batch) c->flush();
+    }
+  }
+
+  // The gateway thread's side of the engine: retry a full ring while draining events.
+  bool submit(const engine::Command& c) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds{5};
+    while (!trySubmit(c)) {
+      if (stopping.load(std::memory_order_acquire)) return false;
+      if (std::chrono::steady_clock::now() > deadline) return false;
+      drainEvents();
+      std::this_thread::yield();
+    }
+    return true;
+  }
+
+  std::size_t drainEvents() {
+    std::size_t n = 0;
+    engine::EngineEvent e;
+    const std::int64_t now = wallNanos();
+    while (events->tryPop(e)) {
+      entry->onEvent(e, now);
+      ++n;
+    }
+    return n;
+  }
+
+  void accept() {
+    acceptor->async_accept([this](boost::system::error_code ec, tcp::socket socket) {
+      if (ec) {
+        if (!stopping.load(std::memory_order_acquire) && acceptor->is_open()) accept();
+        return;
+      }
+      boost::system::error_code ignored;
+      socket.set_option(tcp::no_delay(true), ignored);
+      socket.non_blocking(true, ignored);
+      auto c = std::make_shared<Connection>(*this, std::move(socket), wallNanos());
+      connections.push_back(c);
+      c->startRead();
+      accept();
+    });
+  }
+
+  void onTimer(std::int64_t now) {
+    for (auto& s : sessions) s->onTimer(now);
+    for (auto& c : connections) {
+      if (c->awaitingLogon(now, std::chrono::duration_cast<std::chrono::nanoseconds>(options.logonTimeout).count())) {
+        log("fix: no Logon within the logon timeout; closing the connection");
+        c->close();
+      }
+    }
+    flushDirty();
+    for (auto& s : sessions) {
+      if (auto e = s->store().flush()) log(fmt::format("fix store: {}", e->message));
+    }
+    std::erase_if(connections, [](const std::shared_ptr<Connection>& c) { return c->closed(); });
+  }
+
+  void run() {
+    unsigned idle = 0;
+    while (!stopping.load(std::memory_order_acquire)) {
+      std::size_t done = io.poll();
+      done += drainEvents();
+      flushDirty();
+      const std::int64_t now = wallNanos();
+      if (now >= nextTimer) {
+        nextTimer = now + kTimerPeriodNanos;
+        onTimer(now);
+      }
+      if (done != 0) {
+        idle = 0;
+        continue;
+      }
+      if (++idle < kIdleSpins) continue;
+      sleeping.store(true, std::memory_order_seq_cst);
+      std::atomic_thread_fence(std::memory_order_seq_cst);  // pairs with onEvent's: push, fence, read the flag
+      if (events->sizeApprox() != 0) {
+        sleeping.store(false, std::memory_order_relaxed);
+        continue;
+      }
+      io.run_one_for(std::chrono::milliseconds{100});
+      sleeping.store(false, std::memory_order_relaxed);
+    }
+  }
+};
+
+Result<std::unique_ptr<FixGateway>> FixGateway::create(FixOptions options, const Directory& directory,
+                                                       TrySubmit trySubmit) {
+  std::unique_ptr<FixGateway> g(new FixGateway());
+  g->impl_ = std::make_unique<Impl>();
+  Impl& impl = *g->impl_;
+  impl.options = std::move(options);
+  impl.directory = &directory;
+  impl.trySubmit = std::move(trySubmit);
+  impl.events = std::make_unique<SpscRing<engine::EngineEvent>>(impl.options.eventRingCapacity);
+  impl.entry = std::make_unique<OrderEntry>(directory, impl.options.source,
+                                            [&impl](const engine::Command& c) { return impl.submit(c); });
+  for (const FixSessionConfig& config : impl.options.sessions) {
+    if (impl.find(config.senderCompId, config.targetCompId) != nullptr) {
+      return makeError("fix-session",
+                       fmt::format("session {}:{} is given twice", config.senderCompId, config.targetCompId));
+    }
+    auto store = SessionStore::open(impl.options.stateDir / (config.senderCompId + "-" + config.targetCompId));
+    if (!store.ok()) return store.error();
+    impl.stores.push_back(std::move(store).value());
+    impl.sessions.push_back(
+        std::make_unique<Session>(config, *impl.stores.back(), *impl.entry, impl.options.timings, impl.options.log));
+    impl.entry->addSession(*impl.sessions.back());
+  }
+  return g;
+}
+
+FixGateway::~FixGateway() { stop(); }
+
+void FixGateway::load(const engine::Engine& engine) { impl_->entry->load(engine); }
+
+std::uint16_t FixGateway::port() const noexcept { return impl_->boundPort; }
+
+std::optional<Error> FixGateway::start() {
+  Impl& impl = *impl_;
+  boost::system::error_code ec;
+  const auto address = net::ip::make_address(impl.options.host, ec);
+  if (ec) return makeError("fix-host", fmt::format("\"{}\" is not an IP address", impl.options.host));
+  const tcp::endpoint endpoint(address, impl.options.port);
+  impl.acceptor.emplace(impl.io);
+  impl.acceptor->open(endpoint.protocol(), ec);
+  if (!ec) impl.acceptor->set_option(net::socket_base::reuse_address(true), ec);
+  if (!ec) impl.acceptor->bind(endpoint, ec);
+  if (!ec) impl.acceptor->listen(net::socket_base::max_listen_connections, ec);
+  if (ec) {
+    return makeError("fix-port",
+                     fmt::format("cannot listen on {}:{}: {}", impl.options.host, impl.options.port, ec.message()));
+  }
+  impl.boundPort = impl.acceptor->local_endpoint().port();
+  impl.work.emplace(net::make_work_guard(impl.io));
+  impl.accept();
+  impl.started = true;
+  impl.thread = std::thread([&impl] { impl.run(); });
+  for (auto& s : impl.sessions) {
+    impl.log(fmt::format("fix {}: account {}, next out {}, next in {}", s->name(), s->config().account.value(),
+                         s->nextOutbound(), s->nextInbound()));
+  }
+  return std::nullopt;
+}
+
+void FixGateway::onEvent(const engine::EngineEvent& e) {
+  Impl& impl = *impl_;
+  switch (e.kind) {
+    case engine::EventKind::ExecutionReport:
+      if (!impl.entry->tracks(e.body.execution.account)) return;
+      break;
+    case engine::EventKind::CancelReject:
+      if (!impl.entry->tracks(e.body.cancelReject.account)) return;
+      break;
+    case engine::EventKind::CommandResult:
+      if (e.source != impl.options.source) return;
+      break;
+    default: return;
+  }
+  while (!impl.events->tryPush(e)) {
+    if (impl.stopping.load(std::memory_order_acquire) || !impl.started) return;
+    std::this_thread::yield();
+  }
+  std::atomic_thread_fence(std::memory_order_seq_cst);
+  if (impl.sleeping.load(std::memory_order_seq_cst) && !impl.wakePosted.exchange(true, std::memory_order_acq_rel)) {
+    net::post(impl.io, [&impl] { impl.wakePosted.store(false, std::memory_order_release); });
+  }
+}
+
+void FixGateway::stop() {
+  if (!impl_) return;
+  Impl& impl = *impl_;
+  if (impl.stopping.exchange(true)) return;
+  if (impl.thread.joinable()) {
+    net::post(impl.io, [] {});
+    impl.thread.join();
+  }
+  // The thread is gone: what is left runs here. Events still queued are reported (and stored).
+  if (impl.events) impl.drainEvents();
+  boost::system::error_code ignored;
+  if (impl.acceptor) impl.acceptor->close(ignored);
+  impl.flushDirty();
+  for (auto& c : impl.connections) c->shutdown();
+  impl.connections.clear();
+  impl.dirty.clear();
+  for (auto& s : impl.sessions) {
+    if (auto e = s->store().flush()) impl.log(fmt::format("fix store: {}", e->message));
+  }
+  impl.work.reset();
+  impl.io.stop();
+}
+
+}  // namespace alphintra::api::fix

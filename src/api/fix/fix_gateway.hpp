@@ -1,0 +1,83 @@
+// FixGateway: the FIX 4.4 acceptor of `alphintra serve` — a TCP listener, the connections, the
+// configured sessions (fix_session.hpp) and the order entry behind them (fix_order_entry.hpp),
+// all run by one thread of its own.
+//
+// Threads: the gateway thread owns every socket, session, store and the order entry; it is
+// the single producer of the engine's FIX gateway ring (submit). The engine's publisher thread
+// calls onEvent(), which keeps the events that concern FIX (reports about the sessions'
+// accounts, answers to FIX requests) and hands them over through a bounded SPSC ring; when the
+// gateway thread sleeps, onEvent wakes it. The gateway thread spins briefly when idle, then
+// sleeps in the I/O poll (at most 100 ms: session timers run every 100 ms).
+// Backpressure: when the engine's ring is full the gateway keeps draining events while it
+// retries (the publisher may be waiting for room in this gateway's ring); when this gateway's
+// ring is full the publisher waits.
+//
+// A connection's first message must be a Logon naming a configured session (SenderCompID,
+// TargetCompID) that is not connected; otherwise the connection closes. Within logonTimeout it
+// must have sent one. Output is written to the session's store before the socket.
+// Known limits: no TLS; one gateway thread for all sessions.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "api/directory.hpp"
+#include "api/fix/fix_session.hpp"
+#include "core/result.hpp"
+#include "engine/command.hpp"
+#include "engine/engine.hpp"
+#include "engine/event.hpp"
+
+namespace alphintra::api::fix {
+
+struct FixOptions {
+  std::string host = "127.0.0.1";  // loopback unless told otherwise
+  std::uint16_t port = 0;          // 0: any free port (see FixGateway::port)
+  std::vector<FixSessionConfig> sessions;
+  std::filesystem::path stateDir = "data/fix";  // one directory per session: SENDER-TARGET
+  SessionTimings timings;
+  std::uint32_t source = 4;  // the `source` of the commands FIX sends
+  std::chrono::milliseconds logonTimeout{10'000};
+  std::size_t eventRingCapacity = 1u << 14;
+  std::function<void(std::string_view)> log;
+};
+
+// Parses "SENDER:TARGET:ACCOUNT[:PASSWORD]" (the --fix-session option).
+Result<FixSessionConfig> parseSessionSpec(std::string_view spec);
+
+class FixGateway {
+ public:
+  // Hands a command to the engine's FIX gateway ring; false when the ring is full.
+  using TrySubmit = std::function<bool(const engine::Command&)>;
+
+  // Opens the session stores (an error names the file); does not listen yet.
+  static Result<std::unique_ptr<FixGateway>> create(FixOptions options, const Directory& directory,
+                                                    TrySubmit trySubmit);
+  ~FixGateway();
+  FixGateway(const FixGateway&) = delete;
+  FixGateway& operator=(const FixGateway&) = delete;
+
+  // Before start(): the orders of the sessions' accounts in the recovered engine.
+  void load(const engine::Engine& engine);
+  // Binds, listens and starts the gateway thread. An error names the address.
+  std::optional<Error> start();
+  std::uint16_t port() const noexcept;
+  // Publisher thread.
+  void onEvent(const engine::EngineEvent& event);
+  // Closes the listener and the connections (without Logout: a restart continues the
+  // sessions), flushes the stores, joins the thread. Idempotent.
+  void stop();
+
+ private:
+  FixGateway() = default;
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace alphintra::api::fix

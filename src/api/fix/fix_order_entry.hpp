@@ -1,0 +1,110 @@
+// OrderEntry: the application layer of the FIX acceptor — FIX order messages in, engine
+// commands out; engine events in, FIX reports out. The same engine orders as REST's: a FIX
+// session trades one account, and every report about that account's orders (whoever entered
+// them) goes to the account's sessions.
+//
+// In:  NewOrderSingle (D), OrderCancelRequest (F), OrderCancelReplaceRequest (G),
+//      OrderStatusRequest (H), OrderMassCancelRequest (q).
+// Out: ExecutionReport (8), OrderCancelReject (9), BusinessMessageReject (j),
+//      OrderMassCancelReport (r).
+// Validation follows api::parseCommand's rules (docs/engine-protocol.md), read straight from the
+// FIX fields into an engine::Command (no JSON, no allocation on the way in): a required tag
+// missing, a value of the wrong format or outside the values FIX defines is a session Reject
+// (35=3); a well-formed order the edge refuses (unknown symbol, price off tick, a FIX value we do
+// not support, another account) is an ExecutionReport with OrdStatus=Rejected, like the engine's
+// own refusals; a supported-by-FIX message we do not take is a BusinessMessageReject (380=3).
+//
+// Owns: a cache of instruments (from the Directory, filled on first use), the last report of
+// every order of the sessions' accounts (for OrderStatusRequest; loaded from the recovered
+// engine at start), and the open mass-cancel requests by request id.
+// Threading: the gateway's thread only (the publisher hands events over through a ring).
+// Known limits: no repeating groups (parties, allocations); ExecInst supports only 6
+// (participate don't initiate = post only); the order table grows with the accounts' orders
+// (one hash node per order: an allocation per new order on the report path).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "api/directory.hpp"
+#include "api/fix/fix_session.hpp"
+#include "engine/command.hpp"
+#include "engine/engine.hpp"
+#include "engine/event.hpp"
+
+namespace alphintra::api::fix {
+
+class OrderEntry final : public SessionApplication {
+ public:
+  // Hands one command to the engine; false when the engine cannot take it (stopping, failed).
+  using Submit = std::function<bool(const engine::Command&)>;
+
+  OrderEntry(const Directory& directory, std::uint32_t source, Submit submit);
+
+  void addSession(Session& session);
+  bool tracks(AccountId account) const noexcept;
+  // The orders of the sessions' accounts in a recovered engine (before its threads run).
+  void load(const engine::Engine& engine);
+
+  void onApplicationMessage(Session& session, const MessageView& message, std::int64_t now) override;
+  // Reports about the sessions' accounts and answers to our own requests.
+  void onEvent(const engine::EngineEvent& event, std::int64_t now);
+
+  std::size_t orderCount() const noexcept { return orders_.size(); }
+
+ private:
+  struct OrderKey {
+    std::uint64_t account;
+    ClientOrderId clientOrderId;
+    bool operator==(const OrderKey&) const noexcept = default;
+  };
+  struct OrderKeyHash {
+    std::size_t operator()(const OrderKey& k) const noexcept {
+      return static_cast<std::size_t>(k.clientOrderId.hash() ^ (k.account * 0x9E3779B97F4A7C15ull));
+    }
+  };
+  struct PendingMassCancel {
+    Session* session = nullptr;
+    ClientOrderId clientOrderId;
+    char requestType = '7';
+  };
+
+  const Instrument* instrumentBySymbol(std::string_view symbol);
+  const Instrument* instrumentById(InstrumentId id);
+  bool submit(Session& session, const MessageView& m, engine::Command& c, std::int64_t now);
+
+  void onNewOrder(Session& s, const MessageView& m, std::uint64_t seq, std::int64_t now);
+  void onCancel(Session& s, const MessageView& m, std::uint64_t seq, std::int64_t now);
+  void onReplace(Session& s, const MessageView& m, std::uint64_t seq, std::int64_t now);
+  void onStatus(Session& s, const MessageView& m, std::uint64_t seq, std::int64_t now);
+  void onMassCancel(Session& s, const MessageView& m, std::uint64_t seq, std::int64_t now);
+
+  void remember(const engine::ExecutionReport& r);
+  void writeReport(Session& s, const engine::ExecutionReport& r, std::int64_t transactTime, std::int64_t now);
+  void writeCancelReject(Session& s, const engine::CancelRejectReport& r, std::int64_t now);
+  // An ExecutionReport rejecting a NewOrderSingle the edge refused.
+  void rejectOrder(Session& s, const MessageView& m, int ordRejReason, std::string_view text, std::int64_t now);
+  // An OrderCancelReject for a cancel / replace the edge refused.
+  void rejectCancel(Session& s, const MessageView& m, bool replace, int reason, std::string_view text,
+                    std::int64_t now);
+  void businessReject(Session& s, const MessageView& m, std::uint64_t seq, int reason, std::string_view text,
+                      std::int64_t now);
+
+  const Directory& directory_;
+  std::uint32_t source_;
+  Submit submit_;
+  std::vector<std::pair<std::uint64_t, Session*>> sessionsByAccount_;
+  std::map<std::string, Instrument, std::less<>> instrumentsBySymbol_;
+  std::unordered_map<std::uint64_t, const Instrument*> instrumentsById_;
+  std::unordered_map<std::uint64_t, engine::ExecutionReport> orders_;
+  std::unordered_map<OrderKey, std::uint64_t, OrderKeyHash> orderIdsByClientId_;
+  std::unordered_map<std::uint64_t, PendingMassCancel> massCancels_;
+  std::uint64_t nextRequestId_ = 1;
+  std::uint64_t nextMassCancelId_ = 1;
+};
+
+}  // namespace alphintra::api::fix

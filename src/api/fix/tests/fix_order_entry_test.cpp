@@ -1,0 +1,255 @@
+// Order entry: FIX order messages become the engine commands REST would build, refusals are
+// answered at the right level (session Reject, ExecutionReport rejected, OrderCancelReject,
+// BusinessMessageReject), and engine events become FIX reports with FIX 4.4 codes.
+#include <gtest/gtest.h>
+
+#include <deque>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "api/fix/fix_order_entry.hpp"
+
+namespace alphintra::api::fix {
+namespace {
+
+constexpr std::int64_t kT0 = 1'700'000'000'000'000'000;
+
+struct Output : SessionOutput {
+  std::vector<std::string> written;
+  void write(std::string_view bytes) override { written.emplace_back(bytes); }
+  void close() override {}
+};
+
+std::map<std::uint32_t, std::string> fieldsOf(std::string_view m) {
+  MessageView v;
+  v.parse(m);
+  std::map<std::uint32_t, std::string> out;
+  for (const Field& f : v) out[f.tag] = std::string(f.value);
+  return out;
+}
+
+class OrderEntryTest : public ::testing::Test {
+ protected:
+  OrderEntryTest()
+      : entry_(directory_, 4, [this](const engine::Command& c) {
+          commands_.push_back(c);
+          return true;
+        }) {
+    InstrumentSpec spec;
+    spec.id = 7;
+    spec.symbol = "AAPL";
+    directory_.addInstrument(Instrument::create(spec).value());
+    directory_.addAccount(AccountId{1}, Currency::parse("USD").value());
+    store_ = std::move(SessionStore::open("")).value();
+    session_ = std::make_unique<Session>(FixSessionConfig{"CL", "US", AccountId{1}, ""}, *store_, entry_);
+    entry_.addSession(*session_);
+    std::string logon = message("A", {{tag::EncryptMethod, "0"}, {tag::HeartBtInt, "30"}});
+    MessageView v;
+    v.parse(logon);
+    session_->onLogon(out_, v, kT0);
+  }
+
+  std::string message(std::string_view type, const std::vector<std::pair<std::uint32_t, std::string>>& body) {
+    MessageWriter w;
+    w.start(type);
+    w.field(tag::SenderCompID, "CL");
+    w.field(tag::TargetCompID, "US");
+    w.integer(tag::MsgSeqNum, static_cast<std::int64_t>(seq_++));
+    w.timestamp(tag::SendingTime, kT0);
+    for (const auto& [t, v] : body) w.field(t, v);
+    return std::string(w.finish());
+  }
+
+  void deliver(std::string_view type, const std::vector<std::pair<std::uint32_t, std::string>>& body) {
+    raw_.push_back(message(type, body));
+    MessageView v;
+    v.parse(raw_.back());
+    session_->onMessage(v, kT0);
+  }
+
+  std::map<std::uint32_t, std::string> last() const { return fieldsOf(out_.written.back()); }
+
+  static std::vector<std::pair<std::uint32_t, std::string>> newOrder(std::string qty = "10",
+                                                                     std::string price = "150.25") {
+    return {{tag::ClOrdID, "C1"}, {tag::Symbol, "AAPL"}, {tag::Side, "2"},    {tag::TransactTime, "20231114-22:13:20"},
+            {tag::OrderQty, qty}, {tag::OrdType, "2"},   {tag::Price, price}, {tag::TimeInForce, "1"}};
+  }
+
+  Directory directory_;
+  std::vector<engine::Command> commands_;
+  OrderEntry entry_;
+  std::unique_ptr<SessionStore> store_;
+  std::unique_ptr<Session> session_;
+  Output out_;
+  std::uint64_t seq_ = 1;
+  std::deque<std::string> raw_;
+};
+
+TEST_F(OrderEntryTest, NewOrderSingleBecomesANewOrderCommand) {
+  deliver("D", newOrder());
+  ASSERT_EQ(commands_.size(), 1u);
+  const engine::Command& c = commands_[0];
+  EXPECT_EQ(c.type(), engine::CommandType::NewOrder);
+  EXPECT_EQ(c.header.source, 4u);
+  EXPECT_NE(c.header.requestId, 0u);
+  const engine::NewOrderBody& b = c.body.newOrder;
+  EXPECT_EQ(b.account, AccountId{1});
+  EXPECT_EQ(b.instrument, InstrumentId{7});
+  EXPECT_EQ(b.clientOrderId.view(), "C1");
+  EXPECT_EQ(b.side, Side::Sell);
+  EXPECT_EQ(b.type, book::OrderType::Limit);
+  EXPECT_EQ(b.timeInForce, book::TimeInForce::GTC);
+  EXPECT_EQ(b.price.raw(), 15025);
+  EXPECT_EQ(b.quantity.raw(), 10);
+}
+
+TEST_F(OrderEntryTest, MissingOrBadFieldsAreSessionRejects) {
+  auto order = newOrder();
+  order.erase(order.begin() + 4);  // OrderQty
+  deliver("D", order);
+  EXPECT_EQ(last()[tag::MsgType], "3");
+  EXPECT_EQ(last()[tag::RefTagID], "38");
+  EXPECT_EQ(last()[tag::SessionRejectReason], "1");
+  deliver("D", newOrder("ten"));
+  EXPECT_EQ(last()[tag::RefTagID], "38");
+  EXPECT_EQ(last()[tag::SessionRejectReason], "6");
+  auto badSide = newOrder();
+  badSide[2].second = "Z";
+  deliver("D", badSide);
+  EXPECT_EQ(last()[tag::RefTagID], "54");
+  EXPECT_EQ(last()[tag::SessionRejectReason], "5");
+  EXPECT_TRUE(commands_.empty());
+}
+
+TEST_F(OrderEntryTest, RefusedOrdersAreRejectedExecutionReports) {
+  deliver("D", newOrder("10", "150.255"));  // off tick
+  EXPECT_EQ(last()[tag::MsgType], "8");
+  EXPECT_EQ(last()[tag::OrdStatus], "8");
+  EXPECT_EQ(last()[tag::ExecType], "8");
+  EXPECT_NE(last()[tag::Text].find("Price"), std::string::npos);
+  auto unknown = newOrder();
+  unknown[1].second = "NOPE";
+  deliver("D", unknown);
+  EXPECT_EQ(last()[tag::OrdRejReason], "1");
+  auto otherAccount = newOrder();
+  otherAccount.push_back({tag::Account, "2"});
+  deliver("D", otherAccount);
+  EXPECT_EQ(last()[tag::OrdRejReason], "15");
+  auto pegged = newOrder();
+  pegged[5].second = "P";  // pegged: FIX defines it, we do not take it
+  deliver("D", pegged);
+  EXPECT_EQ(last()[tag::OrdRejReason], "11");
+  EXPECT_TRUE(commands_.empty());
+}
+
+TEST_F(OrderEntryTest, CancelAndReplaceNameTheOrder) {
+  deliver("F", {{tag::OrigClOrdID, "C1"},
+                {tag::ClOrdID, "C2"},
+                {tag::Symbol, "AAPL"},
+                {tag::Side, "2"},
+                {tag::TransactTime, "20231114-22:13:20"}});
+  ASSERT_EQ(commands_.size(), 1u);
+  EXPECT_EQ(commands_[0].type(), engine::CommandType::CancelOrder);
+  EXPECT_EQ(commands_[0].body.cancel.origClientOrderId.view(), "C1");
+  EXPECT_EQ(commands_[0].body.cancel.clientOrderId.view(), "C2");
+  deliver("G", {{tag::OrderID, "55"},
+                {tag::OrigClOrdID, "C2"},
+                {tag::ClOrdID, "C3"},
+                {tag::Symbol, "AAPL"},
+                {tag::Side, "2"},
+                {tag::TransactTime, "20231114-22:13:20"},
+                {tag::OrdType, "2"},
+                {tag::OrderQty, "12"},
+                {tag::Price, "151"}});
+  ASSERT_EQ(commands_.size(), 2u);
+  const engine::ReplaceOrderBody& r = commands_[1].body.replace;
+  EXPECT_EQ(r.orderId, OrderId{55});
+  EXPECT_EQ(r.quantity.raw(), 12);
+  EXPECT_EQ(r.price.raw(), 15100);
+  EXPECT_EQ(r.instrument, InstrumentId{7});
+}
+
+TEST_F(OrderEntryTest, UnsupportedMessageIsABusinessReject) {
+  deliver("R", {{131, "Q"}});
+  EXPECT_EQ(last()[tag::MsgType], "j");
+  EXPECT_EQ(last()[tag::BusinessRejectReason], "3");
+  EXPECT_EQ(last()[tag::RefMsgType], "R");
+}
+
+TEST_F(OrderEntryTest, EngineReportsBecomeExecutionReportsAndAnswerStatus) {
+  engine::EngineEvent e;
+  e.kind = engine::EventKind::ExecutionReport;
+  e.time = Timestamp{kT0};
+  engine::ExecutionReport& r = e.body.execution;
+  r = engine::ExecutionReport{};
+  r.orderId = OrderId{9};
+  r.account = AccountId{1};
+  r.instrument = InstrumentId{7};
+  r.clientOrderId = ClientOrderId::fromTrusted("C1");
+  r.execId = 33;
+  r.execType = oms::ExecType::Trade;
+  r.status = oms::OrdStatus::PartiallyFilled;
+  r.side = Side::Buy;
+  r.price = Price::fromRaw(15025);
+  r.orderQuantity = Quantity::fromRaw(10);
+  r.lastQuantity = Quantity::fromRaw(4);
+  r.lastPrice = Price::fromRaw(15020);
+  r.cumQuantity = Quantity::fromRaw(4);
+  r.leavesQuantity = Quantity::fromRaw(6);
+  r.averagePrice = Price::fromRaw(15020);
+  entry_.onEvent(e, kT0);
+  auto m = last();
+  EXPECT_EQ(m[tag::MsgType], "8");
+  EXPECT_EQ(m[tag::OrderID], "9");
+  EXPECT_EQ(m[tag::ExecID], "33");
+  EXPECT_EQ(m[tag::ExecType], "F");
+  EXPECT_EQ(m[tag::OrdStatus], "1");
+  EXPECT_EQ(m[tag::Symbol], "AAPL");
+  EXPECT_EQ(m[tag::LastQty], "4");
+  EXPECT_EQ(m[tag::LastPx], "150.20");
+  EXPECT_EQ(m[tag::LeavesQty], "6");
+  EXPECT_EQ(m[tag::AvgPx], "150.20");
+  // Another account's report is not ours.
+  r.account = AccountId{2};
+  const std::size_t before = out_.written.size();
+  entry_.onEvent(e, kT0);
+  EXPECT_EQ(out_.written.size(), before);
+  // The status request is answered from the last report.
+  deliver("H", {{tag::ClOrdID, "C1"}, {tag::Symbol, "AAPL"}, {tag::Side, "1"}});
+  EXPECT_EQ(last()[tag::ExecType], "I");
+  EXPECT_EQ(last()[tag::OrdStatus], "1");
+  EXPECT_EQ(last()[tag::CumQty], "4");
+  deliver("H", {{tag::ClOrdID, "NOPE"}, {tag::Symbol, "AAPL"}, {tag::Side, "1"}});
+  EXPECT_EQ(last()[tag::OrdStatus], "8");
+}
+
+TEST_F(OrderEntryTest, CancelRejectAndMassCancelReport) {
+  engine::EngineEvent e;
+  e.kind = engine::EventKind::CancelReject;
+  e.body.cancelReject = engine::CancelRejectReport{};
+  e.body.cancelReject.account = AccountId{1};
+  e.body.cancelReject.clientOrderId = ClientOrderId::fromTrusted("C9");
+  e.body.cancelReject.rejectCode = static_cast<std::uint8_t>(engine::RejectCode::UnknownOrder);
+  entry_.onEvent(e, kT0);
+  EXPECT_EQ(last()[tag::MsgType], "9");
+  EXPECT_EQ(last()[tag::CxlRejReason], "1");
+  EXPECT_EQ(last()[tag::CxlRejResponseTo], "1");
+
+  deliver("q", {{tag::ClOrdID, "M1"}, {tag::MassCancelRequestType, "7"}, {tag::TransactTime, "20231114-22:13:20"}});
+  ASSERT_EQ(commands_.size(), 1u);
+  EXPECT_EQ(commands_[0].type(), engine::CommandType::MassCancel);
+  engine::EngineEvent done;
+  done.kind = engine::EventKind::CommandResult;
+  done.source = 4;
+  done.requestId = commands_[0].header.requestId;
+  done.body.result.accepted = true;
+  done.body.result.value = 3;
+  entry_.onEvent(done, kT0);
+  EXPECT_EQ(last()[tag::MsgType], "r");
+  EXPECT_EQ(last()[tag::MassCancelResponse], "7");
+  EXPECT_EQ(last()[tag::TotalAffectedOrders], "3");
+}
+
+}  // namespace
+}  // namespace alphintra::api::fix

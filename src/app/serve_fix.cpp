@@ -1,0 +1,46 @@
+// The FIX options of `alphintra serve` and the gateway built from them (see serve_fix.hpp).
+#include "app/serve_fix.hpp"
+
+#include <filesystem>
+
+namespace alphintra::app {
+
+void addServeFixOptions(CLI::App& serve, ServeFixArgs& args) {
+  serve.add_option("--fix-port", args.port, "FIX 4.4 acceptor port (0: any free port; FIX is off without it)")
+      ->check(CLI::Range(0, 65535));
+  serve.add_option("--fix-host", args.host, "Address the FIX acceptor listens on (default loopback)");
+  serve.add_option("--fix-session", args.sessions,
+                   "A FIX session SENDER:TARGET:ACCOUNT[:PASSWORD] (the client's SenderCompID, ours, the account "
+                   "it trades, the Logon password); repeatable");
+  serve.add_option("--fix-max-heartbeat", args.maxHeartBtInt, "Largest HeartBtInt (seconds) a Logon may ask for")
+      ->check(CLI::Range(1, 3600));
+}
+
+Result<std::unique_ptr<api::fix::FixGateway>> makeFixGateway(const ServeFixArgs& args, const std::string& dataDir,
+                                                             const api::Directory& directory,
+                                                             const std::atomic<engine::EngineRuntime*>& runtime,
+                                                             std::function<void(std::string_view)> log) {
+  if (args.port < 0) {
+    if (!args.sessions.empty()) return makeError("fix-session", "--fix-session needs --fix-port");
+    return std::unique_ptr<api::fix::FixGateway>{};
+  }
+  api::fix::FixOptions options;
+  options.host = args.host;
+  options.port = static_cast<std::uint16_t>(args.port);
+  options.stateDir = std::filesystem::path(dataDir) / "fix";
+  options.source = kFixSource;
+  options.timings.maxHeartBtInt = args.maxHeartBtInt;
+  options.log = std::move(log);
+  for (const std::string& spec : args.sessions) {
+    auto session = api::fix::parseSessionSpec(spec);
+    if (!session.ok()) return session.error();
+    options.sessions.push_back(std::move(session).value());
+  }
+  if (options.sessions.empty()) return makeError("fix-session", "--fix-port needs at least one --fix-session");
+  return api::fix::FixGateway::create(std::move(options), directory, [&runtime](const engine::Command& c) {
+    engine::EngineRuntime* rt = runtime.load(std::memory_order_acquire);
+    return rt != nullptr && rt->trySubmit(kFixGateway, c);
+  });
+}
+
+}  // namespace alphintra::app

