@@ -14,6 +14,7 @@ Standard library only. Usage: fix_quickfix_test.py ALPHINTRA QUICKFIX_CLIENT
 """
 import datetime
 import os
+import re
 import shutil
 import signal
 import socket
@@ -64,7 +65,7 @@ class Serve:
 
     def http_port(self):
         text = open(self.log_path).read()
-        return int(text.rsplit("listening on http://127.0.0.1:", 1)[1].split()[0])
+        return int(re.findall(r"listening on http://127\.0\.0\.1:(\d+)", text)[-1])
 
     def stop(self, sig=signal.SIGTERM):
         os.kill(self.proc.pid, sig)
@@ -291,10 +292,14 @@ def raw_session_tests(port):
     r.expect("compid logout", t35="5")
     r.close()
 
-    # A wrong password and an unknown session are refused.
+    # An unknown session, and a second connection for a connected session, are closed.
+    r = Raw(port, sender="NOBODY")
+    r.send("A", [(98, 0), (108, 30)], seq=1)
+    assert r.recv() is None, "an unknown session should be disconnected"
+    r.close()
     r = Raw(port, sender="CLIENT2")
-    r.send("A", [(98, 0), (108, 30), (554, "wrong")], seq=1)
-    r.expect("wrong password", t35="5")
+    r.send("A", [(98, 0), (108, 30), (554, "secret")], seq=1)
+    assert r.recv() is None, "a second connection of a connected session should be disconnected"
     r.close()
 
 
