@@ -11,6 +11,7 @@
 //       CHROMIUM              the browser (default /usr/bin/chromium)
 // The server is stopped by its process id (SIGTERM) when the tests end.
 import { spawn, spawnSync } from 'node:child_process';
+import { createHmac } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { connect } from 'node:net';
@@ -38,6 +39,7 @@ let browser;
 let dataDir;
 let auth = false; // the server has authentication
 let demoUsers = false; // and knows --demo-users
+const passwords = {}; // the demo users' passwords, from the server's log
 
 // ---- server ------------------------------------------------------------------------------
 function startServer() {
@@ -49,10 +51,13 @@ function startServer() {
   const child = spawn(bin, args, { env: { ...process.env, ALPHINTRA_ADMIN_PASSWORD: adminPassword }, stdio: ['ignore', 'ignore', 'pipe'] });
   return new Promise((resolveStart, reject) => {
     let log = '';
-    const timer = setTimeout(() => reject(new Error(`serve did not start in 20 s:\n${log}`)), 20000);
+    const timer = setTimeout(() => reject(new Error(`serve did not start in 60 s:\n${log}`)), 60000);
     child.stderr.on('data', (chunk) => {
       log += chunk;
-      const m = /serve: listening on (http:\/\/[^\s]+)/.exec(log);
+      const m = /serve: listening on (http:\/\/[0-9A-Za-z.:[\]-]+)/.exec(log);
+      // "demo users trader / PASSWORD, viewer / PASSWORD, ..." (the log line names them)
+      const demo = /demo users ([^"\n]+)/.exec(log);
+      if (demo) for (const [, user, password] of demo[1].matchAll(/(\w+) \/ ([^\s,"()]+)/g)) passwords[user] = password;
       if (m && !base) {
         base = m[1];
         clearTimeout(timer);
@@ -112,6 +117,30 @@ function offsetTicks(price, tick, n) {
   return scale ? `${s.slice(0, -scale)}.${s.slice(-scale)}` : s;
 }
 
+// RFC 6238 code for a base32 secret (SHA-1; digits and period from the otpauth URI).
+function totp(secret, uri) {
+  const params = new URL(uri).searchParams;
+  const digits = Number(params.get('digits') ?? 6);
+  const period = Number(params.get('period') ?? 30);
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let bits = 0;
+  let value = 0;
+  const key = [];
+  for (const c of secret.replace(/=+$/, '').toUpperCase()) {
+    value = (value << 5) | alphabet.indexOf(c);
+    bits += 5;
+    if (bits >= 8) {
+      key.push((value >>> (bits - 8)) & 255);
+      bits -= 8;
+    }
+  }
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(Math.floor(Date.now() / 1000 / period)));
+  const mac = createHmac('sha1', Buffer.from(key)).update(counter).digest();
+  const offset = mac[mac.length - 1] & 15;
+  return String((mac.readUInt32BE(offset) & 0x7fffffff) % 10 ** digits).padStart(digits, '0');
+}
+
 // ---- browser -----------------------------------------------------------------------------
 async function openPage(viewport = { width: 1440, height: 900 }) {
   const context = await browser.newContext({ viewport });
@@ -135,8 +164,26 @@ async function signIn(page, username, password) {
   await page.getByRole('button', { name: 'Sign in' }).click();
 }
 
+// One signed-in trader page shared by the trading tests (a sign-in costs an argon2id hash on
+// the server); each test starts from a reload, which keeps the session (sessionStorage).
+let shared = null;
+async function traderPage(viewport) {
+  if (!shared) {
+    shared = await openPage();
+    await signIn(shared, ...traderCredentials());
+    await shared.getByRole('form', { name: 'Order ticket' }).waitFor();
+  } else {
+    if (viewport) await shared.setViewportSize(viewport);
+    await shared.reload();
+    await shared.getByRole('form', { name: 'Order ticket' }).waitFor();
+  }
+  shared.outsideRequests.length = 0;
+  shared.consoleErrors.length = 0;
+  return shared;
+}
+
 function traderCredentials() {
-  return demoUsers ? ['trader', 'trader'] : ['admin', adminPassword];
+  return demoUsers ? ['trader', passwords.trader ?? 'trader'] : ['admin', adminPassword];
 }
 
 async function shot(page, name) {
@@ -150,7 +197,7 @@ async function dataNumber(locator, key) {
 
 before(async () => {
   server = await startServer();
-  await waitFor(async () => (await fetch(base + '/readyz')).status === 200, 'readiness');
+  await waitFor(async () => (await fetch(base + '/readyz')).status === 200, 'readiness', 60000);
   const me = await fetch(base + '/api/v1/auth/me');
   auth = me.status !== 404;
   if (auth) {
@@ -191,8 +238,7 @@ describe('dashboard', () => {
   });
 
   test('market view: quotes, book, trades and chart update live', async () => {
-    const page = await openPage();
-    await signIn(page, ...traderCredentials());
+    const page = await traderPage();
     const watch = page.getByRole('table', { name: 'Instruments' });
     await watch.getByRole('button', { name: 'Select AAPL' }).click();
     const book = page.getByRole('region', { name: 'Order book' });
@@ -213,12 +259,10 @@ describe('dashboard', () => {
     await shot(page, 'market-view');
     assert.deepEqual(page.outsideRequests, [], 'nothing loaded from elsewhere');
     assert.deepEqual(page.consoleErrors, []);
-    await page.context().close();
   });
 
   test('a resting limit order shows in the blotter and is canceled from it', async () => {
-    const page = await openPage();
-    await signIn(page, ...traderCredentials());
+    const page = await traderPage();
     const quote = (await rest('/api/v1/market-data/quote/AAPL')).body;
     const price = offsetTicks(quote.bid, '0.01', -500); // $5 below the bid: rests
     const ticket = page.getByRole('form', { name: 'Order ticket' });
@@ -243,12 +287,10 @@ describe('dashboard', () => {
     await waitFor(async () => (await done.getAttribute('data-status')) === 'canceled', 'the order canceled');
     assert.equal((await rest(`/api/v1/orders/${orderId}`)).body.status, 'canceled');
     await shot(page, 'order-canceled');
-    await page.context().close();
   });
 
   test('a marketable limit order fills against the simulator', async () => {
-    const page = await openPage();
-    await signIn(page, ...traderCredentials());
+    const page = await traderPage();
     const quote = (await rest('/api/v1/market-data/quote/AAPL')).body;
     const price = offsetTicks(quote.ask, '0.01', 200); // $2 through the ask: crosses
     const ticket = page.getByRole('form', { name: 'Order ticket' });
@@ -267,12 +309,10 @@ describe('dashboard', () => {
     const fills = page.getByRole('table', { name: "Today's fills" });
     await waitFor(async () => (await fills.textContent()).includes('AAPL'), 'the fill listed');
     await shot(page, 'order-filled');
-    await page.context().close();
   });
 
   test('the ticket checks tick and lot sizes, and shows a server refusal at its field', async () => {
-    const page = await openPage();
-    await signIn(page, ...traderCredentials());
+    const page = await traderPage();
     const ticket = page.getByRole('form', { name: 'Order ticket' });
     await ticket.getByLabel('Symbol').selectOption('AAPL');
     const quantity = ticket.getByLabel('Quantity');
@@ -294,13 +334,12 @@ describe('dashboard', () => {
     assert.equal(await quantity.getAttribute('aria-invalid'), 'true');
     assert.equal(await price.getAttribute('aria-invalid'), null);
     await shot(page, 'ticket-errors');
-    await page.context().close();
   });
 
   test('a viewer sees the market but cannot place orders', async (t) => {
     if (!auth || !demoUsers) return t.skip('the server has no viewer user');
     const page = await openPage();
-    await signIn(page, 'viewer', 'viewer');
+    await signIn(page, 'viewer', passwords.viewer ?? 'viewer');
     const ticket = page.getByRole('form', { name: 'Order ticket' });
     await ticket.waitFor();
     assert.equal(await ticket.getByRole('button', { name: /Place/ }).isDisabled(), true);
@@ -318,14 +357,73 @@ describe('dashboard', () => {
     await page.context().close();
   });
 
-  test('phone width: one column, no sideways scrolling', async () => {
-    const page = await openPage({ width: 390, height: 844 });
-    await signIn(page, ...traderCredentials());
+  test('sign-in: a wrong password is refused, a second factor is asked for and accepted', async (t) => {
+    if (!auth) return t.skip('the server has no authentication');
+    const created = await rest('/api/v1/admin/users', {
+      method: 'POST',
+      body: JSON.stringify({ username: 'mfa-trader', password: 'mfa-trader-pass', roles: ['trader'], accounts: [1] }),
+    });
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    const enrolled = await rest('/api/v1/admin/users/mfa-trader/mfa', { method: 'POST' });
+    assert.equal(enrolled.status, 200, JSON.stringify(enrolled.body));
+    const page = await openPage();
+    await signIn(page, 'mfa-trader', 'wrong-password');
+    await page.getByText('Wrong username or password').waitFor();
+    await page.getByLabel('Password').fill('mfa-trader-pass');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    const code = page.getByLabel('Authentication code');
+    await code.waitFor();
+    await code.fill(totp(enrolled.body.secret, enrolled.body.otpauth_uri));
+    await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('form', { name: 'Order ticket' }).waitFor();
+    assert.match(await page.getByTestId('user').textContent(), /mfa-trader/);
+    // One account: no account selector.
+    assert.equal(await page.getByRole('combobox', { name: 'Account' }).count(), 0);
+    await shot(page, 'signed-in-with-mfa');
+    await page.context().close();
+  });
+
+  test('risk officer: the kill switch halts the account and is reset', async (t) => {
+    if (!auth || !demoUsers) return t.skip('the server has no risk user');
+    const page = await openPage();
+    await signIn(page, 'risk', passwords.risk ?? 'risk');
+    const risk = page.getByRole('region', { name: 'Risk' });
+    await risk.getByRole('button', { name: 'Kill switch: account 1' }).click();
+    await risk.getByRole('button', { name: 'Confirm kill switch' }).click();
+    await waitFor(async () => (await risk.getAttribute('data-kill-switch')) === 'true', 'the account halted');
+    assert.match(await risk.textContent(), /HALTED/);
+    await shot(page, 'kill-switch');
+    await risk.getByRole('button', { name: 'Reset account 1' }).click();
+    await waitFor(async () => (await risk.getAttribute('data-kill-switch')) === 'false', 'the account trading again');
+    await page.context().close();
+  });
+
+  test('admin page: users are listed and a new one is created', async (t) => {
+    if (!auth) return t.skip('the server has no authentication');
+    const page = await openPage();
+    await signIn(page, 'admin', adminPassword);
+    await page.getByRole('link', { name: 'Admin' }).click();
+    const users = page.getByRole('table', { name: 'Users' });
+    await users.locator('tr[data-user="admin"]').waitFor();
+    const form = page.getByRole('form', { name: 'Create user' });
+    await form.getByLabel('Username').fill('desk-viewer');
+    await form.getByLabel('Password').fill('desk-viewer-pass');
+    await form.getByLabel('Role').selectOption('viewer');
+    await form.getByLabel('Accounts').fill('2');
+    await form.getByRole('button', { name: 'Create user' }).click();
+    const row = users.locator('tr[data-user="desk-viewer"]');
+    await row.waitFor();
+    assert.equal(await row.getByLabel('Accounts of desk-viewer').inputValue(), '2');
+    assert.equal((await rest('/api/v1/admin/users')).body.users.find((u) => u.username === 'desk-viewer').roles[0], 'viewer');
+    await shot(page, 'admin');
+    await page.context().close();
+  });
+
+  test('phone width: one column, no sideways scrolling', async () => {
+    const page = await traderPage({ width: 390, height: 844 });
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     assert.ok(overflow <= 0, `the page is ${overflow}px wider than the screen`);
     assert.ok(await page.getByRole('button', { name: 'Place buy order' }).isVisible());
     await shot(page, 'phone');
-    await page.context().close();
   });
 });

@@ -33,6 +33,7 @@ export class LiveFeed {
   };
   private socket: WebSocket | null = null;
   private nextId = 1;
+  private authId = 0; // the authenticate request's id; -1 when the socket has no token to send
   private selected = '';
   private interval: Interval = '1m';
   private watched: string[] = [];
@@ -110,12 +111,15 @@ export class LiveFeed {
     this.socket = socket;
     socket.onopen = () => {
       opened = true;
-      this.retryDelay = 1000;
+      // Live once the server has accepted the token (or, without one, the subscriptions).
       const token = this.api.accessToken;
-      if (token) this.send({ op: 'authenticate', token });
-      this.subscribeAll();
-      this.stopPolling();
-      this.setMode('live');
+      if (token) {
+        this.authId = this.nextId;
+        this.send({ op: 'authenticate', token });
+      } else {
+        this.authId = -1;
+        this.subscribeAll();
+      }
     };
     socket.onmessage = (e) => this.onMessage(String(e.data));
     socket.onclose = () => {
@@ -137,6 +141,12 @@ export class LiveFeed {
     this.setMode('polling');
     window.clearTimeout(this.retryTimer);
     this.retryTimer = window.setTimeout(() => this.connect(), retryIn);
+  }
+
+  private goLive(): void {
+    this.retryDelay = 1000;
+    this.stopPolling();
+    this.setMode('live');
   }
 
   private send(message: Record<string, unknown>): void {
@@ -162,6 +172,10 @@ export class LiveFeed {
       return;
     }
     switch (m.type) {
+      case 'ack':
+        if (m.id === this.authId) this.subscribeAll();
+        if (this.mode !== 'live' && (m.id === this.authId || this.authId === -1)) this.goLive();
+        break;
       case 'quote':
         this.emit('quote', m as unknown as Quote);
         break;
@@ -179,7 +193,9 @@ export class LiveFeed {
         this.emit('order', m as unknown as ExecutionReport);
         break;
       case 'error':
-        if (m.code === 'unauthorized' || m.code === 'invalid_token') this.socket?.close();
+        // A refused token or subscription: poll, and try again later (the REST calls refresh
+        // an expired token meanwhile).
+        if (m.id === this.authId || m.code === 'unauthorized' || m.code === 'invalid_token') this.socket?.close();
         break;
       default:
         break;

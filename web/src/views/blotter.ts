@@ -21,6 +21,7 @@ export class Blotter {
   private status: HTMLElement;
   private editing: number | null = null;
   private ticks = 0;
+  private renderedKey = '';
 
   constructor(private readonly state: AppState) {
     const tab = (id: Tab, text: string) =>
@@ -108,6 +109,11 @@ export class Blotter {
 
   private render(): void {
     const orders = [...this.orders.values()].sort((a, b) => b.orderId - a.orderId);
+    // Unchanged content is not rebuilt (buttons stay put under the pointer, an open editor keeps its input).
+    const key = `${this.tab}|${this.editing}|${this.fills.length}|${this.fillsFromOrders}|` +
+      orders.map((o) => `${o.orderId}:${o.status}:${o.cumQuantity}:${o.quantity}:${o.price}`).join(',');
+    if (key === this.renderedKey) return;
+    this.renderedKey = key;
     const open = orders.filter((o) => OPEN_STATUSES.has(o.status));
     this.tabs.open.textContent = `Open orders (${open.length})`;
     if (this.tab === 'fills') return this.renderFills(orders);

@@ -15,6 +15,7 @@ export class RiskPanel {
   private controls: HTMLElement;
   private message: HTMLElement;
   private armed: string | null = null;
+  private controlsKey = '';
 
   constructor(private readonly state: AppState) {
     this.body = h('div', { class: 'risk-body' });
@@ -64,6 +65,10 @@ export class RiskPanel {
   private renderControls(active: boolean): void {
     if (!this.state.canKill) return;
     const account = this.state.selection.account;
+    // Rebuilt only when what they show changes, so that a button is not replaced under the pointer.
+    const key = `${account}|${this.armed}|${active}`;
+    if (key === this.controlsKey) return;
+    this.controlsKey = key;
     const act = async (path: string, body: Record<string, unknown>) => {
       this.armed = null;
       this.message.textContent = '';
