@@ -41,6 +41,19 @@ async function whoAmI(): Promise<{ user: User; open: boolean } | null> {
   }
 }
 
+// An admin is granted every account, and /auth/me may list none: the accounts granted to any
+// user stand in (the demo accounts 1 and 2 when there are none).
+async function adminAccounts(): Promise<number[]> {
+  try {
+    const { users } = await api.get<{ users: { accounts: number[] }[] }>('/api/v1/admin/users');
+    const all = [...new Set(users.flatMap((u) => u.accounts))].sort((a, b) => a - b);
+    if (all.length) return all;
+  } catch {
+    // fall through
+  }
+  return [1, 2];
+}
+
 function showLogin(): void {
   current?.dispose();
   current = null;
@@ -60,6 +73,7 @@ async function boot(): Promise<void> {
     return;
   }
   if (!me) return showLogin();
+  if (!me.user.accounts.length && me.user.roles.includes('admin')) me.user.accounts = await adminAccounts();
   const { instruments } = await api.get<{ instruments: Instrument[] }>('/api/v1/instruments');
   current?.dispose();
   feed?.stop();

@@ -46,11 +46,12 @@ export function adminView(state: AppState): HTMLElement {
   };
 
   const userRow = (u: AdminUser) => {
-    const roles = h('select', { multiple: true, 'aria-label': `Roles of ${u.username}`, size: 2 },
-      ROLES.map((r) => h('option', { value: r, selected: u.roles.includes(r) }, label(r))));
+    const boxes = ROLES.map((r) => h('input', { type: 'checkbox', value: r, checked: u.roles.includes(r), 'aria-label': `${label(r)} role for ${u.username}` }));
+    const roles = h('div', { class: 'role-boxes', role: 'group', 'aria-label': `Roles of ${u.username}` },
+      boxes.map((b) => h('label', null, b, label(b.value))));
     const accounts = h('input', { 'aria-label': `Accounts of ${u.username}`, value: u.accounts.join(', '), class: 'narrow' });
     const save = () => run(() => api.request('PATCH', `/api/v1/admin/users/${encodeURIComponent(u.username)}`, {
-      roles: [...roles.selectedOptions].map((o) => o.value), accounts: parseAccounts(accounts.value),
+      roles: boxes.filter((b) => b.checked).map((b) => b.value), accounts: parseAccounts(accounts.value),
     }), loadUsers);
     return h('tr', { 'data-user': u.username },
       h('td', null, u.username), h('td', null, roles), h('td', null, accounts),

@@ -161,7 +161,7 @@ export class Blotter {
             h('td', { class: 'num' }, o.averagePrice ?? ''), h('td', null, ''), h('td', null, '')))
       : this.fills.map((f) =>
           h('tr', null, h('td', { class: 'muted' }, dateTime(f.time).slice(11)), h('td', null, String(f.orderId)), h('td', null, f.symbol),
-            h('td', { class: f.side === 'buy' ? 'up' : 'down' }, f.side.toUpperCase()), h('td', { class: 'num' }, group(f.quantity)),
+            h('td', { class: f.side.toLowerCase() === 'buy' ? 'up' : 'down' }, f.side.toUpperCase()), h('td', { class: 'num' }, group(f.quantity)),
             h('td', { class: 'num' }, f.price), h('td', { class: 'num' }, f.fee ? `${f.fee} ${f.feeCurrency ?? ''}` : ''), h('td', null, f.liquidity ?? '')));
     replaceChildren(this.panel, h('table', { class: 'grid blotter', 'aria-label': "Today's fills" },
       h('thead', null, h('tr', null, head.map((t) => h('th', { scope: 'col' }, t)))),
