@@ -144,6 +144,8 @@ function totp(secret, uri) {
 // ---- browser -----------------------------------------------------------------------------
 async function openPage(viewport = { width: 1440, height: 900 }) {
   const context = await browser.newContext({ viewport });
+  // Generous: the 2-core machine may be building while this runs; a passing step takes ~1 s.
+  context.setDefaultTimeout(60000);
   const page = await context.newPage();
   page.outsideRequests = [];
   page.on('request', (r) => {
