@@ -1,5 +1,6 @@
 #include "marketdata/itch/itch_book.hpp"
 
+#include <algorithm>
 #include <bit>
 
 namespace alphintra::marketdata::itch {
@@ -9,6 +10,54 @@ ItchBookBuilder::ItchBookBuilder(std::size_t expectedLiveOrders) : books_(65'536
   slots_ = std::make_unique<Slot[]>(capacity);
   mask_ = capacity - 1;
   shift_ = 64 - std::countr_zero(capacity);
+}
+
+std::size_t ItchBookBuilder::build(const std::uint8_t* data, std::size_t size, std::uint64_t& messages,
+                                   FrameError& error) {
+  std::size_t at = 0;
+  std::size_t ahead = 0;  // the frame about kLookahead messages after `at`
+  // Moves `ahead` over one whole frame, prefetching the order-table slot of an order message
+  // (all carry their first reference number at offset 11); false at a partial or empty frame.
+  auto advance = [&]() {
+    if (size - ahead < 3) return false;
+    const std::size_t length = wire::u16(data + ahead);
+    if (length == 0 || size - ahead - 2 < length) return false;
+    const std::uint8_t* m = data + ahead + 2;
+    const char type = static_cast<char>(m[0]);
+    if (length == messageLength(type) &&
+        (type == 'A' || type == 'F' || type == 'E' || type == 'C' || type == 'X' || type == 'D' || type == 'U')) {
+      __builtin_prefetch(&slots_[home(wire::u64(m + 11))]);
+    }
+    ahead += 2 + length;
+    return true;
+  };
+  for (int k = 0; k < kLookahead && advance(); ++k) {
+  }
+  while (size - at >= 2) {
+    const std::size_t length = wire::u16(data + at);
+    if (size - at - 2 < length) break;
+    const DecodeStatus status = decodeMessage(data + at + 2, length, *this);
+    if (status != DecodeStatus::Ok) [[unlikely]] {
+      error.offset = at;
+      error.status = status;
+      return at;
+    }
+    ++messages;
+    at += 2 + length;
+    if (ahead < at) ahead = at;
+    advance();
+  }
+  return at;
+}
+
+void ItchBookBuilder::clear() noexcept {
+  std::fill(slots_.get(), slots_.get() + mask_ + 1, Slot{});
+  for (Book& b : books_) {
+    b.bids.clear();
+    b.asks.clear();
+  }
+  count_ = 0;
+  anomalies_ = 0;
 }
 
 ItchBookBuilder::Slot* ItchBookBuilder::find(std::uint64_t ref) noexcept {
@@ -106,13 +155,19 @@ void ItchBookBuilder::add(std::uint16_t locate, std::uint64_t ref, char side, st
     ++anomalies_;
     return;
   }
-  if (find(ref) != nullptr) {  // a duplicate reference number: keep the first
-    ++anomalies_;
-    return;
-  }
-  if (count_ + 1 > (mask_ + 1) / 2) [[unlikely]]
+  if (count_ + 1 > (mask_ + 1) / 2) [[unlikely]] {
     grow();
-  insert(Slot{ref, price, shares, locate, side});
+  }
+  // One probe run both finds a duplicate reference number (keep the first) and the free slot.
+  std::size_t i = home(ref);
+  for (; slots_[i].locate != 0; i = (i + 1) & mask_) {
+    if (slots_[i].ref == ref) {
+      ++anomalies_;
+      return;
+    }
+  }
+  slots_[i] = Slot{ref, price, shares, locate, side};
+  ++count_;
   levelAdd(locate, side, price, shares);
 }
 

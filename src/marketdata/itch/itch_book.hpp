@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "marketdata/itch/itch_messages.hpp"
+#include "marketdata/itch/itch_parser.hpp"
 
 namespace alphintra::marketdata::itch {
 
@@ -64,6 +65,15 @@ class ItchBookBuilder {
     remove(m.orderRef, info);
   }
   void on(const OrderReplace& m) noexcept { replace(m.originalOrderRef, m.newOrderRef, m.shares, m.price); }
+
+  // Decodes and applies the framed messages of [data, data + size) like decodeFrames()
+  // (itch_parser.hpp), prefetching the order-table slot of the message kLookahead frames ahead
+  // so that the cache miss of a large table overlaps the work on the messages before it.
+  std::size_t build(const std::uint8_t* data, std::size_t size, std::uint64_t& messages, FrameError& error);
+  static constexpr int kLookahead = 8;
+
+  // Empties every book and the order table, keeping their memory (a new day, a benchmark pass).
+  void clear() noexcept;
 
   // The same operations for callers that want to know the order touched; false when unknown.
   void add(std::uint16_t locate, std::uint64_t ref, char side, std::uint32_t shares, std::uint32_t price) noexcept;

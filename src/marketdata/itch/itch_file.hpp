@@ -41,7 +41,8 @@ inline Error frameError(const std::string& file, std::uint64_t offset, const std
   return makeError("file", fmt::format("{}: offset {}: unreadable message", file, offset));
 }
 
-// `stop()` on the handler, if it has one, is polled between chunks: true ends the read early.
+// A handler with build() (ItchBookBuilder) decodes through it. `stop()` on the handler, if it has one, is polled
+// between chunks: true ends the read early.
 template <typename Handler>
 Result<ItchFileStats> readItchFile(const std::filesystem::path& path, Handler& handler) {
   const std::string file = path.string();
@@ -74,7 +75,12 @@ Result<ItchFileStats> readItchFile(const std::filesystem::path& path, Handler& h
     have += static_cast<std::size_t>(n);
     stats.bytes += static_cast<std::uint64_t>(n);
     FrameError error;
-    const std::size_t used = decodeFrames(buffer.get(), have, handler, stats.messages, error);
+    std::size_t used = 0;
+    if constexpr (requires { handler.build(buffer.get(), have, stats.messages, error); }) {
+      used = handler.build(buffer.get(), have, stats.messages, error);  // a book builder's prefetching loop
+    } else {
+      used = decodeFrames(buffer.get(), have, handler, stats.messages, error);
+    }
     if (error.status != DecodeStatus::Ok) {
       return frameError(file, base + error.offset, buffer.get() + error.offset, error.status);
     }

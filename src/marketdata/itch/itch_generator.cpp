@@ -142,7 +142,7 @@ void ItchGenerator::flowMessage(ItchEncoder& enc) {
     return;
   }
   const std::uint64_t r = below(100);
-  const std::uint64_t addShare = live_.size() < options_.targetLiveOrders ? 55 : 35;
+  const std::uint64_t addShare = live_.size() < options_.targetLiveOrders ? 55 : 25;
   if (live_.empty() || r < addShare) {
     addOrder(enc);
     return;

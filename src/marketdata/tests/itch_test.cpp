@@ -206,15 +206,19 @@ TEST(ItchBook, EqualsTheNaiveReferenceThroughAGeneratedDay) {
   options.messages = 150'000;
   ItchGenerator gen(options);
   Both both;
+  ItchBookBuilder prefetching(256);
   std::vector<std::uint8_t> chunk;
   int checkpoints = 0;
   while (!gen.done()) {
     chunk.clear();
     gen.generate(chunk, 10'000);
-    std::uint64_t n = 0;
+    std::uint64_t n = 0, built = 0;
     FrameError error;
     ASSERT_EQ(decodeFrames(chunk.data(), chunk.size(), both, n, error), chunk.size());
+    ASSERT_EQ(prefetching.build(chunk.data(), chunk.size(), built, error), chunk.size());  // the bench's loop
+    ASSERT_EQ(built, n);
     expectSameBooks(both.fast, both.reference, 40);
+    expectSameBooks(prefetching, both.reference, 40);
     ++checkpoints;
   }
   EXPECT_GE(checkpoints, 15);
