@@ -16,6 +16,7 @@ export class PortfolioPanel {
   private chart: IChartApi;
   private equity: ISeriesApi<'Area'>;
   private lastSample = 0;
+  private renderedKey = '';
 
   constructor(private readonly state: AppState) {
     this.summary = h('dl', { class: 'stats', 'aria-label': 'Account summary' });
@@ -44,10 +45,15 @@ export class PortfolioPanel {
       p = await this.state.api.get<Portfolio>(`/api/v1/portfolio/${account}`);
     } catch (e) {
       if (account !== this.state.selection.account) return;
+      this.renderedKey = '';
       replaceChildren(this.summary, h('p', { class: 'muted' }, e instanceof ApiError && e.status === 404 ? 'Portfolio endpoint not available on this server' : `Portfolio: ${(e as Error).message}`));
       return;
     }
     if (account !== this.state.selection.account) return;
+    this.sample(p.totalValue);
+    const key = JSON.stringify(p);
+    if (key === this.renderedKey) return; // unchanged: not rebuilt
+    this.renderedKey = key;
     const stat = (name: string, value: string, cls = '') =>
       h('div', { class: 'stat' }, h('dt', null, name), h('dd', { class: `num ${cls}`, 'data-stat': name }, group(value)));
     replaceChildren(this.summary,
@@ -62,12 +68,14 @@ export class PortfolioPanel {
             h('td', { class: 'num' }, x.averagePrice), h('td', { class: 'num' }, x.marketPrice), h('td', { class: 'num' }, group(x.marketValue)),
             h('td', { class: `num ${signClass(x.realizedPnl)}` }, group(x.realizedPnl)), h('td', { class: `num ${signClass(x.unrealizedPnl)}` }, group(x.unrealizedPnl))))
         : h('tr', null, h('td', { colspan: head.length, class: 'muted empty' }, 'No positions')))));
-    // One sample a second at most; lightweight-charts needs strictly increasing times.
+  }
+
+  // One sample a second at most; lightweight-charts needs strictly increasing times.
+  private sample(totalValue: string): void {
     const now = Math.floor(Date.now() / 1000);
-    if (now > this.lastSample) {
-      this.lastSample = now;
-      this.equity.update({ time: now as UTCTimestamp, value: Number(p.totalValue) });
-      this.element.dataset.equitySamples = String(Number(this.element.dataset.equitySamples ?? '0') + 1);
-    }
+    if (now <= this.lastSample) return;
+    this.lastSample = now;
+    this.equity.update({ time: now as UTCTimestamp, value: Number(totalValue) });
+    this.element.dataset.equitySamples = String(Number(this.element.dataset.equitySamples ?? '0') + 1);
   }
 }

@@ -16,6 +16,7 @@ export class RiskPanel {
   private message: HTMLElement;
   private armed: string | null = null;
   private controlsKey = '';
+  private bodyKey = '';
 
   constructor(private readonly state: AppState) {
     this.body = h('div', { class: 'risk-body' });
@@ -37,11 +38,15 @@ export class RiskPanel {
       r = await this.state.api.get<RiskView>(`/api/v1/portfolio/${account}/risk`);
     } catch (e) {
       if (account !== this.state.selection.account) return;
+      this.bodyKey = '';
       replaceChildren(this.body, h('p', { class: 'muted' }, e instanceof ApiError && e.status === 404 ? 'Risk endpoint not available on this server' : `Risk: ${(e as Error).message}`));
       this.renderControls(false);
       return;
     }
     if (account !== this.state.selection.account) return;
+    const key = JSON.stringify(r);
+    if (key === this.bodyKey) return; // unchanged: the panel is not rebuilt (nothing moves under the pointer)
+    this.bodyKey = key;
     const extra = Object.entries(r).filter(([k, v]) => !KNOWN.has(k) && (typeof v === 'string' || typeof v === 'number'));
     const stat = (name: string, value: string, cls = '') => h('div', { class: 'stat' }, h('dt', null, name), h('dd', { class: `num ${cls}` }, value));
     replaceChildren(this.body,
