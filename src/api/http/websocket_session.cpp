@@ -16,12 +16,14 @@ WsSession::WsSession(WsHub& hub, std::weak_ptr<WebSocketTransport> transport, Ws
 
 bool WsSession::push(std::shared_ptr<const std::string> frame) {
   bool wake = false;
+  bool overflow = false;
   {
     std::lock_guard lock(mutex_);
     if (closing_) return false;
     if (queue_.size() + 1 > limits_.maxQueuedFrames || queuedBytes_ + frame->size() > limits_.maxQueuedBytes) {
       closing_ = true;
       slowConsumer_ = true;
+      overflow = true;
       queue_.clear();
       queuedBytes_ = 0;
     } else {
@@ -32,7 +34,7 @@ bool WsSession::push(std::shared_ptr<const std::string> frame) {
     }
   }
   auto transport = transport_.lock();
-  if (slowConsumer()) {
+  if (overflow) {
     if (transport) transport->close(1008, "slow consumer");
     return false;
   }
