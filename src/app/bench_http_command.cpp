@@ -182,7 +182,8 @@ int runBenchHttp(const BenchHttpArgs& args) {
   }
   double tick = 0;
   int precision = 0;
-  for (const auto& i : nlohmann::json::parse(instruments->second)["instruments"]) {
+  const nlohmann::json list = nlohmann::json::parse(instruments->second);
+  for (const auto& i : list["instruments"]) {
     if (i["symbol"] == args.symbol) {
       tick = std::stod(i["tickSize"].get<std::string>());
       precision = i["pricePrecision"].get<int>();
