@@ -8,6 +8,9 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 jobs=$(nproc)
 
+echo "== dashboard build (web/: type check and Vite)"
+(cd web && npm run build)
+
 echo "== release build"
 cmake --preset release
 cmake --build --preset release -j "$jobs"

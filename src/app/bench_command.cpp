@@ -107,6 +107,9 @@ void addBenchCommand(CLI::App& app) {
   });
   addBenchAnalyticsCommand(*bench);
   addBenchEngineCommand(*bench);
+  addBenchFixCommand(*bench);
+  addBenchHttpCommands(*bench);
+  addBenchBacktestCommand(*bench);
 }
 
 }  // namespace alphintra::app

@@ -12,7 +12,10 @@ int main(int argc, char** argv) {
 
   alphintra::app::addBenchCommand(app);
   alphintra::app::addAnalyticsCommand(app);
+  alphintra::app::addBacktestCommand(app);
   alphintra::app::addEngineCommand(app);
+  alphintra::app::addImportCommand(app);
+  alphintra::app::addBenchItchCommand(*app.get_subcommand("bench"));
   alphintra::app::addServeCommand(app);
 
   try {

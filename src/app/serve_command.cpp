@@ -27,6 +27,7 @@
 #include <chrono>
 #include <csignal>
 #include <cstdio>
+#include <filesystem>
 #include <memory>
 #include <string>
 #include <thread>
@@ -34,11 +35,20 @@
 
 #include "api/directory.hpp"
 #include "api/http/http_server.hpp"
+#include "api/http/json_log.hpp"
 #include "api/http/read_model.hpp"
+#include "api/http/request_log.hpp"
 #include "api/http/rest_api.hpp"
+#include "api/http/static_files.hpp"
+#include "api/http/websocket_hub.hpp"
 #include "api/json_commands.hpp"
 #include "app/analytics_http.hpp"
 #include "app/commands.hpp"
+#include "app/serve_auth.hpp"
+#include "app/serve_fix.hpp"
+#include "app/serve_history.hpp"
+#include "app/serve_metrics.hpp"
+#include "app/serve_websocket.hpp"
 #include "core/spsc_ring.hpp"
 #include "engine/runtime.hpp"
 #include "marketdata/simulator.hpp"
@@ -65,9 +75,12 @@ struct ServeArgs {
   std::string dataDir = "data";
   std::uint64_t seed = 42;
   bool noSimulator = false;
+  bool demoUsers = false;
+  ServeFixArgs fix;
   std::string durability = "fsync";
   std::size_t ioThreads = 2;
   std::uint64_t snapshotEvery = 100'000;
+  std::string webDir = ALPHINTRA_WEB_DIST;  // the built dashboard (docs/dashboard.md)
 };
 
 std::int64_t wallClockNanos() {
@@ -166,7 +179,10 @@ Result<std::vector<engine::Command>> bootstrapCommands(api::Directory& directory
 
 int runServe(const ServeArgs& args) {
   const auto started = std::chrono::steady_clock::now();
-  const auto log = [](std::string_view line) { fmt::print(stderr, "{}\n", line); };
+  // From the start: a stop asked for during start-up is acted on once it is ready.
+  std::signal(SIGTERM, onServeStopSignal);
+  std::signal(SIGINT, onServeStopSignal);
+  const auto log = [](std::string_view line) { api::http::logText(line); };  // JSON lines (json_log.hpp)
 
   marketdata::SimulatorOptions simulatorOptions;
   simulatorOptions.seed = args.seed;
@@ -185,18 +201,57 @@ int runServe(const ServeArgs& args) {
       },
       api::http::RestOptions{kHttpSource, std::chrono::milliseconds{5'000}});
 
+  auto fixResult = makeFixGateway(args.fix, args.dataDir, directory, runtimeForHttp, log);
+  if (!fixResult.ok()) {
+    log(fmt::format("error: --{}: {}", fixResult.error().field, fixResult.error().message));
+    return 2;
+  }
+  std::unique_ptr<api::fix::FixGateway> fix = std::move(fixResult).value();
+
+  // Authentication (docs/api.md): every route but health and login needs credentials.
+  auto authResult = openServeAuth(args.dataDir, args.demoUsers, log);
+  if (!authResult.ok()) {
+    log(fmt::format("error: {}", authResult.error().message));
+    return 2;
+  }
+  auth::AuthService& authService = *authResult.value();
+  rest.enableAuth(authService);
+  // Read-only queries on the engine thread: account views, book depth, metrics samples.
+  const auto inspectEngine = [&runtimeForHttp](engine::EngineRuntime::Query query) {
+    engine::EngineRuntime* runtime = runtimeForHttp.load(std::memory_order_acquire);
+    return runtime != nullptr && runtime->inspect(std::move(query));
+  };
+  rest.setInspect(inspectEngine);
+
+  // The WebSocket API (its hub fed by the publisher) and GET /metrics (docs/api.md).
+  api::http::WsHubOptions wsOptions;
+  wsOptions.orderAccounts = [firstSimulatorAccount](AccountId a) { return a.value() < firstSimulatorAccount; };
+  api::http::WsHub wsHub(directory, accessTokenVerifier(authService), engineDepthSampler(inspectEngine), wsOptions);
+  ServeMetrics metrics(directory, firstSimulatorAccount);
+
   engine::RuntimeOptions options;
   options.dataDir = args.dataDir;
   options.durability = args.durability == "none" ? store::Durability::None : store::Durability::Fsync;
   options.snapshotEvery = args.snapshotEvery;
-  options.gateways = 3;
+  options.gateways = 4;  // 0 HTTP, 1 simulator, 2 bootstrap, 3 FIX (kFixGateway)
   options.log = log;
   const bool simulate = !args.noSimulator;
+  // Trades recorded as history (1 s bars and trades) for GET .../history and backtests.
+  auto historyResult = ServeHistory::open(std::filesystem::path(args.dataDir) / "history", directory);
+  if (!historyResult.ok()) {
+    log(fmt::format("error: {}", historyResult.error().message));
+    return 2;
+  }
+  ServeHistory& history = *historyResult.value();
   auto runtimeResult = engine::EngineRuntime::start(
       options,
       [&](const engine::EngineEvent& e) {
         if (simulate) feed.publish(e);
         rest.onEvent(e);
+        wsHub.onEvent(e);
+        metrics.onEvent(e);
+        history.onEvent(e);
+        if (fix) fix->onEvent(e);
         if (e.source == kBootstrapSource && e.kind == engine::EventKind::CommandResult && !e.body.result.accepted) {
           log(fmt::format("serve: start-up command {} refused: {}",
                           engine::toString(static_cast<engine::CommandType>(e.body.result.commandType)),
@@ -206,38 +261,62 @@ int runServe(const ServeArgs& args) {
       [&](const engine::Engine& e) {
         loadDirectory(directory, e);
         readModel.load(e, directory);
+        if (fix) fix->load(e);
       });
   if (!runtimeResult.ok()) {
-    fmt::print(stderr, "error: {}\n", runtimeResult.error().message);
+    log(fmt::format("error: {}", runtimeResult.error().message));
     return 2;
   }
   engine::EngineRuntime& runtime = *runtimeResult.value();
   runtimeForHttp.store(&runtime, std::memory_order_release);
   const auto& recovered = runtime.recovery();
-  fmt::print(stderr, "serve: data {} recovered to sequence {} (snapshot {}, {} journal records replayed)\n",
-             args.dataDir, recovered.lastSequence, recovered.snapshotSequence, recovered.replayed);
+  log(fmt::format("serve: data {} recovered to sequence {} (snapshot {}, {} journal records replayed)", args.dataDir,
+                  recovered.lastSequence, recovered.snapshotSequence, recovered.replayed));
 
   api::http::ServerOptions serverOptions;
   serverOptions.host = args.host;
   serverOptions.port = args.port;
   serverOptions.ioThreads = args.ioThreads;
   serverOptions.log = log;
-  AnalyticsHttp analyticsHttp;  // POST /api/v1/analytics/NAME, on its own worker thread
+  serverOptions.webSocket = [&wsHub](const api::http::Request&, std::weak_ptr<api::http::WebSocketTransport> t) {
+    return std::shared_ptr<api::http::WebSocketHandler>(wsHub.accept(std::move(t)));
+  };
+  AnalyticsHttp analyticsHttp;                          // POST /api/v1/analytics/NAME, on its own worker thread
+  const api::http::StaticFiles dashboard(args.webDir);  // everything outside /api/ and the health routes
+  if (!dashboard.available())
+    log(fmt::format("serve: no dashboard at {} (build it: npm run build in web/)", args.webDir));
   auto serverResult = api::http::HttpServer::start(
-      serverOptions, [&rest, &analyticsHttp](api::http::Request&& r, api::http::Respond respond) {
-        if (r.path.starts_with(kAnalyticsPrefix)) return analyticsHttp.handle(std::move(r), std::move(respond));
-        rest.handle(std::move(r), respond);
-      });
+      serverOptions,
+      api::http::observeRequests(
+          [&rest, &analyticsHttp, &dashboard, &metrics, &history](api::http::Request&& r, api::http::Respond respond) {
+            if (r.path == "/metrics") {
+              if (r.method != api::http::Method::Get) {
+                return respond(api::http::errorResponse(405, "method_not_allowed", "/metrics allows GET"));
+              }
+              return respond(metrics.scrape());
+            }
+            if (api::http::isDashboardPath(r.path)) return respond(dashboard.serve(r));
+            if (r.path.starts_with(ServeHistory::kPrefix)) {
+              if (!rest.authorize(r, respond)) return;
+              return history.handle(r, respond);
+            }
+            if (r.path.starts_with(kAnalyticsPrefix)) {
+              if (!rest.authorize(r, respond)) return;
+              return analyticsHttp.handle(std::move(r), std::move(respond));
+            }
+            rest.handle(std::move(r), respond);
+          },
+          metrics.registry()));
   if (!serverResult.ok()) {
-    fmt::print(stderr, "error: {}\n", serverResult.error().message);
+    log(fmt::format("error: {}", serverResult.error().message));
     (void)runtime.stop();
     return 2;
   }
   api::http::HttpServer& server = *serverResult.value();
-  fmt::print(stderr, "serve: listening on http://{}:{}\n", args.host, server.port());
+  log(fmt::format("serve: listening on http://{}:{}", args.host, server.port()));
 
   const auto fail = [&](const std::string& message) {
-    fmt::print(stderr, "error: {}\n", message);
+    log(fmt::format("error: {}", message));
     server.stop();
     (void)runtime.stop();
     rest.drain();
@@ -258,8 +337,8 @@ int runServe(const ServeArgs& args) {
       if (std::chrono::steady_clock::now() > deadline) return fail("the engine did not apply the start-up commands");
       std::this_thread::sleep_for(std::chrono::milliseconds{1});
     }
-    fmt::print(stderr, "serve: loaded the default universe ({} instruments) and {} start-up commands\n",
-               readModel.instruments().size(), target);
+    log(fmt::format("serve: loaded the default universe ({} instruments) and {} start-up commands",
+                    readModel.instruments().size(), target));
   }
 
   std::atomic<bool> simulatorStop{false};
@@ -297,34 +376,45 @@ int runServe(const ServeArgs& args) {
     });
   }
 
+  if (fix) {  // FIX 4.4 (docs/fix.md): after the start-up commands, so that its accounts exist
+    if (auto error = fix->start()) return fail(error->message);
+    log(fmt::format("serve: FIX listening on {}:{}", args.fix.host, fix->port()));
+  }
+  history.start();
   rest.setReady(true);
-  fmt::print(stderr, "serve: ready in {} ms{}\n",
-             std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count(),
-             simulate ? "" : " (simulator off)");
+  wsHub.start();
+  metrics.start(
+      inspectEngine, [&runtime] { return runtime.appliedSequence(); }, [&wsHub] { return wsHub.sessionCount(); });
+  log(fmt::format(
+      "serve: ready in {} ms{}",
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count(),
+      simulate ? "" : " (simulator off)"));
 
-  std::signal(SIGTERM, onServeStopSignal);
-  std::signal(SIGINT, onServeStopSignal);
   while (gServeStop == 0 && !runtime.failed()) {
     std::this_thread::sleep_for(std::chrono::milliseconds{50});
     rest.expire();
   }
 
-  fmt::print(stderr, "serve: stopping\n");
+  log("serve: stopping");
   rest.setReady(false);
   server.stopAccepting();
   simulatorStop.store(true, std::memory_order_release);
   feed.close();
   if (simulatorThread.joinable()) simulatorThread.join();
+  wsHub.stop();
+  metrics.stop();
   const auto stopError = runtime.stop();
+  history.stop();        // after the runtime: the last trades are recorded
+  if (fix) fix->stop();  // after the runtime: the last reports reach the FIX stores
   rest.drain();
   analyticsHttp.stop();
   server.stop();
   if (stopError) {
-    fmt::print(stderr, "error: {}\n", stopError->message);
+    log(fmt::format("error: {}", stopError->message));
     return 2;
   }
-  fmt::print(stderr, "serve: stopped at sequence {} ({} simulator commands, {} market-data events not fed to it)\n",
-             runtime.appliedSequence(), simulatorCommands.load(), feed.dropped());
+  log(fmt::format("serve: stopped at sequence {} ({} simulator commands, {} market-data events not fed to it)",
+                  runtime.appliedSequence(), simulatorCommands.load(), feed.dropped()));
   return 0;
 }
 
@@ -335,14 +425,21 @@ void addServeCommand(CLI::App& app) {
   auto* cmd = app.add_subcommand(
       "serve", "Run the engine behind the REST API, with the market simulator trading the default universe");
   cmd->add_option("--port", args->port, "TCP port to listen on (0: any free port)");
-  cmd->add_option("--host", args->host, "Address to listen on (default loopback: the API has no authentication yet)");
+  cmd->add_option(
+      "--host", args->host,
+      "Address to listen on (default loopback; TLS is not built in: put a TLS proxy in front on other addresses)");
   cmd->add_option("--data-dir", args->dataDir, "Journal and snapshots directory (created when missing)");
   cmd->add_option("--seed", args->seed, "Seed of the market simulator");
   cmd->add_flag("--no-simulator", args->noSimulator, "Do not run the market simulator");
+  cmd->add_flag("--demo-users", args->demoUsers,
+                "Also create the demo users trader, viewer and risk (docs/api.md) on accounts 1 and 2");
   cmd->add_option("--durability", args->durability, "fsync (default): acknowledge after fdatasync; none: after write")
       ->check(CLI::IsMember({"fsync", "none"}));
   cmd->add_option("--io-threads", args->ioThreads, "HTTP I/O threads")->check(CLI::Range(1, 64));
   cmd->add_option("--snapshot-every", args->snapshotEvery, "Commands between snapshots (0: only at stop)");
+  cmd->add_option("--web-dir", args->webDir,
+                  "The built web dashboard served at / (default: the source tree's web/dist)");
+  addServeFixOptions(*cmd, args->fix);
   cmd->callback([args] { setExitCode(runServe(*args)); });
 }
 

@@ -136,13 +136,13 @@ std::optional<Denied> AuthService::throttled(std::string_view key, std::int64_t 
   return d;
 }
 
-void AuthService::recordFailure(const std::string& key, std::int64_t nowSeconds) {
+void AuthService::recordFailure(const std::string& key, int maxFailures, std::int64_t nowSeconds) {
   Throttle& t = throttles_[key];
   t.failures.push_back(nowSeconds);
   while (!t.failures.empty() && t.failures.front() <= nowSeconds - options_.failureWindowSeconds) {
     t.failures.pop_front();
   }
-  if (static_cast<int>(t.failures.size()) >= options_.maxFailures) {
+  if (static_cast<int>(t.failures.size()) >= maxFailures) {
     const std::int64_t lockout =
         std::min(options_.maxLockoutSeconds, options_.lockoutSeconds << std::min(t.lockouts, 20));
     t.lockedUntil = nowSeconds + lockout;
@@ -167,8 +167,8 @@ AuthResult<Tokens> AuthService::login(std::string_view username, std::string_vie
                                  : (verifyPassword(dummyHash(options_.hashCost), password), false);
   std::unique_lock lock(mutex_);
   const auto fail = [&](Denied d) -> AuthResult<Tokens> {
-    recordFailure(userKey, nowSeconds);
-    recordFailure(peerKey, nowSeconds);
+    recordFailure(userKey, options_.maxFailures, nowSeconds);
+    recordFailure(peerKey, options_.maxFailuresPerPeer, nowSeconds);
     return d;
   };
   if (!passwordOk || record->disabled) {

@@ -11,8 +11,8 @@
 //   receive window of the server's clock, and each signature only once (a captured request
 //   cannot be replayed).
 // * Failed logins are throttled per user name and per client address: after maxFailures
-//   within failureWindow, further attempts are refused for a lockout that doubles each time
-//   (capped), even with the right password; a success clears the count.
+//   within failureWindow (maxFailuresPerPeer for an address), further attempts are refused for a lockout that doubles
+//   each time (capped), even with the right password; a success clears the count.
 //
 // Invariants: the in-memory user table equals the database after every call (writes go to the
 // database first; a failed write changes nothing). Access tokens name the user record's
@@ -50,7 +50,8 @@ struct AuthOptions {
   std::int64_t accessTtlSeconds = 900;
   std::int64_t refreshTtlSeconds = 7 * 24 * 3600;
   HashCost hashCost = HashCost::Interactive;
-  int maxFailures = 5;
+  int maxFailures = 5;          // per user name
+  int maxFailuresPerPeer = 20;  // per client address (several users may share one, e.g. behind NAT)
   std::int64_t failureWindowSeconds = 300;
   std::int64_t lockoutSeconds = 30;  // first lockout; doubles, at most maxLockoutSeconds
   std::int64_t maxLockoutSeconds = 900;
@@ -180,7 +181,7 @@ class AuthService {
   static Principal principalOf(const UserRecord& user);
   AuthResult<Tokens> issue(const UserRecord& user, std::int64_t nowSeconds);             // mutex held
   std::optional<Denied> throttled(std::string_view key, std::int64_t nowSeconds) const;  // mutex held
-  void recordFailure(const std::string& key, std::int64_t nowSeconds);                   // mutex held
+  void recordFailure(const std::string& key, int maxFailures, std::int64_t nowSeconds);  // mutex held
   static std::optional<Denied> validateNewUser(const NewUser& user);
 
   AuthOptions options_;

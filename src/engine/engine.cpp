@@ -101,6 +101,12 @@ std::optional<risk::TradingState> Engine::accountTradingState(AccountId account)
   return a->state;
 }
 
+std::optional<risk::AccountLimits> Engine::accountLimits(AccountId account) const noexcept {
+  const AccountState* a = findAccount(account);
+  if (a == nullptr) return std::nullopt;
+  return a->ownLimits ? a->limits : defaultLimits_;
+}
+
 std::uint32_t Engine::openOrders(AccountId account) const noexcept {
   const AccountState* a = findAccount(account);
   return a == nullptr ? 0 : a->openOrders;

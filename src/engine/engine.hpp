@@ -81,6 +81,9 @@ class Engine {
   std::optional<risk::TradingState> accountTradingState(AccountId account) const noexcept;
   std::uint32_t openOrders(AccountId account) const noexcept;
   bool hasAccount(AccountId account) const noexcept { return findAccount(account) != nullptr; }
+  // The limits in force for the account (its own, else the default); nullopt for an unknown one.
+  std::optional<risk::AccountLimits> accountLimits(AccountId account) const noexcept;
+  const risk::KillSwitch& killSwitch() const noexcept { return killSwitch_; }
 
   // The whole state, deterministically encoded (snapshots; stateHash() hashes these bytes).
   void save(ByteWriter& out) const;

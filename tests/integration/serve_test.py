@@ -6,7 +6,8 @@ the instrument list; a limit order answered 201 with status new, found by id and
 bad orders answered 400 naming the field (off-tick price, unknown symbol), malformed JSON 400,
 a body over 64 KiB 413; the simulator moving a quote; a cancel answered 200 with status
 canceled; SIGTERM → exit 0; and after a restart on the same directory the order is still there.
-Standard library only. Usage: serve_test.py ALPHINTRA
+Every request but the health checks logs in first (the demo user `trader`); the access token
+keeps working after the restart (the signing key is persistent). Standard library only. Usage: serve_test.py ALPHINTRA
 """
 import http.client
 import json
@@ -27,11 +28,16 @@ def free_port():
         return s.getsockname()[1]
 
 
+TOKEN = {"value": None}  # the access token sent with every request once logged in
+
+
 def request(port, method, path, body=None):
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
     try:
         data = body if isinstance(body, (bytes, str)) or body is None else json.dumps(body)
         headers = {"Content-Type": "application/json"} if data is not None else {}
+        if TOKEN["value"]:
+            headers["Authorization"] = "Bearer " + TOKEN["value"]
         conn.request(method, path, body=data, headers=headers)
         resp = conn.getresponse()
         text = resp.read().decode()
@@ -41,9 +47,10 @@ def request(port, method, path, body=None):
 
 
 def start(binary, port, data_dir, log):
-    proc = subprocess.Popen([binary, "serve", "--port", str(port), "--data-dir", data_dir, "--durability", "none"],
-                            stdout=log, stderr=log)
-    deadline = time.time() + 20
+    env = dict(os.environ, ALPHINTRA_ADMIN_PASSWORD="admin-password")
+    proc = subprocess.Popen([binary, "serve", "--port", str(port), "--data-dir", data_dir, "--durability", "none",
+                             "--demo-users"], stdout=log, stderr=log, env=env)
+    deadline = time.time() + 60  # generous: CI runs tests in parallel on 2 cores
     while time.time() < deadline:
         if proc.poll() is not None:
             raise AssertionError("serve exited early with %d" % proc.returncode)
@@ -83,6 +90,11 @@ def main():
     try:
         proc = start(binary, port, data_dir, log)
         assert request(port, "GET", "/healthz") == (200, {"status": "ok"})
+        status, err = request(port, "GET", "/api/v1/instruments")
+        assert status == 401 and err["code"] == "unauthorized", (status, err)
+        status, login = request(port, "POST", "/api/v1/auth/login", {"username": "trader", "password": "trader-demo"})
+        assert status == 200 and login["token_type"] == "Bearer", (status, login)
+        TOKEN["value"] = login["access_token"]
 
         status, body = request(port, "GET", "/api/v1/instruments")
         assert status == 200, body
@@ -137,6 +149,24 @@ def main():
         assert moved, "no quote changed: is the simulator running?"
 
         # Cancel: 200, canceled; a second cancel is refused with 409.
+        # The simulator's trades become 1-second bars in the history store.
+        deadline = time.time() + 20
+        bars = []
+        while time.time() < deadline and not bars:
+            status, hist = request(port, "GET", "/api/v1/market-data/history/AAPL?interval=1s")
+            assert status == 200 and hist["interval"] == "1s", (status, hist)
+            bars = hist["bars"]
+            time.sleep(0.2)
+        assert bars, "no bars recorded"
+        for b in bars:
+            assert Decimal(b["low"]) <= Decimal(b["open"]) <= Decimal(b["high"]), b
+            assert Decimal(b["low"]) <= Decimal(b["close"]) <= Decimal(b["high"]), b
+        assert [b["time"] for b in bars] == sorted(set(b["time"] for b in bars)), bars
+        status, err = request(port, "GET", "/api/v1/market-data/history/AAPL?interval=7x")
+        assert status == 400 and err["field"] == "interval", (status, err)
+        status, err = request(port, "GET", "/api/v1/market-data/history/NOPE")
+        assert status == 404 and err["code"] == "unknown_symbol", (status, err)
+
         status, canceled = request(port, "DELETE", "/api/v1/orders/%d" % order_id)
         assert status == 200 and canceled["status"] == "canceled", (status, canceled)
         status, err = request(port, "DELETE", "/api/v1/orders/%d" % order_id)

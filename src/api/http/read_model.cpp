@@ -1,10 +1,13 @@
 // ReadModel (see read_model.hpp): maps under shared_mutexes, written by the publisher thread.
 #include "api/http/read_model.hpp"
 
+#include <algorithm>
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <utility>
 
 #include "api/json_events.hpp"
+#include "core/decimal.hpp"
 
 namespace alphintra::api::http {
 
@@ -52,6 +55,8 @@ void ReadModel::apply(const engine::EngineEvent& event, const std::string& json)
     entry.instrument = r.instrument;
     entry.status = r.status;
     entry.json = json;
+    lock.unlock();
+    if (r.execType == oms::ExecType::Trade) addFill(event);
   } else {
     std::unique_lock lock(quotesMutex_);
     QuoteEntry& entry = quotes_[event.body.quote.instrument.value()];
@@ -59,6 +64,44 @@ void ReadModel::apply(const engine::EngineEvent& event, const std::string& json)
     entry.time = event.time.nanos();
     entry.json = json;
   }
+}
+
+void ReadModel::addFill(const engine::EngineEvent& event) {
+  const engine::ExecutionReport& r = event.body.execution;
+  const auto instrument = this->instrument(r.instrument);
+  if (!instrument) return;
+  nlohmann::ordered_json j;
+  j["orderId"] = r.orderId.value();
+  j["clientOrderId"] = std::string(r.clientOrderId.view());
+  j["accountId"] = r.account.value();
+  j["symbol"] = instrument->symbol();
+  j["side"] = r.side == Side::Buy ? "buy" : "sell";
+  j["price"] = instrument->formatPrice(r.lastPrice);
+  j["quantity"] = instrument->formatQuantity(r.lastQuantity);
+  j["fee"] = formatDecimal(r.lastFee.raw(), instrument->currency().minorUnits());
+  j["feeCurrency"] = instrument->currency().code();
+  j["liquidity"] = std::string(engine::toString(r.liquidity));
+  j["tradeId"] = r.tradeId.value();
+  j["execId"] = r.execId;
+  j["time"] = event.time.nanos();
+  std::unique_lock lock(fillsMutex_);
+  fills_.push_back(FillEntry{r.account, r.instrument, j.dump()});
+  if (fills_.size() > kMaxFills) fills_.pop_front();
+}
+
+std::vector<FillEntry> ReadModel::fills(const OrderFilter& filter) const {
+  std::vector<FillEntry> out;
+  std::shared_lock lock(fillsMutex_);
+  for (auto it = fills_.rbegin(); it != fills_.rend() && out.size() < filter.limit; ++it) {
+    if (filter.account && it->account != *filter.account) continue;
+    if (filter.accounts &&
+        std::find(filter.accounts->begin(), filter.accounts->end(), it->account) == filter.accounts->end()) {
+      continue;
+    }
+    if (filter.instrument && it->instrument != *filter.instrument) continue;
+    out.push_back(*it);
+  }
+  return out;
 }
 
 std::vector<Instrument> ReadModel::instruments() const {
@@ -89,6 +132,10 @@ std::vector<OrderEntry> ReadModel::orders(const OrderFilter& filter) const {
   for (const auto& [id, entry] : orders_) {
     if (out.size() >= filter.limit) break;
     if (filter.account && entry.account != *filter.account) continue;
+    if (filter.accounts &&
+        std::find(filter.accounts->begin(), filter.accounts->end(), entry.account) == filter.accounts->end()) {
+      continue;
+    }
     if (filter.status && entry.status != *filter.status) continue;
     if (filter.instrument && entry.instrument != *filter.instrument) continue;
     out.push_back(entry);

@@ -12,12 +12,16 @@
 // them are the point), like the engine's own order table.
 // Threading: one writer (the publisher thread, or the starting thread before the runtime
 // runs), many readers (HTTP I/O threads); a std::shared_mutex per map. Readers get copies.
+// Fills (execution reports of type trade) of tracked accounts are kept too, at most kMaxFills,
+// from the process's start: the engine keeps positions, not a fill history, so fills before a
+// restart are not listed.
 // Known limits: an instrument's status is the one it had when it was defined or recovered
 // (the engine's answer to instrument_status does not carry the new status); memory grows with
 // the orders of tracked accounts.
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <map>
 #include <optional>
@@ -47,7 +51,14 @@ struct QuoteEntry {
   std::string json;       // the quote event, as api::formatEvent writes it
 };
 
+struct FillEntry {
+  AccountId account;
+  InstrumentId instrument;
+  std::string json;  // {"orderId",...} as docs/api.md's GET /api/v1/fills lists it
+};
+
 struct OrderFilter {
+  std::optional<std::vector<AccountId>> accounts;  // any of these (a principal's grants)
   std::optional<AccountId> account;
   std::optional<oms::OrdStatus> status;
   std::optional<InstrumentId> instrument;
@@ -73,14 +84,21 @@ class ReadModel {
   std::optional<OrderEntry> order(OrderId id) const;
   std::vector<OrderEntry> orders(const OrderFilter& filter) const;  // by orderId, at most filter.limit
   std::optional<QuoteEntry> quote(InstrumentId id) const;
+  // Fills of tracked accounts since the process started, newest first (filter.status unused).
+  std::vector<FillEntry> fills(const OrderFilter& filter) const;
   std::size_t orderCount() const;
 
  private:
+  void addFill(const engine::EngineEvent& event);
+
   std::function<bool(AccountId)> tracked_;
   mutable std::shared_mutex instrumentsMutex_;
   std::map<std::uint64_t, Instrument> instruments_;
   mutable std::shared_mutex ordersMutex_;
-  std::map<std::uint64_t, OrderEntry> orders_;  // ordered: lists come out by orderId
+  std::map<std::uint64_t, OrderEntry> orders_;       // ordered: lists come out by orderId
+  static constexpr std::size_t kMaxFills = 100'000;  // oldest dropped beyond
+  mutable std::shared_mutex fillsMutex_;
+  std::deque<FillEntry> fills_;
   mutable std::shared_mutex quotesMutex_;
   std::map<std::uint64_t, QuoteEntry> quotes_;
 };

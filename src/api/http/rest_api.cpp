@@ -11,6 +11,7 @@
 #include <array>
 #include <charconv>
 #include <limits>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <set>
@@ -18,6 +19,8 @@
 #include <utility>
 #include <vector>
 
+#include "api/http/account_views.hpp"
+#include "api/http/request_parsing.hpp"
 #include "api/json_commands.hpp"
 #include "api/json_events.hpp"
 
@@ -29,7 +32,13 @@ using json = nlohmann::ordered_json;
 constexpr std::string_view kOrdersPath = "/api/v1/orders";
 constexpr std::string_view kQuotePrefix = "/api/v1/market-data/quote/";
 constexpr std::string_view kBookPrefix = "/api/v1/market-data/book/";
+constexpr std::string_view kAdminPrefix = "/api/v1/admin/";
+constexpr std::string_view kLimitsPrefix = "/api/v1/admin/risk-limits/";
+constexpr std::string_view kPortfolioPrefix = "/api/v1/portfolio/";
+constexpr std::string_view kKillSwitchPath = "/api/v1/risk/kill-switch";
+constexpr std::string_view kKillSwitchResetPath = "/api/v1/risk/kill-switch/reset";
 constexpr std::size_t kMaxListLimit = 10'000;
+constexpr std::size_t kMaxBookDepth = 1000;
 
 std::string dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
 
@@ -37,91 +46,6 @@ Response jsonResponse(unsigned status, std::string body) { return Response{statu
 
 Response methodNotAllowed(std::string_view path, std::string_view allowed) {
   return errorResponse(405, "method_not_allowed", fmt::format("{} allows {}", path, allowed));
-}
-
-std::optional<std::uint64_t> parseUnsigned(std::string_view text) {
-  std::uint64_t value = 0;
-  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc{} || end != text.data() + text.size() || text.empty()) return std::nullopt;
-  return value;
-}
-
-// %XX and '+' (in queries) decoded; nullopt on a broken escape.
-std::optional<std::string> percentDecode(std::string_view text, bool plusIsSpace) {
-  std::string out;
-  out.reserve(text.size());
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    if (c == '%') {
-      if (i + 2 >= text.size()) return std::nullopt;
-      unsigned value = 0;
-      const auto [end, ec] = std::from_chars(text.data() + i + 1, text.data() + i + 3, value, 16);
-      if (ec != std::errc{} || end != text.data() + i + 3) return std::nullopt;
-      out.push_back(static_cast<char>(value));
-      i += 2;
-    } else if (c == '+' && plusIsSpace) {
-      out.push_back(' ');
-    } else {
-      out.push_back(c);
-    }
-  }
-  return out;
-}
-
-// The query string as name → value; an Error names a broken or repeated parameter.
-Result<std::vector<std::pair<std::string, std::string>>> parseQuery(std::string_view query) {
-  std::vector<std::pair<std::string, std::string>> out;
-  while (!query.empty()) {
-    const std::size_t amp = query.find('&');
-    const std::string_view part = query.substr(0, amp);
-    query = amp == std::string_view::npos ? std::string_view{} : query.substr(amp + 1);
-    if (part.empty()) continue;
-    const std::size_t eq = part.find('=');
-    auto name = percentDecode(part.substr(0, eq), true);
-    auto value = percentDecode(eq == std::string_view::npos ? std::string_view{} : part.substr(eq + 1), true);
-    if (!name || !value) return makeError("", fmt::format("malformed query parameter \"{}\"", part));
-    for (const auto& [n, v] : out) {
-      if (n == *name) return makeError(*name, fmt::format("query parameter {} is given twice", *name));
-    }
-    out.emplace_back(std::move(*name), std::move(*value));
-  }
-  return out;
-}
-
-// A request body that must be one JSON object; a member given twice is an error, as in the
-// line protocol (nlohmann would keep the last one silently).
-Result<json> parseBodyObject(std::string_view body) {
-  if (body.find_first_not_of(" \t\r\n") == std::string_view::npos) {
-    return makeError("", "the request body is empty; a JSON object is expected");
-  }
-  std::optional<std::string> duplicate;
-  std::vector<std::set<std::string>> keys;  // per open object, by depth
-  const json::parser_callback_t callback = [&](int depth, json::parse_event_t event, json& parsed) {
-    const auto d = static_cast<std::size_t>(depth);
-    if (event == json::parse_event_t::object_start) {
-      if (keys.size() <= d) keys.resize(d + 1);
-      keys[d].clear();
-    } else if (event == json::parse_event_t::key && d >= 1 && d <= keys.size()) {
-      const std::string& key = parsed.get_ref<const std::string&>();
-      if (!keys[d - 1].insert(key).second && !duplicate) duplicate = key;
-    }
-    return true;
-  };
-  json j;
-  try {
-    j = json::parse(body, callback);
-  } catch (const json::exception& e) {
-    return makeError("", fmt::format("malformed JSON: {}", e.what()));
-  }
-  if (duplicate) return makeError(*duplicate, fmt::format("member {} is given twice", *duplicate));
-  if (!j.is_object()) return makeError("", "the request body must be a JSON object");
-  return j;
-}
-
-Response badRequest(const Error& error) {
-  const std::string_view field = error.field == "account" ? std::string_view("accountId") : error.field;
-  const bool malformed = error.message.starts_with("malformed JSON");
-  return errorResponse(400, malformed ? "malformed_json" : "invalid_request", error.message, field);
 }
 
 constexpr std::array kStatuses = {
@@ -166,13 +90,28 @@ json reasonOf(const json& report) {
   return r;
 }
 
+// The request member a refusal is about, so that a form can show it at that field: price rules
+// (collars, ticks) → price; quantity, lot, notional, exposure and funds rules → quantity.
+std::string refusedField(const json& reason) {
+  const std::string code = reason.value("code", "");
+  const std::string unit = reason.value("unit", "");
+  if (unit == "price" || code.find("price") != std::string::npos || code.find("collar") != std::string::npos) {
+    return "price";
+  }
+  if (unit == "quantity" || unit == "money" || code.find("quantity") != std::string::npos ||
+      code.find("lot") != std::string::npos || code == "buying_power" || code == "margin" || code == "naked_short") {
+    return "quantity";
+  }
+  return "";
+}
+
 Response refusal(unsigned status, const std::string& eventJson) {
   const json report = json::parse(eventJson, nullptr, false);
   const json reason = reasonOf(report);
   json body;
   body["code"] = reason.value("code", "rejected");
   body["message"] = reason.value("message", "the engine refused the request");
-  body["field"] = "";
+  body["field"] = refusedField(reason);
   body["source"] = reason.value("source", "engine");
   body["report"] = report;
   return jsonResponse(status, dump(body));
@@ -194,14 +133,43 @@ void RestApi::handle(Request&& request, Respond respond) {
     if (m != Method::Get) return respond(methodNotAllowed(path, "GET"));
     return health(respond);
   }
+  if (auth_ && auth_->handlePublic(request, respond)) return;
+  const auto principal = authorize(request, respond);
+  if (!principal) return;
+  route(request, *principal, respond);
+}
+
+std::optional<auth::Principal> RestApi::authorize(const Request& request, Respond& respond) {
+  if (!auth_) return auth::Principal{"local", {auth::Role::Admin}, {}};
+  return auth_->authorize(request, respond);
+}
+
+void RestApi::route(const Request& request, const auth::Principal& principal, Respond& respond) {
+  const std::string_view path = request.path;
+  const Method m = request.method;
+  if (path == "/api/v1/auth/me") {
+    if (m != Method::Get) return respond(methodNotAllowed(path, "GET"));
+    if (auth_) return auth_->me(principal, respond);
+    return respond(errorResponse(404, "not_found", "authentication is off"));
+  }
+  if (path.starts_with(kAdminPrefix)) {
+    if (!principal.isAdmin() && !(path.starts_with(kLimitsPrefix) && principal.canControlRisk())) {
+      return respond(forbidden("the admin routes need the admin role"));
+    }
+    if (path.starts_with(kLimitsPrefix))
+      return riskLimits(request, path.substr(kLimitsPrefix.size()), principal, respond);
+    if (auth_ && auth_->handleAdmin(request, respond)) return;
+    return respond(errorResponse(404, "not_found", fmt::format("no route for {} (docs/api.md lists them)", path)));
+  }
   if (path == "/api/v1/instruments") {
     if (m != Method::Get) return respond(methodNotAllowed(path, "GET"));
     return listInstruments(respond);
   }
   if (path == kOrdersPath) {
-    if (m == Method::Get) return listOrders(request, respond);
-    if (m == Method::Post) return newOrder(request, respond);
-    return respond(methodNotAllowed(path, "GET, POST"));
+    if (m == Method::Get) return listOrders(request, principal, respond);
+    if (m == Method::Post) return newOrder(request, principal, respond);
+    if (m == Method::Delete) return cancelAll(request, principal, respond);
+    return respond(methodNotAllowed(path, "GET, POST, DELETE"));
   }
   if (path.starts_with(kOrdersPath) && path.size() > kOrdersPath.size() && path[kOrdersPath.size()] == '/') {
     const std::string_view idText = path.substr(kOrdersPath.size() + 1);
@@ -209,10 +177,22 @@ void RestApi::handle(Request&& request, Respond respond) {
     if (!id || *id == 0) {
       return respond(errorResponse(404, "not_found", fmt::format("\"{}\" is not an order id", idText), "orderId"));
     }
-    if (m == Method::Get) return getOrder(OrderId{*id}, respond);
-    if (m == Method::Patch) return replaceOrder(OrderId{*id}, request, respond);
-    if (m == Method::Delete) return cancelOrder(OrderId{*id}, respond);
+    if (m == Method::Get) return getOrder(OrderId{*id}, principal, respond);
+    if (m == Method::Patch) return replaceOrder(OrderId{*id}, request, principal, respond);
+    if (m == Method::Delete) return cancelOrder(OrderId{*id}, principal, respond);
     return respond(methodNotAllowed(path, "GET, PATCH, DELETE"));
+  }
+  if (path == "/api/v1/fills") {
+    if (m != Method::Get) return respond(methodNotAllowed(path, "GET"));
+    return listFills(request, principal, respond);
+  }
+  if (path.starts_with(kPortfolioPrefix)) {
+    if (m != Method::Get) return respond(methodNotAllowed(path, "GET"));
+    return accountView(path.substr(kPortfolioPrefix.size()), principal, respond);
+  }
+  if (path == kKillSwitchPath || path == kKillSwitchResetPath) {
+    if (m != Method::Post) return respond(methodNotAllowed(path, "POST"));
+    return killSwitch(request, path == kKillSwitchPath, principal, respond);
   }
   for (const std::string_view prefix : {kQuotePrefix, kBookPrefix}) {
     if (!path.starts_with(prefix)) continue;
@@ -238,10 +218,16 @@ void RestApi::listInstruments(Respond& respond) {
   respond(jsonResponse(200, dump(body)));
 }
 
-void RestApi::newOrder(const Request& request, Respond& respond) {
+void RestApi::newOrder(const Request& request, const auth::Principal& principal, Respond& respond) {
   if (!ready()) return health(respond);
   auto body = parseBodyObject(request.body);
   if (!body.ok()) return respond(badRequest(body.error()));
+  if (const auto it = body.value().find("accountId"); it != body.value().end() && it->is_number_unsigned()) {
+    if (!principal.canTrade(AccountId{it->get<std::uint64_t>()})) {
+      return respond(
+          forbidden(fmt::format("{} may not trade account {}", principal.username, it->dump()), "accountId"));
+    }
+  }
   const std::uint64_t requestId = pending_.nextId();
   json command;
   command["type"] = "new_order";
@@ -259,8 +245,12 @@ void RestApi::newOrder(const Request& request, Respond& respond) {
   submitAndWait(Kind::NewOrder, requestId, dump(command), respond);
 }
 
-void RestApi::getOrder(OrderId id, Respond& respond) {
+void RestApi::getOrder(OrderId id, const auth::Principal& principal, Respond& respond) {
   const auto entry = readModel_.order(id);
+  if (entry && !principal.canRead(entry->account)) {
+    return respond(forbidden(
+        fmt::format("order {} belongs to an account {} may not read", id.value(), principal.username), "orderId"));
+  }
   if (!entry) {
     return respond(errorResponse(404, "unknown_order",
                                  fmt::format("no order {} (orders of simulator accounts are not kept)", id.value()),
@@ -269,10 +259,11 @@ void RestApi::getOrder(OrderId id, Respond& respond) {
   respond(jsonResponse(200, entry->json));
 }
 
-void RestApi::listOrders(const Request& request, Respond& respond) {
+void RestApi::listOrders(const Request& request, const auth::Principal& principal, Respond& respond) {
   auto query = parseQuery(request.query);
   if (!query.ok()) return respond(badRequest(query.error()));
   OrderFilter filter;
+  if (!principal.isAdmin()) filter.accounts = principal.accounts;
   for (const auto& [name, value] : query.value()) {
     if (name == "accountId") {
       const auto id = parseUnsigned(value);
@@ -281,6 +272,9 @@ void RestApi::listOrders(const Request& request, Respond& respond) {
                                      fmt::format("accountId \"{}\" is not a positive integer", value), name));
       }
       filter.account = AccountId{*id};
+      if (!principal.canRead(*filter.account)) {
+        return respond(forbidden(fmt::format("{} may not read account {}", principal.username, *id), name));
+      }
     } else if (name == "status") {
       filter.status = parseStatus(value);
       if (!filter.status) {
@@ -317,11 +311,15 @@ void RestApi::listOrders(const Request& request, Respond& respond) {
   respond(jsonResponse(200, std::move(body)));
 }
 
-void RestApi::replaceOrder(OrderId id, const Request& request, Respond& respond) {
+void RestApi::replaceOrder(OrderId id, const Request& request, const auth::Principal& principal, Respond& respond) {
   if (!ready()) return health(respond);
   const auto entry = readModel_.order(id);
   if (!entry) {
     return respond(errorResponse(404, "unknown_order", fmt::format("no order {}", id.value()), "orderId"));
+  }
+  if (!principal.canTrade(entry->account)) {
+    return respond(
+        forbidden(fmt::format("{} may not trade the account of order {}", principal.username, id.value()), "orderId"));
   }
   auto body = parseBodyObject(request.body);
   if (!body.ok()) return respond(badRequest(body.error()));
@@ -345,11 +343,15 @@ void RestApi::replaceOrder(OrderId id, const Request& request, Respond& respond)
   submitAndWait(Kind::Replace, requestId, dump(command), respond);
 }
 
-void RestApi::cancelOrder(OrderId id, Respond& respond) {
+void RestApi::cancelOrder(OrderId id, const auth::Principal& principal, Respond& respond) {
   if (!ready()) return health(respond);
   const auto entry = readModel_.order(id);
   if (!entry) {
     return respond(errorResponse(404, "unknown_order", fmt::format("no order {}", id.value()), "orderId"));
+  }
+  if (!principal.canTrade(entry->account)) {
+    return respond(
+        forbidden(fmt::format("{} may not trade the account of order {}", principal.username, id.value()), "orderId"));
   }
   const std::uint64_t requestId = pending_.nextId();
   json command;
@@ -384,10 +386,41 @@ void RestApi::book(std::string_view symbol, const Request& request, Respond& res
                                    fmt::format("unknown query parameter \"{}\"; expected depth", name), name));
     }
     const auto d = parseUnsigned(value);
-    if (!d || *d == 0 || *d > 1000) {
+    if (!d || *d == 0 || *d > kMaxBookDepth) {
       return respond(errorResponse(400, "invalid_request", "depth must be an integer from 1 to 1000", name));
     }
     depth = *d;
+  }
+  if (inspect_) {
+    // Depth from the venue's book itself, on the engine thread.
+    const Instrument i = *instrument;
+    return inspectAnswer(
+        [i, depth](const engine::Engine& e) -> std::optional<std::string> {
+          std::vector<book::LevelView> levels;
+          json body;
+          body["instrument"] = i.id().value();
+          body["symbol"] = i.symbol();
+          body["sequence"] = e.lastSequence();
+          body["time"] = e.lastTime().nanos();
+          body["depth"] = depth;
+          for (const Side side : {Side::Buy, Side::Sell}) {
+            e.venue().depth(i.id(), side, static_cast<std::size_t>(depth), levels);
+            json list = json::array();
+            for (const book::LevelView& l : levels) {
+              json level;
+              level["price"] = i.formatPrice(l.price);
+              level["quantity"] = i.formatQuantity(l.quantity);
+              level["orders"] = l.orders;
+              list.push_back(std::move(level));
+            }
+            body[side == Side::Buy ? "bids" : "asks"] = std::move(list);
+          }
+          if (const Price last = e.venue().topOfBook(i.id()).lastTradePrice; last.isDefined()) {
+            body["last"] = i.formatPrice(last);
+          }
+          return dump(body);
+        },
+        "", respond);
   }
   const auto q = readModel_.quote(instrument->id());
   if (!q) return respond(errorResponse(404, "no_quote", fmt::format("no quote for {} yet", symbol), "symbol"));
@@ -406,11 +439,186 @@ void RestApi::book(std::string_view symbol, const Request& request, Respond& res
   body["symbol"] = instrument->symbol();
   body["time"] = q->time;
   body["depth"] = depth;
-  body["levelsAvailable"] = 1;  // top of book only in this version (docs/api.md)
+  body["levelsAvailable"] = 1;  // without an engine to inspect: the last quote only
   body["bids"] = level(q->quote.bidPrice, q->quote.bidQuantity);
   body["asks"] = level(q->quote.askPrice, q->quote.askQuantity);
   if (q->quote.lastPrice.isDefined()) body["last"] = instrument->formatPrice(q->quote.lastPrice);
   respond(jsonResponse(200, dump(body)));
+}
+
+void RestApi::inspectAnswer(std::function<std::optional<std::string>(const engine::Engine&)> view, std::string notFound,
+                            Respond& respond) {
+  if (!inspect_) return respond(errorResponse(503, "unavailable", "the engine cannot be queried"));
+  auto shared = std::make_shared<Respond>(respond);
+  const bool queued =
+      inspect_([view = std::move(view), notFound = std::move(notFound), shared](const engine::Engine& e) {
+        auto body = view(e);
+        if (!body) return (*shared)(errorResponse(404, "not_found", notFound, "accountId"));
+        (*shared)(jsonResponse(200, std::move(*body)));
+      });
+  if (!queued) respond(errorResponse(503, "unavailable", "the engine is busy or stopping; try again"));
+}
+
+void RestApi::cancelAll(const Request& request, const auth::Principal& principal, Respond& respond) {
+  if (!ready()) return health(respond);
+  auto query = parseQuery(request.query);
+  if (!query.ok()) return respond(badRequest(query.error()));
+  std::optional<std::uint64_t> account;
+  std::string symbol;
+  for (const auto& [name, value] : query.value()) {
+    if (name == "accountId") {
+      account = parseUnsigned(value);
+      if (!account || *account == 0) {
+        return respond(errorResponse(400, "invalid_request", "accountId must be a positive integer", name));
+      }
+    } else if (name == "symbol") {
+      symbol = value;
+    } else {
+      return respond(errorResponse(400, "invalid_request",
+                                   fmt::format("unknown query parameter \"{}\"; expected accountId, symbol", name),
+                                   name));
+    }
+  }
+  if (!account) return respond(errorResponse(400, "invalid_request", "accountId is required", "accountId"));
+  if (!principal.canTrade(AccountId{*account})) {
+    return respond(forbidden(fmt::format("{} may not trade account {}", principal.username, *account), "accountId"));
+  }
+  const std::uint64_t requestId = pending_.nextId();
+  json command;
+  command["type"] = "mass_cancel";
+  command["requestId"] = requestId;
+  command["account"] = *account;
+  if (!symbol.empty()) command["symbol"] = symbol;
+  submitAndWait(Kind::Command, requestId, dump(command), respond);
+}
+
+void RestApi::listFills(const Request& request, const auth::Principal& principal, Respond& respond) {
+  auto query = parseQuery(request.query);
+  if (!query.ok()) return respond(badRequest(query.error()));
+  OrderFilter filter;
+  if (!principal.isAdmin()) filter.accounts = principal.accounts;
+  for (const auto& [name, value] : query.value()) {
+    if (name == "accountId") {
+      const auto id = parseUnsigned(value);
+      if (!id || *id == 0)
+        return respond(errorResponse(400, "invalid_request", "accountId must be a positive integer", name));
+      if (!principal.canRead(AccountId{*id})) {
+        return respond(forbidden(fmt::format("{} may not read account {}", principal.username, *id), name));
+      }
+      filter.account = AccountId{*id};
+    } else if (name == "symbol") {
+      const auto instrument = directory_.instrumentBySymbol(value);
+      if (!instrument) {
+        return respond(errorResponse(400, "invalid_request", fmt::format("unknown symbol \"{}\"", value), name));
+      }
+      filter.instrument = instrument->id();
+    } else if (name == "limit") {
+      const auto limit = parseUnsigned(value);
+      if (!limit || *limit == 0 || *limit > kMaxListLimit) {
+        return respond(errorResponse(400, "invalid_request",
+                                     fmt::format("limit must be an integer from 1 to {}", kMaxListLimit), name));
+      }
+      filter.limit = static_cast<std::size_t>(*limit);
+    } else {
+      return respond(
+          errorResponse(400, "invalid_request",
+                        fmt::format("unknown query parameter \"{}\"; expected accountId, symbol, limit", name), name));
+    }
+  }
+  std::string body = R"({"fills":[)";
+  bool first = true;
+  for (const FillEntry& f : readModel_.fills(filter)) {
+    if (!first) body.push_back(',');
+    first = false;
+    body += f.json;
+  }
+  body += "]}";
+  respond(jsonResponse(200, std::move(body)));
+}
+
+void RestApi::accountView(std::string_view rest, const auth::Principal& principal, Respond& respond) {
+  const std::size_t slash = rest.find('/');
+  const std::string_view idText = rest.substr(0, slash);
+  const std::string_view sub = slash == std::string_view::npos ? std::string_view{} : rest.substr(slash + 1);
+  const auto id = parseUnsigned(idText);
+  if (!id || *id == 0) {
+    return respond(errorResponse(404, "not_found", fmt::format("\"{}\" is not an account id", idText), "accountId"));
+  }
+  const AccountId account{*id};
+  if (!principal.canRead(account)) {
+    return respond(forbidden(fmt::format("{} may not read account {}", principal.username, *id), "accountId"));
+  }
+  const std::string notFound = fmt::format("no account {}", *id);
+  if (sub.empty())
+    return inspectAnswer([account](const engine::Engine& e) { return portfolioJson(e, account); }, notFound, respond);
+  if (sub == "risk")
+    return inspectAnswer([account](const engine::Engine& e) { return riskJson(e, account); }, notFound, respond);
+  respond(errorResponse(404, "not_found", "expected /api/v1/portfolio/{accountId} or .../risk"));
+}
+
+void RestApi::killSwitch(const Request& request, bool activate, const auth::Principal& principal, Respond& respond) {
+  if (!ready()) return health(respond);
+  if (!principal.canControlRisk()) return respond(forbidden("the kill switch needs the risk_officer or admin role"));
+  auto body = parseBodyObject(request.body);
+  if (!body.ok()) return respond(badRequest(body.error()));
+  const std::uint64_t requestId = pending_.nextId();
+  json command;
+  command["type"] = "kill_switch";
+  command["requestId"] = requestId;
+  for (const auto& [key, value] : body.value().items()) {
+    if (key != "scope" && key != "accountId" && key != "symbol") {
+      return respond(errorResponse(400, "invalid_request",
+                                   fmt::format("unknown field \"{}\"; expected scope, accountId, symbol", key), key));
+    }
+    command[key == "accountId" ? std::string("account") : key] = value;
+  }
+  if (const auto it = body.value().find("accountId"); it != body.value().end() && it->is_number_unsigned()) {
+    if (!principal.granted(AccountId{it->get<std::uint64_t>()})) {
+      return respond(
+          forbidden(fmt::format("{} is not granted account {}", principal.username, it->dump()), "accountId"));
+    }
+  }
+  if (body.value().value("scope", "") != "account" && !principal.isAdmin() && !principal.has(auth::Role::RiskOfficer)) {
+    return respond(forbidden("only admins and risk officers switch a global or instrument kill switch"));
+  }
+  command["activate"] = activate;
+  submitAndWait(Kind::Command, requestId, dump(command), respond);
+}
+
+void RestApi::riskLimits(const Request& request, std::string_view idText, const auth::Principal& principal,
+                         Respond& respond) {
+  const auto id = parseUnsigned(idText);
+  if (!id || *id == 0) {
+    return respond(errorResponse(404, "not_found", fmt::format("\"{}\" is not an account id", idText), "accountId"));
+  }
+  const AccountId account{*id};
+  if (!principal.granted(account)) {
+    return respond(forbidden(fmt::format("{} is not granted account {}", principal.username, *id), "accountId"));
+  }
+  if (request.method == Method::Get) {
+    return inspectAnswer([account](const engine::Engine& e) { return limitsJson(e, account); },
+                         fmt::format("no account {}", *id), respond);
+  }
+  if (request.method != Method::Put) return respond(methodNotAllowed(request.path, "GET, PUT"));
+  if (!ready()) return health(respond);
+  auto body = parseBodyObject(request.body);
+  if (!body.ok()) return respond(badRequest(body.error()));
+  const auto limits = body.value().find("limits");
+  if (body.value().size() != 1 || limits == body.value().end() || !limits->is_object()) {
+    return respond(errorResponse(400, "invalid_request", "the body is {\"limits\":{...}}", "limits"));
+  }
+  const std::uint64_t requestId = pending_.nextId();
+  json command;
+  command["type"] = "set_account_limits";
+  command["requestId"] = requestId;
+  command["account"] = *id;
+  for (const auto& [key, value] : limits->items()) {
+    if (key == "type" || key == "requestId" || key == "account" || key == "currency") {
+      return respond(errorResponse(400, "invalid_request", fmt::format("unknown limit \"{}\"", key), key));
+    }
+    command[key] = value;
+  }
+  submitAndWait(Kind::Command, requestId, dump(command), respond);
 }
 
 void RestApi::submitAndWait(Kind kind, std::uint64_t requestId, const std::string& commandJson, Respond& respond) {
@@ -436,6 +644,17 @@ Response RestApi::answer(Kind kind, const engine::EngineEvent& event, const std:
     if (r.execType == oms::ExecType::Rejected) return refusal(422, eventJson);
     if (kind == Kind::NewOrder && r.execType != oms::ExecType::OrderStatus) return jsonResponse(201, eventJson);
     return jsonResponse(200, eventJson);
+  }
+  if (event.kind == engine::EventKind::CommandResult) {
+    const engine::CommandResultReport& c = event.body.result;
+    if (c.accepted) return jsonResponse(200, eventJson);
+    json body;
+    body["code"] = std::string(engine::toString(c.code));
+    body["message"] = fmt::format("the engine refused the command: {}", engine::toString(c.code));
+    body["field"] = "";
+    body["source"] = "engine";
+    body["report"] = json::parse(eventJson, nullptr, false);
+    return jsonResponse(422, dump(body));
   }
   if (event.kind == engine::EventKind::CancelReject) {
     const engine::CancelRejectReport& c = event.body.cancelReject;

@@ -13,8 +13,14 @@
 // producer, so submit() is serialized by a mutex (held for one ring push; the edge, not the hot
 // path). onEvent() runs on the runtime's publisher thread only. expire() and drain() from any
 // thread.
-// Known limits: no authentication (any client can trade any account: bind to loopback); the
-// order list is capped (`limit`, at most 10000); the book is top-of-book only.
+// Authorization: with an AuthService (enableAuth; `alphintra serve` always sets one) every
+// route but /healthz, /readyz and the login routes needs credentials (auth_routes.hpp), and
+// each checks the Principal: trading needs canTrade on the order's account, reading canRead,
+// the kill switch and limits canControlRisk, user and key administration the admin role.
+// Without one (unit tests of the routes alone) every request acts as an admin.
+// Account figures (portfolio, risk, limits) and book depth come from the engine itself through
+// an Inspect function (EngineRuntime::inspect), answered on the engine thread.
+// Known limits: the order and fill lists are capped (`limit`, at most 10000).
 #pragma once
 
 #include <atomic>
@@ -22,9 +28,11 @@
 #include <cstdint>
 #include <functional>
 #include <mutex>
+#include <optional>
 #include <string>
 
 #include "api/directory.hpp"
+#include "api/http/auth_routes.hpp"
 #include "api/http/http_server.hpp"
 #include "api/http/pending_requests.hpp"
 #include "api/http/read_model.hpp"
@@ -44,7 +52,17 @@ class RestApi {
   // (stopping or failed).
   using Submit = std::function<bool(const engine::Command&)>;
 
+  // Runs a query on the engine thread (EngineRuntime::inspect); false when refused.
+  using Inspect = std::function<bool(std::function<void(const engine::Engine&)>)>;
+
   RestApi(Directory& directory, ReadModel& readModel, Submit submit, RestOptions options = {});
+
+  // Before serving: credentials required from now on (see the file comment).
+  void enableAuth(auth::AuthService& service) { auth_.emplace(service); }
+  void setInspect(Inspect inspect) { inspect_ = std::move(inspect); }
+  // The principal a request acts as, answering 401/429 itself when there is none (for routes
+  // served beside this class, such as the analytics).
+  std::optional<auth::Principal> authorize(const Request& request, Respond& respond);
 
   // Ready: recovery done and the engine applying commands (GET /readyz answers 200).
   void setReady(bool ready) noexcept { ready_.store(ready, std::memory_order_release); }
@@ -61,27 +79,38 @@ class RestApi {
   void drain();
 
  private:
-  enum class Kind : std::uint8_t { NewOrder, Cancel, Replace };
+  enum class Kind : std::uint8_t { NewOrder, Cancel, Replace, Command };
   struct Waiter {
     Kind kind;
     Respond respond;
   };
 
   void health(Respond& respond);
+  void route(const Request& request, const auth::Principal& principal, Respond& respond);
   void listInstruments(Respond& respond);
-  void newOrder(const Request& request, Respond& respond);
-  void getOrder(OrderId id, Respond& respond);
-  void listOrders(const Request& request, Respond& respond);
-  void replaceOrder(OrderId id, const Request& request, Respond& respond);
-  void cancelOrder(OrderId id, Respond& respond);
+  void newOrder(const Request& request, const auth::Principal& principal, Respond& respond);
+  void getOrder(OrderId id, const auth::Principal& principal, Respond& respond);
+  void listOrders(const Request& request, const auth::Principal& principal, Respond& respond);
+  void replaceOrder(OrderId id, const Request& request, const auth::Principal& principal, Respond& respond);
+  void cancelOrder(OrderId id, const auth::Principal& principal, Respond& respond);
+  void cancelAll(const Request& request, const auth::Principal& principal, Respond& respond);
   void quote(std::string_view symbol, Respond& respond);
   void book(std::string_view symbol, const Request& request, Respond& respond);
+  void listFills(const Request& request, const auth::Principal& principal, Respond& respond);
+  void accountView(std::string_view rest, const auth::Principal& principal, Respond& respond);
+  void killSwitch(const Request& request, bool activate, const auth::Principal& principal, Respond& respond);
+  void riskLimits(const Request& request, std::string_view idText, const auth::Principal& principal, Respond& respond);
+  // Runs `view` on the engine thread and answers 200 with its JSON (404 when it gives none).
+  void inspectAnswer(std::function<std::optional<std::string>(const engine::Engine&)> view, std::string notFound,
+                     Respond& respond);
 
   // Parses `commandJson` (the protocol's JSON, with requestId) and submits it; the answer goes
   // to `respond` when the engine's first event for the id arrives.
   void submitAndWait(Kind kind, std::uint64_t requestId, const std::string& commandJson, Respond& respond);
   static Response answer(Kind kind, const engine::EngineEvent& event, const std::string& json);
 
+  std::optional<AuthRoutes> auth_;
+  Inspect inspect_;
   Directory& directory_;
   ReadModel& readModel_;
   Submit submit_;
