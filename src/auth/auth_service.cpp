@@ -48,7 +48,7 @@ std::size_t adminCount(const Map& users) {
 std::string refreshHash(std::string_view token) { return hex(sha256(token)); }
 
 // A hash to verify against when the user does not exist, so that the answer takes as long.
-const std::string& dummyHash(HashCost cost) {
+const std::string& unknownUserHash(HashCost cost) {
   if (cost == HashCost::Minimal) {
     static const std::string minimal = hashPassword("no such user, no such password", HashCost::Minimal);
     return minimal;
@@ -164,7 +164,7 @@ AuthResult<Tokens> AuthService::login(std::string_view username, std::string_vie
   }
   // The slow part, outside the lock; an unknown user costs the same time as a known one.
   const bool passwordOk = record ? verifyPassword(record->passwordHash, password)
-                                 : (verifyPassword(dummyHash(options_.hashCost), password), false);
+                                 : (verifyPassword(unknownUserHash(options_.hashCost), password), false);
   std::unique_lock lock(mutex_);
   const auto fail = [&](Denied d) -> AuthResult<Tokens> {
     recordFailure(userKey, options_.maxFailures, nowSeconds);
