@@ -1,5 +1,6 @@
 #include "marketdata/itch/itch_import.hpp"
 
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -16,7 +17,7 @@ class ImportHandler {
  public:
   ImportHandler(HistoryWriter& writer, const ItchImportOptions& options)
       : writer_(writer), options_(options), book_(1u << 16) {
-    if (options.barIntervalNanos > 0) recorder_.emplace(writer, options.barIntervalNanos, true);
+    if (options.barIntervalNanos > 0) recorder_ = std::make_unique<BarRecorder>(writer, options.barIntervalNanos, true);
   }
 
   void on(const StockDirectory& m) {
@@ -84,7 +85,8 @@ class ImportHandler {
   HistoryWriter& writer_;
   ItchImportOptions options_;
   ItchBookBuilder book_;
-  std::optional<BarRecorder> recorder_;
+  std::unique_ptr<BarRecorder>
+      recorder_;  // a pointer, not an optional: GCC 12 warns (maybe-uninitialized) on the optional under -fsanitize
   std::optional<Error> error_;
   ItchImportSummary summary_;
 };
