@@ -8,12 +8,12 @@
 #include <cmath>
 #include <exception>
 #include <numbers>
-#include <random>
 #include <string>
 #include <system_error>
 #include <thread>
 
 #include "analytics/normal_distribution.hpp"
+#include "analytics/random_normal.hpp"
 
 namespace alphintra::analytics::risk {
 namespace {
@@ -333,14 +333,12 @@ Result<std::vector<double>> simulatePnl(std::span<const Position> positions, con
     double* z = scratch[t].data();
     double* x = z + f;
     for (std::size_t b = t; b < blocks; b += threads) {
-      std::mt19937_64 rng(mix(mc.seed ^ mix(b)));
-      std::normal_distribution<double> normal(0.0, 1.0);
-      std::chi_squared_distribution<double> chi2(studentT ? mc.dof : 1.0);
+      NormalSampler normal(mix(mc.seed ^ mix(b)));
       const std::size_t end = std::min(mc.simulations, (b + 1) * kMonteCarloBlock);
       for (std::size_t path = b * kMonteCarloBlock; path < end; ++path) {
-        for (std::size_t i = 0; i < f; ++i) z[i] = normal(rng);
+        for (std::size_t i = 0; i < f; ++i) z[i] = normal();
         double scale = root;
-        if (studentT) scale *= std::sqrt((mc.dof - 2.0) / chi2(rng));
+        if (studentT) scale *= std::sqrt((mc.dof - 2.0) / normal.chiSquare(mc.dof));
         double linearPnl = 0.0;
         for (std::size_t j = 0; j < f; ++j) linearPnl += linearLoading[j] * z[j];
         double value = scale * linearPnl;

@@ -131,8 +131,9 @@ struct MonteCarloSettings {
   unsigned threads = 1;  // >= 1; does not change the result
 };
 
-// Paths are simulated in blocks of kMonteCarloBlock, each from its own std::mt19937_64 seeded
-// from (seed, block index), so the P&L of path j depends on the seed only.
+// Paths are simulated in blocks of kMonteCarloBlock, each from its own NormalSampler
+// (random_normal.hpp: xoshiro256** and a ziggurat) seeded from (seed, block index), so the P&L of
+// path j depends on the seed only, on every platform and for any number of threads.
 inline constexpr std::size_t kMonteCarloBlock = 4096;
 
 // The simulated P&L of every path, in path order. Student-t shocks are multivariate t
