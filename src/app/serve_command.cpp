@@ -48,6 +48,7 @@
 #include "app/serve_fix.hpp"
 #include "app/serve_history.hpp"
 #include "app/serve_metrics.hpp"
+#include "app/serve_var.hpp"
 #include "app/serve_websocket.hpp"
 #include "core/spsc_ring.hpp"
 #include "engine/runtime.hpp"
@@ -243,6 +244,15 @@ int runServe(const ServeArgs& args) {
     return 2;
   }
   ServeHistory& history = *historyResult.value();
+  // The market risk model (VaR in the risk view and risk_var_1day_usd) reads that history.
+  auto varResult = ServeVar::open(std::filesystem::path(args.dataDir) / "history");
+  if (!varResult.ok()) {
+    log(fmt::format("error: {}", varResult.error().message));
+    return 2;
+  }
+  ServeVar& marketRisk = *varResult.value();
+  rest.setVarEstimator(marketRisk.estimator());
+  metrics.setVarEstimator(marketRisk.estimator());
   auto runtimeResult = engine::EngineRuntime::start(
       options,
       [&](const engine::EngineEvent& e) {
@@ -381,6 +391,7 @@ int runServe(const ServeArgs& args) {
     log(fmt::format("serve: FIX listening on {}:{}", args.fix.host, fix->port()));
   }
   history.start();
+  marketRisk.start();
   rest.setReady(true);
   wsHub.start();
   metrics.start(
@@ -403,6 +414,7 @@ int runServe(const ServeArgs& args) {
   if (simulatorThread.joinable()) simulatorThread.join();
   wsHub.stop();
   metrics.stop();
+  marketRisk.stop();
   const auto stopError = runtime.stop();
   history.stop();        // after the runtime: the last trades are recorded
   if (fix) fix->stop();  // after the runtime: the last reports reach the FIX stores

@@ -1,6 +1,8 @@
 // ServeMetrics (see serve_metrics.hpp).
 #include "app/serve_metrics.hpp"
 
+#include <algorithm>
+#include <limits>
 #include <vector>
 
 namespace alphintra::app {
@@ -47,7 +49,12 @@ ServeMetrics::ServeMetrics(const api::Directory& directory, std::uint64_t firstS
       incomplete_(registry_.gauge("valuation_incomplete_accounts",
                                   "Accounts left out of the USD sums (no FX path) or valued with a missing mark")),
       sequence_(registry_.gauge("engine_sequence", "Journal sequence of the last command the engine applied")),
-      connections_(registry_.gauge("websocket_connections", "Open WebSocket API connections")) {}
+      connections_(registry_.gauge("websocket_connections", "Open WebSocket API connections")),
+      var_(registry_.gauge("risk_var_1day_usd",
+                           "99% one-day Value-at-Risk of the platform's accounts' positions together, USD "
+                           "(delta-normal; NaN while the model cannot estimate it)")) {
+  var_.set(std::numeric_limits<double>::quiet_NaN());
+}
 
 ServeMetrics::~ServeMetrics() { stop(); }
 
@@ -116,6 +123,30 @@ void ServeMetrics::value(const engine::Engine& engine) {
   gross_.set(gross);
   net_.set(net);
   incomplete_.set(incomplete);
+  if (varEstimator_) var_.set(platformVar(engine, ids));
+}
+
+// The accounts' positions in USD, netted per instrument, through the market risk model.
+double ServeMetrics::platformVar(const engine::Engine& engine, const std::vector<AccountId>& ids) const {
+  const Currency usd = Currency::parse("USD").value();
+  std::vector<api::http::InstrumentExposure> total;
+  for (AccountId id : ids) {
+    if (id.value() >= firstSimulatorAccount_) continue;
+    auto exposures = api::http::accountExposures(engine, id, usd);
+    if (!exposures.ok()) return std::numeric_limits<double>::quiet_NaN();
+    for (auto& e : exposures.value()) {
+      const auto it = std::find_if(total.begin(), total.end(), [&](const api::http::InstrumentExposure& t) {
+        return t.instrument == e.instrument;
+      });
+      if (it == total.end()) {
+        total.push_back(std::move(e));
+      } else {
+        it->value += e.value;
+      }
+    }
+  }
+  const auto figures = varEstimator_(total);
+  return figures.ok() ? figures->var : std::numeric_limits<double>::quiet_NaN();
 }
 
 void ServeMetrics::start(Inspect inspect, std::function<std::uint64_t()> engineSequence,

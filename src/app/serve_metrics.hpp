@@ -27,6 +27,7 @@
 #include <unordered_map>
 
 #include "api/directory.hpp"
+#include "api/http/account_views.hpp"
 #include "api/http/http_server.hpp"
 #include "api/http/metrics.hpp"
 #include "engine/runtime.hpp"
@@ -55,12 +56,16 @@ class ServeMetrics {
   // GET /metrics.
   api::http::Response scrape();
 
+  // The market risk model behind risk_var_1day_usd (set before start()).
+  void setVarEstimator(api::http::VarEstimator var) { varEstimator_ = std::move(var); }
+
   // One valuation on the calling thread (the sampler's work; public for tests).
   void value(const engine::Engine& engine);
 
  private:
   static constexpr std::size_t kStatuses = 6;  // new, filled, canceled, rejected, expired, replaced
   api::http::Counter& ordersCounter(InstrumentId instrument, std::size_t status);
+  double platformVar(const engine::Engine& engine, const std::vector<AccountId>& ids) const;
 
   const api::Directory& directory_;
   std::uint64_t firstSimulatorAccount_;
@@ -74,6 +79,8 @@ class ServeMetrics {
   api::http::Gauge& incomplete_;
   api::http::Gauge& sequence_;
   api::http::Gauge& connections_;
+  api::http::Gauge& var_;
+  api::http::VarEstimator varEstimator_;
   std::unordered_map<std::uint64_t, std::array<api::http::Counter*, kStatuses>> orders_;  // publisher thread
 
   Inspect inspect_;

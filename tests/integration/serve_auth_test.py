@@ -254,6 +254,15 @@ def check_accounts(port, trader):
         assert key in portfolio, (key, portfolio)
     status, riskview = trader.get("/api/v1/portfolio/2/risk")
     assert status == 200 and riskview["grossExposure"] != "0.00", riskview
+    # VaR from the market risk model: figures once a minute of MSFT history is recorded, until
+    # then an explicit reason naming the instrument (or the model's first estimate pending).
+    var = riskview["valueAtRisk"]
+    if var["available"]:
+        assert var["method"] == "parametric_ewma" and var["confidence"] == "0.9900", var
+        assert float(var["var"]) > 0 and float(var["expectedShortfall"]) > float(var["var"]), var
+        assert [c["symbol"] for c in var["components"]] == ["MSFT"], var
+    else:
+        assert var["reason"].startswith("MSFT: ") or "not estimated" in var["reason"], var
     expect_error(trader.get("/api/v1/portfolio/99"), 403, "forbidden")
     # Cancel all of account 1.
     status, body, _ = trader.call("DELETE", "/api/v1/orders?accountId=1")

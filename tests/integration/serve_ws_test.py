@@ -265,10 +265,12 @@ def check_metrics(port):
     for name in ("trading_orders_total{", "trading_order_latency_seconds_bucket{le=", "trading_pnl_realized_usd ",
                  "trading_pnl_unrealized_usd ", "trading_portfolio_value_usd ", "risk_exposure_gross_usd ",
                  "risk_exposure_net_usd ", "market_data_messages_total ", "http_requests_total{",
-                 "websocket_connections ", "engine_sequence "):
+                 "websocket_connections ", "engine_sequence ", "risk_var_1day_usd "):
         assert ("\n" + name) in text, (name, text[:2000])
     value = float(re.search(r"\ntrading_portfolio_value_usd (\S+)", text).group(1))
     assert value > 1_000_000, value  # accounts 1 and 2 hold 1,000,000 USD each
+    var = re.search(r"\nrisk_var_1day_usd (\S+)", text).group(1)
+    assert var == "NaN" or float(var) >= 0, var  # NaN until a minute of history is recorded
     assert re.search(r'\ntrading_orders_total\{venue="[^"]+",status="new"\} [1-9]', text), text[:2000]
     assert re.search(r"\ntrading_order_latency_seconds_count [1-9]", text), text
     assert re.search(r'\nhttp_requests_total\{route="/api/v1/orders",status="201"\} [1-9]', text), text

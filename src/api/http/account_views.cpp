@@ -1,5 +1,8 @@
 #include "api/http/account_views.hpp"
 
+#include <fmt/format.h>
+
+#include <cmath>
 #include <nlohmann/json.hpp>
 #include <vector>
 
@@ -19,7 +22,74 @@ std::string leverageText(std::int64_t ppm) {
   return formatDecimal(ppm / 10'000, 2);
 }
 
+std::string decimal(double value, int places) { return fmt::format("{:.{}f}", value, places); }
+
+json varJson(const engine::Engine& engine, AccountId account, Currency base, const VarEstimator& estimator) {
+  json out;
+  auto exposures = accountExposures(engine, account, base);
+  if (!exposures.ok()) {
+    out["available"] = false;
+    out["reason"] = fmt::format("{}: {}", exposures.error().field, exposures.error().message);
+    return out;
+  }
+  auto figures = estimator(exposures.value());
+  if (!figures.ok()) {
+    out["available"] = false;
+    out["reason"] = figures.error().field.empty()
+                        ? figures.error().message
+                        : fmt::format("{}: {}", figures.error().field, figures.error().message);
+    return out;
+  }
+  const VarFigures& f = figures.value();
+  const int places = base.minorUnits();
+  out["available"] = true;
+  out["method"] = f.method;
+  out["confidence"] = decimal(f.confidence, 4);
+  out["horizonDays"] = f.horizonDays;
+  out["var"] = decimal(f.var, places);
+  out["expectedShortfall"] = decimal(f.expectedShortfall, places);
+  out["volatility"] = decimal(f.volatility, places);
+  out["observations"] = f.observations;
+  out["asOf"] = f.asOfNanos;  // nanoseconds since the epoch, as every "time" of the API
+  json components = json::array();
+  for (std::size_t i = 0; i < exposures.value().size() && i < f.components.size(); ++i) {
+    json c;
+    c["symbol"] = exposures.value()[i].symbol;
+    c["exposure"] = decimal(exposures.value()[i].value, places);
+    c["component"] = decimal(f.components[i], places);
+    components.push_back(std::move(c));
+  }
+  out["components"] = std::move(components);
+  return out;
+}
+
 }  // namespace
+
+Result<std::vector<InstrumentExposure>> accountExposures(const engine::Engine& engine, AccountId account,
+                                                         Currency currency) {
+  const oms::Ledger& ledger = engine.ledger();
+  std::vector<const oms::Position*> positions;
+  ledger.listPositions(account, positions);
+  std::vector<InstrumentExposure> out;
+  for (const oms::Position* p : positions) {
+    if (p->isFlat()) continue;
+    const Instrument* instrument = engine.instrument(p->instrument());
+    if (instrument == nullptr) continue;
+    const Price mark = ledger.mark(p->instrument());
+    if (!mark.isDefined()) return makeError(instrument->symbol(), "has no mark price yet");
+    const Money value = p->marketValue(mark, oms::MoneyScale::of(*instrument));
+    const auto converted = instrument->currency() == currency
+                               ? std::optional<Money>(value)
+                               : ledger.fxRates().convert(value, instrument->currency(), currency);
+    if (!converted) {
+      return makeError(instrument->symbol(),
+                       fmt::format("no FX rate from {} to {}", instrument->currency().code(), currency.code()));
+    }
+    out.push_back({instrument->id(), instrument->symbol(),
+                   static_cast<double>(converted->raw()) / std::pow(10.0, currency.minorUnits())});
+  }
+  return out;
+}
 
 std::optional<std::string> portfolioJson(const engine::Engine& engine, AccountId account) {
   const oms::Ledger& ledger = engine.ledger();
@@ -78,7 +148,7 @@ std::optional<std::string> portfolioJson(const engine::Engine& engine, AccountId
   return body.dump();
 }
 
-std::optional<std::string> riskJson(const engine::Engine& engine, AccountId account) {
+std::optional<std::string> riskJson(const engine::Engine& engine, AccountId account, const VarEstimator* var) {
   const oms::Account* a = engine.ledger().account(account);
   const auto limits = engine.accountLimits(account);
   if (a == nullptr || !limits) return std::nullopt;
@@ -116,6 +186,7 @@ std::optional<std::string> riskJson(const engine::Engine& engine, AccountId acco
   add("max_leverage", limits->maxLeverageHundredths, formatDecimal(limits->maxLeverageHundredths, 2),
       leverageText(v.leveragePpm));
   body["limits"] = std::move(usage);
+  if (var != nullptr && *var) body["valueAtRisk"] = varJson(engine, account, base, *var);
   return body.dump();
 }
 

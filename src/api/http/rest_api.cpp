@@ -552,7 +552,8 @@ void RestApi::accountView(std::string_view rest, const auth::Principal& principa
   if (sub.empty())
     return inspectAnswer([account](const engine::Engine& e) { return portfolioJson(e, account); }, notFound, respond);
   if (sub == "risk")
-    return inspectAnswer([account](const engine::Engine& e) { return riskJson(e, account); }, notFound, respond);
+    return inspectAnswer([this, account](const engine::Engine& e) { return riskJson(e, account, var_ ? &var_ : nullptr); },
+                        notFound, respond);
   respond(errorResponse(404, "not_found", "expected /api/v1/portfolio/{accountId} or .../risk"));
 }
 

@@ -32,6 +32,7 @@
 #include <string>
 
 #include "api/directory.hpp"
+#include "api/http/account_views.hpp"
 #include "api/http/auth_routes.hpp"
 #include "api/http/http_server.hpp"
 #include "api/http/pending_requests.hpp"
@@ -60,6 +61,8 @@ class RestApi {
   // Before serving: credentials required from now on (see the file comment).
   void enableAuth(auth::AuthService& service) { auth_.emplace(service); }
   void setInspect(Inspect inspect) { inspect_ = std::move(inspect); }
+  // The market risk model behind the risk view's "valueAtRisk" (set before serving).
+  void setVarEstimator(VarEstimator var) { var_ = std::move(var); }
   // The principal a request acts as, answering 401/429 itself when there is none (for routes
   // served beside this class, such as the analytics).
   std::optional<auth::Principal> authorize(const Request& request, Respond& respond);
@@ -111,6 +114,7 @@ class RestApi {
 
   std::optional<AuthRoutes> auth_;
   Inspect inspect_;
+  VarEstimator var_;
   Directory& directory_;
   ReadModel& readModel_;
   Submit submit_;
