@@ -45,6 +45,7 @@
 #include "app/analytics_http.hpp"
 #include "app/commands.hpp"
 #include "app/serve_auth.hpp"
+#include "app/serve_config.hpp"
 #include "app/serve_fix.hpp"
 #include "app/serve_history.hpp"
 #include "app/serve_metrics.hpp"
@@ -82,6 +83,7 @@ struct ServeArgs {
   std::size_t ioThreads = 2;
   std::uint64_t snapshotEvery = 100'000;
   std::string webDir = ALPHINTRA_WEB_DIST;  // the built dashboard (docs/dashboard.md)
+  std::string configPath;                   // --config: a TOML file of these options (serve_config.hpp)
 };
 
 std::int64_t wallClockNanos() {
@@ -452,7 +454,14 @@ void addServeCommand(CLI::App& app) {
   cmd->add_option("--web-dir", args->webDir,
                   "The built web dashboard served at / (default: the source tree's web/dist)");
   addServeFixOptions(*cmd, args->fix);
-  cmd->callback([args] { setExitCode(runServe(*args)); });
+  addConfigOptions(*cmd, args->configPath);
+  cmd->callback([cmd, args] {
+    if (auto error = applyConfigFile(*cmd, args->configPath)) {
+      std::fprintf(stderr, "alphintra serve: %s\n", error->message.c_str());
+      return setExitCode(2);
+    }
+    setExitCode(runServe(*args));
+  });
 }
 
 }  // namespace alphintra::app

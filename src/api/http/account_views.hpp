@@ -33,7 +33,7 @@ struct InstrumentExposure {
 struct VarFigures {
   std::string method;  // e.g. "parametric_ewma"
   double confidence = 0;
-  double horizonDays = 0;
+  int horizonDays = 0;
   double var = 0;
   double expectedShortfall = 0;
   double volatility = 0;           // standard deviation of the P&L over the horizon
