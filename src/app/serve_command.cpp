@@ -83,7 +83,9 @@ struct ServeArgs {
   std::size_t ioThreads = 2;
   std::uint64_t snapshotEvery = 100'000;
   std::string webDir = ALPHINTRA_WEB_DIST;  // the built dashboard (docs/dashboard.md)
-  std::string configPath;                   // --config: a TOML file of these options (serve_config.hpp)
+  double apiRatePerSecond = 1'000;          // REST requests a second per user (0: no limit)
+  double apiBurst = 2'000;
+  std::string configPath;  // --config: a TOML file of these options (serve_config.hpp)
 };
 
 std::int64_t wallClockNanos() {
@@ -202,7 +204,7 @@ int runServe(const ServeArgs& args) {
         engine::EngineRuntime* runtime = runtimeForHttp.load(std::memory_order_acquire);
         return runtime != nullptr && runtime->submit(kHttpGateway, c);
       },
-      api::http::RestOptions{kHttpSource, std::chrono::milliseconds{5'000}});
+      api::http::RestOptions{kHttpSource, std::chrono::milliseconds{5'000}, {args.apiRatePerSecond, args.apiBurst}});
 
   auto fixResult = makeFixGateway(args.fix, args.dataDir, directory, runtimeForHttp, log);
   if (!fixResult.ok()) {
@@ -451,6 +453,11 @@ void addServeCommand(CLI::App& app) {
       ->check(CLI::IsMember({"fsync", "none"}));
   cmd->add_option("--io-threads", args->ioThreads, "HTTP I/O threads")->check(CLI::Range(1, 64));
   cmd->add_option("--snapshot-every", args->snapshotEvery, "Commands between snapshots (0: only at stop)");
+  cmd->add_option("--api-rate-limit", args->apiRatePerSecond,
+                  "REST requests a second per user, beyond which 429 with Retry-After (0: no limit)")
+      ->check(CLI::Range(0.0, 1e9));
+  cmd->add_option("--api-burst", args->apiBurst, "Requests a user may send at once above the rate")
+      ->check(CLI::Range(1.0, 1e9));
   cmd->add_option("--web-dir", args->webDir,
                   "The built web dashboard served at / (default: the source tree's web/dist)");
   addServeFixOptions(*cmd, args->fix);

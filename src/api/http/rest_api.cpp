@@ -8,8 +8,11 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <array>
 #include <charconv>
+#include <chrono>
+#include <cmath>
 #include <limits>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -120,7 +123,11 @@ Response refusal(unsigned status, const std::string& eventJson) {
 }  // namespace
 
 RestApi::RestApi(Directory& directory, ReadModel& readModel, Submit submit, RestOptions options)
-    : directory_(directory), readModel_(readModel), submit_(std::move(submit)), options_(options) {}
+    : directory_(directory),
+      readModel_(readModel),
+      submit_(std::move(submit)),
+      options_(options),
+      limiter_(options.rateLimit) {}
 
 void RestApi::handle(Request&& request, Respond respond) {
   const std::string_view path = request.path;
@@ -140,8 +147,20 @@ void RestApi::handle(Request&& request, Respond respond) {
 }
 
 std::optional<auth::Principal> RestApi::authorize(const Request& request, Respond& respond) {
-  if (!auth_) return auth::Principal{"local", {auth::Role::Admin}, {}};
-  return auth_->authorize(request, respond);
+  std::optional<auth::Principal> principal =
+      auth_ ? auth_->authorize(request, respond) : auth::Principal{"local", {auth::Role::Admin}, {}};
+  if (!principal || !limiter_.enabled()) return principal;
+  const auto now = std::chrono::steady_clock::now().time_since_epoch();
+  const auto decision = limiter_.take(principal->username, std::chrono::nanoseconds(now).count());
+  if (decision.allowed) return principal;
+  Response refused = errorResponse(
+      429, "rate_limited",
+      fmt::format("user {} sent more than {} requests a second (burst {}); retry in {:.3f} s", principal->username,
+                  limiter_.limit().perSecond, limiter_.limit().burst, decision.retryAfterSeconds));
+  refused.headers.emplace_back("Retry-After",
+                               std::to_string(std::max(1, static_cast<int>(std::ceil(decision.retryAfterSeconds)))));
+  respond(std::move(refused));
+  return std::nullopt;
 }
 
 void RestApi::route(const Request& request, const auth::Principal& principal, Respond& respond) {
@@ -552,8 +571,9 @@ void RestApi::accountView(std::string_view rest, const auth::Principal& principa
   if (sub.empty())
     return inspectAnswer([account](const engine::Engine& e) { return portfolioJson(e, account); }, notFound, respond);
   if (sub == "risk")
-    return inspectAnswer([this, account](const engine::Engine& e) { return riskJson(e, account, var_ ? &var_ : nullptr); },
-                        notFound, respond);
+    return inspectAnswer(
+        [this, account](const engine::Engine& e) { return riskJson(e, account, var_ ? &var_ : nullptr); }, notFound,
+        respond);
   respond(errorResponse(404, "not_found", "expected /api/v1/portfolio/{accountId} or .../risk"));
 }
 

@@ -36,6 +36,7 @@
 #include "api/http/auth_routes.hpp"
 #include "api/http/http_server.hpp"
 #include "api/http/pending_requests.hpp"
+#include "api/http/rate_limiter.hpp"
 #include "api/http/read_model.hpp"
 #include "engine/command.hpp"
 #include "engine/event.hpp"
@@ -45,6 +46,7 @@ namespace alphintra::api::http {
 struct RestOptions {
   std::uint32_t source = 0;  // the gateway the commands go through (the events' `source`)
   std::chrono::milliseconds answerTimeout{5'000};
+  RateLimit rateLimit;  // per authenticated user, on every route that needs credentials; none by default
 };
 
 class RestApi {
@@ -119,6 +121,7 @@ class RestApi {
   ReadModel& readModel_;
   Submit submit_;
   RestOptions options_;
+  RateLimiter limiter_;
   std::atomic<bool> ready_{false};
   std::mutex submitMutex_;  // one producer at a time on the gateway ring
   PendingRequests<Waiter> pending_;

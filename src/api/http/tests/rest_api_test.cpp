@@ -68,7 +68,7 @@ class RestApiTest : public ::testing::Test {
                 if (accepting) submitted.push_back(c);
                 return accepting;
               },
-              RestOptions{0, std::chrono::milliseconds{60'000}}};
+              RestOptions{0, std::chrono::milliseconds{60'000}, {}}};
 };
 
 nlohmann::json bodyOf(const Response& r) { return nlohmann::json::parse(r.body); }
@@ -199,7 +199,7 @@ TEST_F(RestApiTest, RejectionIs422WithTheReason) {
 
 TEST_F(RestApiTest, NoAnswerTimesOutAndAStoppedEngineIsUnavailable) {
   RestApi quick{directory, readModel, [](const engine::Command&) { return true; },
-                RestOptions{0, std::chrono::milliseconds{0}}};
+                RestOptions{0, std::chrono::milliseconds{0}, {}}};
   quick.setReady(true);
   std::optional<Response> answer;
   Request request;
@@ -214,6 +214,35 @@ TEST_F(RestApiTest, NoAnswerTimesOutAndAStoppedEngineIsUnavailable) {
 
   accepting = false;
   EXPECT_EQ(call(Method::Post, "/api/v1/orders", kOrder)->status, 503u);
+}
+
+TEST_F(RestApiTest, RequestsBeyondTheUsersRateAre429WithRetryAfter) {
+  RestApi limited{directory, readModel, [](const engine::Command&) { return true; },
+                  RestOptions{0, std::chrono::milliseconds{60'000}, {0.001, 2.0}}};  // 2 at once, then 1 per 1000 s
+  limited.setReady(true);
+  const auto get = [&limited](const char* path) {
+    std::optional<Response> answer;
+    Request request;
+    request.method = Method::Get;
+    request.path = path;
+    limited.handle(std::move(request), [&answer](Response r) { answer = std::move(r); });
+    return answer;
+  };
+  EXPECT_EQ(get("/api/v1/instruments")->status, 200u);
+  EXPECT_EQ(get("/api/v1/instruments")->status, 200u);
+  const auto refused = get("/api/v1/instruments");
+  ASSERT_TRUE(refused);
+  EXPECT_EQ(refused->status, 429u);
+  EXPECT_EQ(bodyOf(*refused)["code"], "rate_limited");
+  ASSERT_EQ(refused->headers.size(), 1u);
+  EXPECT_EQ(refused->headers[0].first, "Retry-After");
+  const int retry = std::stoi(refused->headers[0].second);
+  EXPECT_GE(retry, 999);
+  EXPECT_LE(retry, 1000);
+  // Health checks need no credentials and are not counted.
+  EXPECT_EQ(get("/healthz")->status, 200u);
+  // The fixture's API has no limit: many requests pass.
+  for (int i = 0; i < 100; ++i) ASSERT_EQ(call(Method::Get, "/api/v1/instruments")->status, 200u);
 }
 
 TEST_F(RestApiTest, QuoteAndBookFromQuoteEvents) {

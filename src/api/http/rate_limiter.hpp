@@ -1,0 +1,59 @@
+// Per-client request rate limiting of the REST API: one token bucket per client (the
+// authenticated user, whether by token or by signed API key), `rate` tokens a second up to
+// `burst`; a request takes one token or is refused with the time until the next token
+// (429 Too Many Requests with Retry-After, docs/api.md).
+//
+// Time is an input (nanoseconds of a monotonic clock), so tests drive it. Thread-safe: buckets
+// are spread over 16 mutex-guarded shards by client name, so I/O threads serving different
+// clients rarely meet. Memory is bounded: a shard over kMaxClientsPerShard buckets drops those
+// that are full again (a full bucket is the same as no bucket).
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+namespace alphintra::api::http {
+
+struct RateLimit {
+  double perSecond = 0;  // tokens added a second; 0: no limit
+  double burst = 0;      // bucket size (>= 1 when perSecond > 0)
+};
+
+class RateLimiter {
+ public:
+  static constexpr std::size_t kShards = 16;
+  static constexpr std::size_t kMaxClientsPerShard = 4096;
+
+  explicit RateLimiter(RateLimit limit) noexcept : limit_(limit) {}
+
+  struct Decision {
+    bool allowed = true;
+    double remaining = 0;          // tokens left after this request
+    double retryAfterSeconds = 0;  // when refused: until one token is back
+  };
+
+  Decision take(std::string_view client, std::int64_t nowNanos);
+  bool enabled() const noexcept { return limit_.perSecond > 0; }
+  const RateLimit& limit() const noexcept { return limit_; }
+  std::size_t clients() const;  // buckets held (for tests)
+
+ private:
+  struct Bucket {
+    double tokens = 0;
+    std::int64_t updated = 0;
+  };
+  struct Shard {
+    mutable std::mutex mutex;
+    std::unordered_map<std::string, Bucket> buckets;
+  };
+  double refill(const Bucket& b, std::int64_t nowNanos) const noexcept;
+
+  RateLimit limit_;
+  std::array<Shard, kShards> shards_;
+};
+
+}  // namespace alphintra::api::http
