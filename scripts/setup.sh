@@ -9,7 +9,7 @@ packages=(
   libfmt-dev libcli11-dev libzstd-dev zstd
   nlohmann-json3-dev libquantlib0-dev libeigen3-dev
   python3-cvxopt
-  libboost-dev libssl-dev libsodium-dev libsqlite3-dev libtomlplusplus-dev
+  libboost-dev libssl-dev openssl libsodium-dev libsqlite3-dev libtomlplusplus-dev
   libquickfix-dev
   chromium
 )

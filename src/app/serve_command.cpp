@@ -83,6 +83,8 @@ struct ServeArgs {
   std::size_t ioThreads = 2;
   std::uint64_t snapshotEvery = 100'000;
   std::string webDir = ALPHINTRA_WEB_DIST;  // the built dashboard (docs/dashboard.md)
+  std::string tlsCertificate;               // PEM certificate chain: HTTPS and WSS (with tlsKey)
+  std::string tlsKey;                       // PEM private key
   double apiRatePerSecond = 1'000;          // REST requests a second per user (0: no limit)
   double apiBurst = 2'000;
   std::string configPath;  // --config: a TOML file of these options (serve_config.hpp)
@@ -292,6 +294,8 @@ int runServe(const ServeArgs& args) {
   serverOptions.port = args.port;
   serverOptions.ioThreads = args.ioThreads;
   serverOptions.log = log;
+  serverOptions.tlsCertificateFile = args.tlsCertificate;
+  serverOptions.tlsPrivateKeyFile = args.tlsKey;
   serverOptions.webSocket = [&wsHub](const api::http::Request&, std::weak_ptr<api::http::WebSocketTransport> t) {
     return std::shared_ptr<api::http::WebSocketHandler>(wsHub.accept(std::move(t)));
   };
@@ -322,12 +326,14 @@ int runServe(const ServeArgs& args) {
           },
           metrics.registry()));
   if (!serverResult.ok()) {
-    log(fmt::format("error: {}", serverResult.error().message));
+    const Error& e = serverResult.error();
+    log(e.field.empty() ? fmt::format("error: {}", e.message) : fmt::format("error: --{}: {}", e.field, e.message));
     (void)runtime.stop();
     return 2;
   }
   api::http::HttpServer& server = *serverResult.value();
-  log(fmt::format("serve: listening on http://{}:{}", args.host, server.port()));
+  log(fmt::format("serve: listening on {}://{}:{}", args.tlsCertificate.empty() ? "http" : "https", args.host,
+                  server.port()));
 
   const auto fail = [&](const std::string& message) {
     log(fmt::format("error: {}", message));
@@ -441,9 +447,10 @@ void addServeCommand(CLI::App& app) {
   auto* cmd = app.add_subcommand(
       "serve", "Run the engine behind the REST API, with the market simulator trading the default universe");
   cmd->add_option("--port", args->port, "TCP port to listen on (0: any free port)");
-  cmd->add_option(
-      "--host", args->host,
-      "Address to listen on (default loopback; TLS is not built in: put a TLS proxy in front on other addresses)");
+  cmd->add_option("--host", args->host, "Address to listen on (default loopback; use TLS on any other)");
+  cmd->add_option("--tls-cert", args->tlsCertificate,
+                  "PEM certificate chain: serve HTTPS and WSS instead of HTTP (with --tls-key)");
+  cmd->add_option("--tls-key", args->tlsKey, "PEM private key of --tls-cert");
   cmd->add_option("--data-dir", args->dataDir, "Journal and snapshots directory (created when missing)");
   cmd->add_option("--seed", args->seed, "Seed of the market simulator");
   cmd->add_flag("--no-simulator", args->noSimulator, "Do not run the market simulator");

@@ -21,12 +21,15 @@
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
 #include <boost/beast/websocket.hpp>
+#include <boost/beast/websocket/ssl.hpp>
 #include <exception>
 #include <future>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <thread>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -36,7 +39,9 @@ namespace beast = boost::beast;
 namespace bhttp = boost::beast::http;
 namespace websocket = boost::beast::websocket;
 namespace net = boost::asio;
+namespace ssl = boost::asio::ssl;
 using tcp = net::ip::tcp;
+using TlsStream = beast::ssl_stream<beast::tcp_stream>;
 
 std::string errorBody(std::string_view code, std::string_view message, std::string_view field) {
   nlohmann::ordered_json j;
@@ -73,6 +78,7 @@ Method toMethod(bhttp::verb v) {
 struct Shared {
   ServerOptions options;
   Handler handler;
+  std::unique_ptr<ssl::context> tls;  // set when the server speaks TLS
   std::atomic<std::size_t> connections{0};
 
   void log(std::string_view line) const {
@@ -86,10 +92,13 @@ bool isParseError(const beast::error_code& ec) {
 
 // One WebSocket connection (see websocket_transport.hpp for the pull model). Counts itself as
 // an open connection for its lifetime, like a Session.
-class WsConnection : public WebSocketTransport, public std::enable_shared_from_this<WsConnection> {
+template <class Stream>
+class WsConnection : public WebSocketTransport, public std::enable_shared_from_this<WsConnection<Stream>> {
+  using std::enable_shared_from_this<WsConnection<Stream>>::shared_from_this;
+  using std::enable_shared_from_this<WsConnection<Stream>>::weak_from_this;
+
  public:
-  WsConnection(beast::tcp_stream&& stream, std::shared_ptr<Shared> shared)
-      : ws_(std::move(stream)), shared_(std::move(shared)) {
+  WsConnection(Stream&& stream, std::shared_ptr<Shared> shared) : ws_(std::move(stream)), shared_(std::move(shared)) {
     shared_->connections.fetch_add(1, std::memory_order_relaxed);
   }
   ~WsConnection() override {
@@ -177,7 +186,7 @@ class WsConnection : public WebSocketTransport, public std::enable_shared_from_t
     handler_->onClosed();
   }
 
-  websocket::stream<beast::tcp_stream> ws_;
+  websocket::stream<Stream> ws_;
   std::shared_ptr<Shared> shared_;
   std::shared_ptr<WebSocketHandler> handler_;
   bhttp::request<bhttp::string_body> upgrade_;
@@ -191,20 +200,49 @@ class WsConnection : public WebSocketTransport, public std::enable_shared_from_t
   bool closedNotified_ = false;
 };
 
-class Session : public std::enable_shared_from_this<Session> {
+// Stream is beast::tcp_stream (plain HTTP) or TlsStream (HTTPS: a TLS handshake first, under the
+// read timeout, and a close_notify before the TCP shutdown).
+template <class Stream>
+class Session : public std::enable_shared_from_this<Session<Stream>> {
+  using std::enable_shared_from_this<Session<Stream>>::shared_from_this;
+  static constexpr bool kTls = std::is_same_v<Stream, TlsStream>;
+
  public:
   // The acceptor has counted this connection already; the destructor uncounts it.
   Session(tcp::socket&& socket, std::shared_ptr<Shared> shared, bool overCapacity)
-      : stream_(std::move(socket)), shared_(std::move(shared)), overCapacity_(overCapacity) {}
+      : stream_(makeStream(std::move(socket), *shared)), shared_(std::move(shared)), overCapacity_(overCapacity) {}
   ~Session() { shared_->connections.fetch_sub(1, std::memory_order_relaxed); }
   Session(const Session&) = delete;
   Session& operator=(const Session&) = delete;
 
   void run() {
-    net::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->begin(); });
+    net::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->handshake(); });
   }
 
  private:
+  static Stream makeStream(tcp::socket&& socket, Shared& shared) {
+    if constexpr (kTls) {
+      return Stream(std::move(socket), *shared.tls);
+    } else {
+      (void)shared;
+      return Stream(std::move(socket));
+    }
+  }
+
+  beast::tcp_stream& tcpStream() { return beast::get_lowest_layer(stream_); }
+
+  void handshake() {
+    if constexpr (kTls) {
+      tcpStream().expires_after(shared_->options.readTimeout);
+      stream_.async_handshake(ssl::stream_base::server, [self = shared_from_this()](beast::error_code ec) {
+        if (ec) return;  // not TLS, a bad certificate on the client's side, a timeout: nobody to answer
+        self->begin();
+      });
+    } else {
+      begin();
+    }
+  }
+
   void begin() {
     if (overCapacity_) {
       return write(errorResponse(503, "too_many_connections",
@@ -219,7 +257,7 @@ class Session : public std::enable_shared_from_this<Session> {
     parser_.emplace();
     parser_->header_limit(shared_->options.maxHeaderBytes);
     parser_->body_limit(shared_->options.maxBodyBytes);
-    stream_.expires_after(shared_->options.readTimeout);
+    tcpStream().expires_after(shared_->options.readTimeout);
     bhttp::async_read(stream_, buffer_, *parser_, beast::bind_front_handler(&Session::onRead, shared_from_this()));
   }
 
@@ -266,7 +304,7 @@ class Session : public std::enable_shared_from_this<Session> {
       request.headers.emplace_back(std::move(name), std::string(field.value().data(), field.value().size()));
     }
     beast::error_code peerError;
-    const auto remote = stream_.socket().remote_endpoint(peerError);
+    const auto remote = tcpStream().socket().remote_endpoint(peerError);
     if (!peerError) request.peer = remote.address().to_string();
 
     if (shared_->options.webSocket && request.path == shared_->options.webSocketPath) {
@@ -277,12 +315,12 @@ class Session : public std::enable_shared_from_this<Session> {
             keepAlive_ ? Close::No : Close::Now);
       }
       // The socket moves to the WebSocket connection; this Session ends when this call returns.
-      std::make_shared<WsConnection>(std::move(stream_), shared_)->start(std::move(message), request);
+      std::make_shared<WsConnection<Stream>>(std::move(stream_), shared_)->start(std::move(message), request);
       return;
     }
 
     // No read timer while the handler works: an order waits for the engine, under its own timeout.
-    stream_.expires_never();
+    tcpStream().expires_never();
     auto answered = std::make_shared<std::atomic<bool>>(false);
     Respond respond = [self = shared_from_this(), answered](Response response) {
       if (answered->exchange(true)) return;  // exactly once
@@ -308,7 +346,7 @@ class Session : public std::enable_shared_from_this<Session> {
     response_->body() = std::move(response.body);
     response_->keep_alive(close == Close::No);
     response_->prepare_payload();
-    stream_.expires_after(shared_->options.readTimeout);
+    tcpStream().expires_after(shared_->options.readTimeout);
     bhttp::async_write(stream_, *response_, [self = shared_from_this(), close](beast::error_code ec, std::size_t) {
       if (ec) return;
       switch (close) {
@@ -320,14 +358,25 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void shutdownSend() {
+    if constexpr (kTls) {
+      if (!tlsClosed_) {  // close_notify first, then the TCP half-close
+        tlsClosed_ = true;
+        tcpStream().expires_after(kLingerTime);
+        return stream_.async_shutdown([self = shared_from_this()](beast::error_code) { self->shutdownSend(); });
+      }
+    }
     beast::error_code ignored;
-    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    tcpStream().socket().shutdown(tcp::socket::shutdown_send, ignored);
   }
 
   // Lingering close: stop sending, then read and drop what the client still sends (bounded).
   void drain() {
+    if constexpr (kTls) {
+      // A TLS stream cannot read while its shutdown waits for the peer's close_notify: close.
+      return shutdownSend();
+    }
     shutdownSend();
-    stream_.expires_after(kLingerTime);
+    tcpStream().expires_after(kLingerTime);
     drainMore();
   }
   void drainMore() {
@@ -338,9 +387,10 @@ class Session : public std::enable_shared_from_this<Session> {
                             });
   }
 
-  beast::tcp_stream stream_;
+  Stream stream_;
   std::shared_ptr<Shared> shared_;
   bool overCapacity_;
+  bool tlsClosed_ = false;
   beast::flat_buffer buffer_;
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
   std::optional<bhttp::response<bhttp::string_body>> response_;
@@ -390,7 +440,12 @@ class Listener : public std::enable_shared_from_this<Listener> {
       shared_->log(fmt::format("http: accept failed: {}", ec.message()));
     } else {
       const std::size_t open = shared_->connections.fetch_add(1, std::memory_order_relaxed) + 1;
-      std::make_shared<Session>(std::move(socket), shared_, open > shared_->options.maxConnections)->run();
+      const bool over = open > shared_->options.maxConnections;
+      if (shared_->tls) {
+        std::make_shared<Session<TlsStream>>(std::move(socket), shared_, over)->run();
+      } else {
+        std::make_shared<Session<beast::tcp_stream>>(std::move(socket), shared_, over)->run();
+      }
     }
     accept();
   }
@@ -400,6 +455,32 @@ class Listener : public std::enable_shared_from_this<Listener> {
   std::shared_ptr<Shared> shared_;
   std::uint16_t port_ = 0;
 };
+
+// TLS 1.2 and 1.3 only, no compression or renegotiation; the certificate chain and key in PEM.
+Result<std::unique_ptr<ssl::context>> tlsContext(const ServerOptions& opts) {
+  if (opts.tlsCertificateFile.empty()) return makeError("tls-cert", "a TLS private key needs its certificate");
+  if (opts.tlsPrivateKeyFile.empty()) return makeError("tls-key", "a TLS certificate needs its private key");
+  auto context = std::make_unique<ssl::context>(ssl::context::tls_server);
+  context->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 | ssl::context::no_sslv3 |
+                       ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1 | ssl::context::no_compression |
+                       ssl::context::single_dh_use);
+  beast::error_code ec;
+  context->use_certificate_chain_file(opts.tlsCertificateFile, ec);
+  if (ec) {
+    return makeError("tls-cert", fmt::format("cannot use \"{}\" as a PEM certificate chain: {}",
+                                             opts.tlsCertificateFile, ec.message()));
+  }
+  context->use_private_key_file(opts.tlsPrivateKeyFile, ssl::context::pem, ec);
+  if (ec) {
+    return makeError("tls-key",
+                     fmt::format("cannot use \"{}\" as a PEM private key: {}", opts.tlsPrivateKeyFile, ec.message()));
+  }
+  if (SSL_CTX_check_private_key(context->native_handle()) != 1) {
+    return makeError("tls-key", fmt::format("\"{}\" is not the private key of the certificate in \"{}\"",
+                                            opts.tlsPrivateKeyFile, opts.tlsCertificateFile));
+  }
+  return context;
+}
 
 }  // namespace
 
@@ -426,6 +507,11 @@ Result<std::unique_ptr<HttpServer>> HttpServer::start(ServerOptions options, Han
   impl->shared->options = std::move(options);
   impl->shared->handler = std::move(handler);
   const ServerOptions& opts = impl->shared->options;
+  if (!opts.tlsCertificateFile.empty() || !opts.tlsPrivateKeyFile.empty()) {
+    auto tls = tlsContext(opts);
+    if (!tls.ok()) return tls.error();
+    impl->shared->tls = std::move(tls).value();
+  }
   impl->listener = std::make_shared<Listener>(impl->ioc, impl->shared);
   if (auto failure = impl->listener->listen(tcp::endpoint(address, opts.port))) {
     return makeError("port", fmt::format("cannot listen on {}:{}: {}", opts.host, opts.port, *failure));

@@ -96,6 +96,10 @@ struct ServerOptions {
   WebSocketAccept webSocket;
   std::size_t webSocketMaxMessageBytes = 64 * 1024;
   std::chrono::milliseconds webSocketIdleTimeout{60'000};
+  // HTTPS (and WSS) when both are set: PEM files, read once at start (errors name tls-cert or
+  // tls-key). TLS 1.2 and 1.3 only.
+  std::string tlsCertificateFile;
+  std::string tlsPrivateKeyFile;
 };
 
 // The JSON error body every error answer carries.

@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "api/http/account_views.hpp"
+#include "api/http/openapi.hpp"
 #include "api/http/request_parsing.hpp"
 #include "api/json_commands.hpp"
 #include "api/json_events.hpp"
@@ -140,6 +141,7 @@ void RestApi::handle(Request&& request, Respond respond) {
     if (m != Method::Get) return respond(methodNotAllowed(path, "GET"));
     return health(respond);
   }
+  if (path == kOpenApiPath) return respond(openApiResponse(m));
   if (auth_ && auth_->handlePublic(request, respond)) return;
   const auto principal = authorize(request, respond);
   if (!principal) return;
