@@ -34,11 +34,24 @@ struct EuropeanBatchInputs {
   std::span<const double> rate;
   std::span<const double> yield;  // dividend yield or foreign rate; ignored for black76
   std::span<const double> volatility;
+
+  // Options [offset, offset + count) of every span; the range must lie within the spans.
+  EuropeanBatchInputs slice(std::size_t offset, std::size_t count) const noexcept {
+    return {model.subspan(offset, count),  type.subspan(offset, count),      underlying.subspan(offset, count),
+            strike.subspan(offset, count), expiry.subspan(offset, count),    rate.subspan(offset, count),
+            yield.subspan(offset, count),  volatility.subspan(offset, count)};
+  }
 };
 
 // Where the n valuations go (fields and units as in Greeks, option.hpp).
 struct EuropeanBatchOutputs {
   std::span<double> price, delta, gamma, vega, theta, rho, yieldRho, vanna, volga;
+
+  EuropeanBatchOutputs slice(std::size_t offset, std::size_t count) const noexcept {
+    return {price.subspan(offset, count),    delta.subspan(offset, count), gamma.subspan(offset, count),
+            vega.subspan(offset, count),     theta.subspan(offset, count), rho.subspan(offset, count),
+            yieldRho.subspan(offset, count), vanna.subspan(offset, count), volga.subspan(offset, count)};
+  }
 };
 
 // Prices every option of `in` into `out`. An error, and nothing written, when the spans do not
