@@ -91,8 +91,12 @@ QpProblem portfolioProblem(const MatrixXd& cov, const PortfolioConstraints& c, b
   const Index nv = n + nt + (homogeneous ? 1 : 0);
   const Index kappa = n + nt;  // column of kappa when homogeneous
   QpProblem p;
-  p.Q = MatrixXd::Zero(nv, nv);
-  p.Q.topLeftCorner(n, n) = cov;
+  if (nv == n) {
+    p.Q = cov;
+  } else {
+    p.Q = MatrixXd::Zero(nv, nv);
+    p.Q.topLeftCorner(n, n) = cov;
+  }
   p.c = VectorXd::Zero(nv);
   p.lower = VectorXd::Constant(nv, -kInf);
   p.upper = VectorXd::Constant(nv, kInf);
