@@ -107,6 +107,15 @@ struct Bounds {
   VectorXd hi;
 };
 
+bool isSymmetric(const MatrixXd& m) {
+  for (Index j = 0; j < m.cols(); ++j) {
+    for (Index i = j + 1; i < m.rows(); ++i) {
+      if (m(i, j) != m(j, i)) return false;
+    }
+  }
+  return true;
+}
+
 BoundQpOutcome notHandled(std::string reason) {
   BoundQpOutcome out;
   out.status = BoundQpStatus::NotHandled;
@@ -176,7 +185,10 @@ BoundQpOutcome solveBoundQp(const QpProblem& p) {
   if (p.G.rows() > 0) return notHandled("general inequality rows");
   if (p.A.rows() > 1) return notHandled("more than one equality row");
   const bool budget = p.A.rows() == 1;
-  const MatrixXd q = 0.5 * (p.Q + p.Q.transpose());
+  // Q itself when symmetric (the usual case: no n x n copy), else its symmetric part.
+  MatrixXd symmetricPart;
+  if (!isSymmetric(p.Q)) symmetricPart = 0.5 * (p.Q + p.Q.transpose());
+  const MatrixXd& q = symmetricPart.size() ? symmetricPart : p.Q;
   const VectorXd a = budget ? VectorXd(p.A.row(0).transpose()) : VectorXd();
   const double b = budget ? p.b(0) : 0.0;
   Bounds bd{p.lower.size() ? p.lower : VectorXd::Constant(n, -kInf),
@@ -215,22 +227,9 @@ BoundQpOutcome solveBoundQp(const QpProblem& p) {
     if (iterations == maxIterations) return notHandled("iteration limit");
     const auto& order = factor.order();
     const Index f = factor.size();
-    // Newton step on the free block with the budget held: M p + lambda a_F = -g_F, a_F'p = 0.
-    step.resize(f);
-    for (Index k = 0; k < f; ++k) step(k) = g(order[static_cast<std::size_t>(k)]);
-    factor.solveInPlace(step);
-    if (budget) {
-      toBudget.resize(f);
-      for (Index k = 0; k < f; ++k) toBudget(k) = a(order[static_cast<std::size_t>(k)]);
-      VectorXd aF = toBudget;
-      factor.solveInPlace(toBudget);
-      lambda = -aF.dot(step) / aF.dot(toBudget);
-      step += lambda * toBudget;
-    }
-    step = -step;
-
     if (fullStep || f == 0) {
-      // Optimal on this free set: free the bound variable with the most negative multiplier.
+      // Optimal on this free set (after a full step the last solve's lambda is exact there, since
+      // a_F'p = 0 makes Q_FF p = M_FF p): free the bound variable with the most negative multiplier.
       Index enter = -1;
       double mostNegative = -zTolerance;
       for (Index i = 0; i < n; ++i) {
@@ -249,6 +248,20 @@ BoundQpOutcome solveBoundQp(const QpProblem& p) {
       fullStep = false;
       continue;
     }
+
+    // Newton step on the free block with the budget held: M p + lambda a_F = -g_F, a_F'p = 0.
+    step.resize(f);
+    for (Index k = 0; k < f; ++k) step(k) = g(order[static_cast<std::size_t>(k)]);
+    factor.solveInPlace(step);
+    if (budget) {
+      toBudget.resize(f);
+      for (Index k = 0; k < f; ++k) toBudget(k) = a(order[static_cast<std::size_t>(k)]);
+      VectorXd aF = toBudget;
+      factor.solveInPlace(toBudget);
+      lambda = -aF.dot(step) / aF.dot(toBudget);
+      step += lambda * toBudget;
+    }
+    step = -step;
 
     // Ratio test over the free variables.
     double alpha = 1.0;
@@ -281,13 +294,13 @@ BoundQpOutcome solveBoundQp(const QpProblem& p) {
     }
   }
 
-  // Polish: a fresh factor, then Newton corrections of the free block on the exact residuals
+  // Polish: a fresh factor, then a Newton correction of the free block on the exact residuals
   // (stationarity on F with Q, and the budget), using M: with M dx + a_F d' = -r, a_F'dx = -e,
   // the Q-system's multiplier change is d' - rho e.
   if (!factor.rebuild()) return notHandled("the final free block is singular");
   const auto& order = factor.order();
   const Index f = factor.size();
-  for (int round = 0; round < 2 && f > 0; ++round) {
+  if (f > 0) {
     g.noalias() = q * x + p.c;
     VectorXd r(f), aF(f);
     for (Index k = 0; k < f; ++k) {
@@ -324,7 +337,7 @@ BoundQpOutcome solveBoundQp(const QpProblem& p) {
     if (std::isfinite(bd.lo(i)) && (st == State::AtLower || bd.lo(i) == bd.hi(i))) s.zl(i) = std::max(0.0, z);
     if (std::isfinite(bd.hi(i)) && (st == State::AtUpper || bd.lo(i) == bd.hi(i))) s.zu(i) = std::max(0.0, -z);
   }
-  s.objective = 0.5 * x.dot(q * x) + p.c.dot(x);
+  s.objective = 0.5 * x.dot(g + p.c);  // g = Qx + c
   s.iterations = iterations;
   s.kkt = kktResiduals(p, s);
   const double scale = std::max(1.0, q.cwiseAbs().rowwise().sum().maxCoeff() * infNorm(x) + infNorm(p.c));
