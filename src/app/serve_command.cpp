@@ -34,6 +34,7 @@
 #include <vector>
 
 #include "api/directory.hpp"
+#include "api/http/fill_history.hpp"
 #include "api/http/http_server.hpp"
 #include "api/http/json_log.hpp"
 #include "api/http/read_model.hpp"
@@ -198,6 +199,15 @@ int runServe(const ServeArgs& args) {
   api::Directory directory;
   // Orders of the simulator's accounts stay out of the read model (read_model.hpp).
   api::http::ReadModel readModel([firstSimulatorAccount](AccountId a) { return a.value() < firstSimulatorAccount; });
+  // Fills across restarts (GET /api/v1/fills lists those from before this start too).
+  std::error_code dirError;
+  std::filesystem::create_directories(args.dataDir, dirError);  // a failure shows in the open below
+  auto fillHistory = api::http::FillHistory::open(std::filesystem::path(args.dataDir) / "fills.db");
+  if (!fillHistory.ok()) {
+    log(fmt::format("error: {}", fillHistory.error().message));
+    return 2;
+  }
+  readModel.setFillHistory(fillHistory.value().get());
   SimulatorFeed feed(firstSimulatorAccount);
   std::atomic<engine::EngineRuntime*> runtimeForHttp{nullptr};
   api::http::RestApi rest(

@@ -186,14 +186,34 @@ def main():
         status, err = request(port, "GET", "/api/v1/analytics/price")
         assert status == 405, (status, err)
 
+        # A fill against the simulator's market (an IOC buy at a generous limit).
+        status, quote = request(port, "GET", "/api/v1/market-data/quote/AAPL")
+        assert status == 200 and quote.get("ask"), (status, quote)
+        limit = (Decimal(quote["ask"]) * Decimal("1.02")).quantize(Decimal("0.01"))
+        status, report = request(port, "POST", "/api/v1/orders",
+                                 {"symbol": "AAPL", "side": "buy", "quantity": "1", "orderType": "limit",
+                                  "price": str(limit), "timeInForce": "ioc", "accountId": 1,
+                                  "clientOrderId": "serve-test-fill"})
+        assert status == 201, (status, report)
+        deadline = time.time() + 10
+        fills = []
+        while time.time() < deadline and not fills:
+            fills = request(port, "GET", "/api/v1/fills?accountId=1")[1]["fills"]
+            time.sleep(0.1)
+        assert fills, "the IOC buy did not fill"
+        time.sleep(0.5)  # the fill history commits every 200 ms; SIGTERM commits too
         stop(proc)
         proc = None
 
-        # Restart: the order is recovered from the journal / snapshot.
+        # Restart: the order is recovered from the journal / snapshot; the fills from the history.
         proc = start(binary, port, data_dir, log)
         status, got = request(port, "GET", "/api/v1/orders/%d" % order_id)
         assert status == 200 and got["orderId"] == order_id and got["status"] == "canceled", (status, got)
         assert got["clientOrderId"] == "serve-test-1", got
+        status, after = request(port, "GET", "/api/v1/fills?accountId=1")
+        assert status == 200, (status, after)
+        assert [f["execId"] for f in after["fills"]] == [f["execId"] for f in fills], (fills, after)
+        assert after["fills"][0]["clientOrderId"] == "serve-test-fill", after
         stop(proc)
         proc = None
         print("serve_test: ok")

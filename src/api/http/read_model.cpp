@@ -1,7 +1,10 @@
 // ReadModel (see read_model.hpp): maps under shared_mutexes, written by the publisher thread.
 #include "api/http/read_model.hpp"
 
+#include "api/http/fill_history.hpp"
+
 #include <algorithm>
+#include <limits>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <utility>
@@ -84,8 +87,10 @@ void ReadModel::addFill(const engine::EngineEvent& event) {
   j["tradeId"] = r.tradeId.value();
   j["execId"] = r.execId;
   j["time"] = event.time.nanos();
+  FillEntry entry{r.execId, r.account, r.instrument, j.dump()};
+  if (history_ != nullptr) history_->append(entry);
   std::unique_lock lock(fillsMutex_);
-  fills_.push_back(FillEntry{r.account, r.instrument, j.dump()});
+  fills_.push_back(std::move(entry));
   if (fills_.size() > kMaxFills) fills_.pop_front();
 }
 
@@ -100,6 +105,15 @@ std::vector<FillEntry> ReadModel::fills(const OrderFilter& filter) const {
     }
     if (filter.instrument && it->instrument != *filter.instrument) continue;
     out.push_back(*it);
+  }
+  if (history_ == nullptr || out.size() >= filter.limit) return out;
+  const std::uint64_t below = fills_.empty() ? std::numeric_limits<std::uint64_t>::max() : fills_.front().execId;
+  lock.unlock();
+  OrderFilter rest = filter;
+  rest.limit = filter.limit - out.size();
+  auto older = history_->query(rest, below);
+  if (older.ok()) {
+    for (auto& f : older.value()) out.push_back(std::move(f));
   }
   return out;
 }

@@ -13,8 +13,8 @@
 // Threading: one writer (the publisher thread, or the starting thread before the runtime
 // runs), many readers (HTTP I/O threads); a std::shared_mutex per map. Readers get copies.
 // Fills (execution reports of type trade) of tracked accounts are kept too, at most kMaxFills,
-// from the process's start: the engine keeps positions, not a fill history, so fills before a
-// restart are not listed.
+// from the process's start; with a FillHistory (SQLite) they are also stored, and older fills
+// (before the start, or beyond kMaxFills) are read from there.
 // Known limits: an instrument's status is the one it had when it was defined or recovered
 // (the engine's answer to instrument_status does not carry the new status); memory grows with
 // the orders of tracked accounts.
@@ -52,6 +52,7 @@ struct QuoteEntry {
 };
 
 struct FillEntry {
+  std::uint64_t execId = 0;
   AccountId account;
   InstrumentId instrument;
   std::string json;  // {"orderId",...} as docs/api.md's GET /api/v1/fills lists it
@@ -64,6 +65,8 @@ struct OrderFilter {
   std::optional<InstrumentId> instrument;
   std::size_t limit = 1000;
 };
+
+class FillHistory;
 
 class ReadModel {
  public:
@@ -84,7 +87,11 @@ class ReadModel {
   std::optional<OrderEntry> order(OrderId id) const;
   std::vector<OrderEntry> orders(const OrderFilter& filter) const;  // by orderId, at most filter.limit
   std::optional<QuoteEntry> quote(InstrumentId id) const;
-  // Fills of tracked accounts since the process started, newest first (filter.status unused).
+  // Before the runtime starts: fills are also kept in `history` (fill_history.hpp), so that
+  // fills() continues with those from before the process started.
+  void setFillHistory(FillHistory* history) noexcept { history_ = history; }
+  // Fills of tracked accounts, newest first (filter.status unused): those since the process
+  // started from memory, then the older ones from the fill history when there is one.
   std::vector<FillEntry> fills(const OrderFilter& filter) const;
   std::size_t orderCount() const;
 
@@ -99,6 +106,7 @@ class ReadModel {
   static constexpr std::size_t kMaxFills = 100'000;  // oldest dropped beyond
   mutable std::shared_mutex fillsMutex_;
   std::deque<FillEntry> fills_;
+  FillHistory* history_ = nullptr;
   mutable std::shared_mutex quotesMutex_;
   std::map<std::uint64_t, QuoteEntry> quotes_;
 };

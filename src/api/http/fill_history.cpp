@@ -1,0 +1,163 @@
+#include "api/http/fill_history.hpp"
+
+#include <fmt/format.h>
+
+#include <string>
+
+namespace alphintra::api::http {
+namespace {
+
+// A prepared statement, finalized on scope exit.
+struct Statement {
+  sqlite3_stmt* stmt = nullptr;
+  Statement(sqlite3* db, const std::string& sql) { sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr); }
+  ~Statement() { sqlite3_finalize(stmt); }
+  Statement(const Statement&) = delete;
+  Statement& operator=(const Statement&) = delete;
+};
+
+Error sqliteError(sqlite3* db, std::string_view what) {
+  return makeError("fills", fmt::format("{}: {}", what, db != nullptr ? sqlite3_errmsg(db) : "out of memory"));
+}
+
+Result<sqlite3*> openConnection(const std::filesystem::path& file) {
+  sqlite3* db = nullptr;
+  if (sqlite3_open_v2(file.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr) !=
+      SQLITE_OK) {
+    Error e = sqliteError(db, fmt::format("cannot open {}", file.string()));
+    sqlite3_close(db);
+    return e;
+  }
+  sqlite3_busy_timeout(db, 5'000);
+  return db;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<FillHistory>> FillHistory::open(const std::filesystem::path& file) {
+  auto writer = openConnection(file);
+  if (!writer.ok()) return writer.error();
+  const char* schema =
+      "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
+      "CREATE TABLE IF NOT EXISTS fills(exec_id INTEGER PRIMARY KEY, account INTEGER NOT NULL,"
+      " instrument INTEGER NOT NULL, json TEXT NOT NULL);"
+      "CREATE INDEX IF NOT EXISTS fills_account ON fills(account, exec_id);";
+  if (sqlite3_exec(writer.value(), schema, nullptr, nullptr, nullptr) != SQLITE_OK) {
+    Error e = sqliteError(writer.value(), fmt::format("cannot create the fills table in {}", file.string()));
+    sqlite3_close(writer.value());
+    return e;
+  }
+  auto reader = openConnection(file);
+  if (!reader.ok()) {
+    sqlite3_close(writer.value());
+    return reader.error();
+  }
+  std::unique_ptr<FillHistory> history(new FillHistory(writer.value(), reader.value()));
+  history->thread_ = std::thread([h = history.get()] { h->run(); });
+  return history;
+}
+
+FillHistory::FillHistory(sqlite3* writer, sqlite3* reader) : writer_(writer), reader_(reader) {}
+
+FillHistory::~FillHistory() {
+  {
+    std::lock_guard lock(queueMutex_);
+    stop_ = true;
+  }
+  wake_.notify_all();
+  if (thread_.joinable()) thread_.join();
+  (void)flush();
+  sqlite3_close(reader_);
+  sqlite3_close(writer_);
+}
+
+void FillHistory::append(const FillEntry& fill) {
+  std::lock_guard lock(queueMutex_);
+  if (queue_.size() >= kMaxQueued) {
+    ++dropped_;
+    return;
+  }
+  queue_.push_back(fill);
+}
+
+std::uint64_t FillHistory::dropped() const {
+  std::lock_guard lock(queueMutex_);
+  return dropped_;
+}
+
+void FillHistory::run() {
+  std::unique_lock lock(queueMutex_);
+  while (!stop_) {
+    wake_.wait_for(lock, kFlushPeriod, [this] { return stop_; });
+    lock.unlock();
+    (void)flush();
+    lock.lock();
+  }
+}
+
+Result<bool> FillHistory::flush() {
+  std::lock_guard write(writeMutex_);
+  std::vector<FillEntry> batch;
+  {
+    std::lock_guard lock(queueMutex_);
+    batch.swap(queue_);
+  }
+  if (batch.empty()) return true;
+  if (sqlite3_exec(writer_, "BEGIN", nullptr, nullptr, nullptr) != SQLITE_OK) return sqliteError(writer_, "begin");
+  Statement insert(writer_, "INSERT OR IGNORE INTO fills(exec_id, account, instrument, json) VALUES(?, ?, ?, ?)");
+  if (insert.stmt == nullptr) return sqliteError(writer_, "prepare insert");
+  for (const FillEntry& f : batch) {
+    sqlite3_bind_int64(insert.stmt, 1, static_cast<sqlite3_int64>(f.execId));
+    sqlite3_bind_int64(insert.stmt, 2, static_cast<sqlite3_int64>(f.account.value()));
+    sqlite3_bind_int64(insert.stmt, 3, static_cast<sqlite3_int64>(f.instrument.value()));
+    sqlite3_bind_text(insert.stmt, 4, f.json.data(), static_cast<int>(f.json.size()), SQLITE_STATIC);
+    if (sqlite3_step(insert.stmt) != SQLITE_DONE) {
+      Error e = sqliteError(writer_, "insert");
+      sqlite3_exec(writer_, "ROLLBACK", nullptr, nullptr, nullptr);
+      return e;
+    }
+    sqlite3_reset(insert.stmt);
+  }
+  if (sqlite3_exec(writer_, "COMMIT", nullptr, nullptr, nullptr) != SQLITE_OK) return sqliteError(writer_, "commit");
+  return true;
+}
+
+Result<std::vector<FillEntry>> FillHistory::query(const OrderFilter& filter, std::uint64_t belowExecId) const {
+  std::vector<FillEntry> out;
+  if (filter.limit == 0 || (filter.accounts && filter.accounts->empty())) return out;
+  std::string sql = "SELECT exec_id, account, instrument, json FROM fills WHERE exec_id < ?";
+  if (filter.account) sql += " AND account = ?";
+  if (filter.accounts) {
+    sql += " AND account IN (";
+    for (std::size_t i = 0; i < filter.accounts->size(); ++i) sql += i == 0 ? "?" : ", ?";
+    sql += ")";
+  }
+  if (filter.instrument) sql += " AND instrument = ?";
+  sql += " ORDER BY exec_id DESC LIMIT ?";
+  std::lock_guard lock(readMutex_);
+  Statement select(reader_, sql);
+  if (select.stmt == nullptr) return sqliteError(reader_, "prepare query");
+  int at = 1;
+  const auto bind = [&](std::uint64_t v) { sqlite3_bind_int64(select.stmt, at++, static_cast<sqlite3_int64>(v)); };
+  bind(std::min<std::uint64_t>(belowExecId, static_cast<std::uint64_t>(INT64_MAX)));
+  if (filter.account) bind(filter.account->value());
+  if (filter.accounts) {
+    for (AccountId a : *filter.accounts) bind(a.value());
+  }
+  if (filter.instrument) bind(filter.instrument->value());
+  bind(filter.limit);
+  int rc;
+  while ((rc = sqlite3_step(select.stmt)) == SQLITE_ROW) {
+    FillEntry f;
+    f.execId = static_cast<std::uint64_t>(sqlite3_column_int64(select.stmt, 0));
+    f.account = AccountId{static_cast<std::uint64_t>(sqlite3_column_int64(select.stmt, 1))};
+    f.instrument = InstrumentId{static_cast<std::uint64_t>(sqlite3_column_int64(select.stmt, 2))};
+    const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(select.stmt, 3));
+    f.json.assign(text != nullptr ? text : "", static_cast<std::size_t>(sqlite3_column_bytes(select.stmt, 3)));
+    out.push_back(std::move(f));
+  }
+  if (rc != SQLITE_DONE) return sqliteError(reader_, "query");
+  return out;
+}
+
+}  // namespace alphintra::api::http

@@ -1,0 +1,67 @@
+// FillHistory: the fills of the platform's accounts kept across restarts, in SQLite
+// (DATA_DIR/fills.db), so GET /api/v1/fills lists fills from before the process started — the
+// engine keeps positions, not a fill history, and the in-memory read model only holds the fills
+// since the start.
+//
+// Owns: the database file (table fills: exec_id primary key, account, instrument, the fill's
+// JSON as GET /api/v1/fills lists it); two connections, one for the writer thread and one for
+// queries. WAL journal, synchronous NORMAL: a commit survives a process crash (kill -9); a
+// power cut may lose the last commits (the engine's journal, not this projection, is the record).
+// Threading: append() on the publisher thread only queues (bounded; beyond kMaxQueued a fill is
+// dropped and counted — history must never slow the engine down); the writer thread commits the
+// queue in one transaction every kFlushPeriod; query() from any thread.
+// Invariants: exec ids are the engine's, unique and increasing, so a fill seen twice (a replay)
+// is stored once, and "older than exec id X" splits memory from history exactly.
+#pragma once
+
+#include <sqlite3.h>
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "api/http/read_model.hpp"
+#include "core/result.hpp"
+
+namespace alphintra::api::http {
+
+class FillHistory {
+ public:
+  static constexpr std::size_t kMaxQueued = 1'000'000;
+  static constexpr std::chrono::milliseconds kFlushPeriod{200};
+
+  static Result<std::unique_ptr<FillHistory>> open(const std::filesystem::path& file);
+  ~FillHistory();  // commits what is queued
+  FillHistory(const FillHistory&) = delete;
+  FillHistory& operator=(const FillHistory&) = delete;
+
+  void append(const FillEntry& fill);  // publisher thread
+  // Commits the queue now (the writer thread does it every kFlushPeriod). Any thread.
+  Result<bool> flush();
+  // Fills with execId < belowExecId matching the filter (accounts, account, instrument), newest
+  // first, at most filter.limit.
+  Result<std::vector<FillEntry>> query(const OrderFilter& filter, std::uint64_t belowExecId) const;
+  std::uint64_t dropped() const;
+
+ private:
+  FillHistory(sqlite3* writer, sqlite3* reader);
+  void run();
+
+  sqlite3* writer_;
+  sqlite3* reader_;
+  mutable std::mutex queueMutex_;
+  std::vector<FillEntry> queue_;
+  std::uint64_t dropped_ = 0;
+  std::mutex writeMutex_;  // one flush at a time (the thread, flush(), the destructor)
+  mutable std::mutex readMutex_;
+  std::condition_variable wake_;
+  bool stop_ = false;
+  std::thread thread_;
+};
+
+}  // namespace alphintra::api::http

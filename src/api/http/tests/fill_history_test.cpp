@@ -1,0 +1,88 @@
+// Fills kept across restarts (fill_history.hpp) and the read model listing memory, then history.
+#include "api/http/fill_history.hpp"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <string>
+
+#include "api/http/read_model.hpp"
+
+namespace alphintra::api::http {
+namespace {
+
+std::filesystem::path tempFile(const char* name) {
+  const auto dir =
+      std::filesystem::temp_directory_path() / ("fill_history_test_" + std::to_string(::getpid()) + "_" + name);
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  return dir / "fills.db";
+}
+
+FillEntry fill(std::uint64_t execId, std::uint64_t account, std::uint64_t instrument) {
+  return FillEntry{execId, AccountId{account}, InstrumentId{instrument}, "{\"execId\":" + std::to_string(execId) + "}"};
+}
+
+std::vector<std::uint64_t> ids(const std::vector<FillEntry>& fills) {
+  std::vector<std::uint64_t> out;
+  for (const auto& f : fills) out.push_back(f.execId);
+  return out;
+}
+
+TEST(FillHistory, StoresQueriesAndSurvivesReopening) {
+  const auto file = tempFile("reopen");
+  {
+    auto history = FillHistory::open(file);
+    ASSERT_TRUE(history.ok()) << history.error().message;
+    for (std::uint64_t e = 1; e <= 10; ++e) history.value()->append(fill(e, e % 2 == 0 ? 1 : 2, e <= 5 ? 7 : 8));
+    history.value()->append(fill(3, 2, 7));  // a replayed fill is stored once
+    ASSERT_TRUE(history.value()->flush().ok());
+    OrderFilter all;
+    auto everything = history.value()->query(all, UINT64_MAX);
+    ASSERT_TRUE(everything.ok());
+    EXPECT_EQ(ids(everything.value()), (std::vector<std::uint64_t>{10, 9, 8, 7, 6, 5, 4, 3, 2, 1}));
+    EXPECT_EQ(everything.value()[0].json, "{\"execId\":10}");
+  }  // closed: the destructor commits what is queued
+  auto history = FillHistory::open(file);
+  ASSERT_TRUE(history.ok());
+  OrderFilter filter;
+  filter.account = AccountId{1};
+  filter.limit = 3;
+  auto some = history.value()->query(filter, 9);
+  ASSERT_TRUE(some.ok());
+  EXPECT_EQ(ids(some.value()), (std::vector<std::uint64_t>{8, 6, 4}));
+  OrderFilter granted;
+  granted.accounts = std::vector<AccountId>{AccountId{2}};
+  granted.instrument = InstrumentId{8};
+  auto mine = history.value()->query(granted, UINT64_MAX);
+  ASSERT_TRUE(mine.ok());
+  EXPECT_EQ(ids(mine.value()), (std::vector<std::uint64_t>{9, 7}));
+  OrderFilter none;
+  none.accounts = std::vector<AccountId>{};
+  EXPECT_TRUE(history.value()->query(none, UINT64_MAX).value().empty());
+  std::filesystem::remove_all(file.parent_path());
+}
+
+TEST(FillHistory, TheWriterThreadCommitsWithoutAnExplicitFlush) {
+  const auto file = tempFile("thread");
+  auto history = FillHistory::open(file);
+  ASSERT_TRUE(history.ok());
+  history.value()->append(fill(42, 1, 1));
+  bool seen = false;
+  for (int i = 0; i < 200 && !seen; ++i) {  // the writer commits every 200 ms; wait up to 10 s
+    seen = !history.value()->query(OrderFilter{}, UINT64_MAX).value().empty();
+    if (!seen) std::this_thread::sleep_for(std::chrono::milliseconds{50});
+  }
+  EXPECT_TRUE(seen);
+  std::filesystem::remove_all(file.parent_path());
+}
+
+TEST(FillHistory, AnUnwritableFileIsAnError) {
+  auto history = FillHistory::open("/nonexistent-dir/for/sure/fills.db");
+  ASSERT_FALSE(history.ok());
+  EXPECT_EQ(history.error().field, "fills");
+  EXPECT_NE(history.error().message.find("/nonexistent-dir/for/sure/fills.db"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace alphintra::api::http
