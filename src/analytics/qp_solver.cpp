@@ -1,5 +1,7 @@
 #include "analytics/qp_solver.hpp"
 
+#include "analytics/bound_qp.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -224,6 +226,14 @@ KktResiduals kktResiduals(const QpProblem& p, const QpSolution& s) {
 }
 
 Result<QpSolution> solveQp(const QpProblem& problem) {
+  if (auto e = checkShapes(problem)) return *e;
+  BoundQpOutcome fast = solveBoundQp(problem);
+  if (fast.status == BoundQpStatus::Solved) return std::move(fast.solution);
+  if (fast.status == BoundQpStatus::Infeasible) return makeError("constraints", fast.reason);
+  return solveQpGeneral(problem);
+}
+
+Result<QpSolution> solveQpGeneral(const QpProblem& problem) {
   if (auto e = checkShapes(problem)) return *e;
   const Index n = problem.Q.rows();
   const Index me = problem.A.rows();

@@ -11,7 +11,8 @@
 // Phase 1 finds a feasible start by minimising the sum of artificial variables (a linear program
 // solved by the same iteration); a positive optimum means the constraints are infeasible.
 // Each iteration refactors the working set (QR) and the reduced Hessian (eigen-decomposition), so
-// an iteration costs O(n^3): fine for a few hundred variables, not for thousands.
+// an iteration costs O(n^3): fine for a few hundred variables, not for thousands. The common
+// portfolio shape (budget plus bounds) takes the O(n |F|)-per-iteration path of bound_qp.hpp.
 // The equality rows must be linearly independent. Pure function; any thread.
 #pragma once
 
@@ -58,7 +59,12 @@ struct QpSolution {
 
 // Errors: field "constraints" when infeasible (the message gives the smallest total violation
 // found), "objective" when unbounded below, "" for malformed input or the iteration limit.
+// Problems with at most one equality row, bounds and no G rows go to the bound-constrained fast
+// path of bound_qp.hpp first; what it does not handle falls through to solveQpGeneral.
 Result<QpSolution> solveQp(const QpProblem& problem);
+
+// The dense active-set method alone (no fast path), for any problem of the form above.
+Result<QpSolution> solveQpGeneral(const QpProblem& problem);
 
 // Recomputes the residuals of a solution from the problem, independently of the solver.
 KktResiduals kktResiduals(const QpProblem& problem, const QpSolution& solution);
