@@ -1,5 +1,6 @@
 // Speed figures of the analytics module, on deterministic seeded inputs (no files needed):
-//   * Black–Scholes: European prices with every first-order Greek (priceEuropean), one core;
+//   * Black–Scholes: European prices with every first-order Greek, one core, one option at a time
+//     (priceEuropean) and in structure-of-arrays batches (priceEuropeanBatch);
 //   * Monte Carlo VaR: one linear position per asset, correlated normal shocks (monteCarloVar);
 //   * minimum variance, long-only and fully invested (minimumVariance).
 // The covariance is a factor model plus a diagonal (SPD by construction), daily scale.
@@ -26,6 +27,11 @@ struct AnalyticsBenchResult {
   double optionsPerSecond = 0;
   double nsPerOption = 0;
   double priceChecksum = 0;  // sum of prices and first-order Greeks of one pass
+  // Black–Scholes through priceEuropeanBatch (same options, structure of arrays)
+  double batchOptionsPerSecond = 0;
+  double batchOptionsPerCpuSecond = 0;  // per second of the thread's CPU time (what load steals is not counted)
+  double batchNsPerOption = 0;
+  double batchChecksum = 0;  // as priceChecksum; equal to it to ~1e-12 relative
   // Monte Carlo VaR
   double varSeconds = 0;
   double var = 0;

@@ -28,6 +28,10 @@ int runBenchAnalytics(bench::AnalyticsBenchOptions options, bool quick) {
   fmt::print(
       "black-scholes     {:.2f} M options/s with price and first-order Greeks ({:.1f} ns each, {} options, one core)\n",
       r.optionsPerSecond / 1e6, r.nsPerOption, options.options);
+  fmt::print(
+      "black-scholes batch {:.2f} M options/s with price and first-order Greeks ({:.1f} ns each, structure of "
+      "arrays, one core; {:.2f} M per second of thread CPU time)\n",
+      r.batchOptionsPerSecond / 1e6, r.batchNsPerOption, r.batchOptionsPerCpuSecond / 1e6);
   fmt::print("monte-carlo var   {:.3f} s for {} assets x {} scenarios ({} threads), VaR99 {:.2f}, ES99 {:.2f}\n",
              r.varSeconds, options.varAssets, options.scenarios, options.threads, r.var, r.expectedShortfall);
   fmt::print(
