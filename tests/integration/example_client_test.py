@@ -11,21 +11,12 @@ import http.client
 import json
 import os
 import re
-import shutil
-import signal
-import socket
 import subprocess
 import sys
-import tempfile
-import time
+
+from serve_harness import ServeRun, free_port, start_serve
 
 EXAMPLE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "examples", "alphintra_client.py")
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def call(port, method, path, body=None, token=None):
@@ -40,24 +31,6 @@ def call(port, method, path, body=None, token=None):
         return resp.status, (json.loads(text) if text else None)
     finally:
         conn.close()
-
-
-def start(binary, port, data_dir, log):
-    proc = subprocess.Popen([binary, "serve", "--port", str(port), "--data-dir", data_dir, "--durability", "none",
-                             "--demo-users"], stdout=log, stderr=log,
-                            env=dict(os.environ, ALPHINTRA_ADMIN_PASSWORD="example-admin-password"))
-    deadline = time.time() + 60  # generous: CI runs tests in parallel on 2 cores
-    while time.time() < deadline:
-        if proc.poll() is not None:
-            raise AssertionError("serve exited early with %d" % proc.returncode)
-        try:
-            if call(port, "GET", "/readyz")[0] == 200:
-                return proc
-        except OSError:
-            pass
-        time.sleep(0.05)
-    proc.kill()
-    raise AssertionError("serve did not become ready")
 
 
 def run_example(*args):
@@ -107,29 +80,13 @@ def check_failures(port):
 
 def main():
     binary = sys.argv[1]
-    data_dir = tempfile.mkdtemp(prefix="alphintra-example-")
     port = free_port()
-    log = open(os.path.join(data_dir, "serve.log"), "w")
-    proc = None
-    try:
-        proc = start(binary, port, data_dir, log)
+    with ServeRun("alphintra-example-") as run:
+        run.proc = start_serve(binary, port, run.data_dir, run.log, "example-admin-password")
         check_walkthrough(port)
         check_failures(port)
-        proc.send_signal(signal.SIGTERM)
-        assert proc.wait(timeout=30) == 0
-        proc = None
+        run.stop()
         print("example client: ok")
-    except Exception:
-        log.flush()
-        with open(os.path.join(data_dir, "serve.log")) as f:
-            sys.stderr.write(f.read()[-4000:])
-        raise
-    finally:
-        if proc is not None:
-            proc.kill()
-            proc.wait()
-        log.close()
-        shutil.rmtree(data_dir, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -26,25 +26,17 @@ import http.client
 import json
 import os
 import re
-import shutil
-import signal
 import socket
-import subprocess
 import sys
-import tempfile
 import time
 import urllib.parse
+
+from serve_harness import ServeRun, free_port, start_serve
 
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 ADMIN_PASSWORD = "openapi-admin-password"
 USERS = {"admin": ("admin", ADMIN_PASSWORD), "trader": ("trader", "trader-demo"),
          "viewer": ("viewer", "viewer-demo"), "risk_officer": ("risk", "risk-demo")}
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -278,26 +270,6 @@ class Server:
             except ValueError:
                 pass
         return status, raw.decode(errors="replace")
-
-
-def start(binary, port, data_dir, log):
-    env = dict(os.environ, ALPHINTRA_ADMIN_PASSWORD=ADMIN_PASSWORD)
-    proc = subprocess.Popen([binary, "serve", "--port", str(port), "--data-dir", data_dir, "--durability", "none",
-                             "--demo-users", "--seed", "11"], stdout=log, stderr=log, env=env)
-    deadline = time.time() + 60  # generous: CI runs tests in parallel on 2 cores
-    while time.time() < deadline:
-        if proc.poll() is not None:
-            raise AssertionError("serve exited early with %d" % proc.returncode)
-        try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            conn.request("GET", "/readyz")
-            if conn.getresponse().status == 200:
-                return proc
-        except OSError:
-            pass
-        time.sleep(0.05)
-    proc.kill()
-    raise AssertionError("serve did not become ready")
 
 
 def wait_for(predicate, what, seconds=20):
@@ -565,12 +537,9 @@ def check_validator_fails_on_wrong_documents(doc, samples):
 
 def main():
     binary = sys.argv[1]
-    data_dir = tempfile.mkdtemp(prefix="alphintra-openapi-")
     port = free_port()
-    log = open(os.path.join(data_dir, "serve.log"), "w")
-    proc = None
-    try:
-        proc = start(binary, port, data_dir, log)
+    with ServeRun("alphintra-openapi-") as run:
+        run.proc = start_serve(binary, port, run.data_dir, run.log, ADMIN_PASSWORD, ("--seed", "11"))
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
         conn.request("GET", "/api/v1/openapi.json")
         resp = conn.getresponse()
@@ -594,22 +563,9 @@ def main():
         assert order_status == 201, (order_status, order_raw)
         instruments = server.raw("GET", "/api/v1/instruments", headers=server.auth_headers("viewer"))[2]
         check_validator_fails_on_wrong_documents(doc, (order_raw, instruments))
-        proc.send_signal(signal.SIGTERM)
-        assert proc.wait(timeout=30) == 0
-        proc = None
+        run.stop()
         operations = sum(1 for item in doc["paths"].values() for m in item if m in METHODS)
         print("serve openapi: ok (%d operations, %d schemas)" % (operations, len(doc["components"]["schemas"])))
-    except Exception:
-        log.flush()
-        with open(os.path.join(data_dir, "serve.log")) as f:
-            sys.stderr.write(f.read()[-4000:])
-        raise
-    finally:
-        if proc is not None:
-            proc.kill()
-            proc.wait()
-        log.close()
-        shutil.rmtree(data_dir, ignore_errors=True)
 
 
 if __name__ == "__main__":

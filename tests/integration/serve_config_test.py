@@ -18,13 +18,9 @@ import sys
 import tempfile
 import time
 
+from serve_harness import free_port
+
 ALPHINTRA = sys.argv[1]
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def wait_healthy(port, proc, timeout=30):

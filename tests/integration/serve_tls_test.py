@@ -23,15 +23,11 @@ import time
 import http.client
 import warnings
 
+from serve_harness import free_port
+
 warnings.filterwarnings("ignore", category=DeprecationWarning)  # the TLS 1.1 client below, on purpose
 ALPHINTRA = sys.argv[1]
 ENV = dict(os.environ, ALPHINTRA_ADMIN_PASSWORD="tls-admin-password")
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def make_certificate(tmp, name):
