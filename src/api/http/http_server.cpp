@@ -26,7 +26,6 @@
 #include <boost/beast/websocket/ssl.hpp>
 #include <exception>
 #include <future>
-#include <nlohmann/json.hpp>
 #include <optional>
 #include <thread>
 #include <type_traits>
@@ -42,18 +41,6 @@ namespace net = boost::asio;
 namespace ssl = boost::asio::ssl;
 using tcp = net::ip::tcp;
 using TlsStream = beast::ssl_stream<beast::tcp_stream>;
-
-std::string errorBody(std::string_view code, std::string_view message, std::string_view field) {
-  nlohmann::ordered_json j;
-  j["code"] = code;
-  j["message"] = message;
-  j["field"] = field;
-  return j.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
-}
-
-Response errorResponse(unsigned status, std::string_view code, std::string_view message, std::string_view field) {
-  return Response{status, errorBody(code, message, field)};
-}
 
 namespace {
 
