@@ -22,7 +22,8 @@
 //
 // Determinism: no clock, no randomness, no hash-order iteration; same bars and settings give
 // the same fills and the same bytes in every report. Known limits: one currency (every
-// instrument in the accounts' base currency); bars only (tick/L2 replays: replay_backtester).
+// instrument in the accounts' base currency); bars only (trade/quote, L2 and L3 replays: tick_backtester.hpp). The
+// strategies' context is StrategyRunner (strategy_runner.hpp), shared with the tick replay.
 #pragma once
 
 #include <cstdint>
@@ -134,7 +135,6 @@ class Backtester {
   const engine::Engine& engine() const noexcept;
 
  private:
-  class Runner;
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };

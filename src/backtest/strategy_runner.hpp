@@ -1,0 +1,154 @@
+// StrategyRunner: one strategy's context in a backtest — its engine account, its instruments by
+// slot, and the mirror of what the engine booked for it (positions, open quantities, cash),
+// kept from the execution reports — plus the round trips and fill records of the report.
+// Shared by the bar backtester (backtester.cpp) and the tick/L2/L3 replay (tick_backtester.cpp):
+// a driver implements RunnerHost (the simulated clock, how order commands reach the engine,
+// the timer queue, the result being built).
+//
+// Orders become NewOrder / ReplaceOrder / CancelOrder commands handed to RunnerHost::send; a
+// driver with an order latency delivers them later, so an order is "in flight" from submit()
+// until its first report. Cancels and replaces of an in-flight order name it by client order
+// id (its handle): they travel behind it and reach the engine after it.
+//
+// Callbacks never nest: what a command causes is queued in RunnerHost::pending and delivered by
+// the driver after the current callback returns. Threading: the backtest loop's thread only.
+#pragma once
+
+#include <cmath>
+#include <cstdint>
+#include <memory>
+#include <queue>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "backtest/backtester.hpp"
+#include "engine/command.hpp"
+#include "engine/event.hpp"
+#include "strategy/strategy.hpp"
+
+namespace alphintra::backtest {
+
+// A callback waiting for the current one to return.
+struct PendingCallback {
+  std::uint32_t runner = 0;
+  bool isFill = false;
+  strategy::OrderUpdate update;
+  strategy::Fill fill;
+};
+
+struct StrategyTimer {
+  Timestamp at;
+  std::uint64_t order = 0;  // set order: equal times fire in the order they were set
+  std::uint32_t runner = 0;
+  std::uint64_t id = 0;
+  bool operator>(const StrategyTimer& o) const noexcept { return at != o.at ? at > o.at : order > o.order; }
+};
+
+class RunnerHost {
+ public:
+  virtual ~RunnerHost() = default;
+  // An order command of a strategy: stamp it and apply it now, or after the order latency.
+  virtual void send(engine::Command& command) = 0;
+
+  Timestamp now;
+  BacktestResult result;
+  std::vector<PendingCallback> pending;
+  std::priority_queue<StrategyTimer, std::vector<StrategyTimer>, std::greater<>> timers;
+  std::uint64_t timerOrder = 0;
+};
+
+class StrategyRunner final : public strategy::StrategyContext {
+ public:
+  struct Order {
+    OrderId id;
+    strategy::InstrumentSlot slot = 0;
+    Side side = Side::None;
+    Quantity open;  // leaves while live
+    bool live = false;
+    bool inFlight = false;  // sent, no report yet
+  };
+  struct Trip {
+    bool open = false;
+    Side direction = Side::Buy;
+    Timestamp entryTime;
+    double maxSize = 0;
+    double entryNotional = 0, entryQuantity = 0;
+    double exitNotional = 0, exitQuantity = 0;
+    double pnl = 0;
+    double averageCost = 0;  // per unit, of the open position
+  };
+
+  StrategyRunner(RunnerHost& host, std::uint32_t index, std::unique_ptr<strategy::Strategy> s,
+                 std::vector<Instrument> instruments, std::vector<std::uint32_t> dense, std::string label);
+
+  Timestamp now() const noexcept override { return host_.now; }
+  std::span<const Instrument> instruments() const noexcept override { return instruments_; }
+  strategy::OrderHandle submit(const strategy::OrderRequest& request) override;
+  bool replace(strategy::OrderHandle order, Quantity quantity, Price price) override;
+  bool cancel(strategy::OrderHandle order) override;
+  void cancelAll(strategy::InstrumentSlot slot) override;
+  Quantity position(strategy::InstrumentSlot slot) const noexcept override { return position_[slot]; }
+  Quantity openQuantity(strategy::InstrumentSlot slot, Side side) const noexcept override {
+    return side == Side::Buy ? openBuy_[slot] : openSell_[slot];
+  }
+  double cash() const noexcept override { return static_cast<double>(cashRaw_) * cashScale_; }
+  double equity() const noexcept override { return cash() + positionsValue_; }
+  void setTimer(Timestamp at, std::uint64_t id) override;
+
+  // A price for a slot (a bar's close, a trade, a mid): positions are revalued (O(1)).
+  void mark(strategy::InstrumentSlot slot, Price price) noexcept {
+    const double c = static_cast<double>(price.raw()) * priceScale_[slot];
+    const std::int64_t q = position_[slot].raw();
+    if (q != 0) {
+      const double qty = static_cast<double>(q) * quantityScale_[slot];
+      positionsValue_ += qty * (c - lastClose_[slot]);
+      grossValue_ += std::abs(qty) * (c - lastClose_[slot]);
+    }
+    lastClose_[slot] = c;
+  }
+  void onReport(const engine::ExecutionReport& r, Timestamp time);
+  double grossValue() const noexcept { return grossValue_; }
+
+  strategy::Strategy& strategy() noexcept { return *strategy_; }
+  AccountId account() const noexcept { return account_; }
+  const std::string& label() const noexcept { return label_; }
+  std::uint64_t orderCount() const noexcept { return orders_.size(); }
+  std::uint64_t rejects() const noexcept { return rejects_; }
+  double cashScale() const noexcept { return cashScale_; }
+  // The account's opening cash, in the currency's minor units, and that unit's size.
+  void setOpeningCash(std::int64_t raw, double scale) noexcept {
+    cashRaw_ = raw;
+    cashScale_ = scale;
+  }
+
+ private:
+  strategy::OrderHandle nextHandle() const noexcept { return orders_.size() + 1; }
+  static ClientOrderId clientIdOf(strategy::OrderHandle handle);
+  void closeTrip(strategy::InstrumentSlot slot, Timestamp time);
+  void applyFillToTrip(strategy::InstrumentSlot slot, Side side, double qty, double price, double fee, Timestamp time);
+
+  RunnerHost& host_;
+  std::uint32_t index_;
+  AccountId account_;
+  std::unique_ptr<strategy::Strategy> strategy_;
+  std::vector<Instrument> instruments_;
+  std::vector<std::uint32_t> dense_;  // slot → the driver's instrument index
+  std::string label_;
+  std::vector<Quantity> position_;
+  std::vector<Quantity> openBuy_;
+  std::vector<Quantity> openSell_;
+  std::vector<double> lastClose_;
+  std::vector<double> priceScale_;
+  std::vector<double> quantityScale_;
+  std::vector<Trip> trips_;
+  std::vector<Order> orders_;  // by handle − 1
+  std::int64_t cashRaw_ = 0;   // Money raw, base currency (every instrument's currency)
+  double cashScale_ = 0.01;
+  double positionsValue_ = 0;
+  double grossValue_ = 0;
+  std::uint64_t rejects_ = 0;
+  std::size_t openPositions_ = 0;
+};
+
+}  // namespace alphintra::backtest

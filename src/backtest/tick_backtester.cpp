@@ -1,0 +1,400 @@
+#include "backtest/tick_backtester.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <limits>
+
+#include "backtest/strategy_runner.hpp"
+#include "engine/engine.hpp"
+
+namespace alphintra::backtest {
+
+namespace {
+
+struct Subscriber {
+  std::uint32_t runner = 0;
+  strategy::InstrumentSlot slot = 0;
+};
+
+struct Delayed {
+  Timestamp at;
+  engine::Command command;
+};
+
+struct Shown {  // the best prices and sizes the strategies last heard
+  std::int64_t bid = 0, bidSize = 0, ask = 0, askSize = 0;
+  bool operator==(const Shown&) const = default;
+};
+
+Shown shownOf(const book::TopOfBook& t) {
+  return Shown{t.bidPrice.isDefined() ? t.bidPrice.raw() : 0, t.bidQuantity.raw(),
+               t.askPrice.isDefined() ? t.askPrice.raw() : 0, t.askQuantity.raw()};
+}
+
+}  // namespace
+
+struct TickBacktester::Impl final : RunnerHost {
+  Impl(std::vector<Instrument> in, std::vector<ReplayDepth> depth, TickOptions o)
+      : instruments(std::move(in)), options(o) {
+    ReplayVenueOptions vo;
+    vo.queue = options.queue;
+    vo.expectedOrders = options.expectedBookOrders;
+    auto venuePtr = std::make_unique<ReplayVenue>(vo);
+    venue = venuePtr.get();
+    engine::EngineOptions eo;
+    eo.expectedOrders = options.expectedOrders;
+    eo.publishMarketData = false;
+    engine = std::make_unique<engine::Engine>(eo, std::move(venuePtr));
+    for (std::uint32_t i = 0; i < instruments.size(); ++i) index.insert(instruments[i].id().value(), i);
+    subscribers.resize(instruments.size());
+    lastTrade.assign(instruments.size(), Price::undefined());
+    shown.resize(instruments.size());
+    depthOf = std::move(depth);
+    depthOf.resize(instruments.size(), ReplayDepth::L2);
+    for (const Instrument& i : instruments) priceScale.push_back(std::pow(10.0, -i.pricePrecision()));
+  }
+
+  void apply(engine::Command& c) {
+    c.header.sequence = ++sequence;
+    c.header.time = now;
+    events.clear();
+    engine->apply(c, events);
+    for (const engine::EngineEvent& e : events) {
+      if (e.kind != engine::EventKind::ExecutionReport) continue;
+      const engine::ExecutionReport& r = e.body.execution;
+      const std::uint64_t a = r.account.value();
+      if (a >= 1 && a <= runners.size()) runners[a - 1]->onReport(r, now);
+    }
+  }
+  void send(engine::Command& c) override {
+    if (options.latencyNanos <= 0 || !running) {
+      apply(c);
+      return;
+    }
+    delayed.push_back(Delayed{Timestamp{now.nanos() + options.latencyNanos}, c});
+  }
+  void drain() {
+    for (std::size_t i = 0; i < pending.size(); ++i) {  // index loop: a callback may queue more
+      const PendingCallback p = pending[i];
+      strategy::Strategy& s = runners[p.runner]->strategy();
+      if (p.isFill) {
+        s.onFill(p.fill);
+      } else {
+        s.onOrderUpdate(p.update);
+      }
+    }
+    pending.clear();
+  }
+  // Commands arriving before `t` and timers due at or before it, in time order.
+  void runDue(Timestamp t, bool timersToo) {
+    for (;;) {
+      const bool haveCommand = nextDelayed < delayed.size() && delayed[nextDelayed].at < t;
+      const bool haveTimer = timersToo && !timers.empty() && timers.top().at <= t;
+      if (!haveCommand && !haveTimer) break;
+      if (haveCommand && (!haveTimer || delayed[nextDelayed].at <= timers.top().at)) {
+        now = delayed[nextDelayed].at;
+        engine::Command c = delayed[nextDelayed].command;
+        ++nextDelayed;
+        apply(c);
+        drain();
+      } else {
+        const StrategyTimer timer = timers.top();
+        timers.pop();
+        now = std::max(now, timer.at);
+        runners[timer.runner]->strategy().onTimer(timer.id);
+        drain();
+      }
+    }
+    if (nextDelayed == delayed.size()) {
+      delayed.clear();
+      nextDelayed = 0;
+    } else if (nextDelayed > 4096 && nextDelayed * 2 > delayed.size()) {
+      delayed.erase(delayed.begin(), delayed.begin() + static_cast<std::ptrdiff_t>(nextDelayed));
+      nextDelayed = 0;
+    }
+  }
+  void fillTick() {
+    engine::Command c = engine::makeCommand(engine::CommandType::ClockTick);
+    apply(c);
+    drain();
+    ++stats.fillTicks;
+  }
+  Result<bool> setUp();
+  void onEvent(const marketdata::MarketEvent& e, std::uint32_t i);
+  void deliverBook(std::uint32_t i, const marketdata::MarketEvent& e);
+  void recordPoint();
+  void progress(bool last);
+
+  std::vector<Instrument> instruments;
+  TickOptions options;
+  ReplayVenue* venue = nullptr;
+  std::unique_ptr<engine::Engine> engine;
+  book::IdIndex index{64};
+  std::vector<ReplayDepth> depthOf;
+  std::vector<std::unique_ptr<StrategyRunner>> runners;
+  std::vector<std::vector<Subscriber>> subscribers;  // by instrument index
+  std::vector<Price> lastTrade;
+  std::vector<Shown> shown;
+  std::vector<double> priceScale;
+  std::vector<engine::EngineEvent> events;
+  std::vector<Delayed> delayed;  // FIFO: one latency for all, so arrival order = send order
+  std::size_t nextDelayed = 0;
+  std::vector<book::LevelView> levelScratch;
+  std::uint64_t sequence = 0;
+  bool running = false;
+  Timestamp nextPoint{std::numeric_limits<std::int64_t>::min()};
+  TickStats stats;
+  std::size_t expected = 0;
+  std::uint64_t nextProgressAt = 0;
+};
+
+TickBacktester::TickBacktester(std::vector<Instrument> instruments, std::vector<ReplayDepth> depth, TickOptions options)
+    : impl_(std::make_unique<Impl>(std::move(instruments), std::move(depth), options)) {}
+
+TickBacktester::~TickBacktester() = default;
+
+const engine::Engine& TickBacktester::engine() const noexcept { return *impl_->engine; }
+const ReplayVenue& TickBacktester::venue() const noexcept { return *impl_->venue; }
+const TickStats& TickBacktester::stats() const noexcept { return impl_->stats; }
+
+Result<bool> TickBacktester::addStrategy(std::unique_ptr<strategy::Strategy> s, std::vector<InstrumentId> ids,
+                                         std::string label) {
+  Impl& m = *impl_;
+  if (ids.empty()) {
+    for (const Instrument& in : m.instruments) ids.push_back(in.id());
+  }
+  if (s->instrumentsNeeded() != 0 && ids.size() != s->instrumentsNeeded()) {
+    return makeError("instruments", fmt::format("{} trades exactly {} instruments; {} given", s->name(),
+                                                s->instrumentsNeeded(), ids.size()));
+  }
+  std::vector<Instrument> mine;
+  std::vector<std::uint32_t> dense;
+  for (InstrumentId id : ids) {
+    const std::uint32_t i = m.index.find(id.value());
+    if (i == book::IdIndex::kMissing)
+      return makeError("instruments", fmt::format("instrument {} is not defined", id.value()));
+    mine.push_back(m.instruments[i]);
+    dense.push_back(i);
+  }
+  const auto index = static_cast<std::uint32_t>(m.runners.size());
+  auto runner = std::make_unique<StrategyRunner>(m, index, std::move(s), std::move(mine), dense,
+                                                 label.empty() ? fmt::format("strategy{}", index + 1) : label);
+  for (std::uint32_t slot = 0; slot < dense.size(); ++slot) m.subscribers[dense[slot]].push_back({index, slot});
+  m.runners.push_back(std::move(runner));
+  return true;
+}
+
+Result<bool> TickBacktester::Impl::setUp() {
+  auto currency = Currency::parse(options.account.currency);
+  if (!currency) return makeError("account.currency", currency.error().message);
+  for (std::uint32_t i = 0; i < instruments.size(); ++i) {
+    const Instrument& in = instruments[i];
+    if (in.currency() != *currency) {
+      return makeError("instruments", fmt::format("instrument {} is quoted in {}; a backtest trades in one currency, "
+                                                  "the account's ({})",
+                                                  in.symbol(), in.currency().code(), options.account.currency));
+    }
+    engine::Command c = engine::makeCommand(engine::CommandType::DefineInstrument);
+    c.body.defineInstrument = engine::toDefineBody(in);
+    apply(c);
+    venue->setDepth(i, depthOf[i]);
+  }
+  const double scale = std::pow(10.0, currency->minorUnits());
+  for (auto& r : runners) {
+    engine::Command open = engine::makeCommand(engine::CommandType::OpenAccount);
+    open.body.openAccount.account = r->account();
+    open.body.openAccount.baseCurrency = *currency;
+    open.body.openAccount.type = options.account.type;
+    open.body.openAccount.makerFeePpm = options.account.makerFeePpm;
+    open.body.openAccount.takerFeePpm = options.account.takerFeePpm;
+    open.body.openAccount.maxLeverageHundredths = options.account.maxLeverageHundredths;
+    apply(open);
+    if (!engine->hasAccount(r->account())) return makeError("account", "the engine refused the account's terms");
+    engine::Command deposit = engine::makeCommand(engine::CommandType::AdjustCash);
+    deposit.body.adjustCash.account = r->account();
+    deposit.body.adjustCash.currency = *currency;
+    deposit.body.adjustCash.amount = Money::fromRaw(std::llround(options.account.initialCash * scale));
+    apply(deposit);
+    r->setOpeningCash(deposit.body.adjustCash.amount.raw(), 1.0 / scale);
+  }
+  return true;
+}
+
+void TickBacktester::Impl::deliverBook(std::uint32_t i, const marketdata::MarketEvent& e) {
+  const book::TopOfBook top = venue->top(i);
+  const Shown s = shownOf(top);
+  const bool quoteChanged = !(s == shown[i]);
+  shown[i] = s;
+  if (quoteChanged) {
+    strategy::QuoteTick q{instruments[i].id(), e.exchangeTime(), e.body.trade.receiveTime, top.bidPrice,
+                          top.bidQuantity,     top.askPrice,     top.askQuantity};
+    for (const Subscriber& sub : subscribers[i]) {
+      runners[sub.runner]->strategy().onQuote(q, sub.slot);
+      if (!pending.empty()) drain();
+    }
+  }
+  if (!options.depthUpdates) return;
+  strategy::BookUpdate b;
+  b.instrument = instruments[i].id();
+  b.exchangeTime = e.exchangeTime();
+  b.receiveTime = e.body.trade.receiveTime;
+  for (const Side side : {Side::Buy, Side::Sell}) {
+    venue->levels(i, side, strategy::BookUpdate::kLevels, levelScratch);
+    auto& dst = side == Side::Buy ? b.bids : b.asks;
+    for (std::size_t k = 0; k < levelScratch.size() && k < dst.size(); ++k) {
+      dst[k] = strategy::BookUpdate::Level{levelScratch[k].price, levelScratch[k].quantity};
+    }
+  }
+  for (const Subscriber& sub : subscribers[i]) {
+    runners[sub.runner]->strategy().onBook(b, sub.slot);
+    if (!pending.empty()) drain();
+  }
+}
+
+void TickBacktester::Impl::onEvent(const marketdata::MarketEvent& e, std::uint32_t i) {
+  bool fills = false;
+  switch (e.kind) {
+    case marketdata::MarketEventKind::Trade: fills = venue->onTrade(i, e.body.trade); break;
+    case marketdata::MarketEventKind::Quote: fills = venue->onQuote(i, e.body.quote); break;
+    case marketdata::MarketEventKind::BookLevel: fills = venue->onLevel(i, e.body.level); break;
+    case marketdata::MarketEventKind::BookOrder: fills = venue->onOrder(i, e.body.order); break;
+    case marketdata::MarketEventKind::Bar: break;
+  }
+  if (fills) fillTick();
+  if (e.kind == marketdata::MarketEventKind::Trade) {
+    const marketdata::TradeEvent& t = e.body.trade;
+    lastTrade[i] = t.price;
+    const strategy::TradeTick tick{t.instrument, t.exchangeTime, t.receiveTime, t.price, t.quantity, t.aggressor};
+    for (const Subscriber& sub : subscribers[i]) {
+      StrategyRunner& r = *runners[sub.runner];
+      r.mark(sub.slot, t.price);
+      r.strategy().onTrade(tick, sub.slot);
+      if (!pending.empty()) drain();
+    }
+    return;  // a print leaves the displayed book as it was (the feed's own updates follow)
+  }
+  if (!subscribers[i].empty()) deliverBook(i, e);
+}
+
+void TickBacktester::Impl::recordPoint() {
+  EquityPoint p;
+  p.time = now;
+  for (const auto& r : runners) {
+    p.cash += r->cash();
+    p.equity += r->equity();
+    p.grossExposure += r->grossValue();
+  }
+  result.equity.push_back(p);
+  for (std::size_t i = 0; i < result.closes.size(); ++i) {
+    const Price c = lastTrade[i];
+    result.closes[i].push_back(c.isDefined() ? static_cast<double>(c.raw()) * priceScale[i] : 0.0);
+  }
+}
+
+void TickBacktester::Impl::progress(bool last) {
+  if (expected > 0) {
+    const double done = std::min(1.0, static_cast<double>(stats.events) / static_cast<double>(expected));
+    std::fprintf(stderr, "\r%5.1f%% %llu events", done * 100, static_cast<unsigned long long>(stats.events));
+  } else {
+    std::fprintf(stderr, "\r%llu events", static_cast<unsigned long long>(stats.events));
+  }
+  if (last) std::fprintf(stderr, "\n");
+  std::fflush(stderr);
+  nextProgressAt = stats.events + 1'000'000;
+}
+
+Result<BacktestResult> TickBacktester::run(EventSource& source) {
+  Impl& m = *impl_;
+  if (m.runners.empty()) return makeError("strategy", "no strategy to run");
+  if (auto ok = m.setUp(); !ok) return ok.error();
+  m.result = BacktestResult{};
+  m.result.instruments = m.instruments;
+  m.result.closes.resize(std::min<std::size_t>(m.instruments.size(), kPriceSeries));
+  m.expected = source.sizeHint();
+  for (auto& r : m.runners) {
+    r->strategy().bind(*r);
+    r->strategy().onStart();
+    m.drain();
+  }
+  for (const auto& r : m.runners) m.result.initialEquity += r->equity();
+  m.running = true;
+
+  std::vector<marketdata::MarketEvent> buffer(4096);
+  bool haveTime = false;
+  Timestamp lastTime;
+  for (;;) {
+    auto got = source.read(buffer);
+    if (!got) return got.error();
+    if (*got == 0) break;
+    for (std::size_t k = 0; k < *got; ++k) {
+      const marketdata::MarketEvent& e = buffer[k];
+      const Timestamp t = e.exchangeTime();
+      if (haveTime && t < lastTime) {
+        return makeError("data", fmt::format("events out of time order: instrument {} has an event at {} ns after one "
+                                             "at {} ns",
+                                             e.instrument().value(), t.nanos(), lastTime.nanos()));
+      }
+      const std::uint32_t i = m.index.find(e.instrument().value());
+      if (i == book::IdIndex::kMissing) {
+        return makeError("data",
+                         fmt::format("an event of instrument {}, which is not defined", e.instrument().value()));
+      }
+      if (t >= m.nextPoint && haveTime) m.recordPoint();  // the state up to the interval's end
+      if (t >= m.nextPoint) {
+        const std::int64_t step = std::max<std::int64_t>(1, m.options.equityIntervalNanos);
+        m.nextPoint = Timestamp{(t.nanos() / step + 1) * step};
+      }
+      lastTime = t;
+      haveTime = true;
+      m.runDue(t, true);
+      m.now = t;
+      m.onEvent(e, i);
+      ++m.stats.events;
+    }
+    if (m.options.progress && m.stats.events >= m.nextProgressAt) m.progress(false);
+  }
+  // Orders still travelling arrive; timers past the data's end do not fire.
+  m.runDue(Timestamp{std::numeric_limits<std::int64_t>::max()}, false);
+  m.running = false;
+  for (auto& r : m.runners) {
+    r->strategy().onStop();
+    m.drain();
+  }
+  if (m.options.progress) m.progress(true);
+  m.recordPoint();
+  m.result.bars = m.stats.events;
+  m.stats.skippedMessages = m.venue->skippedMessages();
+
+  // The last trade prices (the mid where none traded) become the engine's marks: the final
+  // equity is the ledger's valuation.
+  for (std::uint32_t i = 0; i < m.instruments.size(); ++i) {
+    Price mark = m.lastTrade[i];
+    if (!mark.isDefined()) {
+      const book::TopOfBook t = m.venue->top(i);
+      if (t.bidPrice.isDefined() && t.askPrice.isDefined())
+        mark = Price::fromRaw((t.bidPrice.raw() + t.askPrice.raw()) / 2);
+    }
+    if (!mark.isDefined()) continue;
+    engine::Command c = engine::makeCommand(engine::CommandType::MarketData);
+    c.body.marketData.instrument = m.instruments[i].id();
+    c.body.marketData.last = mark;
+    m.apply(c);
+  }
+  for (auto& r : m.runners) {
+    StrategyOutcome o;
+    o.label = r->label();
+    o.initialEquity = m.options.account.initialCash;
+    const oms::Valuation v = m.engine->ledger().value(r->account());
+    o.finalEquity = static_cast<double>(v.equity.raw()) * r->cashScale();
+    o.orders = r->orderCount();
+    o.rejects = r->rejects();
+    m.result.finalEquity += o.finalEquity;
+    m.result.strategies.push_back(o);
+  }
+  return std::move(m.result);
+}
+
+}  // namespace alphintra::backtest
