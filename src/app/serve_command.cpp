@@ -252,6 +252,20 @@ int runServe(const ServeArgs& args) {
   options.snapshotEvery = args.snapshotEvery;
   options.gateways = 4;  // 0 HTTP, 1 simulator, 2 bootstrap, 3 FIX (kFixGateway)
   options.log = log;
+  // Fills the history lost to a kill -9 (its last ~200 ms of commits) come back from the journal:
+  // recovery starts from a snapshot no newer than what the history kept, and the fills it
+  // regenerates past the history's last exec id are stored once the directory knows their
+  // instruments (fill_history.hpp).
+  api::http::FillHistory& fillStore = *fillHistory.value();
+  options.maxSnapshotSequence = fillStore.eventsThrough();
+  std::vector<engine::EngineEvent> replayedFills;
+  options.recoveryEvents = [&replayedFills, &fillStore, firstSimulatorAccount](const engine::EngineEvent& e) {
+    if (e.kind == engine::EventKind::ExecutionReport && e.body.execution.execType == oms::ExecType::Trade &&
+        e.body.execution.execId > fillStore.lastExecId() &&
+        e.body.execution.account.value() < firstSimulatorAccount) {
+      replayedFills.push_back(e);
+    }
+  };
   const bool simulate = !args.noSimulator;
   // Trades recorded as history (1 s bars and trades) for GET .../history and backtests.
   auto historyResult = ServeHistory::open(std::filesystem::path(args.dataDir) / "history", directory);
@@ -274,6 +288,8 @@ int runServe(const ServeArgs& args) {
       [&](const engine::EngineEvent& e) {
         if (simulate) feed.publish(e);
         rest.onEvent(e);
+        // Every event of the commands before this one has reached the fill history.
+        fillStore.advance(e.commandSequence - 1);
         wsHub.onEvent(e);
         metrics.onEvent(e);
         history.onEvent(e);
@@ -287,6 +303,13 @@ int runServe(const ServeArgs& args) {
       [&](const engine::Engine& e) {
         loadDirectory(directory, e);
         readModel.load(e, directory);
+        for (const engine::EngineEvent& fill : replayedFills) readModel.recordReplayedFill(fill);
+        if (!replayedFills.empty()) {
+          log(fmt::format("serve: {} fills after the fill history's last commit recovered from the journal",
+                          replayedFills.size()));
+        }
+        replayedFills = {};
+        fillStore.advance(e.lastSequence());
         if (fix) fix->load(e);
       });
   if (!runtimeResult.ok()) {

@@ -23,6 +23,7 @@ Result<Recovered> recover(const RecoveryOptions& options) {
 
   if (options.useSnapshots) {
     for (const auto& [sequence, path] : store::listSnapshots(options.snapshotDir)) {
+      if (sequence > options.maxSnapshotSequence) continue;
       auto image = store::readSnapshot(path);
       if (!image.ok()) {
         log("skipping snapshot: " + image.error().message);

@@ -31,6 +31,9 @@ struct RecoveryOptions {
   std::filesystem::path journalDir;
   std::filesystem::path snapshotDir;
   bool useSnapshots = true;  // false: replay the whole journal from sequence 1
+  // Only snapshots at or before this sequence are used: a projection that lost its last commits
+  // (the server's fill history after a kill -9) sees the events after what it kept again.
+  std::uint64_t maxSnapshotSequence = UINT64_MAX;
   EngineOptions engine{};
   std::function<void(std::string_view)> log;  // one line per notable thing (skipped snapshot, torn tail)
   // Called with every event replay produces, in order (e.g. to hash the event stream).

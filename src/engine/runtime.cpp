@@ -55,6 +55,8 @@ Result<std::unique_ptr<EngineRuntime>> EngineRuntime::start(RuntimeOptions optio
   ro.snapshotDir = options.dataDir / "snapshots";
   ro.engine = options.engine;
   ro.log = log;
+  ro.maxSnapshotSequence = options.maxSnapshotSequence;
+  ro.onEvent = options.recoveryEvents;
   auto recovered = recover(ro);
   if (!recovered.ok()) return recovered.error();
   rt->recovered_ = std::move(recovered).value();

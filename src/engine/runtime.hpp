@@ -58,6 +58,11 @@ struct RuntimeOptions {
   EngineOptions engine{};
   std::function<Timestamp()> clock;  // live clock, read by the sequencer only (default: system clock)
   std::function<void(std::string_view)> log;
+  // Recovery (recovery.hpp): the newest snapshot used is at or before this sequence, and each
+  // event the replay regenerates is handed to `recoveryEvents` (on the calling thread, before
+  // start() returns; the live handler sees only events of new commands).
+  std::uint64_t maxSnapshotSequence = UINT64_MAX;
+  std::function<void(const EngineEvent&)> recoveryEvents;
 };
 
 using EventHandler = std::function<void(const EngineEvent&)>;

@@ -5,6 +5,7 @@ the log's tail, and it always kills a server still running (by process id) and r
 directory. Servers bind 127.0.0.1 only.
 """
 import http.client
+import json
 import os
 import shutil
 import signal
@@ -21,9 +22,9 @@ def free_port():
         return s.getsockname()[1]
 
 
-def start_serve(binary, port, data_dir, log, admin_password, extra=()):
-    """Starts `serve --demo-users` (durability none) and waits until /readyz answers 200."""
-    proc = subprocess.Popen([binary, "serve", "--port", str(port), "--data-dir", data_dir, "--durability", "none",
+def start_serve(binary, port, data_dir, log, admin_password, extra=(), durability="none"):
+    """Starts `serve --demo-users` and waits until /readyz answers 200."""
+    proc = subprocess.Popen([binary, "serve", "--port", str(port), "--data-dir", data_dir, "--durability", durability,
                              "--demo-users", *extra], stdout=log, stderr=log,
                             env=dict(os.environ, ALPHINTRA_ADMIN_PASSWORD=admin_password))
     deadline = time.time() + 60  # generous: CI runs tests in parallel on 2 cores
@@ -75,3 +76,41 @@ class ServeRun:
         self.log.close()
         shutil.rmtree(self.data_dir, ignore_errors=True)
         return False
+
+
+class Client:
+    """A JSON client of the REST API: call() answers (status, parsed body or None, headers)."""
+
+    def __init__(self, port, token=None):
+        self.port = port
+        self.token = token
+
+    def call(self, method, path, body=None, headers=None):
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
+        try:
+            data = body if isinstance(body, (bytes, str)) or body is None else json.dumps(body)
+            h = {"Content-Type": "application/json"} if data is not None else {}
+            if self.token:
+                h["Authorization"] = "Bearer " + self.token
+            h.update(headers or {})
+            conn.request(method, path, body=data, headers=h)
+            resp = conn.getresponse()
+            text = resp.read().decode()
+            return resp.status, (json.loads(text) if text else None), dict(resp.getheaders())
+        finally:
+            conn.close()
+
+    def get(self, path):
+        status, body, _ = self.call("GET", path)
+        return status, body
+
+    def post(self, path, body):
+        status, body, _ = self.call("POST", path, body)
+        return status, body
+
+
+def session(port, username, password):
+    """A Client holding an access token of `username`."""
+    status, answer, _ = Client(port).call("POST", "/api/v1/auth/login", {"username": username, "password": password})
+    assert status == 200, (username, status, answer)
+    return Client(port, answer["access_token"])

@@ -41,7 +41,8 @@ Result<std::unique_ptr<FillHistory>> FillHistory::open(const std::filesystem::pa
       "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
       "CREATE TABLE IF NOT EXISTS fills(exec_id INTEGER PRIMARY KEY, account INTEGER NOT NULL,"
       " instrument INTEGER NOT NULL, json TEXT NOT NULL);"
-      "CREATE INDEX IF NOT EXISTS fills_account ON fills(account, exec_id);";
+      "CREATE INDEX IF NOT EXISTS fills_account ON fills(account, exec_id);"
+      "CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value INTEGER NOT NULL);";
   if (sqlite3_exec(writer.value(), schema, nullptr, nullptr, nullptr) != SQLITE_OK) {
     Error e = sqliteError(writer.value(), fmt::format("cannot create the fills table in {}", file.string()));
     sqlite3_close(writer.value());
@@ -53,6 +54,12 @@ Result<std::unique_ptr<FillHistory>> FillHistory::open(const std::filesystem::pa
     return reader.error();
   }
   std::unique_ptr<FillHistory> history(new FillHistory(writer.value(), reader.value()));
+  auto through = history->scalar("SELECT value FROM meta WHERE key = 'events_through'");
+  auto lastExec = through.ok() ? history->scalar("SELECT max(exec_id) FROM fills") : through;
+  if (!lastExec.ok()) return makeError("fills", fmt::format("{}: {}", file.string(), lastExec.error().message));
+  history->openedEventsThrough_ = history->committedSeen_ = through.value();
+  history->seen_.store(through.value(), std::memory_order_relaxed);
+  history->openedLastExecId_ = lastExec.value();
   history->thread_ = std::thread([h = history.get()] { h->run(); });
   return history;
 }
@@ -80,6 +87,20 @@ void FillHistory::append(const FillEntry& fill) {
   queue_.push_back(fill);
 }
 
+void FillHistory::advance(std::uint64_t sequence) noexcept {
+  // Release: the appends before it are in the queue when a flush reads this value.
+  if (sequence > seen_.load(std::memory_order_relaxed)) seen_.store(sequence, std::memory_order_release);
+}
+
+Result<std::uint64_t> FillHistory::scalar(const char* sql) const {
+  Statement select(writer_, sql);
+  if (select.stmt == nullptr) return sqliteError(writer_, "prepare");
+  const int rc = sqlite3_step(select.stmt);
+  if (rc == SQLITE_ROW) return static_cast<std::uint64_t>(sqlite3_column_int64(select.stmt, 0));
+  if (rc == SQLITE_DONE) return std::uint64_t{0};
+  return sqliteError(writer_, "read");
+}
+
 std::uint64_t FillHistory::dropped() const {
   std::lock_guard lock(queueMutex_);
   return dropped_;
@@ -97,12 +118,14 @@ void FillHistory::run() {
 
 Result<bool> FillHistory::flush() {
   std::lock_guard write(writeMutex_);
+  // Read before taking the queue: every fill of the events through `seen` is then in the batch.
+  const std::uint64_t seen = seen_.load(std::memory_order_acquire);
   std::vector<FillEntry> batch;
   {
     std::lock_guard lock(queueMutex_);
     batch.swap(queue_);
   }
-  if (batch.empty()) return true;
+  if (batch.empty() && seen == committedSeen_) return true;
   if (sqlite3_exec(writer_, "BEGIN", nullptr, nullptr, nullptr) != SQLITE_OK) return sqliteError(writer_, "begin");
   Statement insert(writer_, "INSERT OR IGNORE INTO fills(exec_id, account, instrument, json) VALUES(?, ?, ?, ?)");
   if (insert.stmt == nullptr) return sqliteError(writer_, "prepare insert");
@@ -118,7 +141,17 @@ Result<bool> FillHistory::flush() {
     }
     sqlite3_reset(insert.stmt);
   }
+  Statement mark(writer_, "INSERT INTO meta(key, value) VALUES('events_through', ?)"
+                          " ON CONFLICT(key) DO UPDATE SET value = max(value, excluded.value)");
+  if (mark.stmt == nullptr) return sqliteError(writer_, "prepare mark");
+  sqlite3_bind_int64(mark.stmt, 1, static_cast<sqlite3_int64>(seen));
+  if (sqlite3_step(mark.stmt) != SQLITE_DONE) {
+    Error e = sqliteError(writer_, "mark");
+    sqlite3_exec(writer_, "ROLLBACK", nullptr, nullptr, nullptr);
+    return e;
+  }
   if (sqlite3_exec(writer_, "COMMIT", nullptr, nullptr, nullptr) != SQLITE_OK) return sqliteError(writer_, "commit");
+  committedSeen_ = seen;
   return true;
 }
 

@@ -12,10 +12,16 @@
 // queue in one transaction every kFlushPeriod; query() from any thread.
 // Invariants: exec ids are the engine's, unique and increasing, so a fill seen twice (a replay)
 // is stored once, and "older than exec id X" splits memory from history exactly.
+// Crash recovery: each commit also records `eventsThrough`, the engine sequence through which
+// every event has been queued (advance()), in the same transaction as the fills. A kill -9 loses
+// at most the commits after it; on the next start the server recovers the engine from a snapshot
+// no newer than eventsThrough() and hands the fills the replay regenerates back here (the
+// primary key drops the ones already stored), so the history has no hole.
 #pragma once
 
 #include <sqlite3.h>
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
@@ -41,6 +47,12 @@ class FillHistory {
   FillHistory& operator=(const FillHistory&) = delete;
 
   void append(const FillEntry& fill);  // publisher thread
+  // Every event of engine sequences up to `sequence` has been appended (publisher thread).
+  void advance(std::uint64_t sequence) noexcept;
+  // As committed when the file was opened: the sequence recorded with the last commit (0 for a
+  // new file or one written before this was recorded) and the highest exec id stored.
+  std::uint64_t eventsThrough() const noexcept { return openedEventsThrough_; }
+  std::uint64_t lastExecId() const noexcept { return openedLastExecId_; }
   // Commits the queue now (the writer thread does it every kFlushPeriod). Any thread.
   Result<bool> flush();
   // Fills with execId < belowExecId matching the filter (accounts, account, instrument), newest
@@ -51,12 +63,17 @@ class FillHistory {
  private:
   FillHistory(sqlite3* writer, sqlite3* reader);
   void run();
+  Result<std::uint64_t> scalar(const char* sql) const;  // one integer (0 when no row or NULL)
 
   sqlite3* writer_;
   sqlite3* reader_;
   mutable std::mutex queueMutex_;
   std::vector<FillEntry> queue_;
   std::uint64_t dropped_ = 0;
+  std::atomic<std::uint64_t> seen_{0};
+  std::uint64_t committedSeen_ = 0;  // under writeMutex_
+  std::uint64_t openedEventsThrough_ = 0;
+  std::uint64_t openedLastExecId_ = 0;
   std::mutex writeMutex_;  // one flush at a time (the thread, flush(), the destructor)
   mutable std::mutex readMutex_;
   std::condition_variable wake_;

@@ -70,9 +70,26 @@ void ReadModel::apply(const engine::EngineEvent& event, const std::string& json)
 }
 
 void ReadModel::addFill(const engine::EngineEvent& event) {
+  std::optional<FillEntry> entry = formatFill(event);
+  if (!entry) return;
+  if (history_ != nullptr) history_->append(*entry);
+  std::unique_lock lock(fillsMutex_);
+  fills_.push_back(std::move(*entry));
+  if (fills_.size() > kMaxFills) fills_.pop_front();
+}
+
+void ReadModel::recordReplayedFill(const engine::EngineEvent& event) {
+  if (history_ == nullptr || !wants(event) || event.kind != engine::EventKind::ExecutionReport ||
+      event.body.execution.execType != oms::ExecType::Trade) {
+    return;
+  }
+  if (std::optional<FillEntry> entry = formatFill(event)) history_->append(*entry);
+}
+
+std::optional<FillEntry> ReadModel::formatFill(const engine::EngineEvent& event) const {
   const engine::ExecutionReport& r = event.body.execution;
   const auto instrument = this->instrument(r.instrument);
-  if (!instrument) return;
+  if (!instrument) return std::nullopt;
   nlohmann::ordered_json j;
   j["orderId"] = r.orderId.value();
   j["clientOrderId"] = std::string(r.clientOrderId.view());
@@ -87,11 +104,7 @@ void ReadModel::addFill(const engine::EngineEvent& event) {
   j["tradeId"] = r.tradeId.value();
   j["execId"] = r.execId;
   j["time"] = event.time.nanos();
-  FillEntry entry{r.execId, r.account, r.instrument, j.dump()};
-  if (history_ != nullptr) history_->append(entry);
-  std::unique_lock lock(fillsMutex_);
-  fills_.push_back(std::move(entry));
-  if (fills_.size() > kMaxFills) fills_.pop_front();
+  return FillEntry{r.execId, r.account, r.instrument, j.dump()};
 }
 
 std::vector<FillEntry> ReadModel::fills(const OrderFilter& filter) const {

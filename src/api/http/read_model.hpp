@@ -90,6 +90,9 @@ class ReadModel {
   // Before the runtime starts: fills are also kept in `history` (fill_history.hpp), so that
   // fills() continues with those from before the process started.
   void setFillHistory(FillHistory* history) noexcept { history_ = history; }
+  // After load(): a fill the recovery replay regenerated goes to the fill history only (it is
+  // from before this start). Events of other kinds or of untracked accounts are ignored.
+  void recordReplayedFill(const engine::EngineEvent& event);
   // Fills of tracked accounts, newest first (filter.status unused): those since the process
   // started from memory, then the older ones from the fill history when there is one.
   std::vector<FillEntry> fills(const OrderFilter& filter) const;
@@ -97,6 +100,7 @@ class ReadModel {
 
  private:
   void addFill(const engine::EngineEvent& event);
+  std::optional<FillEntry> formatFill(const engine::EngineEvent& event) const;
 
   std::function<bool(AccountId)> tracked_;
   mutable std::shared_mutex instrumentsMutex_;

@@ -29,6 +29,35 @@ std::vector<std::uint64_t> ids(const std::vector<FillEntry>& fills) {
   return out;
 }
 
+TEST(FillHistory, RecordsHowFarTheEventsWereSeenWithEachCommit) {
+  const auto file = tempFile("through");
+  {
+    auto history = FillHistory::open(file);
+    ASSERT_TRUE(history.ok()) << history.error().message;
+    EXPECT_EQ(history.value()->eventsThrough(), 0u);
+    EXPECT_EQ(history.value()->lastExecId(), 0u);
+    history.value()->append(fill(4, 1, 7));
+    history.value()->advance(12);
+    history.value()->advance(9);  // never backwards
+    ASSERT_TRUE(history.value()->flush().ok());
+    history.value()->append(fill(6, 1, 7));  // queued, not committed: reopening below never saw it
+  }
+  // The destructor commits the queue with the sequence then reached (still 12).
+  {
+    auto history = FillHistory::open(file);
+    ASSERT_TRUE(history.ok());
+    EXPECT_EQ(history.value()->eventsThrough(), 12u);
+    EXPECT_EQ(history.value()->lastExecId(), 6u);
+    // Events without fills still move the sequence on at the next commit.
+    history.value()->advance(30);
+    ASSERT_TRUE(history.value()->flush().ok());
+  }
+  auto history = FillHistory::open(file);
+  ASSERT_TRUE(history.ok());
+  EXPECT_EQ(history.value()->eventsThrough(), 30u);
+  EXPECT_EQ(history.value()->lastExecId(), 6u);
+}
+
 TEST(FillHistory, StoresQueriesAndSurvivesReopening) {
   const auto file = tempFile("reopen");
   {
