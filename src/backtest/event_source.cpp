@@ -168,8 +168,13 @@ Result<std::size_t> QuoteCsvEventSource::read(std::span<marketdata::MarketEvent>
 
 // ITCH: the framed file read in 4 MiB pieces; each message decoded into the events it makes.
 struct ItchEventSource::State {
-  explicit State(ItchSourceOptions o) : options(std::move(o)), book(1u << 18), wanted(65'536, options.locates.empty()) {
-    for (std::uint16_t l : options.locates) wanted[l] = true;
+  explicit State(ItchSourceOptions o) : options(std::move(o)), book(1u << 18), idOf(65'536, 0) {
+    if (options.locates.empty()) {
+      for (std::size_t l = 1; l < idOf.size(); ++l) idOf[l] = l;
+    }
+    for (std::size_t k = 0; k < options.locates.size() && k < options.instruments.size(); ++k) {
+      idOf[options.locates[k]] = options.instruments[k].value();
+    }
   }
   ~State() {
     if (fd >= 0) ::close(fd);
@@ -178,18 +183,18 @@ struct ItchEventSource::State {
   // The parser's handler interface: each message appends its events to `ready`.
   void on(const marketdata::itch::AddOrder& m) {
     book.add(m.header.stockLocate, m.orderRef, m.side, m.shares, m.price);
-    if (wanted[m.header.stockLocate])
+    if (wanted(m.header.stockLocate))
       order(m.header, m.header.stockLocate, m.orderRef, m.side, m.price, m.shares, marketdata::BookAction::Add);
   }
   void on(const marketdata::itch::OrderExecuted& m) {
     marketdata::itch::OrderInfo o;
-    if (!book.execute(m.orderRef, m.executedShares, o) || !wanted[o.locate]) return;
+    if (!book.execute(m.orderRef, m.executedShares, o) || !wanted(o.locate)) return;
     order(m.header, o.locate, m.orderRef, o.side, o.price, m.executedShares, marketdata::BookAction::Fill);
     trade(m.header, o.locate, o.price, m.executedShares, m.matchNumber, opposite(side(o.side)));
   }
   void on(const marketdata::itch::OrderExecutedWithPrice& m) {
     marketdata::itch::OrderInfo o;
-    if (!book.execute(m.orderRef, m.executedShares, o) || !wanted[o.locate]) return;
+    if (!book.execute(m.orderRef, m.executedShares, o) || !wanted(o.locate)) return;
     order(m.header, o.locate, m.orderRef, o.side, o.price, m.executedShares, marketdata::BookAction::Fill);
     if (m.printable == 'Y') {
       trade(m.header, o.locate, m.executionPrice, m.executedShares, m.matchNumber, opposite(side(o.side)));
@@ -197,12 +202,12 @@ struct ItchEventSource::State {
   }
   void on(const marketdata::itch::OrderCancel& m) {
     marketdata::itch::OrderInfo o;
-    if (!book.reduce(m.orderRef, m.cancelledShares, o) || !wanted[o.locate]) return;
+    if (!book.reduce(m.orderRef, m.cancelledShares, o) || !wanted(o.locate)) return;
     order(m.header, o.locate, m.orderRef, o.side, o.price, m.cancelledShares, marketdata::BookAction::Cancel);
   }
   void on(const marketdata::itch::OrderDelete& m) {
     marketdata::itch::OrderInfo o;
-    if (!book.remove(m.orderRef, o) || !wanted[o.locate]) return;
+    if (!book.remove(m.orderRef, o) || !wanted(o.locate)) return;
     order(m.header, o.locate, m.orderRef, o.side, o.price, o.shares, marketdata::BookAction::Delete);
   }
   void on(const marketdata::itch::OrderReplace& m) {
@@ -212,18 +217,18 @@ struct ItchEventSource::State {
       return;
     }
     book.replace(m.originalOrderRef, m.newOrderRef, m.shares, m.price);
-    if (!wanted[o.locate]) return;
+    if (!wanted(o.locate)) return;
     // A new reference number: the order loses its place, as a delete and an add.
     order(m.header, o.locate, m.originalOrderRef, o.side, o.price, o.shares, marketdata::BookAction::Delete);
     order(m.header, o.locate, m.newOrderRef, o.side, m.price, m.shares, marketdata::BookAction::Add);
   }
   void on(const marketdata::itch::Trade& m) {
-    if (wanted[m.header.stockLocate]) {
+    if (wanted(m.header.stockLocate)) {
       trade(m.header, m.header.stockLocate, m.price, m.shares, m.matchNumber, opposite(side(m.side)));
     }
   }
   void on(const marketdata::itch::CrossTrade& m) {
-    if (m.shares > 0 && wanted[m.header.stockLocate]) {
+    if (m.shares > 0 && wanted(m.header.stockLocate)) {
       trade(m.header, m.header.stockLocate, m.crossPrice, m.shares, m.matchNumber, Side::None);
     }
   }
@@ -232,9 +237,8 @@ struct ItchEventSource::State {
   Timestamp time(const marketdata::itch::Header& h) const noexcept {
     return Timestamp{options.midnight.nanos() + static_cast<std::int64_t>(h.timestamp)};
   }
-  InstrumentId instrument(std::uint16_t locate) const noexcept {
-    return InstrumentId{options.firstInstrument + locate - 1};
-  }
+  bool wanted(std::uint16_t locate) const noexcept { return idOf[locate] != 0; }
+  InstrumentId instrument(std::uint16_t locate) const noexcept { return InstrumentId{idOf[locate]}; }
   void order(const marketdata::itch::Header& h, std::uint16_t locate, std::uint64_t ref, char s, std::uint32_t price,
              std::uint64_t shares, marketdata::BookAction action) {
     marketdata::BookOrderEvent e;
@@ -261,7 +265,7 @@ struct ItchEventSource::State {
 
   ItchSourceOptions options;
   marketdata::itch::ItchBookBuilder book;
-  std::vector<bool> wanted;  // by locate
+  std::vector<std::uint64_t> idOf;  // instrument id by locate; 0: not replayed
   std::string file;
   int fd = -1;
   std::unique_ptr<std::uint8_t[]> buffer;
@@ -274,6 +278,27 @@ struct ItchEventSource::State {
 };
 
 static constexpr std::size_t kItchBuffer = 4u << 20;
+
+namespace {
+
+struct DirectoryScan {
+  void on(const marketdata::itch::StockDirectory& m) {
+    stocks.emplace_back(m.header.stockLocate, std::string(marketdata::itch::stockName(m.stock)));
+  }
+  void on(const marketdata::itch::AddOrder&) { ordersSeen = true; }
+  bool stop() const noexcept { return ordersSeen; }
+  std::vector<std::pair<std::uint16_t, std::string>> stocks;
+  bool ordersSeen = false;
+};
+
+}  // namespace
+
+Result<std::vector<std::pair<std::uint16_t, std::string>>> itchStockDirectory(const std::filesystem::path& file) {
+  DirectoryScan scan;
+  auto read = marketdata::itch::readItchFile(file, scan);
+  if (!read) return read.error();
+  return std::move(scan.stocks);
+}
 
 ItchEventSource::ItchEventSource(std::unique_ptr<State> state) : state_(std::move(state)) {}
 ItchEventSource::~ItchEventSource() = default;

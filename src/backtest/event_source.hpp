@@ -2,7 +2,8 @@
 // L1 quotes, L2 levels, L3 order events), in batches, in time order. Sources stream: a file
 // source holds one batch and its reader's line or 4 MiB buffer, never the whole history.
 //
-//   MemoryEventSource   events held in memory (tests, the benchmark), stably sorted by exchange time
+//   MemoryEventSource   events held in memory (tests), stably sorted by exchange time
+//   SpanEventSource     events in time order the caller holds (the benchmark), not copied
 //   MergedEventSource   several sources (one file per instrument) merged by exchange time; ties go
 //                       to the earlier source, and within a source keep its order (deterministic)
 //   LobsterEventSource  a LOBSTER message file: order events, plus a trade for each execution
@@ -15,10 +16,13 @@
 // Errors name the file and the line (text) or byte offset (ITCH), and the field.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <filesystem>
 #include <memory>
 #include <span>
+#include <string>
+#include <utility>
 #include <vector>
 
 #include "core/result.hpp"
@@ -46,6 +50,24 @@ class MemoryEventSource final : public EventSource {
 
  private:
   std::vector<marketdata::MarketEvent> events_;
+  std::size_t next_ = 0;
+};
+
+// Events already in time order held by the caller (not copied): benchmarks replay one stream
+// several times.
+class SpanEventSource final : public EventSource {
+ public:
+  explicit SpanEventSource(std::span<const marketdata::MarketEvent> events) : events_(events) {}
+  Result<std::size_t> read(std::span<marketdata::MarketEvent> out) override {
+    const std::size_t n = std::min(out.size(), events_.size() - next_);
+    std::copy_n(events_.begin() + static_cast<std::ptrdiff_t>(next_), n, out.begin());
+    next_ += n;
+    return n;
+  }
+  std::size_t sizeHint() const noexcept override { return events_.size(); }
+
+ private:
+  std::span<const marketdata::MarketEvent> events_;
   std::size_t next_ = 0;
 };
 
@@ -103,10 +125,13 @@ class QuoteCsvEventSource final : public EventSource {
 };
 
 struct ItchSourceOptions {
-  std::uint64_t firstInstrument = 1;   // instrument id = firstInstrument + locate − 1
-  Timestamp midnight;                  // UTC instant of the file's local midnight
-  std::vector<std::uint16_t> locates;  // the stocks replayed (empty: all)
+  Timestamp midnight;                     // UTC instant of the file's local midnight
+  std::vector<std::uint16_t> locates;     // the stocks replayed (empty: all, instrument id = locate)
+  std::vector<InstrumentId> instruments;  // the instrument of each of `locates`
 };
+
+// The stock directory of an ITCH file (R messages before the first order): locate → symbol.
+Result<std::vector<std::pair<std::uint16_t, std::string>>> itchStockDirectory(const std::filesystem::path& file);
 
 class ItchEventSource final : public EventSource {
  public:
