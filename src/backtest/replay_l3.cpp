@@ -192,6 +192,9 @@ std::uint64_t L3Replay::onOrder(const marketdata::BookOrderEvent& e, std::vector
       o.side = e.side;
       o.price = e.price;
       o.quantity = e.quantity;
+      // A crossed feed (a replayed order reaching replayed orders of the other side) never
+      // trades with itself: the newer order removes the stale ones it reaches, then rests.
+      o.selfTrade = book::SelfTradePrevention::CancelResting;
       scratch.clear();
       book_.submit(o, now, scratch);
       settle(scratch, 0, &own);

@@ -13,7 +13,8 @@
 //    execution's size, at our own prices; X then executes as recorded — our passive fills do
 //    not alter the replayed feed (no market impact);
 //  * a replayed order arriving at a price that crosses one of ours trades with ours (we rest
-//    first) and the rest of it rests;
+//    first) and the rest of it rests; one that reaches replayed orders of the other side (a
+//    crossed feed) removes them instead of trading (the newer message wins);
 //  * trade prints without an order (hidden or cross executions) never fill ours at L3.
 // Replayed order ids carry kFeedBit (ids must stay below 2^62) and a feed account, so the
 // engine never mistakes them for its own orders.
