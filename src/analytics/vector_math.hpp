@@ -1,28 +1,40 @@
 // Branch-free exp, log and the standard normal distribution, written so that GCC vectorizes a loop
-// that calls them: no libm call, no table lookup, no branch (ternaries become blends), integer
-// work through std::bit_cast on 64-bit lanes with shifts, adds and masks only (no int64<->double
-// conversion, which AVX2 lacks). Used by black_scholes_batch.cpp; every function is inline so that
-// it is compiled for the target of its caller (target_clones there).
+// that calls them: no libm call (std::fma is one instruction on the FMA targets the batch pricer
+// is cloned for), no table lookup, no branch (ternaries become blends), integer work through
+// std::bit_cast on 64-bit lanes with shifts, adds and masks only (no int64<->double conversion,
+// which AVX2 lacks). Used by black_scholes_batch.cpp; every function is inline so that it is
+// compiled for the target of its caller (target_clones there).
 //
-// Accuracy (checked against libm in black_scholes_batch_test.cpp):
-//   exp      Cody–Waite reduction by ln 2, degree-13 Taylor polynomial: within ~1 ulp. Arguments
-//            below -746 give +0, above 709.8 give +inf; NaN gives NaN.
-//   log      x = m 2^e with m in [sqrt(1/2), sqrt(2)), log m = 2 atanh(f / (2 + f)) by its series
-//            to z^10: within ~1 ulp, full relative precision near x = 1. x must be > 0 and finite
-//            (subnormals are handled); other inputs give a finite meaningless value.
-//   normal   W. J. Cody's rational Chebyshev approximations of the normal distribution
-//            (Math. Comp. 23, 1969; the ANORM routine of SPECFUN), all three ranges evaluated and
-//            the right numerator and denominator selected before the one division; the Gaussian
-//            factor exp(-x^2/2) keeps full relative precision because x^2 is split exactly. Full
-//            relative precision in the lower tail down to the subnormals (N(-37) ~ 6e-300).
+// The polynomial and rational coefficients are weighted minimax fits reproduced by
+// src/analytics/tools/fit_vector_math.py, which also prints their errors after rounding to double.
+// Accuracy (checked against libm and long-double erfc in black_scholes_batch_test.cpp):
+//   exp      Cody–Waite reduction by ln 2, e^r = 1 + r + r^2 P(r) with P of degree 9: within
+//            ~1 ulp (the polynomial's own relative error is 1.1e-17). exp: arguments below -746
+//            give +0, above 709.8 give +inf, NaN gives NaN. expNormalRange: arguments clamped to
+//            [-708, 708] (one scaling instead of two); for the discount and growth factors.
+//   log      x = m 2^e with m in [sqrt(1/2), sqrt(2)), log m = 2 atanh(s), s = (m - 1)/(m + 1),
+//            as 2s + s z P(z), z = s^2, P of degree 6 (relative error 1.7e-18): within ~1 ulp,
+//            full relative precision near x = 1. x must be > 0 and finite (subnormals are
+//            handled); other inputs give a finite meaningless value.
+//   normal   N(-y) = exp(-y^2/2) R(y) for 0 <= y <= sqrt(32), R a degree-8/8 rational (relative
+//            error 3.6e-17), one form for the centre and both tails; beyond sqrt(32) W. J. Cody's
+//            asymptotic form (Math. Comp. 23, 1969; the ANORM routine of SPECFUN). The Gaussian
+//            factor keeps full relative precision because y^2 is split exactly. normalCdfNear
+//            evaluates the first form only (|x| <= sqrt(32)), so that a caller that knows a block
+//            of arguments lies there skips the asymptotic one. Full relative precision in the
+//            lower tail down to the subnormals (N(-37) ~ 6e-300).
 // Plain functions of their arguments: no state, any thread.
 #pragma once
 
 #include <bit>
+#include <cmath>
 #include <cstdint>
 #include <numbers>
 
 namespace alphintra::analytics::vecmath {
+
+// |x| beyond which the normal distribution takes its asymptotic form.
+inline constexpr double kNormalNearLimit = 5.656854249492380195206754896838792;  // sqrt(32)
 
 namespace detail {
 
@@ -43,10 +55,30 @@ inline double pow2(double k) noexcept {
 inline constexpr double kLn2Hi = 0x1.62e42feep-1;
 inline constexpr double kLn2Lo = 0x1.a39ef35793c76p-33;
 
-constexpr double inverseFactorial(int n) noexcept {
-  double f = 1.0;
-  for (int i = 2; i <= n; ++i) f *= i;
-  return 1.0 / f;
+inline constexpr double kInvSqrt2Pi = std::numbers::inv_sqrtpi / std::numbers::sqrt2;
+
+// e^r for |r| <= ln2/2 (+ the rounding of the reduction): 1 + r + r^2 P(r), P minimax.
+inline double expReduced(double r) noexcept {
+  double p = 2.4998130863036435e-08;
+  p = p * r + 2.762968192130673e-07;
+  p = p * r + 2.7557590556322734e-06;
+  p = p * r + 2.480149489933048e-05;
+  p = p * r + 0.0001984126950501963;
+  p = p * r + 0.0013888888941629295;
+  p = p * r + 0.008333333333493032;
+  p = p * r + 0.041666666666539134;
+  p = p * r + 0.1666666666666642;
+  p = p * r + 0.5000000000000009;
+  return 1.0 + (r + r * r * p);
+}
+
+// k = round((hi + lo) / ln 2) and r = hi + lo - k ln 2, with lo entering r after the exact part.
+struct Reduced {
+  double k, r;
+};
+inline Reduced reduce(double hi, double lo) noexcept {
+  const double k = roundToInteger((hi + lo) * std::numbers::log2e);
+  return {k, ((hi - k * kLn2Hi) - k * kLn2Lo) + lo};
 }
 
 }  // namespace detail
@@ -56,29 +88,21 @@ constexpr double inverseFactorial(int n) noexcept {
 inline double expSum(double hi, double lo) noexcept {
   using namespace detail;
   const double x = hi < -746.0 ? -746.0 : (hi > 709.8 ? 709.8 : hi);
-  const double k = roundToInteger((x + lo) * std::numbers::log2e);  // |k| <= 1077
-  const double r = ((x - k * kLn2Hi) - k * kLn2Lo) + lo;            // |r| <= ln2 / 2 + rounding
-  // e^r = 1 + r + r^2 (1/2! + r/3! + ... + r^11/13!); truncation below 5e-18 for |r| <= 0.35.
-  double p = inverseFactorial(13);
-  p = p * r + inverseFactorial(12);
-  p = p * r + inverseFactorial(11);
-  p = p * r + inverseFactorial(10);
-  p = p * r + inverseFactorial(9);
-  p = p * r + inverseFactorial(8);
-  p = p * r + inverseFactorial(7);
-  p = p * r + inverseFactorial(6);
-  p = p * r + inverseFactorial(5);
-  p = p * r + inverseFactorial(4);
-  p = p * r + inverseFactorial(3);
-  p = p * r + 0.5;
-  const double er = 1.0 + (r + r * r * p);
+  const auto [k, r] = reduce(x, lo);  // |k| <= 1077
   // 2^k in two factors so that results in the subnormal range and up to the overflow keep
   // both factors' exponents representable.
   const double k1 = roundToInteger(k * 0.5);
-  return er * pow2(k1) * pow2(k - k1);
+  return expReduced(r) * pow2(k1) * pow2(k - k1);
 }
 
 inline double exp(double x) noexcept { return expSum(x, 0.0); }
+
+inline double expNormalRange(double x) noexcept {
+  using namespace detail;
+  const double xc = x < -708.0 ? -708.0 : (x > 708.0 ? 708.0 : x);
+  const auto [k, r] = reduce(xc, 0.0);  // |k| <= 1022
+  return expReduced(r) * pow2(k);
+}
 
 inline double log(double x) noexcept {
   using namespace detail;
@@ -96,20 +120,16 @@ inline double log(double x) noexcept {
   const double f = m - 1.0;  // exact
   const double s = f / (2.0 + f);
   const double z = s * s;  // <= 0.0295
-  // log(1 + f) = 2 atanh(s) = 2s + s R with R = sum_k 2 z^k / (2k + 1); the first omitted
-  // term is below 7e-19 relative.
-  double q = 2.0 / 21.0;
-  q = q * z + 2.0 / 19.0;
-  q = q * z + 2.0 / 17.0;
-  q = q * z + 2.0 / 15.0;
-  q = q * z + 2.0 / 13.0;
-  q = q * z + 2.0 / 11.0;
-  q = q * z + 2.0 / 9.0;
-  q = q * z + 2.0 / 7.0;
-  q = q * z + 2.0 / 5.0;
-  q = q * z + 2.0 / 3.0;
+  // log(1 + f) = 2s + s z P(z)
+  double q = 0.1477709249548694;
+  q = q * z + 0.15316058128090018;
+  q = q * z + 0.1818347986078101;
+  q = q * z + 0.22222200347913695;
+  q = q * z + 0.2857142872310543;
+  q = q * z + 0.3999999999951455;
+  q = q * z + 0.6666666666666716;
   const double rest = z * q;
-  // 2s = f - s f, so log(1 + f) = f - s (f - R): f is exact and the correction is below f / 2.
+  // 2s = f - s f, so log(1 + f) = f - s (f - z P): f is exact and the correction is below f / 2.
   const double log1pf = f - s * (f - rest);
   return e * kLn2Hi + (e * kLn2Lo + log1pf);
 }
@@ -124,51 +144,45 @@ inline double gaussian(double y) noexcept {
   return expSum(-0.5 * (h * h), -0.5 * rest);
 }
 
-inline double normalPdf(double x) noexcept {
-  return gaussian(x < 0.0 ? -x : x) * (std::numbers::inv_sqrtpi / std::numbers::sqrt2);
+// gaussian(y) for 0 <= y <= sqrt(32) (an exponent down to -16): the same split, one scaling.
+inline double gaussianNear(double y) noexcept {
+  using namespace detail;
+  const double h = roundToInteger(y * 16.0) * 0.0625;
+  const auto [k, r] = reduce(-0.5 * (h * h), -0.5 * ((y - h) * (y + h)));
+  return expReduced(r) * pow2(k);
 }
 
-// N(x), given g = gaussian(|x|) (shared with the density by callers that need both).
-inline double normalCdf(double x, double g) noexcept {
-  const double y = x < 0.0 ? -x : x;
-  constexpr double kSmall = 0.66291;  // N(kSmall) ~ 0.75: below, N = 1/2 + x P(x^2) / Q(x^2)
-  constexpr double kRoot32 = 5.656854249492380195206754896838792;  // sqrt(32): above, asymptotic form
+inline double normalPdf(double x) noexcept { return gaussian(x < 0.0 ? -x : x) * detail::kInvSqrt2Pi; }
 
-  // |x| <= 0.66291
-  const double xsq = x * x;
-  double n1 = 0.065682337918207449113 * xsq + 2.2352520354606839287;
-  n1 = n1 * xsq + 161.02823106855587881;
-  n1 = n1 * xsq + 1067.6894854603709582;
-  n1 = n1 * xsq + 18154.981253343561249;
-  double d1 = xsq + 47.20258190468824187;
-  d1 = d1 * xsq + 976.09855173777669322;
-  d1 = d1 * xsq + 10260.932208618978205;
-  d1 = d1 * xsq + 45507.789335026729956;
-  n1 *= x;
+// N(-y) / exp(-y^2/2) for 0 <= y <= sqrt(32) (larger y are clamped, so any y >= 0 is safe).
+inline double millsRatio(double y) noexcept {
+  const double ym = y > kNormalNearLimit ? kNormalNearLimit : y;
+  double p = 1.4221011670603596e-12;
+  p = p * ym + 1.5228094594823649e-05;
+  p = p * ym + 0.000360333221562802;
+  p = p * ym + 0.003981150021062357;
+  p = p * ym + 0.026488656930476653;
+  p = p * ym + 0.11464203221966753;
+  p = p * ym + 0.32513861144259815;
+  p = p * ym + 0.5680235730863226;
+  p = p * ym + 0.5;
+  double q = 3.8171404380804264e-05;
+  q = q * ym + 0.0009032141391019942;
+  q = q * ym + 0.010017583058243601;
+  q = q * ym + 0.06729824074326438;
+  q = q * ym + 0.2972929717282603;
+  q = q * ym + 0.8793627702676571;
+  q = q * ym + 1.6933314735281753;
+  q = q * ym + 1.933931706975508;
+  q = q * ym + 1.0;
+  return p / q;
+}
 
-  // 0.66291 < |x| <= sqrt(32): upper tail = g P(y) / Q(y); y clamped so that no lane overflows.
-  const double ym = y > kRoot32 ? kRoot32 : y;
-  double n2 = 1.0765576773720192317e-8 * ym + 0.39894151208813466764;
-  n2 = n2 * ym + 8.8831497943883759412;
-  n2 = n2 * ym + 93.506656132177855979;
-  n2 = n2 * ym + 597.27027639480026226;
-  n2 = n2 * ym + 2494.5375852903726711;
-  n2 = n2 * ym + 6848.1904505362823326;
-  n2 = n2 * ym + 11602.651437647350124;
-  n2 = n2 * ym + 9842.7148383839780218;
-  double d2 = ym + 22.266688044328115691;
-  d2 = d2 * ym + 235.38790178262499861;
-  d2 = d2 * ym + 1519.377599407554805;
-  d2 = d2 * ym + 6485.558298266760755;
-  d2 = d2 * ym + 18615.571640885098091;
-  d2 = d2 * ym + 34900.952721145977266;
-  d2 = d2 * ym + 38912.003286093271411;
-  d2 = d2 * ym + 19685.429676859990727;
-
-  // |x| > sqrt(32): upper tail = g (1/sqrt(2 pi) - w P(w) / Q(w)) / y with w = 1 / y^2. Both
-  // polynomials are multiplied through by u^5, u = y^2, so that no division by u is needed:
-  // tail = g (c u Qu(u) - Pu(u)) / (u y Qu(u)). y clamped to [sqrt(32), 40] (g is 0 beyond).
-  const double yl = y < kRoot32 ? kRoot32 : (y > 40.0 ? 40.0 : y);
+// N(-y) / exp(-y^2/2) for y >= sqrt(32) (smaller y clamped): Cody's 1/sqrt(2 pi) - w P(w) / Q(w)
+// over y, w = 1/y^2, both polynomials multiplied through by u^5, u = y^2, so that no division by
+// u is needed: (c u Qu(u) - Pu(u)) / (u y Qu(u)). y clamped to 40 above (the Gaussian is 0 there).
+inline double asymptoticRatio(double y) noexcept {
+  const double yl = y < kNormalNearLimit ? kNormalNearLimit : (y > 40.0 ? 40.0 : y);
   const double u = yl * yl;
   double pu = 2.9112874951168792e-5 * u + 0.001421619193227893466;  // highest power first
   pu = pu * u + 0.022235277870649807;
@@ -180,16 +194,21 @@ inline double normalCdf(double x, double g) noexcept {
   qu = qu * u + 0.468238212480865118;
   qu = qu * u + 1.28426009614491121;
   qu = qu * u + 1.0;
-  const double n3 = (std::numbers::inv_sqrtpi / std::numbers::sqrt2) * u * qu - pu;
-  const double d3 = u * yl * qu;
+  return (detail::kInvSqrt2Pi * u * qu - pu) / (u * yl * qu);
+}
 
-  const bool small = y <= kSmall;
-  const bool middle = y <= kRoot32;
-  const double ratio = (small ? n1 : (middle ? n2 : n3)) / (small ? d1 : (middle ? d2 : d3));
+// N(x) given g = gaussian(|x|), for |x| <= sqrt(32) only.
+inline double normalCdfNear(double x, double g) noexcept {
+  const double tail = g * millsRatio(x < 0.0 ? -x : x);  // N(-|x|)
+  return x > 0.0 ? 1.0 - tail : tail;
+}
+
+// N(x) given g = gaussian(|x|) (shared with the density by callers that need both), any x.
+inline double normalCdf(double x, double g) noexcept {
+  const double y = x < 0.0 ? -x : x;
+  const double ratio = y <= kNormalNearLimit ? millsRatio(y) : asymptoticRatio(y);
   const double tail = g * ratio;  // N(-y)
-  const double central = 0.5 + ratio;
-  const double upper = 1.0 - tail;
-  return small ? central : (x > 0.0 ? upper : tail);
+  return x > 0.0 ? 1.0 - tail : tail;
 }
 
 inline double normalCdf(double x) noexcept { return normalCdf(x, gaussian(x < 0.0 ? -x : x)); }

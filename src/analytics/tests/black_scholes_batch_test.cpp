@@ -3,8 +3,12 @@
 //   * every output of the batch against the one-at-a-time blackScholesGreeks on a seeded grid of
 //     all three models, calls and puts, deep in and out of the money, expiries from a day to ten
 //     years and volatilities from 1% to 200%;
+//   * the near forms of the Gaussian and the normal distribution (|x| <= sqrt(32)) equal the
+//     full-range ones bit for bit, so that the form a block of options takes never shows;
+//   * an option's results do not depend on the options around it, and the first-order batch
+//     gives the full batch's price and first-order Greeks bit for bit;
 //   * published values (Haug, 2nd ed., chapters 1-2, printed to 4 decimals);
-//   * the length check of the spans.
+//   * the length check of the spans, for both output sets.
 // Tolerance against the scalar path: 1e-12 of the size of the terms an output is formed from
 // (for a product such as delta that is its own size; for a difference such as theta or a put's
 // price it is the sum of the magnitudes of the terms, since each path rounds those terms on its
@@ -80,6 +84,18 @@ TEST(VectorMath, NormalCdfKeepsRelativePrecisionIntoTheLowerTail) {
   EXPECT_EQ(vecmath::normalCdf(-40.0), 0.0);
   EXPECT_EQ(vecmath::normalCdf(40.0), 1.0);
   EXPECT_NEAR(vecmath::normalPdf(1.0), 0.24197072451914334980, 3e-17);  // e^{-1/2} / sqrt(2 pi)
+}
+
+TEST(VectorMath, NearFormsEqualTheFullRangeOnesBitForBit) {
+  std::mt19937_64 rng(14);
+  std::uniform_real_distribution<double> x(-vecmath::kNormalNearLimit, vecmath::kNormalNearLimit);
+  for (int i = 0; i < 200'000; ++i) {
+    const double v = i == 0 ? vecmath::kNormalNearLimit : (i == 1 ? -vecmath::kNormalNearLimit : x(rng));
+    const double y = std::fabs(v);
+    const double g = vecmath::gaussian(y);
+    ASSERT_EQ(vecmath::gaussianNear(y), g) << "y = " << y;
+    ASSERT_EQ(vecmath::normalCdfNear(v, g), vecmath::normalCdf(v, g)) << "x = " << v;
+  }
 }
 
 // Options in structure-of-arrays layout, priced by both paths.
@@ -158,7 +174,9 @@ void expectMatchesScalar(const Priced& p) {
   }
 }
 
-TEST(BlackScholesBatch, MatchesTheScalarPathOnASeededGridOfAllModels) {
+// A seeded grid of all three models, calls and puts, strikes from a quarter to four times the
+// spot, expiries from a day to ten years and volatilities from 1% to 200%.
+Priced seededGrid(int count) {
   std::mt19937_64 rng(2024);
   std::uniform_real_distribution<double> logMoneyness(std::log(0.25), std::log(4.0));
   std::uniform_real_distribution<double> logExpiry(std::log(1.0 / 365.0), std::log(10.0));
@@ -166,16 +184,61 @@ TEST(BlackScholesBatch, MatchesTheScalarPathOnASeededGridOfAllModels) {
   std::uniform_real_distribution<double> rate(-0.02, 0.15);
   std::uniform_real_distribution<double> yield(-0.02, 0.10);
   Priced p;
-  constexpr int kOptions = 60'001;  // not a multiple of any vector width or of the chunk
-  for (int i = 0; i < kOptions; ++i) {
+  for (int i = 0; i < count; ++i) {
     const auto model = static_cast<Model>(i % 3);
     const auto type = (i / 3) % 2 == 0 ? OptionType::Call : OptionType::Put;
     const double spot = 100.0;
     p.add(option(model, type, spot, spot * std::exp(logMoneyness(rng)), std::exp(logExpiry(rng)), rate(rng), yield(rng),
                  std::exp(logVolatility(rng))));
   }
+  return p;
+}
+
+TEST(BlackScholesBatch, MatchesTheScalarPathOnASeededGridOfAllModels) {
+  Priced p = seededGrid(60'001);  // not a multiple of any vector width, block or chunk
   p.price();
   expectMatchesScalar(p);
+}
+
+// Options whose |d1| or |d2| exceeds sqrt(32) send their block of options down the path with both
+// forms of the normal distribution; alone in a batch, each option takes the path of its own.
+TEST(BlackScholesBatch, AnOptionsResultsDoNotDependOnTheOptionsAroundIt) {
+  Priced p = seededGrid(3'001);
+  p.price();
+  const EuropeanBatchInputs all = p.batch.inputs();
+  EuropeanBatchResults alone(1);
+  for (std::size_t i = 0; i < p.options.size(); ++i) {
+    ASSERT_FALSE(priceEuropeanBatch(all.slice(i, 1), alone.outputs()).has_value());
+    const Valuation a = alone.valuation(0);
+    const Valuation b = p.results.valuation(i);
+    ASSERT_EQ(a.price, b.price) << "option " << i;
+    ASSERT_EQ(a.greeks->delta, b.greeks->delta) << "option " << i;
+    ASSERT_EQ(a.greeks->gamma, b.greeks->gamma) << "option " << i;
+    ASSERT_EQ(a.greeks->vega, b.greeks->vega) << "option " << i;
+    ASSERT_EQ(a.greeks->theta, b.greeks->theta) << "option " << i;
+    ASSERT_EQ(a.greeks->rho, b.greeks->rho) << "option " << i;
+    ASSERT_EQ(a.greeks->yieldRho, b.greeks->yieldRho) << "option " << i;
+    ASSERT_EQ(a.greeks->vanna, b.greeks->vanna) << "option " << i;
+    ASSERT_EQ(a.greeks->volga, b.greeks->volga) << "option " << i;
+  }
+}
+
+TEST(BlackScholesBatch, FirstOrderBatchGivesTheFullBatchsFirstOrderGreeksBitForBit) {
+  Priced p = seededGrid(20'001);
+  p.price();
+  const std::size_t n = p.options.size();
+  std::vector<double> price(n), delta(n), vega(n), theta(n), rho(n), yieldRho(n);
+  ASSERT_FALSE(priceEuropeanBatch(p.batch.inputs(), EuropeanFirstOrderOutputs{price, delta, vega, theta, rho, yieldRho})
+                   .has_value());
+  for (std::size_t i = 0; i < n; ++i) {
+    const Valuation v = p.results.valuation(i);
+    ASSERT_EQ(price[i], v.price) << "option " << i;
+    ASSERT_EQ(delta[i], v.greeks->delta) << "option " << i;
+    ASSERT_EQ(vega[i], v.greeks->vega) << "option " << i;
+    ASSERT_EQ(theta[i], v.greeks->theta) << "option " << i;
+    ASSERT_EQ(rho[i], v.greeks->rho) << "option " << i;
+    ASSERT_EQ(yieldRho[i], v.greeks->yieldRho) << "option " << i;
+  }
 }
 
 TEST(BlackScholesBatch, MatchesTheScalarPathOnTheCornersOfTheGrid) {
@@ -238,6 +301,19 @@ TEST(BlackScholesBatch, SpansOfDifferentLengthsAreRefusedNamingTheField) {
   EXPECT_EQ(error->field, "volga");
 
   EXPECT_FALSE(priceEuropeanBatch(EuropeanBatchInputs{}, EuropeanBatchOutputs{}).has_value());  // empty batch
+
+  EuropeanFirstOrderOutputs firstOrder = results.outputs().firstOrder();
+  firstOrder.yieldRho = firstOrder.yieldRho.first(1);
+  error = priceEuropeanBatch(p.batch.inputs(), firstOrder);
+  ASSERT_TRUE(error.has_value());
+  EXPECT_EQ(error->field, "yield_rho");
+  EXPECT_EQ(error->message, "has 1 elements, the batch has 2");
+  in = p.batch.inputs();
+  in.volatility = in.volatility.first(1);
+  error = priceEuropeanBatch(in, results.outputs().firstOrder());
+  ASSERT_TRUE(error.has_value());
+  EXPECT_EQ(error->field, "volatility");
+  EXPECT_FALSE(priceEuropeanBatch(EuropeanBatchInputs{}, EuropeanFirstOrderOutputs{}).has_value());
 }
 
 }  // namespace
