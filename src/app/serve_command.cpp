@@ -88,6 +88,8 @@ struct ServeArgs {
   std::string tlsKey;                       // PEM private key
   double apiRatePerSecond = 1'000;          // REST requests a second per user (0: no limit)
   double apiBurst = 2'000;
+  double wsRatePerSecond = 50;  // WebSocket requests a second per connection (0: no limit)
+  double wsBurst = 100;
   std::string configPath;  // --config: a TOML file of these options (serve_config.hpp)
 };
 
@@ -243,6 +245,7 @@ int runServe(const ServeArgs& args) {
   // The WebSocket API (its hub fed by the publisher) and GET /metrics (docs/api.md).
   api::http::WsHubOptions wsOptions;
   wsOptions.orderAccounts = [firstSimulatorAccount](AccountId a) { return a.value() < firstSimulatorAccount; };
+  wsOptions.limits.messages = api::http::RateLimit{args.wsRatePerSecond, args.wsBurst};
   api::http::WsHub wsHub(directory, accessTokenVerifier(authService), engineDepthSampler(inspectEngine), wsOptions);
   ServeMetrics metrics(directory, firstSimulatorAccount);
 
@@ -261,8 +264,7 @@ int runServe(const ServeArgs& args) {
   std::vector<engine::EngineEvent> replayedFills;
   options.recoveryEvents = [&replayedFills, &fillStore, firstSimulatorAccount](const engine::EngineEvent& e) {
     if (e.kind == engine::EventKind::ExecutionReport && e.body.execution.execType == oms::ExecType::Trade &&
-        e.body.execution.execId > fillStore.lastExecId() &&
-        e.body.execution.account.value() < firstSimulatorAccount) {
+        e.body.execution.execId > fillStore.lastExecId() && e.body.execution.account.value() < firstSimulatorAccount) {
       replayedFills.push_back(e);
     }
   };
@@ -497,6 +499,13 @@ void addServeCommand(CLI::App& app) {
                   "REST requests a second per user, beyond which 429 with Retry-After (0: no limit)")
       ->check(CLI::Range(0.0, 1e9));
   cmd->add_option("--api-burst", args->apiBurst, "Requests a user may send at once above the rate")
+      ->check(CLI::Range(1.0, 1e9));
+  cmd->add_option("--ws-rate-limit", args->wsRatePerSecond,
+                  "WebSocket requests a second per connection, beyond which error rate_limited (0: no limit)")
+      ->check(CLI::Range(0.0, 1e9));
+  cmd->add_option("--ws-burst", args->wsBurst,
+                  "WebSocket requests a connection may send at once above the rate; that many refusals in a row "
+                  "close it (1008)")
       ->check(CLI::Range(1.0, 1e9));
   cmd->add_option("--web-dir", args->webDir,
                   "The built web dashboard served at / (default: the source tree's web/dist)");

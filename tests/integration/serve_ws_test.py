@@ -293,6 +293,29 @@ def check_logs(log_path):
     assert requests >= 5, requests
 
 
+def check_rate_limit(port, token):
+    # 400 pings at once on a fresh connection: about --ws-burst (100) are answered, then refusals
+    # (rate_limited), and a client still sending after 100 refusals in a row is closed with 1008.
+    ws = WebSocket(port)
+    ws.send({"id": 1, "op": "authenticate", "token": token})
+    assert ws.reply(1) == {"type": "ack", "id": 1}
+    for i in range(400):
+        ws.send({"id": 100 + i, "op": "ping"})
+    acks, refused = 0, 0
+    while True:
+        m = ws.message(timeout=30)
+        if isinstance(m, tuple):
+            assert m[1:] == (1008, "rate limit exceeded"), m
+            break
+        if m.get("type") == "ack":
+            acks += 1
+        elif m.get("type") == "error":
+            assert m["code"] == "rate_limited" and "retry in" in m["message"], m
+            refused += 1
+    assert 98 <= acks < 300, (acks, refused)
+    ws.sock.close()
+
+
 def main():
     binary = sys.argv[1]
     data_dir = tempfile.mkdtemp(prefix="alphintra-ws-")
@@ -318,6 +341,7 @@ def main():
         check_orders(ws, port, token)
         check_metrics(port)
         ws.close()
+        check_rate_limit(port, token)
 
         proc.send_signal(signal.SIGTERM)
         code = proc.wait(timeout=30)

@@ -141,8 +141,9 @@ Result<bool> FillHistory::flush() {
     }
     sqlite3_reset(insert.stmt);
   }
-  Statement mark(writer_, "INSERT INTO meta(key, value) VALUES('events_through', ?)"
-                          " ON CONFLICT(key) DO UPDATE SET value = max(value, excluded.value)");
+  Statement mark(writer_,
+                 "INSERT INTO meta(key, value) VALUES('events_through', ?)"
+                 " ON CONFLICT(key) DO UPDATE SET value = max(value, excluded.value)");
   if (mark.stmt == nullptr) return sqliteError(writer_, "prepare mark");
   sqlite3_bind_int64(mark.stmt, 1, static_cast<sqlite3_int64>(seen));
   if (sqlite3_step(mark.stmt) != SQLITE_DONE) {

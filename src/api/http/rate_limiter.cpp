@@ -5,9 +5,19 @@
 
 namespace alphintra::api::http {
 
-double RateLimiter::refill(const Bucket& b, std::int64_t nowNanos) const noexcept {
-  const double elapsed = nowNanos > b.updated ? static_cast<double>(nowNanos - b.updated) * 1e-9 : 0.0;
-  return std::min(limit_.burst, b.tokens + elapsed * limit_.perSecond);
+double TokenBucket::level(const RateLimit& limit, std::int64_t nowNanos) const noexcept {
+  const double elapsed = nowNanos > updated ? static_cast<double>(nowNanos - updated) * 1e-9 : 0.0;
+  return std::min(limit.burst, tokens + elapsed * limit.perSecond);
+}
+
+TokenBucket::Decision TokenBucket::take(const RateLimit& limit, std::int64_t nowNanos) noexcept {
+  tokens = level(limit, nowNanos);
+  updated = std::max(updated, nowNanos);
+  if (tokens >= 1.0) {
+    tokens -= 1.0;
+    return {true, tokens, 0.0};
+  }
+  return {false, tokens, (1.0 - tokens) / limit.perSecond};
 }
 
 RateLimiter::Decision RateLimiter::take(std::string_view client, std::int64_t nowNanos) {
@@ -17,18 +27,12 @@ RateLimiter::Decision RateLimiter::take(std::string_view client, std::int64_t no
   auto it = shard.buckets.find(std::string(client));
   if (it == shard.buckets.end()) {
     if (shard.buckets.size() >= kMaxClientsPerShard) {
-      std::erase_if(shard.buckets, [&](const auto& entry) { return refill(entry.second, nowNanos) >= limit_.burst; });
+      std::erase_if(shard.buckets,
+                    [&](const auto& entry) { return entry.second.level(limit_, nowNanos) >= limit_.burst; });
     }
-    it = shard.buckets.emplace(std::string(client), Bucket{limit_.burst, nowNanos}).first;
+    it = shard.buckets.emplace(std::string(client), TokenBucket::full(limit_, nowNanos)).first;
   }
-  Bucket& b = it->second;
-  b.tokens = refill(b, nowNanos);
-  b.updated = std::max(b.updated, nowNanos);
-  if (b.tokens >= 1.0) {
-    b.tokens -= 1.0;
-    return {true, b.tokens, 0.0};
-  }
-  return {false, b.tokens, (1.0 - b.tokens) / limit_.perSecond};
+  return it->second.take(limit_, nowNanos);
 }
 
 std::size_t RateLimiter::clients() const {

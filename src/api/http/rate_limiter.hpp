@@ -23,6 +23,22 @@ struct RateLimit {
   double burst = 0;      // bucket size (>= 1 when perSecond > 0)
 };
 
+// One client's bucket: starts full; take() refills by the time elapsed, then takes a token.
+struct TokenBucket {
+  struct Decision {
+    bool allowed = true;
+    double remaining = 0;          // tokens left after this request
+    double retryAfterSeconds = 0;  // when refused: until one token is back
+  };
+
+  double tokens = 0;
+  std::int64_t updated = 0;
+
+  static TokenBucket full(const RateLimit& limit, std::int64_t nowNanos) noexcept { return {limit.burst, nowNanos}; }
+  double level(const RateLimit& limit, std::int64_t nowNanos) const noexcept;  // tokens now
+  Decision take(const RateLimit& limit, std::int64_t nowNanos) noexcept;       // limit.perSecond > 0
+};
+
 class RateLimiter {
  public:
   static constexpr std::size_t kShards = 16;
@@ -30,11 +46,7 @@ class RateLimiter {
 
   explicit RateLimiter(RateLimit limit) noexcept : limit_(limit) {}
 
-  struct Decision {
-    bool allowed = true;
-    double remaining = 0;          // tokens left after this request
-    double retryAfterSeconds = 0;  // when refused: until one token is back
-  };
+  using Decision = TokenBucket::Decision;
 
   Decision take(std::string_view client, std::int64_t nowNanos);
   bool enabled() const noexcept { return limit_.perSecond > 0; }
@@ -42,15 +54,10 @@ class RateLimiter {
   std::size_t clients() const;  // buckets held (for tests)
 
  private:
-  struct Bucket {
-    double tokens = 0;
-    std::int64_t updated = 0;
-  };
   struct Shard {
     mutable std::mutex mutex;
-    std::unordered_map<std::string, Bucket> buckets;
+    std::unordered_map<std::string, TokenBucket> buckets;
   };
-  double refill(const Bucket& b, std::int64_t nowNanos) const noexcept;
 
   RateLimit limit_;
   std::array<Shard, kShards> shards_;

@@ -60,6 +60,20 @@ WsHub::InstrumentState& WsHub::instrumentState(const Instrument& instrument) {
 
 std::optional<WsError> WsHub::subscribe(const std::shared_ptr<WsSession>& session, const WsRequest& request,
                                         const auth::Principal& principal) {
+  auto error = addSubscription(session, request, principal);
+  if (!error && request.channel == WsChannel::Book) {
+    // The snapshot goes out now rather than at the next period.
+    {
+      std::lock_guard lock(samplerMutex_);
+      bookWanted_ = true;
+    }
+    samplerWake_.notify_all();
+  }
+  return error;
+}
+
+std::optional<WsError> WsHub::addSubscription(const std::shared_ptr<WsSession>& session, const WsRequest& request,
+                                              const auth::Principal& principal) {
   // Everything the request names is checked before anything changes.
   std::vector<Instrument> instruments;
   for (const std::string& symbol : request.symbols) {
@@ -337,8 +351,9 @@ void WsHub::sampleLoop() {
   auto nextHeartbeat = std::chrono::steady_clock::now() + options_.heartbeatPeriod;
   std::unique_lock lock(samplerMutex_);
   while (!samplerStop_) {
-    samplerWake_.wait_for(lock, options_.bookPeriod, [this] { return samplerStop_; });
+    samplerWake_.wait_for(lock, options_.bookPeriod, [this] { return samplerStop_ || bookWanted_; });
     if (samplerStop_) break;
+    bookWanted_ = false;
     lock.unlock();
     sampleBooks();
     if (std::chrono::steady_clock::now() >= nextHeartbeat) {

@@ -10,8 +10,8 @@
 //   book            every bookPeriod the sampler reads the depth of subscribed instruments
 //                   (DepthSampler: the engine answers between commands) and sends each change
 //                   as an increment with the instrument's next sequence number; a new
-//                   subscriber gets a snapshot at the current sequence on the next sample
-//                   (websocket_book.hpp says why sampling);
+//                   subscriber gets a snapshot at the current sequence at once (its subscribe
+//                   wakes the sampler for an extra sample; websocket_book.hpp says why sampling);
 //   heartbeats      {"type":"heartbeat"} to every session every heartbeatPeriod.
 // A session whose queue overflows (websocket_session.hpp) is dropped from every list.
 //
@@ -133,6 +133,8 @@ class WsHub {
   void detachLocked(const WsSession& session);
   InstrumentState& instrumentState(const Instrument& instrument);
   void sampleLoop();
+  std::optional<WsError> addSubscription(const std::shared_ptr<WsSession>& session, const WsRequest& request,
+                                         const auth::Principal& principal);
 
   const Directory& directory_;
   Authenticate authenticate_;
@@ -151,6 +153,7 @@ class WsHub {
   std::mutex samplerMutex_;
   std::condition_variable samplerWake_;
   bool samplerStop_ = false;
+  bool bookWanted_ = false;  // a new book subscriber waits for its snapshot
   std::thread sampler_;
 };
 

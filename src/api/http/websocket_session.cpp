@@ -3,6 +3,8 @@
 
 #include <fmt/format.h>
 
+#include <chrono>
+#include <cmath>
 #include <utility>
 #include <variant>
 
@@ -11,8 +13,46 @@
 
 namespace alphintra::api::http {
 
+namespace {
+
+std::int64_t steadyNanos() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+}  // namespace
+
 WsSession::WsSession(WsHub& hub, std::weak_ptr<WebSocketTransport> transport, WsLimits limits)
-    : hub_(hub), transport_(std::move(transport)), limits_(limits) {}
+    : hub_(hub), transport_(std::move(transport)), limits_(std::move(limits)) {
+  if (!limits_.monotonicNanos) limits_.monotonicNanos = steadyNanos;
+  messageBucket_ = TokenBucket::full(limits_.messages, limits_.monotonicNanos());
+}
+
+bool WsSession::admit() {
+  if (limits_.messages.perSecond <= 0) return true;
+  const TokenBucket::Decision d = messageBucket_.take(limits_.messages, limits_.monotonicNanos());
+  if (d.allowed) {
+    refusedInRow_ = 0;
+    return true;
+  }
+  if (++refusedInRow_ > static_cast<std::size_t>(limits_.messages.burst)) {
+    {
+      std::lock_guard lock(mutex_);
+      closing_ = true;
+      queue_.clear();
+      queuedBytes_ = 0;
+    }
+    if (auto transport = transport_.lock()) transport->close(1008, "rate limit exceeded");
+    hub_.detach(*this);
+    return false;
+  }
+  reply(wsError(
+      WsError{std::nullopt, "rate_limited",
+              fmt::format("more than {:g} requests a second on this connection; retry in {} ms",
+                          limits_.messages.perSecond, static_cast<long long>(std::ceil(d.retryAfterSeconds * 1000.0))),
+              ""}));
+  return false;
+}
 
 bool WsSession::push(std::shared_ptr<const std::string> frame) {
   bool wake = false;
@@ -84,6 +124,7 @@ void WsSession::reply(std::string frame) {
 }
 
 void WsSession::onMessage(std::string_view payload, bool binary) {
+  if (!admit()) return;
   if (binary) {
     return reply(wsError(WsError{std::nullopt, "invalid_request",
                                  "binary frames are not accepted; send each request as a JSON text frame", ""}));

@@ -14,6 +14,7 @@
 // Threading: onMessage, nextFrame and onClosed on the connection's strand; push from any
 // thread (the publisher, the hub's sampler, the strand itself). A mutex guards the queue (held
 // for a push or a pop).
+// Requests are rate-limited per connection (WsLimits::messages), before they are parsed.
 // Known limits: a session stays authenticated after its token expires (the token is checked
 // once, at authenticate; another authenticate replaces the principal).
 #pragma once
@@ -21,12 +22,14 @@
 #include <cstddef>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
 
+#include "api/http/rate_limiter.hpp"
 #include "api/http/websocket_transport.hpp"
 #include "auth/principal.hpp"
 
@@ -37,6 +40,11 @@ class WsHub;
 struct WsLimits {
   std::size_t maxQueuedFrames = 4096;
   std::size_t maxQueuedBytes = 4u << 20;
+  // Requests a client may send: a token bucket per connection (perSecond 0: no limit). A
+  // message over it is not handled and is answered with error rate_limited; a client still
+  // sending after `burst` refusals in a row is closed with 1008 "rate limit exceeded".
+  RateLimit messages{50, 100};
+  std::function<std::int64_t()> monotonicNanos;  // the bucket's clock (default: steady_clock)
 };
 
 class WsSession : public WebSocketHandler, public std::enable_shared_from_this<WsSession> {
@@ -60,11 +68,14 @@ class WsSession : public WebSocketHandler, public std::enable_shared_from_this<W
  private:
   void reply(std::string frame);  // push from the strand; a refused push detaches from the hub
   void handle(std::string_view payload);
+  bool admit();  // the message rate limit (strand); false: refused (answered or closed)
 
   WsHub& hub_;
   std::weak_ptr<WebSocketTransport> transport_;
   WsLimits limits_;
   std::optional<auth::Principal> principal_;  // strand only
+  TokenBucket messageBucket_;                 // strand only
+  std::size_t refusedInRow_ = 0;              // strand only
 
   mutable std::mutex mutex_;
   std::deque<std::shared_ptr<const std::string>> queue_;

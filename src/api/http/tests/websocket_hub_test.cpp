@@ -8,6 +8,8 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include <atomic>
+
 #include <nlohmann/json.hpp>
 #include <string>
 #include <thread>
@@ -373,6 +375,77 @@ TEST_F(WsHubTest, TheSamplerThreadSendsBooksAndStops) {
   hub.stop();
   ASSERT_EQ(frames.size(), 2u);
   EXPECT_EQ(frames[1]["snapshot"], true);
+}
+
+TEST_F(WsHubTest, ABookSubscriberGetsItsSnapshotAtOnceNotAtTheNextPeriod) {
+  depthOfAapl.bids = {book::LevelView{Price::fromRaw(15000), Quantity::fromRaw(3), 1}};
+  WsHubOptions slow = options();
+  slow.bookPeriod = std::chrono::hours{1};  // the period alone would not send it within the test
+  slow.heartbeatPeriod = std::chrono::hours{1};
+  std::atomic<int> asked{0};
+  WsHub lazy{directory, verify,
+             [&](const std::vector<InstrumentId>& ids, std::size_t, std::vector<BookDepth>& out) {
+               ++asked;
+               out.assign(ids.size(), depthOfAapl);
+               return true;
+             },
+             slow};
+  lazy.start();
+  Client c;
+  c.session = lazy.accept(c.transport);
+  c.send(R"({"id":1,"op":"authenticate","token":"trader"})");
+  c.send(R"({"id":2,"op":"subscribe","channel":"book","symbols":["AAPL"]})");
+  std::vector<json> frames;
+  for (int i = 0; i < 4000 && frames.size() < 3; ++i) {
+    for (auto& f : c.drain()) frames.push_back(std::move(f));
+    if (frames.size() < 3) std::this_thread::sleep_for(std::chrono::milliseconds{5});
+  }
+  lazy.stop();
+  ASSERT_EQ(frames.size(), 3u);
+  EXPECT_EQ(frames[1]["type"], "ack");
+  EXPECT_EQ(frames[2]["snapshot"], true);
+  EXPECT_EQ(frames[2]["bids"], json::parse(R"([{"price":"150.00","quantity":"3"}])"));
+  EXPECT_GE(asked.load(), 1);
+}
+
+TEST_F(WsHubTest, RequestsOverTheConnectionsRateAreRefusedThenTheFloodIsClosed) {
+  std::int64_t now = 1'000'000'000;
+  WsHubOptions limited = options();
+  limited.limits.maxQueuedFrames = 64;
+  limited.limits.messages = RateLimit{2, 3};  // 2 a second, bursts of 3
+  limited.limits.monotonicNanos = [&now] { return now; };
+  WsHub h{directory, verify,
+          [](const std::vector<InstrumentId>&, std::size_t, std::vector<BookDepth>&) { return true; }, limited};
+  Client c;
+  c.session = h.accept(c.transport);
+  for (int i = 1; i <= 3; ++i) c.send(fmt::format(R"({{"id":{},"op":"ping"}})", i));
+  c.send(R"({"id":4,"op":"ping"})");  // the bucket is empty: refused, not handled
+  auto frames = c.drain();
+  ASSERT_EQ(frames.size(), 4u);
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(frames[i]["type"], "ack");
+    EXPECT_EQ(frames[i]["id"], i + 1);
+  }
+  EXPECT_EQ(frames[3]["type"], "error");
+  EXPECT_EQ(frames[3]["code"], "rate_limited");
+  EXPECT_NE(frames[3]["message"].get<std::string>().find("retry in 500 ms"), std::string::npos) << frames[3];
+
+  now += 500'000'000;  // one token back
+  c.send(R"({"id":5,"op":"ping"})");
+  frames = c.drain();
+  ASSERT_EQ(frames.size(), 1u);
+  EXPECT_EQ(frames[0]["type"], "ack");
+  EXPECT_EQ(c.transport->closes, 0);
+
+  // Still sending with the bucket empty: three more refusals are answered, the fourth closes.
+  for (int i = 0; i < 3; ++i) c.send(R"({"id":6,"op":"ping"})");
+  EXPECT_EQ(c.drain().size(), 3u);
+  EXPECT_EQ(c.transport->closes, 0);
+  c.send(R"({"id":7,"op":"ping"})");
+  EXPECT_EQ(c.transport->closes, 1);
+  EXPECT_EQ(c.transport->closeCode, 1008);
+  EXPECT_EQ(c.transport->closeReason, "rate limit exceeded");
+  EXPECT_EQ(h.sessionCount(), 0u);
 }
 
 }  // namespace
