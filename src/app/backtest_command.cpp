@@ -16,10 +16,17 @@
 #include "backtest/statistics.hpp"
 #include "backtest/sweep.hpp"
 #include "backtest/tearsheet.hpp"
+#include "backtest/tick_spec.hpp"
 #include "strategy/registry.hpp"
 
 namespace alphintra::app {
 namespace {
+
+backtest::TickSettings ohlcvSettings() {
+  backtest::TickSettings s;
+  s.format = "ohlcv";
+  return s;
+}
 
 struct BacktestArgs {
   std::string config;
@@ -43,6 +50,8 @@ struct BacktestArgs {
   std::size_t walkForward = 0;
   unsigned threads = 0;
   bool list = false;
+  // Tick data (docs/backtest.md, "Tick, L2 and L3 data"): backtest/tick_spec.hpp.
+  backtest::TickSettings tickData = ohlcvSettings();
 };
 
 int fail(const Error& e) {
@@ -105,6 +114,13 @@ int runBacktest(const BacktestArgs& a) {
   const std::filesystem::path out = a.out;
   const unsigned threads = a.threads > 0 ? a.threads : std::max(1u, std::thread::hardware_concurrency());
 
+  const bool tick = a.tickData.format != "ohlcv";
+  if (tick && !backtest::isTickFormat(a.tickData.format)) {
+    return fail(makeError("--format", "must be ohlcv, lobster, itch, trades or quotes"));
+  }
+  if (tick && (!a.sweep.empty() || a.walkForward > 0)) {
+    return fail(makeError("--sweep", "sweeps and walk-forward run over bar (ohlcv) data"));
+  }
   if (!a.sweep.empty() || a.walkForward > 0) {
     std::vector<backtest::SweepAxis> axes;
     for (const std::string& s : a.sweep) {
@@ -136,11 +152,16 @@ int runBacktest(const BacktestArgs& a) {
   }
 
   spec->options.progress = ::isatty(STDERR_FILENO) == 1;
-  auto bt = backtest::makeBacktester(*spec);
-  if (!bt) return fail(bt.error());
-  auto data = backtest::openData(*spec);
-  if (!data) return fail(data.error());
-  auto result = (*bt)->run(**data);
+  Result<backtest::BacktestResult> result = makeError("", "");
+  if (tick) {
+    result = backtest::runTickBacktest(*spec, a.tickData);
+  } else {
+    auto bt = backtest::makeBacktester(*spec);
+    if (!bt) return fail(bt.error());
+    auto data = backtest::openData(*spec);
+    if (!data) return fail(data.error());
+    result = (*bt)->run(**data);
+  }
   if (!result) return fail(result.error());
   const backtest::Metrics metrics = backtest::computeMetrics(*result, spec->periodsPerYear);
   if (auto ok = backtest::writeReports(out, *result, metrics); !ok) return fail(ok.error());
@@ -151,10 +172,10 @@ int runBacktest(const BacktestArgs& a) {
     return fail(ok.error());
   }
   fmt::print(
-      "{} bars, {} fills, {} round trips; final equity {:.2f} (total return {:.4f}%, Sharpe {:.3f}, max drawdown "
+      "{} {}, {} fills, {} round trips; final equity {:.2f} (total return {:.4f}%, Sharpe {:.3f}, max drawdown "
       "{:.4f}%)\n",
-      result->bars, result->fills.size(), result->trades.size(), metrics.finalEquity, metrics.totalReturn * 100,
-      metrics.sharpe, metrics.maxDrawdown * 100);
+      result->bars, tick ? "events" : "bars", result->fills.size(), result->trades.size(), metrics.finalEquity,
+      metrics.totalReturn * 100, metrics.sharpe, metrics.maxDrawdown * 100);
   fmt::print("reports in {}\n", out.string());
   return 0;
 }
@@ -168,7 +189,8 @@ void addBacktestCommand(CLI::App& app) {
   cmd->add_option("--config", a->config, "TOML config: instruments, strategies, account, fill model")
       ->check(CLI::ExistingFile);
   cmd->add_option("--strategy", a->strategy, "Built-in strategy (--list shows them)");
-  cmd->add_option("--data", a->data, "OHLCV CSV file (repeat for several instruments)")->check(CLI::ExistingFile);
+  cmd->add_option("--data", a->data, "OHLCV CSV file, or a --format tick file (repeat for several instruments)")
+      ->check(CLI::ExistingFile);
   cmd->add_option("--symbol", a->symbols, "Symbol of each --data file (default: the file name)");
   cmd->add_option("--param", a->params, "Strategy parameter name=value (repeatable)");
   cmd->add_option("--out", a->out, "Directory for the reports");
@@ -191,6 +213,15 @@ void addBacktestCommand(CLI::App& app) {
       ->check(CLI::Range(std::size_t{1}, std::size_t{1000}));
   cmd->add_option("--threads", a->threads, "Threads for sweeps (default: all cores)");
   cmd->add_flag("--list", a->list, "List the built-in strategies and their parameters");
+  cmd->add_option("--format", a->tickData.format,
+                  "Data format: ohlcv (bars), lobster, itch (L3), trades, quotes (L2/L1)");
+  cmd->add_option("--date", a->tickData.date,
+                  "lobster / itch: the trading day YYYY-MM-DD (lobster: default from the name)");
+  cmd->add_option("--utc-offset", a->tickData.utcOffset, "lobster / itch: the files' local time zone, e.g. -04:00");
+  cmd->add_option("--latency", a->tickData.latency, "Tick data: order latency, e.g. 250us (default 0)");
+  cmd->add_option("--queue", a->tickData.queue, "L2/L1 queue estimate: pessimistic (default) or proportional");
+  cmd->add_option("--depth-updates", a->tickData.depthUpdates,
+                  "Tick data: onBook after every book change (default true)");
   cmd->callback([a] { setExitCode(runBacktest(*a)); });
 }
 

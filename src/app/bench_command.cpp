@@ -110,6 +110,7 @@ void addBenchCommand(CLI::App& app) {
   addBenchFixCommand(*bench);
   addBenchHttpCommands(*bench);
   addBenchBacktestCommand(*bench);
+  addBenchTickCommand(*bench);
 }
 
 }  // namespace alphintra::app

@@ -17,6 +17,7 @@ void addBenchHttpCommands(CLI::App& bench);     // `bench http`, `bench ws`, reg
                                                 // engine`, registered by addBenchCommand
 void addBenchFixCommand(CLI::App& bench);       // `bench fix`, registered by addBenchCommand
 void addBenchBacktestCommand(CLI::App& bench);  // `bench backtest`, registered by addBenchCommand
+void addBenchTickCommand(CLI::App& bench);      // `bench backtest-tick`, registered by addBenchCommand
 void addAnalyticsCommand(CLI::App& app);
 void addBacktestCommand(CLI::App& app);  // `backtest`: docs/backtest.md
 void addEngineCommand(CLI::App& app);
