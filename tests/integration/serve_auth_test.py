@@ -13,52 +13,14 @@ against a second account. Standard library only. Usage: serve_auth_test.py ALPHI
 import base64
 import hashlib
 import hmac
-import http.client
 import json
 import os
-import shutil
-import signal
-import socket
 import struct
-import subprocess
 import sys
-import tempfile
 import time
 
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Client:
-    def __init__(self, port, token=None):
-        self.port = port
-        self.token = token
-
-    def call(self, method, path, body=None, headers=None):
-        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
-        try:
-            data = body if isinstance(body, (bytes, str)) or body is None else json.dumps(body)
-            h = {"Content-Type": "application/json"} if data is not None else {}
-            if self.token:
-                h["Authorization"] = "Bearer " + self.token
-            h.update(headers or {})
-            conn.request(method, path, body=data, headers=h)
-            resp = conn.getresponse()
-            text = resp.read().decode()
-            return resp.status, (json.loads(text) if text else None), dict(resp.getheaders())
-        finally:
-            conn.close()
-
-    def get(self, path):
-        status, body, _ = self.call("GET", path)
-        return status, body
-
-    def post(self, path, body):
-        status, body, _ = self.call("POST", path, body)
-        return status, body
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from serve_harness import Client, ServeRun, free_port, start_serve  # noqa: E402
 
 
 def login(port, username, password, mfa=None):
@@ -89,24 +51,6 @@ def expect_error(result, status, code, field=None):
     assert body["code"] == code, (code, body)
     if field is not None:
         assert body["field"] == field, (field, body)
-
-
-def start(binary, port, data_dir, log):
-    env = dict(os.environ, ALPHINTRA_ADMIN_PASSWORD="admin-password")
-    proc = subprocess.Popen([binary, "serve", "--port", str(port), "--data-dir", data_dir, "--durability", "none",
-                             "--demo-users", "--no-simulator"], stdout=log, stderr=log, env=env)
-    deadline = time.time() + 60  # generous: CI runs tests in parallel on 2 cores
-    while time.time() < deadline:
-        if proc.poll() is not None:
-            raise AssertionError("serve exited early with %d" % proc.returncode)
-        try:
-            if Client(port).get("/readyz")[0] == 200:
-                return proc
-        except OSError:
-            pass
-        time.sleep(0.05)
-    proc.kill()
-    raise AssertionError("serve did not become ready")
 
 
 def check_tokens(port):
@@ -304,12 +248,9 @@ def check_api_keys(port, admin):
 
 def main():
     binary = sys.argv[1]
-    data_dir = tempfile.mkdtemp(prefix="alphintra-auth-")
-    log = open(os.path.join(data_dir, "serve.log"), "wb")
-    port = free_port()
-    proc = None
-    try:
-        proc = start(binary, port, data_dir, log)
+    with ServeRun("alphintra-auth-") as run:
+        port = free_port()
+        run.proc = start_serve(binary, port, run.data_dir, run.log, "admin-password", ("--no-simulator",))
         admin, _ = session(port, "admin", "admin-password")
         trader, _ = session(port, "trader", "trader-demo")
         viewer, _ = session(port, "viewer", "viewer-demo")
@@ -320,23 +261,10 @@ def main():
         check_roles(port, admin, trader, viewer, risk)
         check_accounts(port, trader)
         check_api_keys(port, admin)
-        proc.send_signal(signal.SIGTERM)
-        assert proc.wait(timeout=30) == 0
-        proc = None
-        mode = os.stat(os.path.join(data_dir, "auth.db")).st_mode & 0o777
+        run.stop()
+        mode = os.stat(os.path.join(run.data_dir, "auth.db")).st_mode & 0o777
         assert mode & 0o077 == 0, oct(mode)  # secrets: owner only
-        print("serve auth: ok")
-    except Exception:
-        log.flush()
-        with open(os.path.join(data_dir, "serve.log"), "rb") as f:
-            sys.stderr.write(f.read().decode(errors="replace")[-4000:])
-        raise
-    finally:
-        if proc is not None:
-            proc.kill()
-            proc.wait()
-        log.close()
-        shutil.rmtree(data_dir, ignore_errors=True)
+    print("serve auth: ok")
 
 
 if __name__ == "__main__":
