@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <bit>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -25,6 +27,7 @@ ItchGenerator::ItchGenerator(ItchGeneratorOptions options) : options_(options) {
     mids_[l] = static_cast<std::uint32_t>(100'000 + below(4'900'000)) / 100 * 100;  // $10 .. $500
   }
   live_.reserve(options_.targetLiveOrders + 16);
+  books_.resize((options_.stocks + 1u) * 2u);
   clock_ = 4ull * 3'600 * 1'000'000'000;  // 04:00
 }
 
@@ -85,9 +88,42 @@ void ItchGenerator::startOfDay(ItchEncoder& enc) {
   produced_ += 2;
 }
 
-void ItchGenerator::removeLive(std::size_t index) noexcept {
-  live_[index] = live_.back();
+void ItchGenerator::levelInsert(std::size_t index) {
+  const Live& o = live_[index];
+  levels(o.locate, o.side)[o.price].push_back(static_cast<std::uint32_t>(index));
+}
+
+void ItchGenerator::levelErase(std::size_t index) {
+  const Live& o = live_[index];
+  Levels& side = levels(o.locate, o.side);
+  const auto level = side.find(o.price);
+  auto& queue = level->second;
+  queue.erase(std::find(queue.begin(), queue.end(), static_cast<std::uint32_t>(index)));
+  if (queue.empty()) side.erase(level);
+}
+
+void ItchGenerator::removeLive(std::size_t index) {
+  levelErase(index);
+  const std::size_t last = live_.size() - 1;
+  if (index != last) {  // the last order moves into the hole: its level entry follows it
+    const Live& moved = live_[last];
+    auto& queue = levels(moved.locate, moved.side)[moved.price];
+    *std::find(queue.begin(), queue.end(), static_cast<std::uint32_t>(last)) = static_cast<std::uint32_t>(index);
+    live_[index] = moved;
+  }
   live_.pop_back();
+}
+
+std::uint32_t ItchGenerator::passive(std::uint16_t locate, char side, std::uint32_t price) noexcept {
+  // Asks never go below mid + 1 tick ≥ 11 ticks, so one tick under the best ask stays positive.
+  if (side == 'B') {
+    const Levels& asks = levels(locate, 'S');
+    if (!asks.empty() && price >= asks.begin()->first) price = asks.begin()->first - 100;
+  } else {
+    const Levels& bids = levels(locate, 'B');
+    if (!bids.empty() && price <= bids.rbegin()->first) price = bids.rbegin()->first + 100;
+  }
+  return price;
 }
 
 void ItchGenerator::addOrder(ItchEncoder& enc) {
@@ -100,7 +136,7 @@ void ItchGenerator::addOrder(ItchEncoder& enc) {
   a.side = side;
   a.shares = static_cast<std::uint32_t>(1 + below(10)) * 100;
   a.stock = makeStock(fmt::format("S{:05}", locate));
-  a.price = priceFor(locate, side);
+  a.price = passive(locate, side, priceFor(locate, side));
   if (attributed) {
     a.attribution = {'M', 'P', 'I', static_cast<char>('A' + below(26))};
   } else {
@@ -108,6 +144,7 @@ void ItchGenerator::addOrder(ItchEncoder& enc) {
   }
   enc.put(a);
   live_.push_back(Live{a.orderRef, a.shares, a.price, locate, side});
+  levelInsert(live_.size() - 1);
 }
 
 void ItchGenerator::otherMessage(ItchEncoder& enc) {
@@ -147,9 +184,13 @@ void ItchGenerator::flowMessage(ItchEncoder& enc) {
     addOrder(enc);
     return;
   }
-  const std::size_t index = static_cast<std::size_t>(below(live_.size()));
-  Live& o = live_[index];
+  std::size_t index = static_cast<std::size_t>(below(live_.size()));
   const std::uint64_t op = below(100);
+  if (op < 30) {  // an execution takes the oldest order at the best price of the chosen order's side
+    const Levels& side = levels(live_[index].locate, live_[index].side);
+    index = live_[index].side == 'B' ? side.rbegin()->second.front() : side.begin()->second.front();
+  }
+  Live& o = live_[index];
   if (op < 30) {  // execution, E mostly and C now and then
     const std::uint32_t shares = o.shares <= 100 ? o.shares : static_cast<std::uint32_t>(1 + below(o.shares));
     if (below(10) == 0) {
@@ -165,12 +206,14 @@ void ItchGenerator::flowMessage(ItchEncoder& enc) {
     o.shares -= shares;
   } else if (op < 57) {
     const std::uint64_t newRef = ++nextRef_;
-    const std::uint32_t price = priceFor(o.locate, o.side);
+    levelErase(index);  // the replaced order leaves its level before the new price is checked
+    const std::uint32_t price = passive(o.locate, o.side, priceFor(o.locate, o.side));
     const auto shares = static_cast<std::uint32_t>(1 + below(10)) * 100;
     enc.put(OrderReplace{header('U', o.locate), o.ref, newRef, shares, price});
     o.ref = newRef;
     o.price = price;
     o.shares = shares;
+    levelInsert(index);
   } else if (op < 60) {
     enc.put(Trade{header('P', o.locate), 0, o.side, 100, makeStock(fmt::format("S{:05}", o.locate)), o.price,
                   ++nextMatch_});

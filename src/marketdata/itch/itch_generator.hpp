@@ -8,6 +8,11 @@
 // every few hundred messages, one of the other message types (H Y L V W K J h Q B I N O) so every
 // type of the specification appears; then end-of-market events. Every E/C/X/D/U refers to an
 // order that is live with enough shares, so a correct book builder reports no anomaly.
+//
+// The books stay consistent, as an exchange's would: an add or replace never reaches the other
+// side (a price that would is pulled back to one tick inside the opposite best), and an
+// execution takes the oldest order at its side's best price (price-time priority), so the flow
+// replays into a matching engine's book without a crossed book and without a skipped message.
 // Timestamps increase; prices are Price(4) on a 1-cent tick; deterministic for a given seed.
 //
 // Threading: one thread. Memory: the live-order list (targetLiveOrders entries).
@@ -15,6 +20,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <vector>
 
 #include "core/result.hpp"
@@ -56,7 +62,14 @@ class ItchGenerator {
   void otherMessage(ItchEncoder& enc);
   void addOrder(ItchEncoder& enc);
   std::uint32_t priceFor(std::uint16_t locate, char side) noexcept;
-  void removeLive(std::size_t index) noexcept;
+  void removeLive(std::size_t index);
+  // Per stock and side: price → indices into live_ of the orders at that price, oldest first.
+  using Levels = std::map<std::uint32_t, std::vector<std::uint32_t>>;
+  Levels& levels(std::uint16_t locate, char side) noexcept { return books_[locate * 2u + (side == 'B' ? 0u : 1u)]; }
+  void levelInsert(std::size_t index);
+  void levelErase(std::size_t index);
+  // `price` moved inside the opposite side's best when it would reach it.
+  std::uint32_t passive(std::uint16_t locate, char side, std::uint32_t price) noexcept;
 
   ItchGeneratorOptions options_;
   std::uint64_t state_[2];
@@ -69,6 +82,7 @@ class ItchGenerator {
   std::uint16_t tracking_ = 0;
   std::vector<std::uint32_t> mids_;  // by locate
   std::vector<Live> live_;
+  std::vector<Levels> books_;  // by locate * 2 + side (0 bids, 1 asks)
 };
 
 struct ItchWriteSummary {
