@@ -45,6 +45,7 @@ struct BacktestArgs {
   double feeBps = 0;
   std::int64_t slippageTicks = 0;
   double slippageBps = 0;
+  double maxVolumeShare = 0;
   double periodsPerYear = 0;
   std::vector<std::string> sweep;
   std::size_t walkForward = 0;
@@ -95,6 +96,7 @@ Result<backtest::BacktestSpec> specFrom(const BacktestArgs& a) {
     spec.options.account.makerFeePpm = std::llround(a.feeBps * 100);
     spec.options.fill.slippageTicks = a.slippageTicks;
     spec.options.fill.slippageBps = a.slippageBps;
+    spec.options.fill.maxVolumeShare = a.maxVolumeShare;
   }
   if (a.periodsPerYear > 0) spec.periodsPerYear = a.periodsPerYear;
   return spec;
@@ -207,6 +209,9 @@ void addBacktestCommand(CLI::App& app) {
       ->check(CLI::Range(std::int64_t{0}, std::int64_t{1'000'000}));
   cmd->add_option("--slippage-bps", a->slippageBps, "Market fills this many bp worse (rounded up to ticks)")
       ->check(CLI::Range(0.0, 10'000.0));
+  cmd->add_option("--max-volume-share", a->maxVolumeShare,
+                  "Fills of a bar take at most this share of its volume, the rest works on (0: no limit)")
+      ->check(CLI::Range(0.0, 1.0));
   cmd->add_option("--periods-per-year", a->periodsPerYear, "Annualization (default: from the bar spacing)");
   cmd->add_option("--sweep", a->sweep, "Parameter grid axis name=v1,v2,... (repeatable): writes DIR/sweep.csv");
   cmd->add_option("--walk-forward", a->walkForward, "Walk-forward with N folds over the --sweep grid")

@@ -10,6 +10,7 @@ void BarFillVenue::addInstrument(const Instrument& instrument) {
   Market m;
   m.id = instrument.id();
   m.tick = instrument.tickSize();
+  m.lot = instrument.lotSize();
   markets_.push_back(std::move(m));
 }
 
@@ -57,8 +58,8 @@ void BarFillVenue::submit(InstrumentId instrument, const book::NewOrder& order, 
   e.price = order.type == book::OrderType::Limit ? order.price : Price::zero();
   e.quantity = order.quantity;
   e.leavesQuantity = order.quantity;
-  m->resting.push_back(
-      Resting{order.id, order.account, order.side, order.type, order.timeInForce, order.price, order.quantity});
+  m->resting.push_back(Resting{order.id, order.account, order.side, order.type, order.timeInForce, order.price,
+                               order.quantity, Quantity::zero()});
 }
 
 void BarFillVenue::cancel(InstrumentId instrument, OrderId order, Timestamp now, std::vector<book::Event>& out) {
@@ -76,7 +77,7 @@ void BarFillVenue::cancel(InstrumentId instrument, OrderId order, Timestamp now,
   e.orderId = it->id;
   e.reason = static_cast<std::uint8_t>(book::CancelReason::Requested);
   e.price = it->type == book::OrderType::Limit ? it->price : Price::zero();
-  e.quantity = it->quantity;
+  e.quantity = it->leaves();
   m->resting.erase(it);
 }
 
@@ -92,8 +93,10 @@ void BarFillVenue::replace(InstrumentId instrument, const book::ReplaceOrder& re
     e.reason = static_cast<std::uint8_t>(reason);
   };
   if (it == m->resting.end()) return reject(book::RejectReason::UnknownOrder);
-  if (request.quantity.isDefined() && !request.quantity.isPositive())
+  // The new quantity is the order's total: it must stay above what has filled.
+  if (request.quantity.isDefined() && (!request.quantity.isPositive() || request.quantity <= it->filled)) {
     return reject(book::RejectReason::InvalidQuantity);
+  }
   if (request.price.isDefined()) {
     if (it->type != book::OrderType::Limit || !request.price.isPositive()) {
       return reject(book::RejectReason::InvalidPrice);
@@ -101,14 +104,14 @@ void BarFillVenue::replace(InstrumentId instrument, const book::ReplaceOrder& re
     if (!request.price.isMultipleOf(m->tick)) return reject(book::RejectReason::PriceOffTick);
     it->price = request.price;
   }
-  if (request.quantity.isDefined()) it->quantity = request.quantity;  // nothing filled while resting
+  if (request.quantity.isDefined()) it->quantity = request.quantity;
   book::Event& e = emit(*m, book::EventType::Replaced, now, out);
   e.side = it->side;
   e.orderType = static_cast<std::uint8_t>(it->type);
   e.orderId = it->id;
   e.price = it->type == book::OrderType::Limit ? it->price : Price::zero();
   e.quantity = it->quantity;
-  e.leavesQuantity = it->quantity;
+  e.leavesQuantity = it->leaves();
 }
 
 void BarFillVenue::massCancel(InstrumentId instrument, AccountId account, Timestamp now,
@@ -125,7 +128,7 @@ void BarFillVenue::massCancel(InstrumentId instrument, AccountId account, Timest
     e.side = r.side;
     e.orderId = r.id;
     e.reason = static_cast<std::uint8_t>(book::CancelReason::MassCancel);
-    e.quantity = r.quantity;
+    e.quantity = r.leaves();
   }
   m->resting = std::move(kept);
 }
@@ -148,9 +151,17 @@ void BarFillVenue::advanceTime(InstrumentId instrument, Timestamp now, std::vect
 
 void BarFillVenue::fillAgainstBar(Market& m, Timestamp now, std::vector<book::Event>& out) {
   const marketdata::Bar& bar = m.bar;
+  std::int64_t allowance = model_.volumeAllowance(bar.volume, m.lot);  // what is left of the bar's volume
+  const auto cancelRest = [&](const Resting& r, book::CancelReason reason) {
+    book::Event& e = emit(m, book::EventType::Cancelled, now, out);
+    e.side = r.side;
+    e.orderId = r.id;
+    e.reason = static_cast<std::uint8_t>(reason);
+    e.quantity = r.leaves();
+  };
   std::size_t kept = 0;
   for (std::size_t i = 0; i < m.resting.size(); ++i) {
-    const Resting r = m.resting[i];
+    Resting r = m.resting[i];
     Price fill = Price::undefined();
     if (r.type == book::OrderType::Market) {
       fill = model_.slipped(r.side, bar.open, m.tick);
@@ -167,24 +178,36 @@ void BarFillVenue::fillAgainstBar(Market& m, Timestamp now, std::vector<book::Ev
         fill = r.price;
       }
     }
+    const bool fok = r.timeInForce == book::TimeInForce::FOK;
+    const bool ioc = r.timeInForce == book::TimeInForce::IOC;
     if (fill.isDefined() && fill.isPositive()) {
-      book::Event& e = emit(m, book::EventType::Trade, now, out);
-      e.side = r.side;
-      e.orderId = r.id;
-      e.price = fill;
-      e.quantity = r.quantity;
+      const std::int64_t leaves = r.leaves().raw();
+      const std::int64_t take = std::min(leaves, allowance);
+      if (fok && take < leaves) {
+        cancelRest(r, book::CancelReason::FillOrKill);
+        continue;
+      }
+      if (take > 0) {
+        allowance -= take;
+        r.filled = Quantity::fromRaw(r.filled.raw() + take);
+        book::Event& e = emit(m, book::EventType::Trade, now, out);
+        e.side = r.side;
+        e.orderId = r.id;
+        e.price = fill;
+        e.quantity = Quantity::fromRaw(take);
+        e.leavesQuantity = r.leaves();
+        if (take == leaves) continue;
+      }
+      // Short of volume: IOC ends here; anything else works on in the next bars.
+      if (ioc) {
+        cancelRest(r, book::CancelReason::ImmediateOrCancel);
+        continue;
+      }
+      m.resting[kept++] = r;
       continue;
     }
-    const bool oneBar = r.timeInForce == book::TimeInForce::IOC || r.timeInForce == book::TimeInForce::FOK ||
-                        r.type == book::OrderType::Market;
-    if (oneBar) {
-      book::Event& e = emit(m, book::EventType::Cancelled, now, out);
-      e.side = r.side;
-      e.orderId = r.id;
-      e.reason =
-          static_cast<std::uint8_t>(r.timeInForce == book::TimeInForce::FOK ? book::CancelReason::FillOrKill
-                                                                            : book::CancelReason::ImmediateOrCancel);
-      e.quantity = r.quantity;
+    if (ioc || fok || r.type == book::OrderType::Market) {
+      cancelRest(r, fok ? book::CancelReason::FillOrKill : book::CancelReason::ImmediateOrCancel);
       continue;
     }
     m.resting[kept++] = r;
@@ -225,6 +248,7 @@ void BarFillVenue::save(ByteWriter& out) const {
       out.u8(static_cast<std::uint8_t>(r.timeInForce));
       out.i64(r.price.raw());
       out.i64(r.quantity.raw());
+      out.i64(r.filled.raw());
     }
   }
 }
@@ -248,6 +272,7 @@ bool BarFillVenue::load(ByteReader& in) {
       r.timeInForce = static_cast<book::TimeInForce>(in.u8());
       r.price = Price::fromRaw(in.i64());
       r.quantity = Quantity::fromRaw(in.i64());
+      r.filled = Quantity::fromRaw(in.i64());
       m.resting.push_back(r);
     }
   }

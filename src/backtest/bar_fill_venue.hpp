@@ -8,7 +8,8 @@
 // the last close as bid, ask and last trade: what risk values a market order at.
 //
 // Threading: owned by the engine thread (the backtest loop). Known limits: market and limit
-// orders only (stop orders are rejected with InvalidOrderType); every fill is complete.
+// orders only (stop orders are rejected with InvalidOrderType); fills are whole unless the fill
+// model limits them to a share of the bar's volume.
 #pragma once
 
 #include <cstdint>
@@ -71,10 +72,13 @@ class BarFillVenue final : public engine::Venue {
     book::OrderType type = book::OrderType::Market;
     book::TimeInForce timeInForce = book::TimeInForce::GTC;
     Price price = Price::undefined();
-    Quantity quantity;
+    Quantity quantity;  // the order's total
+    Quantity filled;    // so far (partial fills under the volume limit)
+    Quantity leaves() const noexcept { return quantity - filled; }
   };
   struct Market {
     InstrumentId id;
+    Quantity lot;
     Price tick;
     std::vector<Resting> resting;  // in arrival order: fills happen in that order
     marketdata::Bar bar;

@@ -6,7 +6,12 @@
 //               or is cancelled (IOC/FOK: they get exactly one bar)
 //   limit sell  the mirror image, with the high
 // Slippage: a number of ticks, or basis points of the open rounded up to whole ticks (both
-// given: the larger). The whole quantity fills (no volume limit: a known limit of bar data).
+// given: the larger).
+// Volume: with maxVolumeShare > 0 the orders of an instrument fill at most that share of the
+// bar's volume together (rounded down to the lot), in arrival order. An order that gets less
+// than its leaves is partially filled: IOC cancels the rest, FOK fills nothing unless all of it
+// is available, anything else (market orders included) works on into the next bars. With 0
+// (the default) each order fills whole, whatever the bar traded.
 #pragma once
 
 #include <cmath>
@@ -20,6 +25,15 @@ namespace alphintra::backtest {
 struct FillModel {
   std::int64_t slippageTicks = 0;
   double slippageBps = 0;
+  double maxVolumeShare = 0;  // (0, 1]; 0: no volume limit
+
+  // What the bar's volume allows all orders together, in whole lots (no limit: INT64_MAX).
+  std::int64_t volumeAllowance(Quantity volume, Quantity lot) const noexcept {
+    if (maxVolumeShare <= 0) return INT64_MAX;
+    const double share = static_cast<double>(volume.raw()) * maxVolumeShare;
+    const std::int64_t step = lot.raw() > 0 ? lot.raw() : 1;
+    return static_cast<std::int64_t>(std::floor(share / static_cast<double>(step) + 1e-9)) * step;
+  }
 
   // The open moved against a taker of `side`, in whole ticks.
   Price slipped(Side side, Price open, Price tick) const noexcept {

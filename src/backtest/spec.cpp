@@ -79,8 +79,14 @@ Result<BacktestSpec> loadConfig(const std::filesystem::path& file) {
     auto bps = get<double>(*f, "slippage_bps", 0.0, "fill.");
     if (!bps) return bps.error();
     if (*ticks < 0 || *bps < 0) return makeError("fill", "slippage must not be negative");
+    auto share = get<double>(*f, "max_volume_share", 0.0, "fill.");
+    if (!share) return share.error();
+    if (!(*share >= 0 && *share <= 1)) {
+      return makeError("fill.max_volume_share", "must be between 0 (no limit) and 1, a share of each bar's volume");
+    }
     spec.options.fill.slippageTicks = *ticks;
     spec.options.fill.slippageBps = *bps;
+    spec.options.fill.maxVolumeShare = *share;
   }
   const toml::array* instruments = root["instrument"].as_array();
   if (instruments == nullptr || instruments->empty()) {

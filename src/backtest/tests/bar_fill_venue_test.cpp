@@ -1,10 +1,17 @@
 // The bar fill model through the whole path (strategy → engine → BarFillVenue → engine →
 // strategy): an order decided on a close fills at the next bar's open, slipped by ticks or
 // basis points; limit orders fill at the open when marketable, at the limit when the bar's
-// range reaches it, rest otherwise (IOC: one bar only); fees come from the account's schedule.
+// range reaches it, rest otherwise (IOC: one bar only); a volume share splits fills across bars;
+// fees come from the account's schedule.
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+#include <filesystem>
+#include <fstream>
+#include <string>
+
 #include "backtest/backtester.hpp"
+#include "backtest/spec.hpp"
 #include "backtest/tests/scripted_strategy.hpp"
 
 namespace alphintra::backtest {
@@ -104,6 +111,75 @@ TEST(BarFill, LimitOrdersFillAtTheOpenOrAtTheLimitOrRest) {
   EXPECT_EQ(r.result.fills[2].quantity.raw(), 5);
   EXPECT_EQ(r.result.fills[2].price.raw(), 10350);
   EXPECT_EQ(r.result.fills[2].time, Timestamp{testing::kStart + 2 * testing::kDay});
+}
+
+TEST(BarFill, AVolumeShareSplitsFillsAcrossBarsInArrivalOrder) {
+  // Each bar trades 1,000; a 1% share lets 10 fill per bar, all orders together, first come first.
+  BacktestOptions capped;
+  capped.fill.maxVolumeShare = 0.01;
+  std::vector<strategy::OrderUpdate> updates;
+  Backtester bt({testing::stock(1, "AAA")}, capped);
+  auto s =
+      std::make_unique<ScriptedStrategy>([](std::size_t i, strategy::InstrumentSlot, strategy::StrategyContext& c) {
+        if (i == 0) {
+          c.submit(testing::market(kAaa, Side::Buy, 25));                               // 10, 10, then 5
+          c.submit(testing::limit(kAaa, Side::Buy, 4, 10300, book::TimeInForce::IOC));  // nothing left: cancelled
+          c.submit(testing::limit(kAaa, Side::Buy, 5, 10600, book::TimeInForce::FOK));  // never all 5: cancelled
+        }
+      });
+  auto* strategy = s.get();
+  ASSERT_TRUE(bt.addStrategy(std::move(s), {}, "t").ok());
+  MemoryBarSource source(fourBars());
+  auto result = bt.run(source);
+  ASSERT_TRUE(result.ok()) << result.error().message;
+  ASSERT_EQ(result->fills.size(), 3u);
+  const std::int64_t quantities[] = {10, 10, 5};
+  const std::int64_t prices[] = {10200, 10150, 10500};  // the opens of days 1, 2 and 3
+  for (std::size_t k = 0; k < 3; ++k) {
+    EXPECT_EQ(result->fills[k].quantity.raw(), quantities[k]);
+    EXPECT_EQ(result->fills[k].price.raw(), prices[k]);
+    EXPECT_EQ(result->fills[k].time, Timestamp{testing::kStart + static_cast<std::int64_t>(k + 1) * testing::kDay});
+  }
+  std::vector<oms::OrdStatus> market;
+  int cancelled = 0;
+  for (const auto& u : strategy->updates) {
+    if (u.execType == oms::ExecType::Trade) market.push_back(u.status);
+    if (u.execType == oms::ExecType::Canceled) ++cancelled;
+  }
+  EXPECT_EQ(market, (std::vector<oms::OrdStatus>{oms::OrdStatus::PartiallyFilled, oms::OrdStatus::PartiallyFilled,
+                                                 oms::OrdStatus::Filled}));
+  EXPECT_EQ(cancelled, 2);  // the IOC and the FOK
+}
+
+TEST(BarFill, WithoutAVolumeShareEveryOrderFillsWhole) {
+  auto r = run([](std::size_t i, strategy::InstrumentSlot, strategy::StrategyContext& c) {
+    if (i == 0) c.submit(testing::market(kAaa, Side::Buy, 5000));  // five times the bar's volume
+  });
+  ASSERT_EQ(r.result.fills.size(), 1u);
+  EXPECT_EQ(r.result.fills[0].quantity.raw(), 5000);
+}
+
+TEST(BarFill, TheConfigsVolumeShareIsCheckedAndApplied) {
+  const auto dir = std::filesystem::temp_directory_path() / ("bar_fill_spec_" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  const auto load = [&](const std::string& fill) {
+    std::ofstream(dir / "run.toml") << "[fill]\n"
+                                    << fill << "\n[[instrument]]\nsymbol = \"AAA\"\ndata = \"aaa.csv\"\n"
+                                    << "[[strategy]]\nname = \"sma_cross\"\n";
+    return loadConfig(dir / "run.toml");
+  };
+  auto good = load("max_volume_share = 0.25");
+  ASSERT_TRUE(good.ok()) << good.error().message;
+  EXPECT_EQ(good->options.fill.maxVolumeShare, 0.25);
+  for (const char* bad : {"max_volume_share = 1.5", "max_volume_share = -0.1"}) {
+    auto refused = load(bad);
+    ASSERT_FALSE(refused.ok()) << bad;
+    EXPECT_EQ(refused.error().field, "fill.max_volume_share") << bad;
+  }
+  auto mistyped = load("max_volume_share = \"half\"");
+  ASSERT_FALSE(mistyped.ok());
+  EXPECT_NE(mistyped.error().field.find("max_volume_share"), std::string::npos) << mistyped.error().field;
+  std::filesystem::remove_all(dir);
 }
 
 TEST(BarFill, FeesComeFromTheAccountSchedule) {
