@@ -1,9 +1,8 @@
 // Branch-free exp, log and the standard normal distribution, written so that GCC vectorizes a loop
-// that calls them: no libm call (std::fma is one instruction on the FMA targets the batch pricer
-// is cloned for), no table lookup, no branch (ternaries become blends), integer work through
-// std::bit_cast on 64-bit lanes with shifts, adds and masks only (no int64<->double conversion,
-// which AVX2 lacks). Used by black_scholes_batch.cpp; every function is inline so that it is
-// compiled for the target of its caller (target_clones there).
+// that calls them: no libm call, no table lookup, no branch (ternaries become blends), integer
+// work through std::bit_cast on 64-bit lanes with shifts, adds and masks only (no int64<->double
+// conversion, which AVX2 lacks). Used by black_scholes_batch.cpp; every function is inline so
+// that it is compiled for the target of its caller (target_clones there).
 //
 // The polynomial and rational coefficients are weighted minimax fits reproduced by
 // src/analytics/tools/fit_vector_math.py, which also prints their errors after rounding to double.
@@ -21,13 +20,14 @@
 //            asymptotic form (Math. Comp. 23, 1969; the ANORM routine of SPECFUN). The Gaussian
 //            factor keeps full relative precision because y^2 is split exactly. normalCdfNear
 //            evaluates the first form only (|x| <= sqrt(32)), so that a caller that knows a block
-//            of arguments lies there skips the asymptotic one. Full relative precision in the
-//            lower tail down to the subnormals (N(-37) ~ 6e-300).
+//            of arguments lies there skips the asymptotic one; gaussianNear likewise skips the
+//            scaling for the subnormal range. On their range both equal the full-range functions
+//            bit for bit. Full relative precision in the lower tail down to the subnormals
+//            (N(-37) ~ 6e-300).
 // Plain functions of their arguments: no state, any thread.
 #pragma once
 
 #include <bit>
-#include <cmath>
 #include <cstdint>
 #include <numbers>
 
