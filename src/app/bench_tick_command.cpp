@@ -9,6 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 
@@ -163,7 +164,8 @@ int runBenchTick(const BenchTickArgs& a) {
     options.latencyNanos = a.latencyNanos;
     options.depthUpdates = a.depthUpdates;
     options.expectedOrders = 1u << 20;
-    options.expectedBookOrders = static_cast<std::uint32_t>(a.liveOrders);
+    // The generated live orders spread evenly over the stocks: each book is sized for twice its share.
+    options.expectedBookOrders = static_cast<std::uint32_t>(std::max<std::size_t>(1024, 2 * a.liveOrders / a.stocks));
     backtest::TickBacktester bt(
         instruments, std::vector<backtest::ReplayDepth>(instruments.size(), backtest::ReplayDepth::L3), options);
     (void)bt.addStrategy(std::make_unique<TouchQuoter>(100, 3, 2'000), {}, "touch_quoter");

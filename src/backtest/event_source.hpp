@@ -37,6 +37,13 @@ class EventSource {
   virtual ~EventSource() = default;
   // Fills up to out.size() events; 0 at the end.
   virtual Result<std::size_t> read(std::span<marketdata::MarketEvent> out) = 0;
+  // The next events, read into `scratch` or, where the source holds them already, a view of its
+  // own (valid until the next call); empty at the end. The backtest loop reads through this.
+  virtual Result<std::span<const marketdata::MarketEvent>> next(std::span<marketdata::MarketEvent> scratch) {
+    auto got = read(scratch);
+    if (!got) return got.error();
+    return std::span<const marketdata::MarketEvent>(scratch.data(), *got);
+  }
   // Total events when known in advance (progress display), else 0.
   virtual std::size_t sizeHint() const noexcept { return 0; }
 };
@@ -63,6 +70,12 @@ class SpanEventSource final : public EventSource {
     std::copy_n(events_.begin() + static_cast<std::ptrdiff_t>(next_), n, out.begin());
     next_ += n;
     return n;
+  }
+  Result<std::span<const marketdata::MarketEvent>> next(std::span<marketdata::MarketEvent> scratch) override {
+    const std::size_t n = std::min(scratch.size(), events_.size() - next_);  // no copy
+    const auto view = events_.subspan(next_, n);
+    next_ += n;
+    return view;
   }
   std::size_t sizeHint() const noexcept override { return events_.size(); }
 

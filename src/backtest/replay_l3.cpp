@@ -19,9 +19,65 @@ book::BookOptions bookOptions(std::uint32_t expectedOrders) {
 }  // namespace
 
 L3Replay::L3Replay(const Instrument& instrument, std::uint32_t expectedOrders)
-    : book_(instrument, bookOptions(expectedOrders)), stamps_(expectedOrders) {}
+    : book_(instrument, bookOptions(expectedOrders)), replayedIndex_(expectedOrders) {
+  replayed_.reserve(expectedOrders);
+  freeSlots_.reserve(expectedOrders);
+}
 
 bool L3Replay::isOurs(OrderId id) noexcept { return (id.value() & ReplayVenue::kFeedBit) == 0; }
+
+bool L3Replay::isReplayed(OrderId id) noexcept {
+  return (id.value() & (ReplayVenue::kFeedBit | ReplayVenue::kSyntheticBit)) == ReplayVenue::kFeedBit;
+}
+
+L3Replay::Replayed* L3Replay::findReplayed(std::uint64_t feedId) noexcept {
+  const std::uint32_t slot = replayedIndex_.find(feedId);
+  return slot == book::IdIndex::kMissing ? nullptr : &replayed_[slot];
+}
+
+void L3Replay::forget(std::uint64_t feedId) {
+  const std::uint32_t slot = replayedIndex_.find(feedId);
+  if (slot == book::IdIndex::kMissing) return;
+  replayedIndex_.erase(feedId);
+  freeSlots_.push_back(slot);  // allocates only past the expected live orders
+}
+
+void L3Replay::feedEvent(const book::Event& e) {
+  switch (e.type) {
+    case book::EventType::Trade:
+      if (isReplayed(e.orderId)) {
+        if (!e.leavesQuantity.isPositive()) {
+          forget(e.orderId.value());
+        } else if (Replayed* r = findReplayed(e.orderId.value())) {
+          r->leaves = e.leavesQuantity.raw();
+        }
+      }
+      if (isReplayed(e.contraOrderId)) {
+        if (!e.contraLeavesQuantity.isPositive()) {
+          forget(e.contraOrderId.value());
+        } else if (Replayed* r = findReplayed(e.contraOrderId.value())) {
+          r->leaves = e.contraLeavesQuantity.raw();
+        }
+      }
+      break;
+    case book::EventType::Cancelled:
+    case book::EventType::Expired:
+      if (isReplayed(e.orderId)) forget(e.orderId.value());
+      break;
+    case book::EventType::Replaced:
+    case book::EventType::Restated:
+      if (isReplayed(e.orderId)) {
+        if (Replayed* r = findReplayed(e.orderId.value())) {
+          if (e.type == book::EventType::Replaced) r->quantity = e.quantity.raw();
+          if (e.type == book::EventType::Restated) r->quantity -= e.quantity.raw();
+          r->leaves = e.leavesQuantity.raw();
+          if (r->leaves <= 0) forget(e.orderId.value());
+        }
+      }
+      break;
+    default: break;
+  }
+}
 
 L3Replay::Own* L3Replay::findOwn(OrderId id) noexcept {
   for (Own& o : own_) {
@@ -39,6 +95,14 @@ void L3Replay::untrack(OrderId id) noexcept {
   }
 }
 
+void L3Replay::ownLeaves(OrderId id, std::int64_t leaves) noexcept {
+  if (leaves <= 0) {
+    untrack(id);
+  } else if (Own* o = findOwn(id)) {
+    o->leaves = leaves;
+  }
+}
+
 void L3Replay::track(OrderId id) {
   const auto view = book_.find(id);
   if (!view || !view->resting) {
@@ -47,24 +111,30 @@ void L3Replay::track(OrderId id) {
   }
   if (Own* o = findOwn(id)) {
     o->price = view->price.raw();
+    o->leaves = view->leavesQuantity.raw();
     o->stamp = nextStamp_++;
     return;
   }
-  own_.push_back(Own{id, view->account, view->side, view->price.raw(), nextStamp_++});
+  own_.push_back(Own{id, view->account, view->side, view->price.raw(), view->leavesQuantity.raw(), nextStamp_++});
   ++ownBySide_[sideIndex(view->side)];
 }
 
 void L3Replay::settle(const std::vector<book::Event>& events, std::size_t from, std::vector<book::Event>* forward) {
   for (std::size_t i = from; i < events.size(); ++i) {
     const book::Event& e = events[i];
+    feedEvent(e);
     bool mine = isOurs(e.orderId);
     switch (e.type) {
       case book::EventType::Trade:
-        if (mine && !e.leavesQuantity.isPositive()) untrack(e.orderId);
+        if (mine) ownLeaves(e.orderId, e.leavesQuantity.raw());
         if (isOurs(e.contraOrderId)) {
           mine = true;
-          if (!e.contraLeavesQuantity.isPositive()) untrack(e.contraOrderId);
+          ownLeaves(e.contraOrderId, e.contraLeavesQuantity.raw());
         }
+        break;
+      case book::EventType::Replaced:
+      case book::EventType::Restated:
+        if (mine) ownLeaves(e.orderId, e.leavesQuantity.raw());
         break;
       case book::EventType::Cancelled:
       case book::EventType::Expired:
@@ -137,7 +207,7 @@ void L3Replay::fillAhead(Side side, std::int64_t price, std::uint32_t stamp, std
     if (o.side != side) continue;
     const bool better = side == Side::Buy ? o.price > price : o.price < price;
     if (!better && !(o.price == price && o.stamp < stamp)) continue;
-    if (const auto v = book_.find(o.id)) available += v->leavesQuantity.raw();
+    available += o.leaves;
   }
   const std::int64_t take = std::min(available, shares);
   if (take <= 0) return;
@@ -158,20 +228,18 @@ void L3Replay::fillAhead(Side side, std::int64_t price, std::uint32_t stamp, std
 
 void L3Replay::reduce(std::uint64_t feedId, std::int64_t shares, Timestamp now, std::vector<book::Event>& scratch,
                       std::vector<book::Event>& own, std::uint64_t& skipped) {
-  const auto v = book_.find(OrderId{feedId});
-  if (!v) {
+  const Replayed* v = findReplayed(feedId);
+  if (v == nullptr) {
     ++skipped;
-    stamps_.erase(feedId);
     return;
   }
   scratch.clear();
-  if (shares >= v->leavesQuantity.raw()) {
-    book_.cancel(OrderId{feedId}, now, scratch);
-    stamps_.erase(feedId);
+  if (shares >= v->leaves) {
+    book_.cancel(OrderId{feedId}, now, scratch);  // its Cancelled event forgets it
   } else {
     book::ReplaceOrder r;
     r.id = OrderId{feedId};
-    r.quantity = Quantity::fromRaw(v->quantity.raw() - shares);  // smaller: keeps its place
+    r.quantity = Quantity::fromRaw(v->quantity - shares);  // smaller: keeps its place
     book_.replace(r, now, scratch);
   }
   settle(scratch, 0, &own);
@@ -184,8 +252,17 @@ std::uint64_t L3Replay::onOrder(const marketdata::BookOrderEvent& e, std::vector
   std::uint64_t skipped = 0;
   switch (e.action) {
     case marketdata::BookAction::Add: {
-      if (!stamps_.insertIfAbsent(feedId, nextStamp_)) return 1;  // the id is live already
-      ++nextStamp_;
+      if (replayedIndex_.find(feedId) != book::IdIndex::kMissing) return 1;  // the id is live already
+      std::uint32_t slot;
+      if (freeSlots_.empty()) {
+        slot = static_cast<std::uint32_t>(replayed_.size());
+        replayed_.emplace_back();
+      } else {
+        slot = freeSlots_.back();
+        freeSlots_.pop_back();
+      }
+      replayed_[slot] = Replayed{e.price.raw(), e.quantity.raw(), e.quantity.raw(), nextStamp_++, e.side};
+      replayedIndex_.insert(feedId, slot);  // before the book's events, which may change or end it
       book::NewOrder o;
       o.id = OrderId{feedId};
       o.account = ReplayVenue::kFeedAccount;
@@ -199,7 +276,7 @@ std::uint64_t L3Replay::onOrder(const marketdata::BookOrderEvent& e, std::vector
       book_.submit(o, now, scratch);
       settle(scratch, 0, &own);
       if (!scratch.empty() && scratch.front().type == book::EventType::Rejected) {
-        stamps_.erase(feedId);
+        forget(feedId);
         return 1;
       }
       return 0;
@@ -207,24 +284,19 @@ std::uint64_t L3Replay::onOrder(const marketdata::BookOrderEvent& e, std::vector
     case marketdata::BookAction::Cancel: reduce(feedId, e.quantity.raw(), now, scratch, own, skipped); return skipped;
     case marketdata::BookAction::Delete: reduce(feedId, INT64_MAX, now, scratch, own, skipped); return skipped;
     case marketdata::BookAction::Fill: {
-      if (ownBySide_[sideIndex(e.side)] > 0) {
-        const auto v = book_.find(OrderId{feedId});
-        const std::uint32_t stamp = stamps_.find(feedId);
-        fillAhead(v ? v->side : e.side, v ? v->price.raw() : e.price.raw(),
-                  stamp == book::IdIndex::kMissing ? kLatest : stamp, e.quantity.raw(), now, scratch, own);
+      const Replayed* v = findReplayed(feedId);
+      const Side side = v ? v->side : e.side;
+      if (ownBySide_[sideIndex(side)] > 0) {
+        fillAhead(side, v ? v->price : e.price.raw(), v ? v->stamp : kLatest, e.quantity.raw(), now, scratch, own);
       }
       reduce(feedId, e.quantity.raw(), now, scratch, own, skipped);
       return skipped;
     }
     case marketdata::BookAction::Replace: {
-      const auto v = book_.find(OrderId{feedId});
-      if (!v) {
-        ++skipped;
-        stamps_.erase(feedId);
-        return skipped;
-      }
-      if (v->price == e.price && e.quantity <= v->leavesQuantity) {
-        reduce(feedId, v->leavesQuantity.raw() - e.quantity.raw(), now, scratch, own, skipped);
+      const Replayed* v = findReplayed(feedId);
+      if (v == nullptr) return 1;
+      if (v->price == e.price.raw() && e.quantity.raw() <= v->leaves) {
+        reduce(feedId, v->leaves - e.quantity.raw(), now, scratch, own, skipped);
         return skipped;
       }
       reduce(feedId, INT64_MAX, now, scratch, own, skipped);
@@ -236,7 +308,7 @@ std::uint64_t L3Replay::onOrder(const marketdata::BookOrderEvent& e, std::vector
       scratch.clear();
       book_.massCancel(ReplayVenue::kFeedAccount, now, scratch);
       settle(scratch, 0, &own);
-      stamps_ = book::IdIndex(static_cast<std::uint32_t>(stamps_.size() + 1024));
+      // Every replayed order was cancelled (their events emptied the table).
       return 0;
     }
   }

@@ -4,10 +4,16 @@
 //
 // Queue order between replayed orders and ours is the book's own; to decide whether one of our
 // orders sits ahead of a replayed order being executed, both carry an arrival stamp (replayed:
-// in an id → stamp index, ours: in the short list of our resting orders), renewed whenever the
-// book's priority is (a new order, a replace that moves or grows it).
+// in the replayed-order table, ours: in the short list of our resting orders), renewed whenever
+// the book's priority is (a new order, a replace that moves or grows it).
 //
-// Threading: the backtest loop's thread. Memory: the book and the stamp index, sized up front.
+// The replayed-order table (id → slot: stamp, side, price, quantity, leaves) mirrors what the
+// book holds of each replayed order, kept current from the book's own events (trades with ours,
+// self-trade removals, cancels, replaces), so that a feed cancel, delete or execution needs one
+// lookup here and one in the book, never a copy of the order's view.
+//
+// Threading: the backtest loop's thread. Memory: the book, the table and its slots, sized up
+// front; steady state allocates nothing.
 #pragma once
 
 #include <cstdint>
@@ -47,7 +53,15 @@ class L3Replay {
     AccountId account;
     Side side = Side::Buy;
     std::int64_t price = 0;
+    std::int64_t leaves = 0;
     std::uint32_t stamp = 0;
+  };
+  struct Replayed {  // one live replayed order as the book holds it
+    std::int64_t price = 0;
+    std::int64_t quantity = 0;  // total (the book's replace takes a new total)
+    std::int64_t leaves = 0;
+    std::uint32_t stamp = 0;
+    Side side = Side::Buy;
   };
   static constexpr std::uint32_t kLatest = 0xFFFFFFFFu;  // stamp of a replayed order we no longer know
 
@@ -60,11 +74,18 @@ class L3Replay {
   void settle(const std::vector<book::Event>& events, std::size_t from, std::vector<book::Event>* forward);
   void track(OrderId id);  // a new or re-prioritized order of ours: (re)stamp it if it rests
   void untrack(OrderId id) noexcept;
+  void ownLeaves(OrderId id, std::int64_t leaves) noexcept;  // a trade or replace of ours: 0 untracks
   Own* findOwn(OrderId id) noexcept;
   static bool isOurs(OrderId id) noexcept;
+  static bool isReplayed(OrderId id) noexcept;  // a feed order (not one of our synthetic aggressors)
+  Replayed* findReplayed(std::uint64_t feedId) noexcept;
+  void forget(std::uint64_t feedId);
+  void feedEvent(const book::Event& e);  // keeps the table in step with the book
 
   book::OrderBook book_;
-  book::IdIndex stamps_;  // replayed order id (without kFeedBit) → arrival stamp
+  book::IdIndex replayedIndex_;     // replayed order id → slot in replayed_
+  std::vector<Replayed> replayed_;  // slots; free ones listed in freeSlots_
+  std::vector<std::uint32_t> freeSlots_;
   std::vector<Own> own_;  // our resting orders (few: a linear scan beats an index)
   std::uint32_t ownBySide_[2] = {0, 0};
   std::uint32_t nextStamp_ = 0;

@@ -55,6 +55,14 @@ struct TickBacktester::Impl final : RunnerHost {
     depthOf = std::move(depth);
     depthOf.resize(instruments.size(), ReplayDepth::L2);
     for (const Instrument& i : instruments) priceScale.push_back(std::pow(10.0, -i.pricePrecision()));
+    // The instruments and their books now: run() replays, it does not build (the books' pools
+    // are sized up front and allocated here).
+    for (std::uint32_t i = 0; i < instruments.size(); ++i) {
+      engine::Command c = engine::makeCommand(engine::CommandType::DefineInstrument);
+      c.body.defineInstrument = engine::toDefineBody(instruments[i]);
+      apply(c);
+      venue->setDepth(i, depthOf[i]);
+    }
   }
 
   void apply(engine::Command& c) {
@@ -197,10 +205,6 @@ Result<bool> TickBacktester::Impl::setUp() {
                                                   "the account's ({})",
                                                   in.symbol(), in.currency().code(), options.account.currency));
     }
-    engine::Command c = engine::makeCommand(engine::CommandType::DefineInstrument);
-    c.body.defineInstrument = engine::toDefineBody(in);
-    apply(c);
-    venue->setDepth(i, depthOf[i]);
   }
   const double scale = std::pow(10.0, currency->minorUnits());
   for (auto& r : runners) {
@@ -326,11 +330,10 @@ Result<BacktestResult> TickBacktester::run(EventSource& source) {
   bool haveTime = false;
   Timestamp lastTime;
   for (;;) {
-    auto got = source.read(buffer);
+    auto got = source.next(buffer);
     if (!got) return got.error();
-    if (*got == 0) break;
-    for (std::size_t k = 0; k < *got; ++k) {
-      const marketdata::MarketEvent& e = buffer[k];
+    if (got->empty()) break;
+    for (const marketdata::MarketEvent& e : *got) {
       const Timestamp t = e.exchangeTime();
       if (haveTime && t < lastTime) {
         return makeError("data", fmt::format("events out of time order: instrument {} has an event at {} ns after one "

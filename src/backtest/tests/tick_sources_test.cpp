@@ -7,6 +7,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "backtest/replay_venue.hpp"
 #include "backtest/report.hpp"
 #include "backtest/statistics.hpp"
 #include "backtest/tick_spec.hpp"
@@ -115,6 +116,50 @@ TEST(TickSources, TwoRunsOfAnItchDayWriteIdenticalReports) {
     texts.push_back(all);
   }
   EXPECT_EQ(texts[0], texts[1]);
+}
+
+// The generated day is a consistent L3 flow: replayed into matching-engine books with no order
+// of ours, no message names an order the book lacks and no book is ever crossed.
+TEST(TickSources, GeneratedItchDayReplaysWithoutSkipsIntoUncrossedBooks) {
+  TempDir dir;
+  const auto file = dir.path() / "day.itch";
+  marketdata::itch::ItchGeneratorOptions g;
+  g.seed = 5;
+  g.stocks = 4;
+  g.messages = 60'000;
+  g.targetLiveOrders = 2'000;
+  ASSERT_TRUE(marketdata::itch::writeItchFile(file, g).ok());
+  ReplayVenue venue;
+  for (std::uint32_t l = 1; l <= g.stocks; ++l) {
+    InstrumentSpec spec;  // as ITCH prices them: Price(4) on a one-cent tick
+    spec.id = l;
+    spec.symbol = "S0000" + std::to_string(l);
+    spec.pricePrecision = 4;
+    spec.tickSize = "0.01";
+    venue.addInstrument(Instrument::create(spec).value());
+    venue.setDepth(l - 1, ReplayDepth::L3);
+  }
+  auto source = ItchEventSource::open(file, ItchSourceOptions{});
+  ASSERT_TRUE(source.ok());
+  std::vector<marketdata::MarketEvent> batch(1024);
+  std::uint64_t orderEvents = 0, crossed = 0;
+  for (;;) {
+    auto got = (*source)->read(batch);
+    ASSERT_TRUE(got.ok()) << got.error().message;
+    if (*got == 0) break;
+    for (std::size_t k = 0; k < *got; ++k) {
+      const marketdata::MarketEvent& e = batch[k];
+      if (e.kind != marketdata::MarketEventKind::BookOrder) continue;
+      const auto i = static_cast<std::uint32_t>(e.instrument().value() - 1);
+      EXPECT_FALSE(venue.onOrder(i, e.body.order));  // nothing of ours to fill
+      ++orderEvents;
+      const book::TopOfBook t = venue.top(i);
+      crossed += t.bidPrice.isDefined() && t.askPrice.isDefined() && t.bidPrice >= t.askPrice;
+    }
+  }
+  EXPECT_GT(orderEvents, 50'000u);
+  EXPECT_EQ(venue.skippedMessages(), 0u);
+  EXPECT_EQ(crossed, 0u);
 }
 
 TEST(TickSources, MalformedLobsterRowNamesFileLineAndField) {
