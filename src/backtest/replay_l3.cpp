@@ -19,9 +19,8 @@ book::BookOptions bookOptions(std::uint32_t expectedOrders) {
 }  // namespace
 
 L3Replay::L3Replay(const Instrument& instrument, std::uint32_t expectedOrders)
-    : book_(instrument, bookOptions(expectedOrders)), replayedIndex_(expectedOrders) {
-  replayed_.reserve(expectedOrders);
-  freeSlots_.reserve(expectedOrders);
+    : book_(instrument, bookOptions(expectedOrders)), replayed_(expectedOrders) {
+  static_assert(kFeedBit == ReplayVenue::kFeedBit);
 }
 
 bool L3Replay::isOurs(OrderId id) noexcept { return (id.value() & ReplayVenue::kFeedBit) == 0; }
@@ -30,19 +29,11 @@ bool L3Replay::isReplayed(OrderId id) noexcept {
   return (id.value() & (ReplayVenue::kFeedBit | ReplayVenue::kSyntheticBit)) == ReplayVenue::kFeedBit;
 }
 
-L3Replay::Replayed* L3Replay::findReplayed(std::uint64_t feedId) noexcept {
-  const std::uint32_t slot = replayedIndex_.find(feedId);
-  return slot == book::IdIndex::kMissing ? nullptr : &replayed_[slot];
-}
+L3Replay::Replayed* L3Replay::findReplayed(std::uint64_t feedId) noexcept { return replayed_.find(feedId); }
 
-void L3Replay::forget(std::uint64_t feedId) {
-  const std::uint32_t slot = replayedIndex_.find(feedId);
-  if (slot == book::IdIndex::kMissing) return;
-  replayedIndex_.erase(feedId);
-  freeSlots_.push_back(slot);  // allocates only past the expected live orders
-}
+void L3Replay::forget(std::uint64_t feedId) noexcept { replayed_.erase(feedId); }
 
-void L3Replay::feedEvent(const book::Event& e) {
+void L3Replay::feedEvent(const book::Event& e) noexcept {
   switch (e.type) {
     case book::EventType::Trade:
       if (isReplayed(e.orderId)) {
@@ -71,7 +62,7 @@ void L3Replay::feedEvent(const book::Event& e) {
           if (e.type == book::EventType::Replaced) r->quantity = e.quantity.raw();
           if (e.type == book::EventType::Restated) r->quantity -= e.quantity.raw();
           r->leaves = e.leavesQuantity.raw();
-          if (r->leaves <= 0) forget(e.orderId.value());
+          if (r->leaves <= 0) replayed_.erase(r);
         }
       }
       break;
@@ -252,17 +243,10 @@ std::uint64_t L3Replay::onOrder(const marketdata::BookOrderEvent& e, std::vector
   std::uint64_t skipped = 0;
   switch (e.action) {
     case marketdata::BookAction::Add: {
-      if (replayedIndex_.find(feedId) != book::IdIndex::kMissing) return 1;  // the id is live already
-      std::uint32_t slot;
-      if (freeSlots_.empty()) {
-        slot = static_cast<std::uint32_t>(replayed_.size());
-        replayed_.emplace_back();
-      } else {
-        slot = freeSlots_.back();
-        freeSlots_.pop_back();
-      }
-      replayed_[slot] = Replayed{e.price.raw(), e.quantity.raw(), e.quantity.raw(), nextStamp_++, e.side};
-      replayedIndex_.insert(feedId, slot);  // before the book's events, which may change or end it
+      if (replayed_.find(feedId) != nullptr) return 1;  // the id is live already
+      // In the table before the book's events, which may change or end it.
+      *replayed_.insert(feedId) =
+          Replayed{feedId, e.price.raw(), e.quantity.raw(), e.quantity.raw(), nextStamp_++, e.side};
       book::NewOrder o;
       o.id = OrderId{feedId};
       o.account = ReplayVenue::kFeedAccount;

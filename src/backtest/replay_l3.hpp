@@ -19,6 +19,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "backtest/replayed_orders.hpp"
 #include "book/id_index.hpp"
 #include "book/order_book.hpp"
 #include "marketdata/events.hpp"
@@ -44,6 +45,10 @@ class L3Replay {
   std::uint64_t onOrder(const marketdata::BookOrderEvent& e, std::vector<book::Event>& scratch,
                         std::vector<book::Event>& own);
 
+  // Brings the table slot of a replayed order about to be named into cache (the loop calls it
+  // a few events ahead).
+  void prefetch(std::uint64_t orderId) const noexcept { replayed_.prefetch(orderId | kFeedBit); }
+
   const book::OrderBook& book() const noexcept { return book_; }
   std::size_t ownOrders() const noexcept { return own_.size(); }
 
@@ -56,13 +61,8 @@ class L3Replay {
     std::int64_t leaves = 0;
     std::uint32_t stamp = 0;
   };
-  struct Replayed {  // one live replayed order as the book holds it
-    std::int64_t price = 0;
-    std::int64_t quantity = 0;  // total (the book's replace takes a new total)
-    std::int64_t leaves = 0;
-    std::uint32_t stamp = 0;
-    Side side = Side::Buy;
-  };
+  using Replayed = ReplayedOrders::Order;
+  static constexpr std::uint64_t kFeedBit = 1ull << 63;  // ReplayVenue::kFeedBit
   static constexpr std::uint32_t kLatest = 0xFFFFFFFFu;  // stamp of a replayed order we no longer know
 
   void reduce(std::uint64_t feedId, std::int64_t shares, Timestamp now, std::vector<book::Event>& scratch,
@@ -79,13 +79,11 @@ class L3Replay {
   static bool isOurs(OrderId id) noexcept;
   static bool isReplayed(OrderId id) noexcept;  // a feed order (not one of our synthetic aggressors)
   Replayed* findReplayed(std::uint64_t feedId) noexcept;
-  void forget(std::uint64_t feedId);
-  void feedEvent(const book::Event& e);  // keeps the table in step with the book
+  void forget(std::uint64_t feedId) noexcept;
+  void feedEvent(const book::Event& e) noexcept;  // keeps the table in step with the book
 
   book::OrderBook book_;
-  book::IdIndex replayedIndex_;     // replayed order id → slot in replayed_
-  std::vector<Replayed> replayed_;  // slots; free ones listed in freeSlots_
-  std::vector<std::uint32_t> freeSlots_;
+  ReplayedOrders replayed_;
   std::vector<Own> own_;  // our resting orders (few: a linear scan beats an index)
   std::uint32_t ownBySide_[2] = {0, 0};
   std::uint32_t nextStamp_ = 0;

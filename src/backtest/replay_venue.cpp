@@ -175,6 +175,11 @@ Quantity ReplayVenue::queueAhead(std::uint32_t index, OrderId order) const noexc
   return m.l2 ? m.l2->queueAhead(order) : Quantity::undefined();
 }
 
+void ReplayVenue::prefetch(std::uint32_t index, std::uint64_t orderId) const noexcept {
+  const Market& m = *markets_[index];
+  if (m.l3) m.l3->prefetch(orderId);
+}
+
 bool ReplayVenue::onOrder(std::uint32_t index, const marketdata::BookOrderEvent& e) {
   Market& m = *markets_[index];
   if (!m.l3) return false;  // order-level data for an L2 instrument: its levels come from elsewhere

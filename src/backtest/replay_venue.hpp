@@ -98,6 +98,10 @@ class ReplayVenue final : public engine::Venue {
   bool onQuote(std::uint32_t index, const marketdata::QuoteEvent& e);
   bool onTrade(std::uint32_t index, const marketdata::TradeEvent& e);
 
+  // A hint that an order event about `orderId` of the instrument comes soon (L3: its slot in
+  // the replayed-order table is fetched into cache); changes nothing.
+  void prefetch(std::uint32_t index, std::uint64_t orderId) const noexcept;
+
   // The book's best prices and sizes as the strategies see them (ours included at L3).
   book::TopOfBook top(std::uint32_t index) const noexcept;
   void levels(std::uint32_t index, Side side, std::size_t maxLevels, std::vector<book::LevelView>& out) const;
