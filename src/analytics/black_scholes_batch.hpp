@@ -12,9 +12,9 @@
 // option's results do not depend on the other options of the batch, and the first-order overload
 // gives the same price and first-order Greeks as the full one, bit for bit.
 //
-// Speed (docs/benchmarks.md): ~100 M options per second of CPU time on one Zen 4 core at 2.1 GHz
-// with every first-order Greek, ~90 M with gamma, vanna and volga as well (AVX-512; AVX2 about
-// two thirds of that).
+// Speed (docs/benchmarks.md): ~95 M options per second of CPU time on one Zen 4 core at 2.1 GHz
+// with every first-order Greek (~22 cycles an option), ~85 M with gamma, vanna and volga as well
+// (AVX-512; AVX2 about two thirds of that).
 //
 // Inputs are assumed valid (validate() in pricing.hpp: positive underlying, strike, expiry and
 // volatility, finite rates, |rate x expiry| and |carry x expiry| up to 708, beyond which the
