@@ -41,6 +41,7 @@ bool FxRates::set(Currency base, Currency quote, std::int64_t rate) {
   } else {
     entries_.insert(it, Entry{base, quote, rate});
   }
+  ++version_;
   return true;
 }
 
@@ -48,6 +49,7 @@ bool FxRates::remove(Currency base, Currency quote) {
   const Entry* e = find(base, quote);
   if (e == nullptr) return false;
   entries_.erase(entries_.begin() + (e - entries_.data()));
+  ++version_;
   return true;
 }
 
@@ -150,6 +152,7 @@ bool FxRates::load(ByteReader& in) {
   }
   if (!in.ok()) return false;
   entries_ = std::move(loaded);
+  ++version_;
   return true;
 }
 

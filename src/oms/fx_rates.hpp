@@ -50,7 +50,10 @@ class FxRates {
   // base == quote or either currency is none.
   bool set(Currency base, Currency quote, std::int64_t rate);
   bool remove(Currency base, Currency quote);
-  void clear() noexcept { entries_.clear(); }
+  void clear() noexcept {
+    entries_.clear();
+    ++version_;
+  }
 
   // Units of `to` per unit of `from`, scaled by 1e9 (see the lookup order above).
   std::optional<std::int64_t> rate(Currency from, Currency to) const;
@@ -61,7 +64,11 @@ class FxRates {
   // Sorted by (base, quote).
   const std::vector<Entry>& entries() const noexcept { return entries_; }
   std::size_t size() const noexcept { return entries_.size(); }
-  bool operator==(const FxRates&) const noexcept = default;
+  // Changes with every set, remove, clear and load (never repeats within a table's life): the
+  // ledger's cached valuations compare it to know when converted amounts are stale.
+  std::uint64_t version() const noexcept { return version_; }
+  // The same rates (the version is bookkeeping, not content).
+  bool operator==(const FxRates& other) const noexcept { return entries_ == other.entries_; }
 
   // Count then (base code, quote code, rate) in sorted order: equal tables, equal bytes.
   void save(ByteWriter& out) const;
@@ -79,6 +86,7 @@ class FxRates {
   std::optional<Fraction> path(Currency from, Currency to) const noexcept;
 
   std::vector<Entry> entries_;  // sorted flat vector: few pairs, binary search, ordered output
+  std::uint64_t version_ = 0;
 };
 
 }  // namespace alphintra::oms

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cassert>
 #include <limits>
 #include <utility>
 
@@ -100,6 +101,7 @@ bool Ledger::registerInstrument(const Instrument& instrument) {
     return false;
   }
   it->second.definition = instrument;
+  ++epoch_;  // the asset class (margin rate) may have changed
   return true;
 }
 
@@ -124,12 +126,14 @@ Ledger::PositionSlot* Ledger::slotFor(AccountId accountId, InstrumentId instrume
     return nullptr;
   }
   AccountState& owner = acc->second;
-  auto [it, inserted] = positions_.try_emplace(
-      key, PositionSlot{Position(accountId, instrumentId, owner.account.costMethod()), &owner, &inst->second});
+  auto [it, inserted] =
+      positions_.try_emplace(key, PositionSlot{Position(accountId, instrumentId, owner.account.costMethod()), &owner,
+                                               &inst->second, Figures{}, kNotOpen});
   PositionSlot* slot = &it->second;
   auto where = std::lower_bound(owner.positions.begin(), owner.positions.end(), instrumentId,
                                 [](const PositionSlot* s, InstrumentId id) { return s->position.instrument() < id; });
   owner.positions.insert(where, slot);
+  owner.open.reserve(owner.positions.size());  // so that opening a position never allocates
   return slot;
 }
 
@@ -183,21 +187,30 @@ FillResult Ledger::onFill(AccountId accountId, InstrumentId instrumentId, Side s
   r.realizedPnl = slot->position.applyFill(side, price, quantity, inst.scale);
   slot->position.addFee(r.fee);
   r.positionAfter = slot->position.quantity();
+  revalue(*slot);
   return r;
 }
 
 bool Ledger::onMark(InstrumentId instrument, Price last) noexcept {
   auto it = instruments_.find(instrument);
   if (it == instruments_.end()) return false;
-  it->second.last = last;
+  InstrumentState& s = it->second;
+  if (s.last != last) {
+    s.last = last;
+    ++s.markVersion;
+  }
   return true;
 }
 
 bool Ledger::onQuote(InstrumentId instrument, Price bid, Price ask) noexcept {
   auto it = instruments_.find(instrument);
   if (it == instruments_.end()) return false;
-  it->second.bid = bid;
-  it->second.ask = ask;
+  InstrumentState& s = it->second;
+  if (s.bid != bid || s.ask != ask) {
+    s.bid = bid;
+    s.ask = ask;
+    ++s.markVersion;
+  }
   return true;
 }
 
@@ -215,63 +228,105 @@ Price Ledger::mark(InstrumentId instrument) const noexcept {
   return it == instruments_.end() ? Price::undefined() : markOf(it->second);
 }
 
-Valuation Ledger::value(AccountId accountId) const {
-  Valuation v;
-  const AccountState* state = findAccount(accountId);
-  if (state == nullptr) return v;
-  const Account& account = state->account;
+void Ledger::Figures::add(const Figures& f, std::int64_t sign) noexcept {
+  if (sign > 0) {
+    value += f.value;
+    gross += f.gross;
+    unrealized += f.unrealized;
+    realized += f.realized;
+    fees += f.fees;
+    initialMargin += f.initialMargin;
+    maintenanceMargin += f.maintenanceMargin;
+    open += f.open;
+    missingFx += f.missingFx;
+    missingMark += f.missingMark;
+  } else {
+    value -= f.value;
+    gross -= f.gross;
+    unrealized -= f.unrealized;
+    realized -= f.realized;
+    fees -= f.fees;
+    initialMargin -= f.initialMargin;
+    maintenanceMargin -= f.maintenanceMargin;
+    open -= f.open;
+    missingFx -= f.missingFx;
+    missingMark -= f.missingMark;
+  }
+}
+
+Ledger::Figures Ledger::shareOf(const PositionSlot& slot, const Account& account) const {
+  Figures f;
+  const Position& p = slot.position;
+  const InstrumentState& inst = *slot.instrument;
+  const Currency currency = inst.definition.currency();
   const Currency base = account.baseCurrency();
-  v.accountKnown = true;
-  v.currency = base;
-
-  // Adds `amount` of `from` to `into` in the base currency; a missing rate is flagged.
-  auto addConverted = [&](Money amount, Currency from, Money& into) -> std::optional<Money> {
-    auto converted = convertAmount(fx_, amount, from, base);
+  // `amount` in the base currency into `into`; a missing rate is counted and leaves it zero.
+  const auto convert = [&](Money amount, Money& into) {
+    auto converted = convertAmount(fx_, amount, currency, base);
     if (!converted) {
-      v.missingFxRate = true;
-      return std::nullopt;
+      ++f.missingFx;
+      return false;
     }
-    into += *converted;
-    return converted;
+    into = *converted;
+    return true;
   };
+  if (!p.realizedPnl().isZero()) convert(p.realizedPnl(), f.realized);
+  if (!p.fees().isZero()) convert(p.fees(), f.fees);
+  if (p.isFlat()) return f;
+  f.open = 1;
 
-  for (const CashBalance& b : account.balances()) addConverted(b.amount, b.currency, v.cash);
+  const Price m = markOf(inst);
+  Money marketValue;
+  Money unrealized;
+  if (m.isDefined()) {
+    marketValue = p.marketValue(m, inst.scale);
+    unrealized = p.unrealizedPnl(m, inst.scale);
+  } else {
+    // No price yet: value at cost so equity is not distorted, and say so.
+    ++f.missingMark;
+    marketValue = inst.scale.toMoney(p.costBasis());
+  }
+  // Without a rate for the value the position adds nothing but the flag.
+  if (!convert(marketValue, f.value)) return f;
+  convert(unrealized, f.unrealized);
+  f.gross = absolute(f.value);
+  if (account.type() == AccountType::Margin) {
+    const MarginRate& rate = account.marginRates().of(inst.definition.assetClass());
+    f.initialMargin = applyRatePpm(f.gross, rate.initialPpm);
+    f.maintenanceMargin = applyRatePpm(f.gross, rate.maintenancePpm);
+  }
+  return f;
+}
 
-  const bool margined = account.type() == AccountType::Margin;
-  for (const PositionSlot* slot : state->positions) {
-    const Position& p = slot->position;
-    const InstrumentState& inst = *slot->instrument;
-    const Currency currency = inst.definition.currency();
-    if (!p.realizedPnl().isZero()) addConverted(p.realizedPnl(), currency, v.realizedPnl);
-    if (!p.fees().isZero()) addConverted(p.fees(), currency, v.fees);
-    if (p.isFlat()) continue;
-    ++v.openPositions;
-
-    const Price m = markOf(inst);
-    Money marketValue;
-    Money unrealized;
-    if (m.isDefined()) {
-      marketValue = p.marketValue(m, inst.scale);
-      unrealized = p.unrealizedPnl(m, inst.scale);
+Money Ledger::cashInBase(const Account& account, bool& missingFx) const {
+  Money cash;
+  for (const CashBalance& b : account.balances()) {
+    auto converted = convertAmount(fx_, b.amount, b.currency, account.baseCurrency());
+    if (converted) {
+      cash += *converted;
     } else {
-      // No price yet: value at cost so equity is not distorted, and say so.
-      v.missingMark = true;
-      marketValue = inst.scale.toMoney(p.costBasis());
-    }
-    Money valueBase;
-    auto converted = addConverted(marketValue, currency, valueBase);
-    if (!converted) continue;
-    addConverted(unrealized, currency, v.unrealizedPnl);
-    v.positionsValue += valueBase;
-    v.netExposure += valueBase;
-    const Money exposure = absolute(valueBase);
-    v.grossExposure += exposure;
-    if (margined) {
-      const MarginRate& rate = account.marginRates().of(inst.definition.assetClass());
-      v.initialMargin += applyRatePpm(exposure, rate.initialPpm);
-      v.maintenanceMargin += applyRatePpm(exposure, rate.maintenancePpm);
+      missingFx = true;
     }
   }
+  return cash;
+}
+
+Valuation Ledger::assemble(const AccountState& state, const Figures& sums, Money cash) const {
+  Valuation v;
+  v.accountKnown = true;
+  v.currency = state.account.baseCurrency();
+  v.cash = cash;
+  v.positionsValue = sums.value;
+  v.netExposure = sums.value;
+  v.grossExposure = sums.gross;
+  v.unrealizedPnl = sums.unrealized;
+  v.realizedPnl = sums.realized;
+  v.fees = sums.fees;
+  v.initialMargin = sums.initialMargin;
+  v.maintenanceMargin = sums.maintenanceMargin;
+  v.openPositions = static_cast<std::uint32_t>(sums.open);
+  v.missingFxRate = sums.missingFx > 0;
+  v.missingMark = sums.missingMark > 0;
   v.equity = v.cash + v.positionsValue;
   v.freeMargin = v.equity - v.initialMargin;
   if (v.equity.isPositive()) {
@@ -279,6 +334,86 @@ Valuation Ledger::value(AccountId accountId) const {
   } else if (v.grossExposure.isPositive()) {
     v.leveragePpm = std::numeric_limits<std::int64_t>::max();
   }
+  return v;
+}
+
+void Ledger::revalue(PositionSlot& slot) const {
+  AccountState& state = *slot.account;
+  if (!state.valued) return;  // the next refresh() computes every share
+  const Figures share = shareOf(slot, state.account);
+  state.sums.add(slot.share, -1);
+  state.sums.add(share, 1);
+  slot.share = share;
+  const InstrumentState& inst = *slot.instrument;
+  if (!slot.position.isFlat()) {
+    if (slot.openIndex == kNotOpen) {
+      slot.openIndex = static_cast<std::uint32_t>(state.open.size());
+      state.open.push_back(OpenEntry{&slot, &inst.markVersion, inst.markVersion});
+    } else {
+      state.open[slot.openIndex].markSeen = inst.markVersion;
+    }
+  } else if (slot.openIndex != kNotOpen) {
+    const std::uint32_t index = slot.openIndex;
+    state.open[index] = state.open.back();
+    state.open[index].slot->openIndex = index;
+    state.open.pop_back();
+    slot.openIndex = kNotOpen;
+  }
+}
+
+void Ledger::refresh(AccountState& state) const {
+  const Account& account = state.account;
+  if (!state.valued || state.epochSeen != epoch_ || state.fxSeen != fx_.version() ||
+      !(state.marginSeen == account.marginRates())) {
+    state.sums = Figures{};
+    state.open.clear();
+    for (PositionSlot* slot : state.positions) {
+      slot->share = shareOf(*slot, account);
+      state.sums.add(slot->share, 1);
+      slot->openIndex = kNotOpen;
+      if (!slot->position.isFlat()) {
+        slot->openIndex = static_cast<std::uint32_t>(state.open.size());
+        state.open.push_back(OpenEntry{slot, &slot->instrument->markVersion, slot->instrument->markVersion});
+      }
+    }
+    state.valued = true;
+    state.epochSeen = epoch_;
+    state.fxSeen = fx_.version();
+    state.marginSeen = account.marginRates();
+    return;
+  }
+  // Only marks moved since: revalue the open positions whose instrument's mark did.
+  for (OpenEntry& e : state.open) {
+    if (*e.markVersion == e.markSeen) continue;
+    e.markSeen = *e.markVersion;
+    const Figures share = shareOf(*e.slot, account);
+    state.sums.add(e.slot->share, -1);
+    state.sums.add(share, 1);
+    e.slot->share = share;
+  }
+}
+
+Valuation Ledger::value(AccountId accountId) const {
+  AccountState* state = findAccount(accountId);
+  if (state == nullptr) return Valuation{};
+  refresh(*state);
+  bool cashMissingFx = false;
+  const Money cash = cashInBase(state->account, cashMissingFx);
+  Valuation v = assemble(*state, state->sums, cash);
+  v.missingFxRate = v.missingFxRate || cashMissingFx;
+  assert(v == valueFromScratch(accountId));
+  return v;
+}
+
+Valuation Ledger::valueFromScratch(AccountId accountId) const {
+  const AccountState* state = findAccount(accountId);
+  if (state == nullptr) return Valuation{};
+  Figures sums;
+  for (const PositionSlot* slot : state->positions) sums.add(shareOf(*slot, state->account), 1);
+  bool cashMissingFx = false;
+  const Money cash = cashInBase(state->account, cashMissingFx);
+  Valuation v = assemble(*state, sums, cash);
+  v.missingFxRate = v.missingFxRate || cashMissingFx;
   return v;
 }
 
@@ -385,8 +520,10 @@ bool Ledger::load(ByteReader& in) {
     auto inst = instruments_.find(p.instrument());
     if (!ordered || acc == accounts.end() || inst == instruments_.end()) return false;
     previous = key;
-    auto [it, inserted] = positions.try_emplace(key, PositionSlot{std::move(p), &acc->second, &inst->second});
+    auto [it, inserted] =
+        positions.try_emplace(key, PositionSlot{std::move(p), &acc->second, &inst->second, Figures{}, kNotOpen});
     acc->second.positions.push_back(&it->second);  // input order is instrument order per account
+    acc->second.open.reserve(acc->second.positions.size());
   }
   if (!in.ok()) return false;
 
@@ -410,6 +547,7 @@ bool Ledger::load(ByteReader& in) {
   if (!in.ok()) return false;
 
   fx_ = std::move(fx);
+  ++epoch_;  // the accounts below are new and unvalued; this also covers the replaced FX table
   lastAccount_.state = nullptr;
   accounts_ = std::move(accounts);
   positions_ = std::move(positions);

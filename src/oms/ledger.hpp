@@ -16,15 +16,28 @@
 //   * accounts and instruments: std::unordered_map by id (pointer-stable); output and snapshots
 //     sort ids first, so hash order never reaches bytes or reports.
 // Allocation: none per fill in steady state for average-cost positions (the first fill of an
-// (account, instrument) creates its slot; a currency's first appearance adds a balance).
+// (account, instrument) creates its slot and reserves room for it in its account's list of open
+// positions; a currency's first appearance adds a balance).
+//
+// Valuation is kept incrementally (pre-trade risk values the account on every order): each
+// position slot caches its share of the account's figures (value, exposure, P&L, margin, all
+// converted to the base currency) and each account the sums of its slots' shares. A fill
+// recomputes its slot's share and moves the sums by the difference; a mark change only bumps the
+// instrument's mark version, and value() recomputes the open positions whose instrument's
+// version moved since (a scan of a dense 24-byte entry per open position, then O(1) work per
+// moved mark). FX rate changes, a new mark source, a redefined instrument or changed margin
+// rates revalue the account from scratch on its next value(). Shares are exact integers and the
+// sums are plain adds, so value() equals valueFromScratch() exactly (a randomized test checks it
+// after every step; debug builds assert it).
 //
 // Marks: per instrument the last trade price (onMark) and best bid / ask (onQuote). The mark is
 // the last price (MarkSource::Last) or the mid (MarkSource::Mid), each falling back to the
 // other when missing; a mid needs both sides and bid <= ask, and is rounded half away from zero
 // to the price's raw units. Fills do not move marks: the engine reports every trade by onMark.
 //
-// Threading: owned by the engine thread; no locking. Not copyable (slots hold pointers);
-// movable. Known limits: no contract multipliers, futures are booked like cash equities
+// Threading: owned by the engine thread; no locking — value() updates the cached figures, so
+// even the const queries run on that thread (the runtime's inspect() does). Not copyable (slots
+// hold pointers); movable. Known limits: no contract multipliers, futures are booked like cash equities
 // (notional moves in cash; equity and P&L are right, the cash figure is not a futures
 // statement), realized P&L of past trades is translated at today's FX rate.
 #pragma once
@@ -116,6 +129,7 @@ struct Valuation {
   bool missingMark = false;    // some open position had no mark: valued at its cost basis
 
   bool complete() const noexcept { return accountKnown && !missingFxRate && !missingMark; }
+  bool operator==(const Valuation&) const noexcept = default;
 };
 
 class Ledger {
@@ -149,12 +163,19 @@ class Ledger {
   bool onQuote(InstrumentId instrument, Price bid, Price ask) noexcept;
   Price mark(InstrumentId instrument) const noexcept;  // undefined when none
   MarkSource markSource() const noexcept { return markSource_; }
-  void setMarkSource(MarkSource source) noexcept { markSource_ = source; }
+  void setMarkSource(MarkSource source) noexcept {
+    markSource_ = source;
+    ++epoch_;
+  }
 
   FxRates& fxRates() noexcept { return fx_; }
   const FxRates& fxRates() const noexcept { return fx_; }
 
+  // The account's figures from the incrementally kept sums (see the file comment).
   Valuation value(AccountId account) const;
+  // The same figures recomputed from every position, balance, mark and rate: the reference the
+  // incremental sums must equal.
+  Valuation valueFromScratch(AccountId account) const;
   // `amount` of `currency` in the account's base currency; nullopt for an unknown account or
   // a missing FX rate (never a silent 1).
   std::optional<Money> toBase(AccountId account, Money amount, Currency currency) const;
@@ -185,17 +206,50 @@ class Ledger {
     Price last = Price::undefined();
     Price bid = Price::undefined();
     Price ask = Price::undefined();
+    std::uint64_t markVersion = 0;  // moves whenever last, bid or ask changes
+  };
+  // One position's share of its account's valuation, or (summed) the account's position
+  // figures; amounts in the base currency. Counts rather than flags so that shares subtract.
+  struct Figures {
+    Money value;  // signed market value (net exposure)
+    Money gross;  // |value|
+    Money unrealized;
+    Money realized;
+    Money fees;
+    Money initialMargin;
+    Money maintenanceMargin;
+    std::int64_t open = 0;
+    std::int64_t missingFx = 0;
+    std::int64_t missingMark = 0;
+    void add(const Figures& f, std::int64_t sign) noexcept;
   };
   struct PositionSlot;
+  // An open position of an account, with the mark version its cached share was computed at.
+  struct OpenEntry {
+    PositionSlot* slot = nullptr;
+    const std::uint64_t* markVersion = nullptr;  // its instrument's InstrumentState::markVersion
+    std::uint64_t markSeen = 0;
+  };
+  static constexpr std::uint32_t kNotOpen = UINT32_MAX;
   struct AccountState {
     explicit AccountState(Account a) : account(std::move(a)) {}
     Account account;
     std::vector<PositionSlot*> positions;  // sorted by instrument id
+    // Incremental valuation: the sums of the slots' shares, valid while `valued` and the ledger
+    // epoch, FX table version and margin rates are those they were computed with.
+    std::vector<OpenEntry> open;  // any order; PositionSlot::openIndex points back
+    Figures sums;
+    bool valued = false;
+    std::uint64_t epochSeen = 0;
+    std::uint64_t fxSeen = 0;
+    MarginRates marginSeen;
   };
   struct PositionSlot {
     Position position;
     AccountState* account = nullptr;
     InstrumentState* instrument = nullptr;
+    Figures share;                       // valid while its account is valued
+    std::uint32_t openIndex = kNotOpen;  // index in account->open while the position is open
   };
   struct PositionKey {
     std::uint64_t account = 0;
@@ -209,6 +263,14 @@ class Ledger {
   PositionSlot* slotFor(AccountId account, InstrumentId instrument, FillStatus& status);
   Price markOf(const InstrumentState& state) const noexcept;
   AccountState* findAccount(AccountId id) const noexcept;
+  // A slot's share as valueFromScratch() would count it (the single definition of a share).
+  Figures shareOf(const PositionSlot& slot, const Account& account) const;
+  // Recomputes one slot's share, moves its account's sums and open list (account valued).
+  void revalue(PositionSlot& slot) const;
+  // Brings the account's sums up to date (from scratch when its inputs changed wholesale).
+  void refresh(AccountState& state) const;
+  Valuation assemble(const AccountState& state, const Figures& sums, Money cash) const;
+  Money cashInBase(const Account& account, bool& missingFx) const;
 
   // The last account found: one order or fill asks for its account several times (funds,
   // margin rates, valuation), and a map lookup costs a division and a pointer chase. Map nodes
@@ -230,6 +292,7 @@ class Ledger {
   std::unordered_map<PositionKey, PositionSlot, PositionKeyHash> positions_;
   FxRates fx_;
   MarkSource markSource_ = MarkSource::Last;
+  std::uint64_t epoch_ = 1;  // bumped by what revalues every account: mark source, instrument terms, load
   mutable AccountCache lastAccount_;
 };
 
