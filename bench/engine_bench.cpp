@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <ctime>
 #include <filesystem>
 
 #include "bench/alloc_counter.hpp"
@@ -21,6 +22,14 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 double seconds(Clock::time_point a, Clock::time_point b) { return std::chrono::duration<double>(b - a).count(); }
+
+// CPU time of the calling thread: on a shared machine the wall clock also counts the time other
+// processes held the core; this counts only the benchmark thread's own work.
+double threadCpuSeconds() {
+  timespec ts{};
+  ::clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
+}
 
 engine::Command define(std::uint64_t id) {
   InstrumentSpec spec;
@@ -145,6 +154,7 @@ EngineBenchResult runEngineBench(const EngineBenchOptions& o) {
     // Like the runtime's engine loop over a batch: cache hints a few commands ahead.
     constexpr std::size_t kAhead = engine::kPrefetchAhead;
     const auto start = Clock::now();
+    const double cpuStart = threadCpuSeconds();
     for (std::size_t i = setup; i < commands.size(); ++i) {
       if (i == steadyFrom) allocBefore = allocationCount();
       if (i + kAhead < commands.size()) e.prefetch(commands[i + kAhead]);
@@ -159,8 +169,10 @@ EngineBenchResult runEngineBench(const EngineBenchOptions& o) {
       r.events += events.size();
     }
     const auto end = Clock::now();
+    r.inProcessCpuPerSecond = static_cast<double>(r.commands) / (threadCpuSeconds() - cpuStart);
     r.inProcessAllocations = allocationCount() - allocBefore;
     r.inProcessPerSecond = static_cast<double>(r.commands) / seconds(start, end);
+    r.stateHash = e.stateHash();
   }
   if (!o.disk) return r;
 
@@ -185,11 +197,15 @@ EngineBenchResult runEngineBench(const EngineBenchOptions& o) {
     }
     engine::EngineRuntime& runtime = *rt.value();
     for (std::size_t i = 0; i < setup; ++i) runtime.submit(0, commands[i]);
-    while (runtime.appliedSequence() < setup) std::this_thread::yield();
+    while (runtime.appliedSequence() < setup && !runtime.failed()) std::this_thread::yield();
     const auto start = Clock::now();
     for (std::size_t i = setup; i < commands.size(); ++i) runtime.submit(0, commands[i]);
     while (runtime.appliedSequence() < commands.size() && !runtime.failed()) std::this_thread::yield();
     const auto end = Clock::now();
+    if (runtime.failed()) {
+      r.error = runtime.failure();
+      return r;
+    }
     if (auto err = runtime.stop()) {
       r.error = err->message;
       return r;
@@ -209,13 +225,16 @@ EngineBenchResult runEngineBench(const EngineBenchOptions& o) {
     ro.useSnapshots = false;
     ro.engine.expectedOrders = commands.size();
     const auto start = Clock::now();
+    const double cpuStart = threadCpuSeconds();
     auto rec = engine::recover(ro);
     const auto end = Clock::now();
+    const double cpuSeconds = threadCpuSeconds() - cpuStart;
     if (!rec.ok()) {
       r.error = rec.error().message;
       return r;
     }
     r.recoveryPerSecond = static_cast<double>(rec->replayed) / seconds(start, end);
+    r.recoveryCpuPerSecond = static_cast<double>(rec->replayed) / cpuSeconds;
     r.recoveredHash = rec->engine->stateHash();
   }
   std::filesystem::remove_all(dir, ec);
@@ -225,12 +244,15 @@ EngineBenchResult runEngineBench(const EngineBenchOptions& o) {
 std::string toJson(const EngineBenchResult& r, const EngineBenchOptions& o) {
   return fmt::format(
       "{{\"bench\":\"engine\",\"ok\":{},\"commands\":{},\"events\":{},\"seed\":{},\"instruments\":{},\"accounts\":{},"
-      "\"in_process\":{{\"cmds_per_sec\":{:.0f},\"allocations\":{}}},"
+      "\"in_process\":{{\"cmds_per_sec\":{:.0f},\"cmds_per_cpu_sec\":{:.0f},\"state_hash\":\"{:016x}\","
+      "\"allocations\":{}}},"
       "\"journal_disk\":{{\"cmds_per_sec\":{:.0f},\"durability\":\"{}\",\"journal_bytes\":{}}},"
-      "\"recovery\":{{\"cmds_per_sec\":{:.0f}}},\"error\":\"{}\"}}",
+      "\"recovery\":{{\"cmds_per_sec\":{:.0f},\"cmds_per_cpu_sec\":{:.0f},\"state_hash\":\"{:016x}\"}},\"error\":\"{}"
+      "\"}}",
       r.error.empty(), r.commands, r.events, o.seed, o.instruments, o.accounts, r.inProcessPerSecond,
-      r.inProcessAllocations, r.diskPerSecond, o.durability == store::Durability::Fsync ? "fsync" : "none",
-      r.journalBytes, r.recoveryPerSecond, r.error);
+      r.inProcessCpuPerSecond, r.stateHash, r.inProcessAllocations, r.diskPerSecond,
+      o.durability == store::Durability::Fsync ? "fsync" : "none", r.journalBytes, r.recoveryPerSecond,
+      r.recoveryCpuPerSecond, r.recoveredHash, r.error);
 }
 
 }  // namespace alphintra::bench

@@ -32,9 +32,11 @@ struct EngineBenchResult {
   std::size_t commands = 0;  // measured commands (after setup)
   std::size_t events = 0;
   double inProcessPerSecond = 0;
+  double inProcessCpuPerSecond = 0;        // per CPU second of the benchmark thread (CLOCK_THREAD_CPUTIME_ID)
   std::uint64_t inProcessAllocations = 0;  // in the second half of the timed in-process loop (steady state)
   double diskPerSecond = 0;
   double recoveryPerSecond = 0;
+  double recoveryCpuPerSecond = 0;  // per CPU second of the replaying thread
   std::uint64_t journalBytes = 0;
   std::uint64_t stateHash = 0;      // in-process final state
   std::uint64_t recoveredHash = 0;  // after the recovery replay
