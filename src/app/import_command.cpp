@@ -217,7 +217,7 @@ Result<Summary> importItch(const ImportArgs& args, HistoryWriter& writer) {
   summary.trades = result->trades;
   summary.bars = result->bars;
   summary.instruments = result->instruments;
-  summary.note = fmt::format(", {} messages", result->messages);
+  summary.note = fmt::format(", {} messages, {} broken trades left out", result->messages, result->brokenTradesLeftOut);
   return summary;
 }
 

@@ -3,6 +3,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <unordered_set>
 
 #include "marketdata/bar_recorder.hpp"
 #include "marketdata/itch/itch_book.hpp"
@@ -13,10 +14,19 @@ namespace {
 
 using namespace itch;
 
+// The first pass: the match numbers of the day's broken trades (few), so that the second pass
+// never writes those prints — the store is append-only, so a trade is left out rather than
+// unwound, and the bars built from the trades never include it.
+struct BrokenTradeScan {
+  std::unordered_set<std::uint64_t> matches;
+  void on(const BrokenTrade& m) { matches.insert(m.matchNumber); }
+};
+
 class ImportHandler {
  public:
-  ImportHandler(HistoryWriter& writer, const ItchImportOptions& options)
-      : writer_(writer), options_(options), book_(1u << 16) {
+  ImportHandler(HistoryWriter& writer, const ItchImportOptions& options,
+                const std::unordered_set<std::uint64_t>& broken)
+      : writer_(writer), options_(options), broken_(broken), book_(1u << 16) {
     if (options.barIntervalNanos > 0) recorder_ = std::make_unique<BarRecorder>(writer, options.barIntervalNanos, true);
   }
 
@@ -70,6 +80,10 @@ class ImportHandler {
   void trade(const Header& h, std::uint16_t locate, std::uint32_t price, std::uint64_t shares, std::uint64_t match,
              Side aggressor) {
     if (error_ || locate == 0) return;
+    if (!broken_.empty() && broken_.contains(match)) {
+      ++summary_.brokenTradesLeftOut;
+      return;
+    }
     TradeEvent t;
     t.instrument = instrument(locate);
     t.exchangeTime = t.receiveTime = Timestamp{options_.midnight.nanos() + static_cast<std::int64_t>(h.timestamp)};
@@ -84,6 +98,7 @@ class ImportHandler {
 
   HistoryWriter& writer_;
   ItchImportOptions options_;
+  const std::unordered_set<std::uint64_t>& broken_;
   ItchBookBuilder book_;
   std::unique_ptr<BarRecorder>
       recorder_;  // a pointer, not an optional: GCC 12 warns (maybe-uninitialized) on the optional under -fsanitize
@@ -95,7 +110,10 @@ class ImportHandler {
 
 Result<ItchImportSummary> importItchFile(const std::filesystem::path& file, HistoryWriter& writer,
                                          const ItchImportOptions& options) {
-  ImportHandler handler(writer, options);
+  BrokenTradeScan scan;
+  auto scanned = readItchFile(file, scan);
+  if (!scanned) return scanned.error();
+  ImportHandler handler(writer, options, scan.matches);
   auto read = readItchFile(file, handler);
   if (!read) return read.error();
   return handler.finish(read->messages);

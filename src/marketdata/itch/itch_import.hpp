@@ -4,11 +4,15 @@
 //
 // Trades are the prints of the feed: E (at the executed order's price, from the book), C when
 // printable (at its execution price), P (hidden orders) and Q (crosses, no aggressor). The
-// aggressor of E/C/P is the side opposite the resting order. Broken trades (B) are counted but
-// not unwound (the store is append-only). Instrument ids: firstInstrument + locate - 1.
+// aggressor of E/C/P is the side opposite the resting order. Broken trades (B): the store is
+// append-only, so the file is read twice — first for the match numbers of the day's broken
+// trades, then to import, leaving those prints out of the trades and of the bars built from
+// them (whether the B message comes before or after the print). Instrument ids:
+// firstInstrument + locate - 1.
 // Times: midnight (UTC instant of the file's local midnight) + the message's nanoseconds.
 //
-// Memory: the book builder (live orders) and the store's open files; the file is streamed.
+// Memory: the book builder (live orders), the broken match numbers and the store's open files;
+// the file is streamed.
 #pragma once
 
 #include <cstdint>
@@ -31,8 +35,9 @@ struct ItchImportSummary {
   std::uint64_t trades = 0;
   std::uint64_t bars = 0;
   std::uint64_t instruments = 0;
-  std::uint64_t brokenTrades = 0;
-  std::uint64_t anomalies = 0;  // book messages naming unknown orders (a file joined mid-day)
+  std::uint64_t brokenTrades = 0;         // B messages
+  std::uint64_t brokenTradesLeftOut = 0;  // prints not written because a B message broke them
+  std::uint64_t anomalies = 0;            // book messages naming unknown orders (a file joined mid-day)
 };
 
 Result<ItchImportSummary> importItchFile(const std::filesystem::path& file, HistoryWriter& writer,

@@ -3,6 +3,8 @@
 // day; the generator emits every type; the importer stores the feed's prints.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cstdio>
 #include <map>
 #include <set>
 #include <variant>
@@ -253,13 +255,24 @@ TEST(ItchBook, UnknownOrdersAreCountedNotFatal) {
 
 struct CountTypes {
   std::map<char, std::uint64_t> counts;
-  std::uint64_t prints = 0;
+  std::vector<std::uint64_t> printMatches;  // match numbers of the prints
+  std::set<std::uint64_t> broken;           // of the broken trades
   template <typename M>
   void on(const M& m) {
     ++counts[m.header.type];
-    if constexpr (std::is_same_v<M, OrderExecuted> || std::is_same_v<M, Trade>) ++prints;
-    if constexpr (std::is_same_v<M, OrderExecutedWithPrice>) prints += m.printable == 'Y';
-    if constexpr (std::is_same_v<M, CrossTrade>) prints += m.shares > 0;
+    bool print = false;
+    if constexpr (std::is_same_v<M, OrderExecuted> || std::is_same_v<M, Trade>) print = true;
+    if constexpr (std::is_same_v<M, OrderExecutedWithPrice>) print = m.printable == 'Y';
+    if constexpr (std::is_same_v<M, CrossTrade>) print = m.shares > 0;
+    if constexpr (std::is_same_v<M, BrokenTrade>) broken.insert(m.matchNumber);
+    if constexpr (requires { m.matchNumber; }) {
+      if (print) printMatches.push_back(m.matchNumber);
+    }
+  }
+  // The prints an import keeps: all but the broken ones.
+  std::uint64_t kept() const {
+    return static_cast<std::uint64_t>(
+        std::count_if(printMatches.begin(), printMatches.end(), [&](std::uint64_t m) { return !broken.contains(m); }));
   }
 };
 
@@ -286,7 +299,8 @@ TEST(ItchImport, WritesTheFeedsPrintsAndBarsPerStock) {
   importOptions.midnight = Timestamp{daysFromCivil(2024, 5, 1) * kNanosPerDay};
   auto imported = importItchFile(file, writer.value(), importOptions);
   ASSERT_TRUE(imported.ok()) << imported.error().message;
-  EXPECT_EQ(imported->trades, counts.prints);
+  EXPECT_EQ(imported->trades, counts.kept());
+  EXPECT_EQ(imported->trades + imported->brokenTradesLeftOut, counts.printMatches.size());
   EXPECT_EQ(imported->instruments, 5u);
   EXPECT_EQ(imported->anomalies, 0u);
   ASSERT_TRUE(writer.value().flush().ok());
@@ -315,8 +329,71 @@ TEST(ItchImport, WritesTheFeedsPrintsAndBarsPerStock) {
                                })
                     .ok());
   }
-  EXPECT_EQ(stored, counts.prints);
+  EXPECT_EQ(stored, counts.kept());
   EXPECT_EQ(barVolume, volume);
+}
+
+// A broken trade (B) leaves its print out of the store and of the bars, whether the B message
+// comes after the print (the usual case) or before it; the order book still executes it.
+TEST(ItchImport, BrokenTradesAreLeftOutOfTheTradesAndTheBars) {
+  testing::TempDir dir;
+  const Stock s = makeStock("BRKN");
+  const auto at = [](char type, std::uint64_t seconds) {
+    return Header{type, 1, 0, 9 * 3600 * kNanosPerSecond + seconds * kNanosPerSecond};
+  };
+  std::vector<std::uint8_t> bytes;
+  ItchEncoder enc(bytes);
+  enc.put(StockDirectory{at('R', 0), s, 'Q', 'N', 100, 'N', 'C', {' ', ' '}, 'P', 'N', 'N', '1', 'N', 0, 'N'});
+  enc.put(AddOrder{at('A', 1), 1, 'S', 1'000, s, 1'000'000, {' ', ' ', ' ', ' '}});  // 100.0000
+  enc.put(BrokenTrade{at('B', 2), 33});                                              // before its print
+  enc.put(OrderExecuted{at('E', 3), 1, 100, 31});
+  enc.put(OrderExecuted{at('E', 4), 1, 200, 32});
+  enc.put(Trade{at('P', 5), 0, 'B', 300, s, 1'010'000, 33});
+  enc.put(OrderExecuted{at('E', 6), 1, 400, 34});
+  enc.put(BrokenTrade{at('B', 7), 32});  // after its print
+  const auto file = dir.path() / "broken.itch";
+  {
+    std::FILE* f = std::fopen(file.c_str(), "wb");
+    ASSERT_NE(f, nullptr);
+    ASSERT_EQ(std::fwrite(bytes.data(), 1, bytes.size(), f), bytes.size());
+    std::fclose(f);
+  }
+  auto writer = HistoryWriter::open(dir.path() / "store");
+  ASSERT_TRUE(writer.ok());
+  ItchImportOptions options;
+  options.midnight = Timestamp{daysFromCivil(2024, 5, 1) * kNanosPerDay};
+  options.barIntervalNanos = 60 * kNanosPerSecond;
+  auto imported = importItchFile(file, writer.value(), options);
+  ASSERT_TRUE(imported.ok()) << imported.error().message;
+  EXPECT_EQ(imported->brokenTrades, 2u);
+  EXPECT_EQ(imported->brokenTradesLeftOut, 2u);
+  EXPECT_EQ(imported->trades, 2u);
+  ASSERT_TRUE(writer.value().flush().ok());
+
+  auto reader = HistoryReader::open(dir.path() / "store").value();
+  const Timestamp end{options.midnight.nanos() + kNanosPerDay};
+  std::vector<std::uint64_t> matches;
+  std::int64_t volume = 0;
+  ASSERT_TRUE(reader
+                  .queryTrades(InstrumentId{1}, Timestamp{0}, end,
+                               [&](const TradeEvent& t) {
+                                 matches.push_back(t.tradeId);
+                                 volume += t.quantity.raw();
+                                 return true;
+                               })
+                  .ok());
+  EXPECT_EQ(matches, (std::vector<std::uint64_t>{31, 34}));
+  std::int64_t barVolume = 0;
+  ASSERT_TRUE(reader
+                  .queryBars(InstrumentId{1}, 60 * kNanosPerSecond, Timestamp{0}, end,
+                             [&](const Bar& b) {
+                               barVolume += b.volume.raw();
+                               EXPECT_EQ(b.high.raw(), 1'000'000);  // the broken 101.00 print is not in it
+                               return true;
+                             })
+                  .ok());
+  EXPECT_EQ(volume, 500);
+  EXPECT_EQ(barVolume, 500);
 }
 
 }  // namespace
