@@ -7,7 +7,9 @@
 #include <chrono>
 #include <ctime>
 #include <limits>
+#include <optional>
 #include <random>
+#include <string>
 #include <vector>
 
 #include "analytics/black_scholes_batch.hpp"
@@ -92,7 +94,12 @@ void benchBlackScholes(const AnalyticsBenchOptions& opt, AnalyticsBenchResult& o
 // The same options through priceEuropeanBatch: the arrays are filled before the clock starts, and
 // the outputs go to one block of kBlock options, summed into the checksum as the scalar loop
 // does, so that the figure measures pricing rather than writing 72 MB of results to memory.
-void benchBlackScholesBatch(const AnalyticsBenchOptions& opt, AnalyticsBenchResult& out) {
+// firstOrder: the overload without gamma, vanna and volga (the same checksum, bit for bit).
+struct BatchFigures {
+  double perSecond = 0, perCpuSecond = 0, nsPerOption = 0, checksum = 0;
+};
+
+std::optional<std::string> timeBatch(const AnalyticsBenchOptions& opt, bool firstOrder, BatchFigures& figures) {
   constexpr std::size_t kBlock = 1024;
   const auto options = makeOptions(opt.options, opt.seed);
   analytics::EuropeanBatch batch;
@@ -109,22 +116,43 @@ void benchBlackScholesBatch(const AnalyticsBenchOptions& opt, AnalyticsBenchResu
     for (std::size_t begin = 0; begin < options.size(); begin += kBlock) {
       const std::size_t count = std::min(kBlock, options.size() - begin);
       const analytics::EuropeanBatchOutputs block = results.outputs().slice(0, count);
-      if (auto error = analytics::priceEuropeanBatch(inputs.slice(begin, count), block)) {
-        out.ok = false;
-        out.error = fmt::format("black-scholes batch: {}: {}", error->field, error->message);
-        return;
-      }
+      auto error = firstOrder ? analytics::priceEuropeanBatch(inputs.slice(begin, count), block.firstOrder())
+                              : analytics::priceEuropeanBatch(inputs.slice(begin, count), block);
+      if (error) return fmt::format("{}: {}", error->field, error->message);
       for (std::size_t i = 0; i < count; ++i) {
         checksum += block.price[i] + block.delta[i] + block.vega[i] + block.theta[i] + block.rho[i] + block.yieldRho[i];
       }
     }
     best = std::min(best, secondsSince(start));
     bestCpu = std::min(bestCpu, threadCpuSeconds() - cpuStart);
-    out.batchChecksum = checksum;
+    figures.checksum = checksum;
   }
-  out.batchOptionsPerSecond = static_cast<double>(options.size()) / best;
-  out.batchOptionsPerCpuSecond = static_cast<double>(options.size()) / bestCpu;
-  out.batchNsPerOption = best * 1e9 / static_cast<double>(options.size());
+  figures.perSecond = static_cast<double>(options.size()) / best;
+  figures.perCpuSecond = static_cast<double>(options.size()) / bestCpu;
+  figures.nsPerOption = best * 1e9 / static_cast<double>(options.size());
+  return std::nullopt;
+}
+
+void benchBlackScholesBatch(const AnalyticsBenchOptions& opt, AnalyticsBenchResult& out) {
+  BatchFigures all, firstOrder;
+  if (auto error = timeBatch(opt, false, all)) {
+    out.ok = false;
+    out.error = "black-scholes batch: " + *error;
+    return;
+  }
+  if (auto error = timeBatch(opt, true, firstOrder)) {
+    out.ok = false;
+    out.error = "black-scholes first-order batch: " + *error;
+    return;
+  }
+  out.batchOptionsPerSecond = all.perSecond;
+  out.batchOptionsPerCpuSecond = all.perCpuSecond;
+  out.batchNsPerOption = all.nsPerOption;
+  out.batchChecksum = all.checksum;
+  out.firstOrderOptionsPerSecond = firstOrder.perSecond;
+  out.firstOrderOptionsPerCpuSecond = firstOrder.perCpuSecond;
+  out.firstOrderNsPerOption = firstOrder.nsPerOption;
+  out.firstOrderChecksum = firstOrder.checksum;
 }
 
 void benchMonteCarloVar(const AnalyticsBenchOptions& opt, AnalyticsBenchResult& out) {
@@ -207,14 +235,17 @@ std::string toJson(const AnalyticsBenchResult& r, const AnalyticsBenchOptions& o
       "\"black_scholes\":{{\"options\":{},\"options_per_s\":{:.0f},\"ns_per_option\":{:.2f},\"checksum\":{:.17g}}},"
       "\"black_scholes_batch\":{{\"options_per_s\":{:.0f},\"options_per_cpu_s\":{:.0f},\"ns_per_option\":{:.2f},"
       "\"checksum\":{:.17g}}},"
+      "\"black_scholes_batch_first_order\":{{\"options_per_s\":{:.0f},\"options_per_cpu_s\":{:.0f},"
+      "\"ns_per_option\":{:.2f},\"checksum\":{:.17g}}},"
       "\"monte_carlo_var\":{{\"assets\":{},\"scenarios\":{},\"threads\":{},\"seconds\":{:.6f},\"var\":{:.17g},"
       "\"es\":{:.17g}}},"
       "\"minimum_variance\":{{\"assets\":{},\"seconds\":{:.6f},\"volatility\":{:.17g},\"non_zero\":{},"
       "\"iterations\":{},\"kkt\":{:.3g}}}}}",
       r.ok, o.passes, o.seed, o.options, r.optionsPerSecond, r.nsPerOption, r.priceChecksum, r.batchOptionsPerSecond,
-      r.batchOptionsPerCpuSecond, r.batchNsPerOption, r.batchChecksum, o.varAssets, o.scenarios, o.threads,
-      r.varSeconds, r.var, r.expectedShortfall, o.portfolioAssets, r.minVarianceSeconds, r.minVarianceVolatility,
-      r.minVarianceNonZero, r.minVarianceIterations, r.minVarianceKkt);
+      r.batchOptionsPerCpuSecond, r.batchNsPerOption, r.batchChecksum, r.firstOrderOptionsPerSecond,
+      r.firstOrderOptionsPerCpuSecond, r.firstOrderNsPerOption, r.firstOrderChecksum, o.varAssets, o.scenarios,
+      o.threads, r.varSeconds, r.var, r.expectedShortfall, o.portfolioAssets, r.minVarianceSeconds,
+      r.minVarianceVolatility, r.minVarianceNonZero, r.minVarianceIterations, r.minVarianceKkt);
 }
 
 }  // namespace alphintra::bench

@@ -32,6 +32,11 @@ struct AnalyticsBenchResult {
   double batchOptionsPerCpuSecond = 0;  // per second of the thread's CPU time (what load steals is not counted)
   double batchNsPerOption = 0;
   double batchChecksum = 0;  // as priceChecksum; equal to it to ~1e-12 relative
+  // The same through the first-order overload (no gamma, vanna, volga); checksum equal to batchChecksum
+  double firstOrderOptionsPerSecond = 0;
+  double firstOrderOptionsPerCpuSecond = 0;
+  double firstOrderNsPerOption = 0;
+  double firstOrderChecksum = 0;
   // Monte Carlo VaR
   double varSeconds = 0;
   double var = 0;

@@ -29,9 +29,13 @@ int runBenchAnalytics(bench::AnalyticsBenchOptions options, bool quick) {
       "black-scholes     {:.2f} M options/s with price and first-order Greeks ({:.1f} ns each, {} options, one core)\n",
       r.optionsPerSecond / 1e6, r.nsPerOption, options.options);
   fmt::print(
-      "black-scholes batch {:.2f} M options/s with price and first-order Greeks ({:.1f} ns each, structure of "
-      "arrays, one core; {:.2f} M per second of thread CPU time)\n",
+      "black-scholes batch {:.2f} M options/s with price, first- and second-order Greeks ({:.1f} ns each, "
+      "structure of arrays, one core; {:.2f} M per second of thread CPU time)\n",
       r.batchOptionsPerSecond / 1e6, r.batchNsPerOption, r.batchOptionsPerCpuSecond / 1e6);
+  fmt::print(
+      "black-scholes batch, first-order Greeks {:.2f} M options/s ({:.1f} ns each, price, delta, vega, theta, rho "
+      "and yield rho only, one core; {:.2f} M per second of thread CPU time)\n",
+      r.firstOrderOptionsPerSecond / 1e6, r.firstOrderNsPerOption, r.firstOrderOptionsPerCpuSecond / 1e6);
   fmt::print("monte-carlo var   {:.3f} s for {} assets x {} scenarios ({} threads), VaR99 {:.2f}, ES99 {:.2f}\n",
              r.varSeconds, options.varAssets, options.scenarios, options.threads, r.var, r.expectedShortfall);
   fmt::print(
