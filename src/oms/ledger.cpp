@@ -128,12 +128,17 @@ Ledger::PositionSlot* Ledger::slotFor(AccountId accountId, InstrumentId instrume
   AccountState& owner = acc->second;
   auto [it, inserted] =
       positions_.try_emplace(key, PositionSlot{Position(accountId, instrumentId, owner.account.costMethod()), &owner,
-                                               &inst->second, Figures{}, kNotOpen});
+                                               &inst->second, Figures{}, kNotOpen, false});
   PositionSlot* slot = &it->second;
   auto where = std::lower_bound(owner.positions.begin(), owner.positions.end(), instrumentId,
                                 [](const PositionSlot* s, InstrumentId id) { return s->position.instrument() < id; });
   owner.positions.insert(where, slot);
-  owner.open.reserve(owner.positions.size());  // so that opening a position never allocates
+  // Room for every position in the open list, so that opening one never allocates; grown
+  // geometrically (an account of hundreds of instruments would otherwise reallocate each time).
+  if (owner.open.capacity() < owner.positions.size()) {
+    owner.open.reserve(2 * owner.positions.size());
+    owner.dirty.reserve(2 * owner.positions.size());
+  }
   return slot;
 }
 
@@ -187,7 +192,14 @@ FillResult Ledger::onFill(AccountId accountId, InstrumentId instrumentId, Side s
   r.realizedPnl = slot->position.applyFill(side, price, quantity, inst.scale);
   slot->position.addFee(r.fee);
   r.positionAfter = slot->position.quantity();
-  revalue(*slot);
+  // Its share is recomputed when the account is next valued: fills come in bursts (one order
+  // sweeping levels, both sides of a trade) and most are never followed by a valuation of
+  // that account before the next mark moves the share again.
+  AccountState& owner = *slot->account;
+  if (owner.valued && !slot->dirty) {
+    slot->dirty = true;
+    owner.dirty.push_back(slot);
+  }
   return r;
 }
 
@@ -365,6 +377,8 @@ void Ledger::refresh(AccountState& state) const {
   const Account& account = state.account;
   if (!state.valued || state.epochSeen != epoch_ || state.fxSeen != fx_.version() ||
       !(state.marginSeen == account.marginRates())) {
+    for (PositionSlot* slot : state.dirty) slot->dirty = false;
+    state.dirty.clear();
     state.sums = Figures{};
     state.open.clear();
     for (PositionSlot* slot : state.positions) {
@@ -382,7 +396,13 @@ void Ledger::refresh(AccountState& state) const {
     state.marginSeen = account.marginRates();
     return;
   }
-  // Only marks moved since: revalue the open positions whose instrument's mark did.
+  // Positions filled since (their open-list membership may change), then the open positions
+  // whose instrument's mark moved.
+  for (PositionSlot* slot : state.dirty) {
+    slot->dirty = false;
+    revalue(*slot);
+  }
+  state.dirty.clear();
   for (OpenEntry& e : state.open) {
     if (*e.markVersion == e.markSeen) continue;
     e.markSeen = *e.markVersion;
@@ -521,9 +541,10 @@ bool Ledger::load(ByteReader& in) {
     if (!ordered || acc == accounts.end() || inst == instruments_.end()) return false;
     previous = key;
     auto [it, inserted] =
-        positions.try_emplace(key, PositionSlot{std::move(p), &acc->second, &inst->second, Figures{}, kNotOpen});
+        positions.try_emplace(key, PositionSlot{std::move(p), &acc->second, &inst->second, Figures{}, kNotOpen, false});
     acc->second.positions.push_back(&it->second);  // input order is instrument order per account
     acc->second.open.reserve(acc->second.positions.size());
+    acc->second.dirty.reserve(acc->second.positions.size());
   }
   if (!in.ok()) return false;
 

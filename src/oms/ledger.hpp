@@ -21,11 +21,11 @@
 //
 // Valuation is kept incrementally (pre-trade risk values the account on every order): each
 // position slot caches its share of the account's figures (value, exposure, P&L, margin, all
-// converted to the base currency) and each account the sums of its slots' shares. A fill
-// recomputes its slot's share and moves the sums by the difference; a mark change only bumps the
-// instrument's mark version, and value() recomputes the open positions whose instrument's
-// version moved since (a scan of a dense 24-byte entry per open position, then O(1) work per
-// moved mark). FX rate changes, a new mark source, a redefined instrument or changed margin
+// converted to the base currency) and each account the sums of its slots' shares. A fill only
+// lists its slot as dirty and a mark change only bumps the instrument's mark version; value()
+// recomputes the dirty slots and the open positions whose instrument's version moved since (a
+// scan of a dense 24-byte entry per open position, then O(1) work per change), moving the sums
+// by each share's difference. FX rate changes, a new mark source, a redefined instrument or changed margin
 // rates revalue the account from scratch on its next value(). Shares are exact integers and the
 // sums are plain adds, so value() equals valueFromScratch() exactly (a randomized test checks it
 // after every step; debug builds assert it).
@@ -237,7 +237,8 @@ class Ledger {
     std::vector<PositionSlot*> positions;  // sorted by instrument id
     // Incremental valuation: the sums of the slots' shares, valid while `valued` and the ledger
     // epoch, FX table version and margin rates are those they were computed with.
-    std::vector<OpenEntry> open;  // any order; PositionSlot::openIndex points back
+    std::vector<OpenEntry> open;       // any order; PositionSlot::openIndex points back
+    std::vector<PositionSlot*> dirty;  // filled since the last valuation (while valued)
     Figures sums;
     bool valued = false;
     std::uint64_t epochSeen = 0;
@@ -250,6 +251,7 @@ class Ledger {
     InstrumentState* instrument = nullptr;
     Figures share;                       // valid while its account is valued
     std::uint32_t openIndex = kNotOpen;  // index in account->open while the position is open
+    bool dirty = false;                  // listed in account->dirty: share not yet recomputed
   };
   struct PositionKey {
     std::uint64_t account = 0;
@@ -266,7 +268,7 @@ class Ledger {
   // A slot's share as valueFromScratch() would count it (the single definition of a share).
   Figures shareOf(const PositionSlot& slot, const Account& account) const;
   // Recomputes one slot's share, moves its account's sums and open list (account valued).
-  void revalue(PositionSlot& slot) const;
+  void revalue(PositionSlot& slot) const;  // from refresh(), for the dirty slots
   // Brings the account's sums up to date (from scratch when its inputs changed wholesale).
   void refresh(AccountState& state) const;
   Valuation assemble(const AccountState& state, const Figures& sums, Money cash) const;
