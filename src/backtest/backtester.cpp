@@ -133,25 +133,7 @@ Result<bool> Backtester::Impl::setUp() {
     c.body.defineInstrument = engine::toDefineBody(in);
     apply(c);
   }
-  const double scale = std::pow(10.0, currency->minorUnits());
-  for (auto& r : runners) {
-    engine::Command open = engine::makeCommand(engine::CommandType::OpenAccount);
-    open.body.openAccount.account = r->account();
-    open.body.openAccount.baseCurrency = *currency;
-    open.body.openAccount.type = options.account.type;
-    open.body.openAccount.makerFeePpm = options.account.makerFeePpm;
-    open.body.openAccount.takerFeePpm = options.account.takerFeePpm;
-    open.body.openAccount.maxLeverageHundredths = options.account.maxLeverageHundredths;
-    apply(open);
-    if (!engine->hasAccount(r->account())) return makeError("account", "the engine refused the account's terms");
-    engine::Command deposit = engine::makeCommand(engine::CommandType::AdjustCash);
-    deposit.body.adjustCash.account = r->account();
-    deposit.body.adjustCash.currency = *currency;
-    deposit.body.adjustCash.amount = Money::fromRaw(std::llround(options.account.initialCash * scale));
-    apply(deposit);
-    r->setOpeningCash(deposit.body.adjustCash.amount.raw(), 1.0 / scale);
-  }
-  return true;
+  return openRunnerAccounts(runners, options.account, *currency, *engine, [this](engine::Command& c) { apply(c); });
 }
 
 void Backtester::Impl::processGroup(std::span<const marketdata::Bar> bars) {

@@ -95,6 +95,30 @@ bool StrategyRunner::cancel(strategy::OrderHandle handle) {
   return true;
 }
 
+Result<bool> openRunnerAccounts(std::span<const std::unique_ptr<StrategyRunner>> runners,
+                                const AccountSettings& account, Currency currency, const engine::Engine& engine,
+                                const std::function<void(engine::Command&)>& apply) {
+  const double scale = std::pow(10.0, currency.minorUnits());
+  for (const auto& r : runners) {
+    engine::Command open = engine::makeCommand(engine::CommandType::OpenAccount);
+    open.body.openAccount.account = r->account();
+    open.body.openAccount.baseCurrency = currency;
+    open.body.openAccount.type = account.type;
+    open.body.openAccount.makerFeePpm = account.makerFeePpm;
+    open.body.openAccount.takerFeePpm = account.takerFeePpm;
+    open.body.openAccount.maxLeverageHundredths = account.maxLeverageHundredths;
+    apply(open);
+    if (!engine.hasAccount(r->account())) return makeError("account", "the engine refused the account's terms");
+    engine::Command deposit = engine::makeCommand(engine::CommandType::AdjustCash);
+    deposit.body.adjustCash.account = r->account();
+    deposit.body.adjustCash.currency = currency;
+    deposit.body.adjustCash.amount = Money::fromRaw(std::llround(account.initialCash * scale));
+    apply(deposit);
+    r->setOpeningCash(deposit.body.adjustCash.amount.raw(), 1.0 / scale);
+  }
+  return true;
+}
+
 void StrategyRunner::cancelAll(strategy::InstrumentSlot slot) {
   engine::Command c = engine::makeCommand(engine::CommandType::MassCancel);
   c.body.massCancel.account = account_;

@@ -16,6 +16,7 @@
 
 #include <cmath>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <queue>
 #include <span>
@@ -23,7 +24,9 @@
 #include <vector>
 
 #include "backtest/backtester.hpp"
+#include "core/result.hpp"
 #include "engine/command.hpp"
+#include "engine/engine.hpp"
 #include "engine/event.hpp"
 #include "strategy/strategy.hpp"
 
@@ -57,6 +60,15 @@ class RunnerHost {
   std::priority_queue<StrategyTimer, std::vector<StrategyTimer>, std::greater<>> timers;
   std::uint64_t timerOrder = 0;
 };
+
+class StrategyRunner;
+
+// Opens each runner's engine account on `account`'s terms in `currency` and deposits its cash,
+// through `apply` (a command applied now); the same for the bar and the tick drivers. An error
+// when the engine refuses the account's terms.
+Result<bool> openRunnerAccounts(std::span<const std::unique_ptr<StrategyRunner>> runners,
+                                const AccountSettings& account, Currency currency, const engine::Engine& engine,
+                                const std::function<void(engine::Command&)>& apply);
 
 class StrategyRunner final : public strategy::StrategyContext {
  public:
