@@ -278,17 +278,7 @@ Result<BacktestResult> Backtester::run(BarSource& source) {
     c.body.marketData.last = m.lastClose[i];
     m.apply(c);
   }
-  for (auto& r : m.runners) {
-    StrategyOutcome o;
-    o.label = r->label();
-    o.initialEquity = m.options.account.initialCash;
-    const oms::Valuation v = m.engine->ledger().value(r->account());
-    o.finalEquity = static_cast<double>(v.equity.raw()) * r->cashScale();
-    o.orders = r->orderCount();
-    o.rejects = r->rejects();
-    m.result.finalEquity += o.finalEquity;
-    m.result.strategies.push_back(o);
-  }
+  addOutcomes(m.runners, m.options.account, *m.engine, m.result);
   return std::move(m.result);
 }
 

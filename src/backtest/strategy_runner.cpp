@@ -119,6 +119,21 @@ Result<bool> openRunnerAccounts(std::span<const std::unique_ptr<StrategyRunner>>
   return true;
 }
 
+void addOutcomes(std::span<const std::unique_ptr<StrategyRunner>> runners, const AccountSettings& account,
+                 const engine::Engine& engine, BacktestResult& result) {
+  for (const auto& r : runners) {
+    StrategyOutcome o;
+    o.label = r->label();
+    o.initialEquity = account.initialCash;
+    const oms::Valuation v = engine.ledger().value(r->account());
+    o.finalEquity = static_cast<double>(v.equity.raw()) * r->cashScale();
+    o.orders = r->orderCount();
+    o.rejects = r->rejects();
+    result.finalEquity += o.finalEquity;
+    result.strategies.push_back(o);
+  }
+}
+
 void StrategyRunner::cancelAll(strategy::InstrumentSlot slot) {
   engine::Command c = engine::makeCommand(engine::CommandType::MassCancel);
   c.body.massCancel.account = account_;

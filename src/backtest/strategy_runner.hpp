@@ -70,6 +70,11 @@ Result<bool> openRunnerAccounts(std::span<const std::unique_ptr<StrategyRunner>>
                                 const AccountSettings& account, Currency currency, const engine::Engine& engine,
                                 const std::function<void(engine::Command&)>& apply);
 
+// At the end of a run: each runner's outcome (final equity from the engine ledger's valuation,
+// orders, rejects) appended to `result`, and the total final equity.
+void addOutcomes(std::span<const std::unique_ptr<StrategyRunner>> runners, const AccountSettings& account,
+                 const engine::Engine& engine, BacktestResult& result);
+
 class StrategyRunner final : public strategy::StrategyContext {
  public:
   struct Order {

@@ -380,17 +380,7 @@ Result<BacktestResult> TickBacktester::run(EventSource& source) {
     c.body.marketData.last = mark;
     m.apply(c);
   }
-  for (auto& r : m.runners) {
-    StrategyOutcome o;
-    o.label = r->label();
-    o.initialEquity = m.options.account.initialCash;
-    const oms::Valuation v = m.engine->ledger().value(r->account());
-    o.finalEquity = static_cast<double>(v.equity.raw()) * r->cashScale();
-    o.orders = r->orderCount();
-    o.rejects = r->rejects();
-    m.result.finalEquity += o.finalEquity;
-    m.result.strategies.push_back(o);
-  }
+  addOutcomes(m.runners, m.options.account, *m.engine, m.result);
   return std::move(m.result);
 }
 
