@@ -3,11 +3,14 @@
 //
 // Wiring (this file is the composition root; each piece says what it owns in its header):
 //   HTTP I/O threads ── gateway 0 ─┐
-//   simulator thread ── gateway 1 ─┼─► EngineRuntime (sequencer → journal → engine) ─► publisher
-//   this thread (bootstrap) ─ 2 ───┘                                                  │
-//     publisher handler: RestApi::onEvent (read model, waiting HTTP requests) and the ◄┘
-//     simulator's feed ring.
-// Command sources (the `source` its events carry back): 1 HTTP, 2 simulator, 3 bootstrap.
+//   simulator thread ── gateway 1 ─┤
+//   this thread (bootstrap) ─ 2 ───┼─► EngineRuntime (sequencer → journal → engine) ─► publisher
+//   FIX thread ───────── gateway 3 ┤                                                  │
+//   strategy host ────── gateway 4 ┘                                                  │
+//     publisher handler: RestApi::onEvent (read model, waiting HTTP requests), the  ◄─┘
+//     simulator's and the strategies' feed rings, WebSocket hub, metrics, history, FIX.
+// Command sources (the `source` its events carry back): 1 HTTP, 2 simulator, 3 bootstrap, 4 FIX,
+// 5 strategies (serve_strategies.hpp).
 //
 // Start: recover the data directory; on a fresh one (recovered sequence 0) submit the default
 // universe, the simulator's accounts and the demo trader's accounts (1: cash, 2: margin, each
@@ -16,7 +19,7 @@
 // simulator, stop the runtime (drain, commit, snapshot), answer what still waits, exit 0.
 //
 // Threading: the simulator is single-threaded and owned by its thread; it learns about the
-// market from a bounded SPSC ring the publisher fills. Market data (quotes, public trades) is
+// market from a live::EventFeed the publisher fills. Market data (quotes, public trades) is
 // dropped when that ring is full — the publisher must never wait on a slow consumer of market
 // data, and the simulator only needs the latest quotes. Reports about the simulator's own
 // orders are not dropped (its open-order bookkeeping depends on them): the publisher waits for
@@ -50,9 +53,10 @@
 #include "app/serve_fix.hpp"
 #include "app/serve_history.hpp"
 #include "app/serve_metrics.hpp"
+#include "app/serve_strategies.hpp"
 #include "app/serve_var.hpp"
 #include "app/serve_websocket.hpp"
-#include "core/spsc_ring.hpp"
+#include "live/event_feed.hpp"
 #include "engine/runtime.hpp"
 #include "marketdata/simulator.hpp"
 #include "marketdata/universe.hpp"
@@ -66,9 +70,11 @@ extern "C" void onServeStopSignal(int /*signal*/) { gServeStop = 1; }
 constexpr std::size_t kHttpGateway = 0;
 constexpr std::size_t kSimulatorGateway = 1;
 constexpr std::size_t kBootstrapGateway = 2;
+constexpr std::size_t kStrategyGateway = 4;
 constexpr std::uint32_t kHttpSource = 1;
 constexpr std::uint32_t kSimulatorSource = 2;
 constexpr std::uint32_t kBootstrapSource = 3;
+constexpr std::uint32_t kStrategySource = 5;
 constexpr auto kSimulatorPeriod = std::chrono::milliseconds{20};
 constexpr auto kBootstrapTimeout = std::chrono::seconds{10};
 
@@ -90,7 +96,8 @@ struct ServeArgs {
   double apiBurst = 2'000;
   double wsRatePerSecond = 50;  // WebSocket requests a second per connection (0: no limit)
   double wsBurst = 100;
-  std::string configPath;  // --config: a TOML file of these options (serve_config.hpp)
+  std::vector<std::string> strategies;  // --strategy: run live (serve_strategies.hpp)
+  std::string configPath;               // --config: a TOML file of these options (serve_config.hpp)
 };
 
 std::int64_t wallClockNanos() {
@@ -98,53 +105,23 @@ std::int64_t wallClockNanos() {
       .count();
 }
 
-// Publisher → simulator: a bounded SPSC ring (the publisher is the only producer, the
-// simulator thread the only consumer). See the file comment for what is dropped when full.
-class SimulatorFeed {
- public:
-  explicit SimulatorFeed(std::uint64_t firstAccount) : firstAccount_(firstAccount) {}
-
-  // Publisher thread.
-  void publish(const engine::EngineEvent& e) {
-    if (closed_.load(std::memory_order_acquire)) return;
+// Publisher → simulator: quotes and trades (dropped when full), the simulator's own reports and
+// command results (waited for). See the file comment.
+live::EventFeed::Classify simulatorFeed(std::uint64_t firstAccount) {
+  using Want = live::EventFeed::Want;
+  return [firstAccount](const engine::EngineEvent& e) {
     switch (e.kind) {
       case engine::EventKind::Quote:
-      case engine::EventKind::PublicTrade:
-        if (!ring_.tryPush(e)) dropped_.fetch_add(1, std::memory_order_relaxed);
-        return;
+      case engine::EventKind::PublicTrade: return Want::DropWhenFull;
       case engine::EventKind::ExecutionReport:
-        if (e.body.execution.account.value() < firstAccount_) return;
-        break;
+        return e.body.execution.account.value() < firstAccount ? Want::Skip : Want::Wait;
       case engine::EventKind::CancelReject:
-        if (e.body.cancelReject.account.value() < firstAccount_) return;
-        break;
-      case engine::EventKind::CommandResult:
-        if (e.source != kSimulatorSource) return;
-        break;
+        return e.body.cancelReject.account.value() < firstAccount ? Want::Skip : Want::Wait;
+      case engine::EventKind::CommandResult: return e.source == kSimulatorSource ? Want::Wait : Want::Skip;
     }
-    while (!ring_.tryPush(e)) {
-      if (closed_.load(std::memory_order_acquire)) return;
-      std::this_thread::yield();
-    }
-  }
-
-  // Simulator thread.
-  template <typename Fn>
-  void drain(Fn&& onEvent) {
-    engine::EngineEvent e;
-    while (ring_.tryPop(e)) onEvent(e);
-  }
-
-  // After this the publisher never waits on the ring again (the simulator is stopping).
-  void close() { closed_.store(true, std::memory_order_release); }
-  std::uint64_t dropped() const { return dropped_.load(std::memory_order_relaxed); }
-
- private:
-  std::uint64_t firstAccount_;
-  SpscRing<engine::EngineEvent> ring_{1u << 14};
-  std::atomic<bool> closed_{false};
-  std::atomic<std::uint64_t> dropped_{0};
-};
+    return Want::Skip;
+  };
+}
 
 void loadDirectory(api::Directory& directory, const engine::Engine& e) {
   directory.addInstruments(e.instruments());
@@ -210,7 +187,13 @@ int runServe(const ServeArgs& args) {
     return 2;
   }
   readModel.setFillHistory(fillHistory.value().get());
-  SimulatorFeed feed(firstSimulatorAccount);
+  live::EventFeed feed(simulatorFeed(firstSimulatorAccount));
+  auto strategiesResult = ServeStrategies::create(args.strategies, log);
+  if (!strategiesResult.ok()) {
+    log(fmt::format("error: --{}: {}", strategiesResult.error().field, strategiesResult.error().message));
+    return 2;
+  }
+  ServeStrategies& strategies = *strategiesResult.value();
   std::atomic<engine::EngineRuntime*> runtimeForHttp{nullptr};
   api::http::RestApi rest(
       directory, readModel,
@@ -253,7 +236,7 @@ int runServe(const ServeArgs& args) {
   options.dataDir = args.dataDir;
   options.durability = args.durability == "none" ? store::Durability::None : store::Durability::Fsync;
   options.snapshotEvery = args.snapshotEvery;
-  options.gateways = 4;  // 0 HTTP, 1 simulator, 2 bootstrap, 3 FIX (kFixGateway)
+  options.gateways = 5;  // 0 HTTP, 1 simulator, 2 bootstrap, 3 FIX (kFixGateway), 4 strategies
   options.log = log;
   // Fills the history lost to a kill -9 (its last ~200 ms of commits) come back from the journal:
   // recovery starts from a snapshot no newer than what the history kept, and the fills it
@@ -289,6 +272,7 @@ int runServe(const ServeArgs& args) {
       options,
       [&](const engine::EngineEvent& e) {
         if (simulate) feed.publish(e);
+        strategies.publish(e);
         rest.onEvent(e);
         // Every event of the commands before this one has reached the fill history.
         fillStore.advance(e.commandSequence - 1);
@@ -341,7 +325,8 @@ int runServe(const ServeArgs& args) {
   auto serverResult = api::http::HttpServer::start(
       serverOptions,
       api::http::observeRequests(
-          [&rest, &analyticsHttp, &dashboard, &metrics, &history](api::http::Request&& r, api::http::Respond respond) {
+          [&rest, &analyticsHttp, &dashboard, &metrics, &history, &strategies](api::http::Request&& r,
+                                                                               api::http::Respond respond) {
             if (r.path == "/metrics") {
               if (r.method != api::http::Method::Get) {
                 return respond(api::http::errorResponse(405, "method_not_allowed", "/metrics allows GET"));
@@ -352,6 +337,11 @@ int runServe(const ServeArgs& args) {
             if (r.path.starts_with(ServeHistory::kPrefix)) {
               if (!rest.authorize(r, respond)) return;
               return history.handle(r, respond);
+            }
+            if (r.path == ServeStrategies::kPrefix || r.path.starts_with(std::string(ServeStrategies::kPrefix) + "/")) {
+              const auto principal = rest.authorize(r, respond);
+              if (!principal) return;
+              return strategies.handle(r, std::move(respond), *principal);
             }
             if (r.path.starts_with(kAnalyticsPrefix)) {
               if (!rest.authorize(r, respond)) return;
@@ -396,6 +386,17 @@ int runServe(const ServeArgs& args) {
                     readModel.instruments().size(), target));
   }
 
+  if (fix) {  // FIX 4.4 (docs/fix.md): after the start-up commands, so that its accounts exist,
+             // and before the simulator thread, so that a failure leaves no thread running
+    if (auto error = fix->start()) return fail(error->message);
+    log(fmt::format("serve: FIX listening on {}:{}", args.fix.host, fix->port()));
+  }
+  // Strategies (docs/strategies.md): their accounts and instruments exist by now.
+  if (auto error = strategies.start(runtime, directory, kStrategyGateway, kStrategySource)) {
+    if (fix) fix->stop();
+    return fail(fmt::format("--{}: {}", error->field, error->message));
+  }
+
   std::atomic<bool> simulatorStop{false};
   std::atomic<std::uint64_t> simulatorCommands{0};
   std::thread simulatorThread;
@@ -431,10 +432,6 @@ int runServe(const ServeArgs& args) {
     });
   }
 
-  if (fix) {  // FIX 4.4 (docs/fix.md): after the start-up commands, so that its accounts exist
-    if (auto error = fix->start()) return fail(error->message);
-    log(fmt::format("serve: FIX listening on {}:{}", args.fix.host, fix->port()));
-  }
   history.start();
   marketRisk.start();
   rest.setReady(true);
@@ -457,6 +454,7 @@ int runServe(const ServeArgs& args) {
   simulatorStop.store(true, std::memory_order_release);
   feed.close();
   if (simulatorThread.joinable()) simulatorThread.join();
+  strategies.stop();  // before the runtime: the strategies' cancels are journaled by its drain
   wsHub.stop();
   metrics.stop();
   marketRisk.stop();
@@ -510,6 +508,7 @@ void addServeCommand(CLI::App& app) {
   cmd->add_option("--web-dir", args->webDir,
                   "The built web dashboard served at / (default: the source tree's web/dist)");
   addServeFixOptions(*cmd, args->fix);
+  addServeStrategyOptions(*cmd, args->strategies);
   addConfigOptions(*cmd, args->configPath);
   cmd->callback([cmd, args] {
     if (auto error = applyConfigFile(*cmd, args->configPath)) {

@@ -441,6 +441,17 @@ def exercise(server, port):
     if listed != sorted(command):
         server.failures.append("analytics commands: server %s, document %s" % (listed, sorted(command)))
 
+    # Live strategies (one runs on account 2: --strategy in main()).
+    status, listed = c("viewer", "GET", "/api/v1/strategies", expect=200)
+    assert [s["id"] for s in listed["strategies"]] == ["trend"], listed
+    c("viewer", "GET", "/api/v1/strategies/trend", expect=200)
+    c("viewer", "GET", "/api/v1/strategies/nobody", expect=404)
+    c("trader", "POST", "/api/v1/strategies/trend/stop", expect=200)
+    c("trader", "POST", "/api/v1/strategies/trend/stop", expect=409)
+    c("trader", "POST", "/api/v1/strategies/nobody/stop", expect=404)
+    c("trader", "POST", "/api/v1/strategies/trend/start", expect=200)
+    c("trader", "POST", "/api/v1/strategies/trend/start", expect=409)
+
     # Admin user deletion last (the user is not needed any more).
     c("admin", "DELETE", "/api/v1/admin/users/openapi-user", expect=204)
     c("admin", "DELETE", "/api/v1/admin/users/openapi-user", expect=404)
@@ -539,7 +550,9 @@ def main():
     binary = sys.argv[1]
     port = free_port()
     with ServeRun("alphintra-openapi-") as run:
-        run.proc = start_serve(binary, port, run.data_dir, run.log, ADMIN_PASSWORD, ("--seed", "11"))
+        run.proc = start_serve(binary, port, run.data_dir, run.log, ADMIN_PASSWORD,
+                               ("--seed", "11", "--strategy",
+                                "sma_cross:account=2,instruments=MSFT,bar=1s,fast=2,slow=3,quantity=1,id=trend"))
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
         conn.request("GET", "/api/v1/openapi.json")
         resp = conn.getresponse()
