@@ -21,8 +21,16 @@
 // equity is the ledger's own valuation (the mirror must agree; tests check it).
 //
 // Determinism: no clock, no randomness, no hash-order iteration; same bars and settings give
-// the same fills and the same bytes in every report. Known limits: one currency (every
-// instrument in the accounts' base currency); bars only (trade/quote, L2 and L3 replays: tick_backtester.hpp). The
+// the same fills and the same bytes in every report.
+//
+// Currencies: instruments may be quoted in other currencies than the accounts' base. Each such
+// currency needs a rate to the base: the bars of its FX pair in the data (an instrument whose
+// symbol is "CCY/BASE" or "BASE/CCY"), whose every close becomes the engine's rate (SetFxRate)
+// before the strategies hear any bar of that time, or else a fixed rate (BacktestOptions::fx). The engine
+// books each fill in its instrument's currency (multi-currency cash balances) and values the
+// account in the base at the current rates; the reports follow it (fills and round trips
+// converted at the rate of their time). Known limits: bars only here (trade/quote, L2 and L3
+// replays: tick_backtester.hpp, one currency). The
 // strategies' context is StrategyRunner (strategy_runner.hpp), shared with the tick replay.
 #pragma once
 
@@ -55,9 +63,19 @@ struct AccountSettings {
   std::uint32_t maxLeverageHundredths = 0;  // margin accounts; 0: the engine's default (4x)
 };
 
+// A fixed exchange rate: 1 `base` = `rate` `quote` (e.g. EUR, USD, 1.085).
+struct FxQuote {
+  std::string base;
+  std::string quote;
+  double rate = 0;
+};
+
 struct BacktestOptions {
   FillModel fill;
   AccountSettings account;
+  // Rates for instruments quoted in another currency than the account's, when no bars of the
+  // pair (an instrument named "EUR/USD" or "USD/EUR") are in the data; bars win over these.
+  std::vector<FxQuote> fx;
   bool progress = false;  // a progress bar on stderr (the command sets it only for a terminal)
   std::size_t expectedOrders = 1u << 16;
 };

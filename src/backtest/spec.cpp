@@ -88,6 +88,18 @@ Result<BacktestSpec> loadConfig(const std::filesystem::path& file) {
     spec.options.fill.slippageBps = *bps;
     spec.options.fill.maxVolumeShare = *share;
   }
+  if (const toml::node* fx = root.get("fx")) {
+    const toml::table* rates = fx->as_table();
+    if (rates == nullptr) return makeError("fx", "must be a table of \"EUR/USD\" = rate");
+    for (const auto& [key, value] : *rates) {
+      const std::string pair(key.str());
+      const auto slash = pair.find('/');
+      auto rate = value.value<double>();
+      if (slash == std::string::npos) return makeError("fx." + pair, "is not a pair such as \"EUR/USD\"");
+      if (!rate || !(*rate > 0)) return makeError("fx." + pair, "must be a positive number (1 EUR = RATE USD)");
+      spec.options.fx.push_back(FxQuote{pair.substr(0, slash), pair.substr(slash + 1), *rate});
+    }
+  }
   const toml::array* instruments = root["instrument"].as_array();
   if (instruments == nullptr || instruments->empty()) {
     return makeError("instrument", "the config names no [[instrument]] (symbol and data file)");
@@ -104,11 +116,17 @@ Result<BacktestSpec> loadConfig(const std::filesystem::path& file) {
     auto tick = get<std::string>(*t, "tick", "", where);
     auto lot = get<std::string>(*t, "lot", "1", where);
     auto adjusted = get<bool>(*t, "adjusted", false, where);
+    auto currency = get<std::string>(*t, "currency", "", where);
     for (const Error* e : {symbol ? nullptr : &symbol.error(), data ? nullptr : &data.error(),
                            pp ? nullptr : &pp.error(), qp ? nullptr : &qp.error(), tick ? nullptr : &tick.error(),
-                           lot ? nullptr : &lot.error(), adjusted ? nullptr : &adjusted.error()}) {
+                           lot ? nullptr : &lot.error(), adjusted ? nullptr : &adjusted.error(),
+                           currency ? nullptr : &currency.error()}) {
       if (e != nullptr) return *e;
     }
+    if (!currency->empty()) {
+      if (auto c = Currency::parse(*currency); !c) return makeError(where + "currency", c.error().message);
+    }
+    d.currency = *currency;
     if (symbol->empty()) return makeError(where + "symbol", "is required");
     if (data->empty()) return makeError(where + "data", "is required (a CSV file)");
     d.symbol = *symbol;
@@ -165,6 +183,12 @@ Result<std::vector<Instrument>> specInstruments(const BacktestSpec& spec) {
     s.id = i + 1;
     s.symbol = d.symbol;
     s.currency = spec.options.account.currency;
+    if (!d.currency.empty()) {
+      s.currency = d.currency;
+    } else if (const auto slash = d.symbol.find('/'); slash != std::string::npos) {
+      // An FX pair ("EUR/USD") is quoted in its second currency.
+      if (Currency::parse(std::string_view(d.symbol).substr(slash + 1))) s.currency = d.symbol.substr(slash + 1);
+    }
     s.pricePrecision = d.pricePrecision;
     s.quantityPrecision = d.quantityPrecision;
     s.tickSize =

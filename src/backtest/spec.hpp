@@ -5,9 +5,11 @@
 // TOML layout (docs/backtest.md):
 //   periods_per_year = 252            # optional
 //   [account]  cash, currency, type ("margin"|"cash"), maker_fee_bps, taker_fee_bps, max_leverage
-//   [fill]     slippage_ticks, slippage_bps
+//   [fill]     slippage_ticks, slippage_bps, max_volume_share
+//   [fx]       "EUR/USD" = 1.085 ...   fixed rates for instruments in other currencies (bars of
+//              the pair in the data win)
 //   [[instrument]]  symbol, data (CSV path, relative to the config file), price_precision,
-//                   quantity_precision, tick, lot, adjusted
+//                   quantity_precision, tick, lot, adjusted, currency
 //   [[strategy]]    name, label, instruments = ["SYM", ...] (default: all), [strategy.params] k = v
 // Errors name the key ("strategy[1].params.fast") or the file, line and column.
 #pragma once
@@ -31,6 +33,7 @@ struct DataSpec {
   std::string tick;  // empty: one unit of the last price digit
   std::string lot = "1";
   bool adjusted = false;
+  std::string currency;  // empty: the pair's quote currency for "EUR/USD", else the account's
 };
 
 struct StrategySpec {

@@ -34,7 +34,8 @@ StrategyRunner::StrategyRunner(RunnerHost& host, std::uint32_t index, std::uniqu
       lastClose_(instruments_.size(), 0),
       priceScale_(instruments_.size()),
       quantityScale_(instruments_.size()),
-      trips_(instruments_.size()) {
+      trips_(instruments_.size()),
+      currency_(instruments_.size(), 0) {
   for (std::size_t i = 0; i < instruments_.size(); ++i) {
     priceScale_[i] = std::pow(10.0, -instruments_[i].pricePrecision());
     quantityScale_[i] = std::pow(10.0, -instruments_[i].quantityPrecision());
@@ -114,7 +115,7 @@ Result<bool> openRunnerAccounts(std::span<const std::unique_ptr<StrategyRunner>>
     deposit.body.adjustCash.currency = currency;
     deposit.body.adjustCash.amount = Money::fromRaw(std::llround(account.initialCash * scale));
     apply(deposit);
-    r->setOpeningCash(deposit.body.adjustCash.amount.raw(), 1.0 / scale);
+    r->setOpeningCash(currency, deposit.body.adjustCash.amount.raw());
   }
   return true;
 }
@@ -131,6 +132,21 @@ void addOutcomes(std::span<const std::unique_ptr<StrategyRunner>> runners, const
     o.rejects = r->rejects();
     result.finalEquity += o.finalEquity;
     result.strategies.push_back(o);
+  }
+}
+
+void StrategyRunner::setOpeningCash(Currency base, std::int64_t raw) {
+  if (host_.currencies.empty()) {
+    host_.currencies = {base};
+    host_.fxRate = {1.0};
+  }
+  const std::vector<Currency>& all = host_.currencies;
+  books_.assign(std::max<std::size_t>(all.size(), 1), Book{});
+  for (std::size_t k = 0; k < all.size(); ++k) books_[k].cashScale = std::pow(10.0, -all[k].minorUnits());
+  books_[0].cashRaw = raw;
+  for (std::size_t slot = 0; slot < instruments_.size(); ++slot) {
+    const auto it = std::find(all.begin(), all.end(), instruments_[slot].currency());
+    currency_[slot] = it == all.end() ? 0 : static_cast<std::uint32_t>(it - all.begin());
   }
 }
 
@@ -222,21 +238,26 @@ void StrategyRunner::onReport(const engine::ExecutionReport& r, Timestamp time) 
   if (r.execType != oms::ExecType::Trade) return;
 
   const Instrument& in = instruments_[slot];
+  Book& book = books_[currency_[slot]];
+  const double rate = host_.fxRate[currency_[slot]];
   const Money notional = oms::notional(r.lastPrice, r.lastQuantity, in);
   const std::int64_t cashMove =
       r.side == Side::Buy ? -notional.raw() - r.lastFee.raw() : notional.raw() - r.lastFee.raw();
-  cashRaw_ += cashMove;
+  book.cashRaw += cashMove;
   const Quantity before = position_[slot];
   position_[slot] += r.side == Side::Buy ? r.lastQuantity : -r.lastQuantity;
   openPositions_ += (position_[slot].isZero() ? 0 : 1) - (before.isZero() ? 0 : 1);
   const double qty = static_cast<double>(r.lastQuantity.raw()) * quantityScale_[slot];
   const double signedQty = r.side == Side::Buy ? qty : -qty;
-  positionsValue_ += signedQty * lastClose_[slot];
-  grossValue_ += (std::abs(static_cast<double>(position_[slot].raw())) - std::abs(static_cast<double>(before.raw()))) *
-                 quantityScale_[slot] * lastClose_[slot];
-  if (openPositions_ == 0) positionsValue_ = grossValue_ = 0;  // no drift left behind when flat
-  const double price = static_cast<double>(r.lastPrice.raw()) * priceScale_[slot];
-  const double fee = static_cast<double>(r.lastFee.raw()) * cashScale_;
+  book.positionsValue += signedQty * lastClose_[slot];
+  book.grossValue += (std::abs(static_cast<double>(position_[slot].raw())) - std::abs(static_cast<double>(before.raw()))) *
+                     quantityScale_[slot] * lastClose_[slot];
+  if (openPositions_ == 0) {
+    for (Book& b : books_) b.positionsValue = b.grossValue = 0;  // no drift left behind when flat
+  }
+  // Round trips and fill records in the base currency, at the rate of the fill's time.
+  const double price = static_cast<double>(r.lastPrice.raw()) * priceScale_[slot] * rate;
+  const double fee = static_cast<double>(r.lastFee.raw()) * book.cashScale * rate;
   applyFillToTrip(slot, r.side, qty, price, fee, time);
 
   FillRecord f;
@@ -247,7 +268,7 @@ void StrategyRunner::onReport(const engine::ExecutionReport& r, Timestamp time) 
   f.quantity = r.lastQuantity;
   f.price = r.lastPrice;
   f.fee = r.lastFee;
-  f.notional = static_cast<double>(notional.raw()) * cashScale_;
+  f.notional = static_cast<double>(notional.raw()) * book.cashScale * rate;
   host_.result.fills.push_back(f);
   host_.result.tradedNotional += f.notional;
 

@@ -54,6 +54,11 @@ class RunnerHost {
   // An order command of a strategy: stamp it and apply it now, or after the order latency.
   virtual void send(engine::Command& command) = 0;
 
+  // The run's currencies: [0] the accounts' base, then every other instrument currency, with
+  // the value of one unit of each in the base (fxRate[0] = 1), as the driver last set it.
+  std::vector<Currency> currencies;
+  std::vector<double> fxRate{1.0};
+
   Timestamp now;
   BacktestResult result;
   std::vector<PendingCallback> pending;
@@ -109,8 +114,19 @@ class StrategyRunner final : public strategy::StrategyContext {
   Quantity openQuantity(strategy::InstrumentSlot slot, Side side) const noexcept override {
     return side == Side::Buy ? openBuy_[slot] : openSell_[slot];
   }
-  double cash() const noexcept override { return static_cast<double>(cashRaw_) * cashScale_; }
-  double equity() const noexcept override { return cash() + positionsValue_; }
+  // Σ over the run's currencies of the balance (and positions' value) times its rate to the base.
+  double cash() const noexcept override {
+    double v = 0;
+    for (std::size_t k = 0; k < books_.size(); ++k) v += static_cast<double>(books_[k].cashRaw) * books_[k].cashScale * host_.fxRate[k];
+    return v;
+  }
+  double equity() const noexcept override {
+    double v = 0;
+    for (std::size_t k = 0; k < books_.size(); ++k) {
+      v += (static_cast<double>(books_[k].cashRaw) * books_[k].cashScale + books_[k].positionsValue) * host_.fxRate[k];
+    }
+    return v;
+  }
   void setTimer(Timestamp at, std::uint64_t id) override;
 
   // A price for a slot (a bar's close, a trade, a mid): positions are revalued (O(1)).
@@ -119,25 +135,29 @@ class StrategyRunner final : public strategy::StrategyContext {
     const std::int64_t q = position_[slot].raw();
     if (q != 0) {
       const double qty = static_cast<double>(q) * quantityScale_[slot];
-      positionsValue_ += qty * (c - lastClose_[slot]);
-      grossValue_ += std::abs(qty) * (c - lastClose_[slot]);
+      Book& b = books_[currency_[slot]];
+      b.positionsValue += qty * (c - lastClose_[slot]);
+      b.grossValue += std::abs(qty) * (c - lastClose_[slot]);
     }
     lastClose_[slot] = c;
   }
   void onReport(const engine::ExecutionReport& r, Timestamp time);
-  double grossValue() const noexcept { return grossValue_; }
+  double grossValue() const noexcept {
+    double v = 0;
+    for (std::size_t k = 0; k < books_.size(); ++k) v += books_[k].grossValue * host_.fxRate[k];
+    return v;
+  }
 
   strategy::Strategy& strategy() noexcept { return *strategy_; }
   AccountId account() const noexcept { return account_; }
   const std::string& label() const noexcept { return label_; }
   std::uint64_t orderCount() const noexcept { return orders_.size(); }
   std::uint64_t rejects() const noexcept { return rejects_; }
-  double cashScale() const noexcept { return cashScale_; }
-  // The account's opening cash, in the currency's minor units, and that unit's size.
-  void setOpeningCash(std::int64_t raw, double scale) noexcept {
-    cashRaw_ = raw;
-    cashScale_ = scale;
-  }
+  double cashScale() const noexcept { return books_[0].cashScale; }
+  // The account's opening cash in the base currency (host().currencies[0]), in its minor units;
+  // also sets up one book per currency of the run and each slot's currency.
+  // A driver that left RunnerHost::currencies empty trades the base currency only.
+  void setOpeningCash(Currency base, std::int64_t raw);
 
  private:
   strategy::OrderHandle nextHandle() const noexcept { return orders_.size() + 1; }
@@ -160,10 +180,16 @@ class StrategyRunner final : public strategy::StrategyContext {
   std::vector<double> quantityScale_;
   std::vector<Trip> trips_;
   std::vector<Order> orders_;  // by handle − 1
-  std::int64_t cashRaw_ = 0;   // Money raw, base currency (every instrument's currency)
-  double cashScale_ = 0.01;
-  double positionsValue_ = 0;
-  double grossValue_ = 0;
+  // Per currency of the run (RunnerHost::currencies): the balance the engine books from the fills
+  // (exact, in its minor units) and the positions' value at the last marks, in that currency.
+  struct Book {
+    std::int64_t cashRaw = 0;
+    double cashScale = 0.01;
+    double positionsValue = 0;
+    double grossValue = 0;
+  };
+  std::vector<Book> books_{Book{}};
+  std::vector<std::uint32_t> currency_;  // by slot: index into books_
   std::uint64_t rejects_ = 0;
   std::size_t openPositions_ = 0;
 };
