@@ -48,6 +48,10 @@ function startServer() {
   dataDir = mkdtempSync(join(tmpdir(), 'alphintra-dashboard-'));
   const args = ['serve', '--host', '127.0.0.1', '--port', '0', '--data-dir', dataDir, '--durability', 'none', '--web-dir', webDist];
   if (demoUsers) args.push('--demo-users');
+  // A live strategy on the demo margin account, for the strategies panel.
+  if (/--strategy/.test(help.stdout + help.stderr)) {
+    args.push('--strategy', 'sma_cross:account=2,instruments=MSFT,bar=1s,fast=2,slow=3,quantity=1,id=trend');
+  }
   const child = spawn(bin, args, { env: { ...process.env, ALPHINTRA_ADMIN_PASSWORD: adminPassword }, stdio: ['ignore', 'ignore', 'pipe'] });
   return new Promise((resolveStart, reject) => {
     let log = '';
@@ -398,6 +402,22 @@ describe('dashboard', () => {
     await risk.getByRole('button', { name: 'Reset account 1' }).click();
     await waitFor(async () => (await risk.getAttribute('data-kill-switch')) === 'false', 'the account trading again');
     await page.context().close();
+  });
+
+  test('the strategies panel shows the live strategy, which a trader stops and starts', async (t) => {
+    if ((await rest('/api/v1/strategies')).status !== 200) return t.skip('the server runs no strategies');
+    const page = await traderPage();
+    const panel = page.getByRole('region', { name: 'Strategies' });
+    const row = panel.locator('tr[data-strategy="trend"]');
+    await row.waitFor();
+    assert.match(await row.textContent(), /trend.*sma_cross.*MSFT.*1s.*account 2.*RUNNING/);
+    await shot(page, 'strategies');
+    await panel.getByRole('button', { name: 'Stop strategy trend' }).click();
+    await waitFor(async () => (await row.getAttribute('data-state')) === 'stopped', 'the strategy stopped');
+    assert.equal((await rest('/api/v1/strategies/trend')).body.state, 'stopped');
+    await panel.getByRole('button', { name: 'Start strategy trend' }).click();
+    await waitFor(async () => (await row.getAttribute('data-state')) === 'running', 'the strategy running again');
+    assert.equal((await rest('/api/v1/strategies/trend')).body.state, 'running');
   });
 
   test('admin page: users are listed and a new one is created', async (t) => {

@@ -16,6 +16,7 @@ import { DepthLadder } from './views/ladder';
 import { loginView } from './views/login';
 import { PortfolioPanel } from './views/portfolio';
 import { RiskPanel } from './views/risk';
+import { StrategiesPanel } from './views/strategies';
 import { TimeAndSales } from './views/tape';
 import { OrderTicket } from './views/ticket';
 import { Watchlist } from './views/watchlist';
@@ -129,7 +130,8 @@ function tradingScreen(state: AppState): HTMLElement {
     h('div', { class: 'area-book' }, ladder.element, new TimeAndSales(state).element),
     h('div', { class: 'area-ticket' }, ticket.element),
     h('div', { class: 'area-blotter' }, blotter.element),
-    h('div', { class: 'area-portfolio' }, new PortfolioPanel(state).element, new RiskPanel(state).element));
+    h('div', { class: 'area-portfolio' }, new PortfolioPanel(state).element, new RiskPanel(state).element,
+      new StrategiesPanel(state).element));
 }
 
 api.onSessionEnded = () => showLogin();
