@@ -32,17 +32,16 @@ Result<std::uint16_t> ItchEventWriter::addStock(const Instrument& instrument) {
                                                toString(instrument.assetClass())));
   }
   if (instrument.pricePrecision() > 4) {
-    return makeError("instrument", fmt::format("{} has {} price places; ITCH prices have 4", symbol,
-                                               instrument.pricePrecision()));
+    return makeError("instrument",
+                     fmt::format("{} has {} price places; ITCH prices have 4", symbol, instrument.pricePrecision()));
   }
   if (instrument.quantityPrecision() != 0) {
-    return makeError("instrument",
-                     fmt::format("{} trades fractional quantities; ITCH counts whole shares", symbol));
+    return makeError("instrument", fmt::format("{} trades fractional quantities; ITCH counts whole shares", symbol));
   }
   if (symbol.empty() || symbol.size() > 8 ||
       !std::all_of(symbol.begin(), symbol.end(), [](char c) { return c > ' ' && c < 127; })) {
-    return makeError("instrument", fmt::format("symbol '{}' is not 1 to 8 printable characters (ITCH Alpha(8))",
-                                               symbol));
+    return makeError("instrument",
+                     fmt::format("symbol '{}' is not 1 to 8 printable characters (ITCH Alpha(8))", symbol));
   }
   if (locates_.contains(instrument.id().value())) {
     return makeError("instrument", fmt::format("{} is added twice", symbol));
@@ -252,8 +251,8 @@ void ItchEventWriter::onFill(const engine::ExecutionReport& r, Order& o, Timesta
       if (o.ref == 0) {
         // An order that arrived in this command and rests already (a stop triggered later in
         // the same command trades against it): put it on the feed's book before its execution.
-        const auto found = std::find_if(incoming_.begin(), incoming_.end(),
-                                        [id](const Incoming& in) { return in.order == id; });
+        const auto found =
+            std::find_if(incoming_.begin(), incoming_.end(), [id](const Incoming& in) { return in.order == id; });
         if (found == incoming_.end()) break;  // not on the book: nothing the feed can execute
         const Incoming in = *found;
         incoming_.erase(found);

@@ -62,12 +62,12 @@ struct ItchWriterCounts {
   std::uint64_t directory = 0;     // R and H
   std::uint64_t adds = 0;          // A and F
   std::uint64_t attributedAdds = 0;
-  std::uint64_t executions = 0;            // E
-  std::uint64_t executionsWithPrice = 0;   // C
-  std::uint64_t cancels = 0;               // X
-  std::uint64_t deletes = 0;               // D
-  std::uint64_t replaces = 0;              // U
-  std::uint64_t crosses = 0;               // Q
+  std::uint64_t executions = 0;           // E
+  std::uint64_t executionsWithPrice = 0;  // C
+  std::uint64_t cancels = 0;              // X
+  std::uint64_t deletes = 0;              // D
+  std::uint64_t replaces = 0;             // U
+  std::uint64_t crosses = 0;              // Q
 };
 
 struct ItchStockPrints {
@@ -112,17 +112,17 @@ class ItchEventWriter {
     ItchStockPrints prints;
   };
   struct Order {
-    std::uint64_t ref = 0;         // 0: not on the feed's book
-    std::int64_t quantity = 0;     // the order's total quantity (engine raw), for the priority rule
-    std::int64_t priceRaw = 0;     // limit price (engine raw)
-    std::int64_t leaves = 0;       // engine raw (= shares)
-    std::uint32_t shares = 0;      // shares the feed's book holds under `ref`
-    std::uint32_t price = 0;       // ITCH Price(4) of `ref`
+    std::uint64_t ref = 0;      // 0: not on the feed's book
+    std::int64_t quantity = 0;  // the order's total quantity (engine raw), for the priority rule
+    std::int64_t priceRaw = 0;  // limit price (engine raw)
+    std::int64_t leaves = 0;    // engine raw (= shares)
+    std::uint32_t shares = 0;   // shares the feed's book holds under `ref`
+    std::uint32_t price = 0;    // ITCH Price(4) of `ref`
     std::uint16_t locate = 0;
     char side = 'B';
     bool finished = false;
-    bool stop = false;             // an untriggered stop order: not on the book
-    std::array<char, 4> mpid{};    // attribution (first byte 0: none)
+    bool stop = false;           // an untriggered stop order: not on the book
+    std::array<char, 4> mpid{};  // attribution (first byte 0: none)
   };
   struct Incoming {  // an order that arrived at the book in the current command
     std::uint64_t order = 0;
@@ -145,11 +145,11 @@ class ItchEventWriter {
   std::vector<std::uint8_t>& out_;
   ItchEncoder encoder_;
   Timestamp midnight_;
-  std::vector<Stock> stocks_;                            // by locate - 1
-  std::unordered_map<std::uint64_t, std::uint16_t> locates_;  // instrument id → locate
+  std::vector<Stock> stocks_;                                     // by locate - 1
+  std::unordered_map<std::uint64_t, std::uint16_t> locates_;      // instrument id → locate
   std::unordered_map<std::uint64_t, std::array<char, 4>> mpids_;  // account → MPID
-  std::unordered_map<std::uint64_t, Order> orders_;      // engine order id → order (live ones)
-  std::vector<Incoming> incoming_;                       // the current command's arrivals
+  std::unordered_map<std::uint64_t, Order> orders_;               // engine order id → order (live ones)
+  std::vector<Incoming> incoming_;                                // the current command's arrivals
   std::uint64_t commandSequence_ = 0;
   Timestamp commandTime_;
   std::uint64_t nextRef_ = 0;

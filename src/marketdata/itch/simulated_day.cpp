@@ -15,8 +15,9 @@ constexpr std::size_t kDrainBytes = 4u << 20;
 
 engine::EngineOptions engineOptions(const SimulatedDayOptions& o) {
   engine::EngineOptions e;
-  // Sized for the session's orders (finished ones stay in the table), within sane bounds.
-  const double expected = o.ordersPerSecond * static_cast<double>(o.durationNanos) / 1e9;
+  // Sized for the session's orders (finished ones stay in the table; about one order for every
+  // two simulator commands), within sane bounds: the table grows past it if need be.
+  const double expected = o.ordersPerSecond * static_cast<double>(o.durationNanos) / 1e9 / 2;
   e.expectedOrders = static_cast<std::size_t>(std::clamp(expected, 65'536.0, 4'194'304.0));
   return e;
 }
@@ -44,10 +45,10 @@ Result<std::unique_ptr<SimulatedDay>> SimulatedDay::create(const SimulatedDayOpt
   }
   if (options.durationNanos <= 0) return makeError("duration", "the duration must be positive");
   if (options.sessionStartNanos + options.durationNanos > kNanosPerDay) {
-    return makeError("duration", fmt::format("the session ({} s from {} s after midnight) runs past midnight; "
-                                             "an ITCH file holds one day",
-                                             options.durationNanos / kNanosPerSecond,
-                                             options.sessionStartNanos / kNanosPerSecond));
+    return makeError("duration",
+                     fmt::format("the session ({} s from {} s after midnight) runs past midnight; "
+                                 "an ITCH file holds one day",
+                                 options.durationNanos / kNanosPerSecond, options.sessionStartNanos / kNanosPerSecond));
   }
   if (!(options.ordersPerSecond >= 1 && options.ordersPerSecond <= 100'000)) {
     return makeError("rate", fmt::format("{} orders a second is outside 1 .. 100000", options.ordersPerSecond));
@@ -68,7 +69,8 @@ std::optional<Error> SimulatedDay::startUp() {
     c.header.time = start;
     events.clear();
     engine_.apply(c, events);
-    if (events.empty() || events.back().kind != engine::EventKind::CommandResult || !events.back().body.result.accepted) {
+    if (events.empty() || events.back().kind != engine::EventKind::CommandResult ||
+        !events.back().body.result.accepted) {
       return makeError("engine", fmt::format("start-up command {} refused", engine::toString(c.type())));
     }
     return std::nullopt;
@@ -100,12 +102,21 @@ std::optional<Error> SimulatedDay::startUp() {
     return makeError("instruments", fmt::format("{} is not an instrument of the default universe", unknown.front()));
   }
   if (stocks_.empty()) return makeError("instruments", "no instrument to simulate");
-  if (options_.attributeMarketMakers) {
-    for (std::uint32_t i = 0; i < simulator.marketMakersPerInstrument && i < 99; ++i) {
-      writer_.attribute(AccountId{simulator.firstAccountId + i}, fmt::format("MM{:02}", i + 1));
-    }
-  }
+  attributeMarketMakers(writer_);
   return std::nullopt;
+}
+
+void SimulatedDay::attributeMarketMakers(ItchEventWriter& writer) const {
+  if (!options_.attributeMarketMakers) return;
+  const SimulatorOptions simulator = simulatorOptions(options_);
+  for (std::uint32_t i = 0; i < simulator.marketMakersPerInstrument && i < 99; ++i) {
+    writer.attribute(AccountId{simulator.firstAccountId + i}, fmt::format("MM{:02}", i + 1));
+  }
+}
+
+void SimulatedDay::configure(ItchEventWriter& writer) const {
+  for (const Instrument& stock : stocks_) (void)writer.addStock(stock);  // checked by create()
+  attributeMarketMakers(writer);
 }
 
 Result<SimulatedDaySummary> SimulatedDay::run(const ByteSink& itch, const EventSink& observe) {
@@ -165,6 +176,7 @@ Result<SimulatedDaySummary> SimulatedDay::run(const ByteSink& itch, const EventS
   }
   if (auto error = drain(true)) return *error;
   summary.itchMessages = writer_.counts().messages;
+  summary.orders = engine_.orders().size();
   return summary;
 }
 

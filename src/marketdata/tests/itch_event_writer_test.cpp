@@ -68,8 +68,7 @@ struct Tape {
     return fmt::format("E {} {} m{}", m.orderRef, m.executedShares, m.matchNumber);
   }
   static std::string text(const OrderExecutedWithPrice& m) {
-    return fmt::format("C {} {} m{} {} {}", m.orderRef, m.executedShares, m.matchNumber, m.printable,
-                       m.executionPrice);
+    return fmt::format("C {} {} m{} {} {}", m.orderRef, m.executedShares, m.matchNumber, m.printable, m.executionPrice);
   }
   static std::string text(const OrderCancel& m) { return fmt::format("X {} {}", m.orderRef, m.cancelledShares); }
   static std::string text(const OrderDelete& m) { return fmt::format("D {}", m.orderRef); }
