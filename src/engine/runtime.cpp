@@ -14,23 +14,10 @@ Timestamp systemClock() {
           .count());
 }
 
-// Waiting without a lock: spin briefly (a busy ring refills within microseconds), then yield,
-// then sleep a little so an idle runtime does not burn a core.
-class Backoff {
- public:
-  void idle() {
-    if (++rounds_ < 64) return;
-    if (rounds_ < 256) {
-      std::this_thread::yield();
-      return;
-    }
-    std::this_thread::sleep_for(std::chrono::microseconds(50));
-  }
-  void reset() noexcept { rounds_ = 0; }
-
- private:
-  unsigned rounds_ = 0;
-};
+template <typename T>
+bool hasRoom(const SpscRing<T>& ring) noexcept {
+  return ring.sizeApprox() < ring.capacity();
+}
 
 }  // namespace
 
@@ -73,6 +60,7 @@ Result<std::unique_ptr<EngineRuntime>> EngineRuntime::start(RuntimeOptions optio
   rt->applied_ = rt->engine_->lastSequence();
   for (std::size_t i = 0; i < rt->options_.gateways; ++i) {
     rt->gatewayRings_.push_back(std::make_unique<SpscRing<Command>>(rt->options_.ringCapacity));
+    rt->gatewayRoom_.push_back(std::make_unique<WakeWord>());
   }
   rt->engineRing_ = std::make_unique<SpscRing<Command>>(rt->options_.ringCapacity);
   rt->eventRing_ = std::make_unique<SpscRing<EngineEvent>>(rt->options_.ringCapacity);
@@ -89,19 +77,38 @@ EngineRuntime::~EngineRuntime() { (void)stop(); }
 
 bool EngineRuntime::trySubmit(std::size_t gateway, const Command& command) {
   if (stopping_.load(std::memory_order_acquire) || failed_.load(std::memory_order_acquire)) return false;
-  return gateway < gatewayRings_.size() && gatewayRings_[gateway]->tryPush(command);
+  if (gateway >= gatewayRings_.size() || !gatewayRings_[gateway]->tryPush(command)) return false;
+  sequencerWake_.notify();
+  return true;
 }
 
 bool EngineRuntime::submit(std::size_t gateway, const Command& command) {
-  Backoff backoff;
+  if (gateway >= gatewayRings_.size()) return false;
+  const auto mustReturn = [this] {
+    return stopping_.load(std::memory_order_acquire) || failed_.load(std::memory_order_acquire);
+  };
+  IdleWait wait(*gatewayRoom_[gateway]);
   while (!trySubmit(gateway, command)) {
-    if (stopping_.load(std::memory_order_acquire) || failed_.load(std::memory_order_acquire) ||
-        gateway >= gatewayRings_.size()) {
-      return false;
-    }
-    backoff.idle();
+    if (mustReturn()) return false;
+    wait.idle([&] { return mustReturn() || hasRoom(*gatewayRings_[gateway]); });
   }
   return true;
+}
+
+template <typename T>
+void EngineRuntime::pushAll(SpscRing<T>& ring, std::span<const T> records, WakeWord& consumer, WakeWord& room) {
+  IdleWait wait(room);
+  std::size_t pushed = 0;
+  while (pushed < records.size()) {
+    const std::size_t k = ring.tryPushBatch(records.subspan(pushed));
+    if (k != 0) {
+      pushed += k;
+      consumer.notify();  // before any wait for room: the consumer must be awake to make it
+      wait.reset();
+      continue;
+    }
+    wait.idle([&ring] { return hasRoom(ring); });
+  }
 }
 
 void EngineRuntime::fail(std::string message) {
@@ -110,6 +117,7 @@ void EngineRuntime::fail(std::string message) {
     if (failure_.empty()) failure_ = std::move(message);
   }
   failed_.store(true, std::memory_order_release);
+  for (auto& room : gatewayRoom_) room->notify();  // a submit() waiting for room returns false
   if (options_.log) options_.log("engine runtime failed: " + failure());
 }
 
@@ -122,12 +130,21 @@ void EngineRuntime::sequencerLoop() {
   std::vector<Command> batch(options_.batchLimit);
   std::vector<std::byte> record(sizeof(Command));
   Timestamp lastTime = engine_->lastTime();
-  Backoff backoff;
+  const auto ready = [this] {
+    if (stopping_.load(std::memory_order_acquire)) return true;
+    for (auto& ring : gatewayRings_) {
+      if (ring->sizeApprox() != 0) return true;
+    }
+    return false;
+  };
+  IdleWait idle(sequencerWake_);
   for (;;) {
     std::size_t n = 0;
-    for (auto& ring : gatewayRings_) {
-      if (n == batch.size()) break;
-      n += ring->popBatch(std::span(batch.data() + n, batch.size() - n));
+    for (std::size_t g = 0; g < gatewayRings_.size() && n < batch.size(); ++g) {
+      const std::size_t k = gatewayRings_[g]->popBatch(std::span(batch.data() + n, batch.size() - n));
+      if (k == 0) continue;
+      n += k;
+      gatewayRoom_[g]->notify();  // a submit() may be waiting for room
     }
     if (n == 0) {
       if (stopping_.load(std::memory_order_acquire)) {
@@ -135,10 +152,10 @@ void EngineRuntime::sequencerLoop() {
         for (auto& ring : gatewayRings_) empty = empty && ring->sizeApprox() == 0;
         if (empty) break;
       }
-      backoff.idle();
+      idle.idle(ready);
       continue;
     }
-    backoff.reset();
+    idle.reset();
     if (failed_.load(std::memory_order_acquire)) continue;  // drain and drop: nothing after a failure is applied
     for (std::size_t i = 0; i < n; ++i) {
       Command& c = batch[i];
@@ -160,15 +177,10 @@ void EngineRuntime::sequencerLoop() {
       continue;
     }
     durable_.store(committed.value(), std::memory_order_release);
-    std::size_t pushed = 0;
-    Backoff full;
-    while (pushed < n) {
-      const std::size_t k = engineRing_->tryPushBatch(std::span<const Command>(batch.data() + pushed, n - pushed));
-      pushed += k;
-      if (k == 0) full.idle();
-    }
+    pushAll(*engineRing_, std::span<const Command>(batch.data(), n), engineWake_, engineRoom_);
   }
   sequencerDone_.store(true, std::memory_order_release);
+  engineWake_.notify();
 }
 
 void EngineRuntime::engineLoop() {
@@ -176,29 +188,27 @@ void EngineRuntime::engineLoop() {
   std::vector<EngineEvent> events;
   events.reserve(4096);
   std::uint64_t sinceSnapshot = 0;
-  Backoff backoff;
+  const auto ready = [this] {
+    return engineRing_->sizeApprox() != 0 || sequencerDone_.load(std::memory_order_acquire) ||
+           queriesWaiting_.load(std::memory_order_acquire);
+  };
+  IdleWait idle(engineWake_);
   for (;;) {
     if (queriesWaiting_.load(std::memory_order_relaxed)) runQueries();
     const std::size_t n = engineRing_->popBatch(std::span(batch));
     if (n == 0) {
       if (sequencerDone_.load(std::memory_order_acquire) && engineRing_->sizeApprox() == 0) break;
-      backoff.idle();
+      idle.idle(ready);
       continue;
     }
-    backoff.reset();
+    idle.reset();
+    engineRoom_.notify();  // the sequencer may be waiting for room
     for (std::size_t i = 0; i < n && i < kPrefetchAhead; ++i) engine_->prefetch(batch[i]);
     for (std::size_t i = 0; i < n; ++i) {
       if (i + kPrefetchAhead < n) engine_->prefetch(batch[i + kPrefetchAhead]);
       events.clear();
       engine_->apply(batch[i], events);
-      std::size_t pushed = 0;
-      Backoff full;
-      while (pushed < events.size()) {
-        const std::size_t k =
-            eventRing_->tryPushBatch(std::span<const EngineEvent>(events.data() + pushed, events.size() - pushed));
-        pushed += k;
-        if (k == 0) full.idle();
-      }
+      pushAll(*eventRing_, std::span<const EngineEvent>(events), publisherWake_, eventRoom_);
       applied_.store(batch[i].header.sequence, std::memory_order_release);
       if (options_.snapshotEvery != 0 && ++sinceSnapshot >= options_.snapshotEvery) {
         sinceSnapshot = 0;
@@ -214,6 +224,7 @@ void EngineRuntime::engineLoop() {
   }
   runQueries();  // those that got in before the close still get their answer
   engineDone_.store(true, std::memory_order_release);
+  publisherWake_.notify();
 }
 
 bool EngineRuntime::inspect(Query query) {
@@ -221,6 +232,7 @@ bool EngineRuntime::inspect(Query query) {
   if (queriesClosed_ || queries_.size() >= kMaxPendingQueries) return false;
   queries_.push_back(std::move(query));
   queriesWaiting_.store(true, std::memory_order_release);
+  engineWake_.notify();
   return true;
 }
 
@@ -267,15 +279,19 @@ void EngineRuntime::snapshotLoop() {
 void EngineRuntime::publisherLoop() {
   // 256 events (~66 KB): the copy out of the ring lands in the L2 cache, not past it.
   std::vector<EngineEvent> batch(256);
-  Backoff backoff;
+  const auto ready = [this] {
+    return eventRing_->sizeApprox() != 0 || engineDone_.load(std::memory_order_acquire);
+  };
+  IdleWait idle(publisherWake_);
   for (;;) {
     const std::size_t n = eventRing_->popBatch(std::span(batch));
     if (n == 0) {
       if (engineDone_.load(std::memory_order_acquire) && eventRing_->sizeApprox() == 0) break;
-      backoff.idle();
+      idle.idle(ready);
       continue;
     }
-    backoff.reset();
+    idle.reset();
+    eventRoom_.notify();  // the engine may be waiting for room
     if (handler_) {
       for (std::size_t i = 0; i < n; ++i) handler_(batch[i]);
     }
@@ -286,6 +302,8 @@ std::optional<Error> EngineRuntime::stop() {
   if (stopped_) return failed() ? std::optional<Error>(makeError("engine", failure())) : std::nullopt;
   stopped_ = true;
   stopping_.store(true, std::memory_order_release);
+  sequencerWake_.notify();
+  for (auto& room : gatewayRoom_) room->notify();  // a submit() waiting for room returns false
   if (sequencer_.joinable()) sequencer_.join();
   if (engineThread_.joinable()) engineThread_.join();
   if (publisher_.joinable()) publisher_.join();

@@ -15,8 +15,15 @@
 //    market data, metrics);
 //  * snapshot: writes serialized states to disk (file I/O stays off the engine thread).
 // Threads talk through bounded SPSC rings only (core/spsc_ring.hpp); a full ring makes the
-// producer wait (backpressure) rather than grow. The snapshot hand-off is a mutex-guarded slot
-// touched once per `snapshotEvery` commands, never per command.
+// producer wait (backpressure) rather than grow.
+// Waiting (core/idle_wait.hpp): a thread with nothing to do spins briefly, then parks on a futex
+// word of its own (sequencerWake_, engineWake_, publisherWake_) that its producers notify after
+// each push — one fence and one load while it is awake, a wake-up syscall only when it is
+// parked. A producer waiting for room in a full ring parks the same way on that ring's room word,
+// notified by the consumer after each pop. Flags a waiting thread must see (stopping, a
+// producer done, a query) notify the word too, so a parked thread never misses them.
+// The snapshot hand-off is a mutex-guarded slot touched once per `snapshotEvery` commands, never
+// per command.
 //
 // Start-up recovers first (engine/recovery.hpp): the journal writer opens (cutting a torn tail
 // with a log line), the newest valid snapshot is loaded and the journal after it replayed.
@@ -32,11 +39,13 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <span>
 #include <string>
 #include <string_view>
 #include <thread>
 #include <vector>
 
+#include "core/idle_wait.hpp"
 #include "core/result.hpp"
 #include "core/spsc_ring.hpp"
 #include "engine/engine.hpp"
@@ -80,7 +89,8 @@ class EngineRuntime {
   // Gateway `gateway`'s producer side; one thread per gateway. False when its ring is full or
   // the runtime is stopping or failed.
   bool trySubmit(std::size_t gateway, const Command& command);
-  // Waits (yielding) while the ring is full; false when stopping or failed.
+  // Waits (spinning, then parked until the sequencer makes room) while the ring is full; false
+  // when stopping or failed.
   bool submit(std::size_t gateway, const Command& command);
 
   // Runs `query` on the engine thread between two commands, with read-only access to the engine
@@ -110,6 +120,10 @@ class EngineRuntime {
   void fail(std::string message);
   void requestSnapshot();
   void runQueries();
+  // Pushes all of `records` into `ring`, waking `consumer` after each push and parking on `room`
+  // while the ring is full.
+  template <typename T>
+  void pushAll(SpscRing<T>& ring, std::span<const T> records, WakeWord& consumer, WakeWord& room);
 
   RuntimeOptions options_;
   EventHandler handler_;
@@ -120,6 +134,14 @@ class EngineRuntime {
   std::vector<std::unique_ptr<SpscRing<Command>>> gatewayRings_;
   std::unique_ptr<SpscRing<Command>> engineRing_;
   std::unique_ptr<SpscRing<EngineEvent>> eventRing_;
+
+  // One word per waiting thread and cause (idle_wait.hpp); each has one parking thread.
+  WakeWord sequencerWake_;  // a gateway ring has commands, or stopping
+  WakeWord engineWake_;     // the engine ring has commands, the sequencer is done, or a query waits
+  WakeWord publisherWake_;  // the event ring has events, or the engine is done
+  WakeWord engineRoom_;     // the sequencer waits for room in the engine ring
+  WakeWord eventRoom_;      // the engine waits for room in the event ring
+  std::vector<std::unique_ptr<WakeWord>> gatewayRoom_;  // submit() waits for room in its gateway ring
 
   std::atomic<bool> stopping_{false};
   std::atomic<bool> sequencerDone_{false};
