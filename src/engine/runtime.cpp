@@ -247,12 +247,23 @@ void EngineRuntime::runQueries() {
 }
 
 void EngineRuntime::requestSnapshot() {
+  // Serialized into the buffer of an earlier snapshot, reserved to the last size and a quarter:
+  // a state of hundreds of MB is not grown by doubling (copies) into fresh pages (faults) on
+  // the engine thread each time.
   std::vector<std::byte> bytes;
-  ByteWriter writer(bytes);
-  engine_->save(writer);
   {
     std::lock_guard lock(mutex_);
-    pendingSnapshot_ = std::move(bytes);  // a newer state replaces one not yet written
+    bytes.swap(spareSnapshot_);
+  }
+  bytes.clear();
+  bytes.reserve(lastSnapshotBytes_ + lastSnapshotBytes_ / 4);
+  ByteWriter writer(bytes);
+  engine_->save(writer);
+  lastSnapshotBytes_ = bytes.size();
+  {
+    std::lock_guard lock(mutex_);
+    if (snapshotPending_) spareSnapshot_.swap(pendingSnapshot_);  // a newer state replaces one not yet written
+    pendingSnapshot_ = std::move(bytes);
     pendingSnapshotSequence_ = engine_->lastSequence();
     snapshotPending_ = true;
   }
@@ -273,6 +284,8 @@ void EngineRuntime::snapshotLoop() {
     }
     auto written = store::writeSnapshot(options_.dataDir / "snapshots", sequence, bytes);
     if (!written.ok() && options_.log) options_.log("snapshot not written: " + written.error().message);
+    std::lock_guard lock(mutex_);
+    if (spareSnapshot_.capacity() < bytes.capacity()) spareSnapshot_.swap(bytes);  // for the next one
   }
 }
 

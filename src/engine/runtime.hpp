@@ -23,7 +23,7 @@
 // notified by the consumer after each pop. Flags a waiting thread must see (stopping, a
 // producer done, a query) notify the word too, so a parked thread never misses them.
 // The snapshot hand-off is a mutex-guarded slot touched once per `snapshotEvery` commands, never
-// per command.
+// per command; the written state's buffer goes back to the engine thread for the next one.
 //
 // Start-up recovers first (engine/recovery.hpp): the journal writer opens (cutting a torn tail
 // with a log line), the newest valid snapshot is loaded and the journal after it replayed.
@@ -154,6 +154,8 @@ class EngineRuntime {
   std::condition_variable snapshotReady_;
   std::string failure_;
   std::vector<std::byte> pendingSnapshot_;
+  std::vector<std::byte> spareSnapshot_;  // a written snapshot's buffer, reused by the next one
+  std::size_t lastSnapshotBytes_ = 0;     // engine thread only
   std::uint64_t pendingSnapshotSequence_ = 0;
   bool snapshotPending_ = false;
   bool snapshotExit_ = false;
