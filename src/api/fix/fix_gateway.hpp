@@ -6,8 +6,11 @@
 // the single producer of the engine's FIX gateway ring (submit). The engine's publisher thread
 // calls onEvent(), which keeps the events that concern FIX (reports about the sessions'
 // accounts, answers to FIX requests) and hands them over through a bounded SPSC ring; when the
-// gateway thread sleeps, onEvent wakes it. The gateway thread spins briefly when idle, then
-// sleeps in the I/O poll (at most 100 ms: session timers run every 100 ms).
+// gateway thread is parked, onEvent wakes it (an eventfd write; while it is awake, a fence and a
+// load). The gateway thread spins briefly when idle (longer right after it submitted orders,
+// whose reports are due), then parks in the I/O poll (at most 100 ms: session timers run every
+// 100 ms). What the sessions write in one round of the loop reaches each store with one write()
+// and then the socket.
 // Backpressure: when the engine's ring is full the gateway keeps draining events while it
 // retries (the publisher may be waiting for room in this gateway's ring); when this gateway's
 // ring is full the publisher waits.
