@@ -1,4 +1,5 @@
-// ReadModel (see read_model.hpp): maps under shared_mutexes, written by the publisher thread.
+// ReadModel (see read_model.hpp): maps under shared_mutexes, written by the publisher thread;
+// order reports formatted as JSON by the reader that asks for them.
 #include "api/http/read_model.hpp"
 
 #include "api/http/fill_history.hpp"
@@ -22,6 +23,7 @@ void ReadModel::addInstrument(const Instrument& instrument) {
 }
 
 void ReadModel::load(const engine::Engine& engine, const Directory& directory) {
+  directory_.store(&directory, std::memory_order_release);
   for (const Instrument& i : engine.instruments()) addInstrument(i);
   // The engine's record as an order_status report: the same fields Engine::report fills.
   engine::EngineEvent event;
@@ -34,11 +36,11 @@ void ReadModel::load(const engine::Engine& engine, const Directory& directory) {
     r = engine::ExecutionReport{};
     engine::describeOrder(o, r);
     r.execType = oms::ExecType::OrderStatus;
-    apply(event, formatEvent(event, directory));
+    apply(event, {});
   }
 }
 
-bool ReadModel::wants(const engine::EngineEvent& event) const noexcept {
+bool ReadModel::keeps(const engine::EngineEvent& event) const noexcept {
   switch (event.kind) {
     case engine::EventKind::ExecutionReport:
       return !event.body.execution.orderId.isNone() && tracked_(event.body.execution.account);
@@ -47,17 +49,25 @@ bool ReadModel::wants(const engine::EngineEvent& event) const noexcept {
   }
 }
 
+bool ReadModel::wants(const engine::EngineEvent& event) const noexcept {
+  if (event.kind == engine::EventKind::ExecutionReport && directory_.load(std::memory_order_acquire) != nullptr) {
+    return false;  // formatted when read
+  }
+  return keeps(event);
+}
+
 void ReadModel::apply(const engine::EngineEvent& event, const std::string& json) {
-  if (!wants(event)) return;
+  if (!keeps(event)) return;
   if (event.kind == engine::EventKind::ExecutionReport) {
     const engine::ExecutionReport& r = event.body.execution;
     std::unique_lock lock(ordersMutex_);
-    OrderEntry& entry = orders_[r.orderId.value()];
+    StoredOrder& entry = orders_[r.orderId.value()];
     entry.orderId = r.orderId;
     entry.account = r.account;
     entry.instrument = r.instrument;
     entry.status = r.status;
-    entry.json = json;
+    entry.report = event;
+    entry.json = json;  // empty (no allocation) unless the caller formatted it
     lock.unlock();
     if (r.execType == oms::ExecType::Trade) addFill(event);
   } else {
@@ -79,7 +89,7 @@ void ReadModel::addFill(const engine::EngineEvent& event) {
 }
 
 void ReadModel::recordReplayedFill(const engine::EngineEvent& event) {
-  if (history_ == nullptr || !wants(event) || event.kind != engine::EventKind::ExecutionReport ||
+  if (history_ == nullptr || !keeps(event) || event.kind != engine::EventKind::ExecutionReport ||
       event.body.execution.execType != oms::ExecType::Trade) {
     return;
   }
@@ -146,27 +156,45 @@ std::optional<Instrument> ReadModel::instrument(InstrumentId id) const {
   return it->second;
 }
 
+OrderEntry ReadModel::toEntry(StoredOrder stored) const {
+  OrderEntry out{stored.orderId, stored.account, stored.instrument, stored.status, std::move(stored.json)};
+  if (out.json.empty()) {
+    // Without a directory apply() was always handed the JSON, so there is one here.
+    if (const Directory* directory = directory_.load(std::memory_order_acquire)) {
+      out.json = formatEvent(stored.report, *directory);
+    }
+  }
+  return out;
+}
+
 std::optional<OrderEntry> ReadModel::order(OrderId id) const {
   std::shared_lock lock(ordersMutex_);
   const auto it = orders_.find(id.value());
   if (it == orders_.end()) return std::nullopt;
-  return it->second;
+  StoredOrder stored = it->second;
+  lock.unlock();
+  return toEntry(std::move(stored));
 }
 
 std::vector<OrderEntry> ReadModel::orders(const OrderFilter& filter) const {
-  std::vector<OrderEntry> out;
-  std::shared_lock lock(ordersMutex_);
-  for (const auto& [id, entry] : orders_) {
-    if (out.size() >= filter.limit) break;
-    if (filter.account && entry.account != *filter.account) continue;
-    if (filter.accounts &&
-        std::find(filter.accounts->begin(), filter.accounts->end(), entry.account) == filter.accounts->end()) {
-      continue;
+  std::vector<StoredOrder> found;
+  {
+    std::shared_lock lock(ordersMutex_);
+    for (const auto& [id, entry] : orders_) {
+      if (found.size() >= filter.limit) break;
+      if (filter.account && entry.account != *filter.account) continue;
+      if (filter.accounts &&
+          std::find(filter.accounts->begin(), filter.accounts->end(), entry.account) == filter.accounts->end()) {
+        continue;
+      }
+      if (filter.status && entry.status != *filter.status) continue;
+      if (filter.instrument && entry.instrument != *filter.instrument) continue;
+      found.push_back(entry);
     }
-    if (filter.status && entry.status != *filter.status) continue;
-    if (filter.instrument && entry.instrument != *filter.instrument) continue;
-    out.push_back(entry);
   }
+  std::vector<OrderEntry> out;
+  out.reserve(found.size());
+  for (StoredOrder& stored : found) out.push_back(toEntry(std::move(stored)));
   return out;
 }
 

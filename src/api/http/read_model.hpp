@@ -4,8 +4,13 @@
 // events (DESIGN.md: other threads learn about engine state only from events).
 //
 // Owns: instruments by id (reference data, from recovery and from definitions the server
-// submits), orders by OrderId (the last report as JSON, plus the fields queries filter on), and
-// quotes by instrument (the last quote as JSON and as numbers).
+// submits), orders by OrderId (the last report, plus the fields queries filter on), and quotes
+// by instrument (the last quote as JSON and as numbers).
+// Orders keep the report itself (a fixed-size event), not its JSON: most reports are never
+// queried (a FIX client streaming orders reads its reports over FIX), so the JSON is written
+// when a query reads the order — off the publisher thread, outside the lock. That needs the
+// Directory, which load() records; before load(), or without it (tests), apply() keeps the JSON
+// its caller formatted, as wants() asks for it.
 // Invariants: an order's entry is its latest report (reports arrive in engine order); an order
 // is there only when `tracked(account)` holds — the simulator's accounts are left out, else its
 // ~200 orders a second would grow the map without bound. Finished orders stay (queries about
@@ -20,6 +25,7 @@
 // the orders of tracked accounts.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <deque>
 #include <functional>
@@ -43,6 +49,17 @@ struct OrderEntry {
   InstrumentId instrument;
   oms::OrdStatus status = oms::OrdStatus::New;
   std::string json;  // the last execution report, as api::formatEvent writes it
+};
+
+// An order as the model keeps it: the last report as an event; `json` only when the caller of
+// apply() formatted it anyway (an HTTP answer) or the model has no directory to format with.
+struct StoredOrder {
+  OrderId orderId;
+  AccountId account;
+  InstrumentId instrument;
+  oms::OrdStatus status = oms::OrdStatus::New;
+  engine::EngineEvent report{};
+  std::string json;
 };
 
 struct QuoteEntry {
@@ -74,12 +91,15 @@ class ReadModel {
 
   void addInstrument(const Instrument& instrument);
   // Instruments and orders of a recovered engine (before its threads start): each order gets an
-  // order_status report built from the engine's record, formatted with `directory`.
+  // order_status report built from the engine's record. `directory` (which must outlive the
+  // model) formats the orders' reports when they are read, from now on.
   void load(const engine::Engine& engine, const Directory& directory);
   // Publisher thread: execution reports and quotes update the model; `json` is
-  // formatEvent(event) (computed by the caller once, since a waiting request may need it too).
+  // formatEvent(event) when the caller formatted it (since a waiting request may need it too),
+  // else empty.
   void apply(const engine::EngineEvent& event, const std::string& json);
-  // Whether apply() needs the event's JSON (the publisher skips formatting what nobody reads).
+  // Whether apply() needs the event's JSON (the publisher skips formatting what nobody reads):
+  // quotes, and execution reports of tracked accounts only while there is no directory.
   bool wants(const engine::EngineEvent& event) const noexcept;
 
   std::vector<Instrument> instruments() const;  // by id
@@ -99,14 +119,19 @@ class ReadModel {
   std::size_t orderCount() const;
 
  private:
+  // Whether apply() keeps the event at all (an order report of a tracked account, a quote).
+  bool keeps(const engine::EngineEvent& event) const noexcept;
   void addFill(const engine::EngineEvent& event);
   std::optional<FillEntry> formatFill(const engine::EngineEvent& event) const;
+  // The query's answer for `stored`: its JSON written now when it has none. No lock held.
+  OrderEntry toEntry(StoredOrder stored) const;
 
   std::function<bool(AccountId)> tracked_;
+  std::atomic<const Directory*> directory_{nullptr};
   mutable std::shared_mutex instrumentsMutex_;
   std::map<std::uint64_t, Instrument> instruments_;
   mutable std::shared_mutex ordersMutex_;
-  std::map<std::uint64_t, OrderEntry> orders_;       // ordered: lists come out by orderId
+  std::map<std::uint64_t, StoredOrder> orders_;      // ordered: lists come out by orderId
   static constexpr std::size_t kMaxFills = 100'000;  // oldest dropped beyond
   mutable std::shared_mutex fillsMutex_;
   std::deque<FillEntry> fills_;
