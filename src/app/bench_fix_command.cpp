@@ -3,7 +3,9 @@
 // limit NewOrderSingles (buy 1 at prices that do not cross, so every order rests and is
 // answered by one ExecutionReport New):
 //  * latency: --rate orders a second, each timed from just before its write to the arrival of
-//    its ExecutionReport(New) (matched by ClOrdID); p50 / p99 / p99.9 / max;
+//    its ExecutionReport(New) (matched by ClOrdID); p50 / p99 / p99.9 / max. The writer sleeps
+//    until each order is due (--spin-pacing: spins instead, which keeps a core busy — on a small
+//    machine that core is taken from the server being measured);
 //  * throughput (--rate 0): all orders written as fast as the socket takes them by one thread
 //    while another reads; orders/s from the first write to the last ExecutionReport(New).
 // The last line is one JSON object. The client uses the project's own codec to build and read
@@ -39,6 +41,7 @@ struct BenchFixOptions {
   std::string symbol = "AAPL";
   std::size_t orders = 100'000;
   std::uint64_t rate = 10'000;  // orders a second; 0: as fast as possible
+  bool spinPacing = false;
 };
 
 std::int64_t steadyNanos() {
@@ -207,7 +210,11 @@ int runBenchFix(const BenchFixOptions& o) {
         for (; i < o.orders && batch.size() < 64 * 1024; ++i) client.order(i, batch);
       } else {
         const std::int64_t due = start + static_cast<std::int64_t>(i) * period;
-        while (steadyNanos() < due) {
+        if (o.spinPacing) {
+          while (steadyNanos() < due) {
+          }
+        } else if (steadyNanos() < due) {
+          std::this_thread::sleep_until(std::chrono::steady_clock::time_point(std::chrono::nanoseconds(due)));
         }
         client.order(i, batch);
         sentAt[i] = steadyNanos();
@@ -277,6 +284,7 @@ void addBenchFixCommand(CLI::App& bench) {
   cmd->add_option("--symbol", o->symbol, "Instrument to buy (limit orders at 1.00 to 1.99, 1 each)");
   cmd->add_option("--orders", o->orders, "Orders to send")->check(CLI::Range(std::size_t{1}, std::size_t{10'000'000}));
   cmd->add_option("--rate", o->rate, "Orders a second (0: as fast as possible)");
+  cmd->add_flag("--spin-pacing", o->spinPacing, "Spin (instead of sleeping) until each order is due");
   cmd->callback([o] { setExitCode(runBenchFix(*o)); });
 }
 
