@@ -24,6 +24,7 @@ void addEngineCommand(CLI::App& app);
 void addImportCommand(CLI::App& app);       // `import`: docs/market-data.md
 void addBenchItchCommand(CLI::App& bench);  // `bench itch`, registered by main
 void addServeCommand(CLI::App& app);        // `serve`: the REST API (docs/api.md)
+void addSimulateCommand(CLI::App& app);     // `simulate`: the simulator's day as ITCH (docs/market-data.md)
 
 void setExitCode(int code) noexcept;
 int exitCode() noexcept;

@@ -17,6 +17,7 @@ int main(int argc, char** argv) {
   alphintra::app::addImportCommand(app);
   alphintra::app::addBenchItchCommand(*app.get_subcommand("bench"));
   alphintra::app::addServeCommand(app);
+  alphintra::app::addSimulateCommand(app);
 
   try {
     app.parse(argc, argv);
