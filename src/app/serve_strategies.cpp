@@ -58,6 +58,11 @@ json toJson(const live::StrategyStatus& s) {
   j["ordersSent"] = s.ordersSent;
   j["fills"] = s.fills;
   j["rejects"] = s.rejects;
+  if (s.bookNanos != 0) {
+    j["book"] = s.bookNanos % 1'000'000'000 == 0 ? fmt::format("{}s", s.bookNanos / 1'000'000'000)
+                                                  : fmt::format("{}ms", s.bookNanos / 1'000'000);
+    j["bookUpdates"] = s.bookUpdates;
+  }
   json positions = json::array();
   for (std::size_t i = 0; i < s.instruments.size(); ++i) {
     const Instrument& in = s.instruments[i];
@@ -206,6 +211,8 @@ void ServeStrategies::flushOutbox() {
 void ServeStrategies::run() {
   auto nextStatus = std::chrono::steady_clock::now();
   auto nextValuation = nextStatus + kValuationEvery;
+  const auto bookPeriod = std::chrono::nanoseconds{host_->bookPeriod()};
+  auto nextBooks = nextStatus;
   const auto handle = [this](const engine::EngineEvent& e) { onEvent(e); };
   while (!stop_.load(std::memory_order_acquire)) {
     std::size_t work = backlog_.size();
@@ -225,9 +232,21 @@ void ServeStrategies::run() {
       if (v) {
         for (const auto& [account, valuation] : v->accounts) host_->resync(account, valuation, v->sequence);
       }
+      std::optional<std::vector<strategy::BookUpdate>> books;
+      {
+        std::lock_guard lock(mutex_);
+        books.swap(books_);
+      }
+      if (books) {
+        for (const strategy::BookUpdate& b : *books) host_->onBook(b, Timestamp{wallNanos()});
+      }
     }
     flushOutbox();
     const auto now = std::chrono::steady_clock::now();
+    if (bookPeriod.count() != 0 && now >= nextBooks) {
+      requestBooks();
+      nextBooks = now + bookPeriod;
+    }
     if (now >= nextValuation) {
       requestValuations();
       nextValuation = now + kValuationEvery;
@@ -265,6 +284,36 @@ void ServeStrategies::requestValuations() {
   if (!asked) {
     std::lock_guard lock(mutex_);
     valuationPending_ = false;
+  }
+}
+
+void ServeStrategies::requestBooks() {
+  {
+    std::lock_guard lock(mutex_);
+    if (booksPending_) return;
+    booksPending_ = true;
+  }
+  const std::vector<InstrumentId> instruments = host_->bookInstruments();
+  const bool asked = runtime_->inspect([this, instruments](const engine::Engine& engine) {
+    std::vector<strategy::BookUpdate> books(instruments.size());
+    std::vector<book::LevelView> levels;
+    for (std::size_t i = 0; i < instruments.size(); ++i) {
+      strategy::BookUpdate& b = books[i];
+      b.instrument = instruments[i];
+      b.exchangeTime = b.receiveTime = engine.lastTime();
+      for (const Side side : {Side::Buy, Side::Sell}) {
+        engine.venue().depth(instruments[i], side, strategy::BookUpdate::kLevels, levels);
+        auto& out = side == Side::Buy ? b.bids : b.asks;
+        for (std::size_t k = 0; k < levels.size() && k < out.size(); ++k) out[k] = {levels[k].price, levels[k].quantity};
+      }
+    }
+    std::lock_guard lock(mutex_);
+    books_ = std::move(books);
+    booksPending_ = false;
+  });
+  if (!asked) {
+    std::lock_guard lock(mutex_);
+    booksPending_ = false;
   }
 }
 

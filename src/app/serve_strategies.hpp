@@ -7,7 +7,8 @@
 // the ring is full) in a live::EventFeed. The host thread drains it into a live::StrategyHost,
 // fires timers and ends time bars on the wall clock, and submits the strategies' commands on
 // its own gateway. Once a second it asks the engine (EngineRuntime::inspect) for the exact
-// valuation of each strategy account, so that cash and equity never drift.
+// valuation of each strategy account, so that cash and equity never drift, and, for strategies
+// with `book=PERIOD`, the top five levels of their instruments every PERIOD (onBook).
 //
 // Start-up: start() runs after the start-up commands, so that the accounts exist. The feed
 // starts queueing before the strategies load the engine's state (on the engine thread, at a
@@ -76,6 +77,7 @@ class ServeStrategies {
   void flushOutbox();
   void runControls();
   void requestValuations();
+  void requestBooks();
   void publishStatus();
 
   std::vector<live::LiveStrategySpec> specs_;
@@ -106,6 +108,8 @@ class ServeStrategies {
   };
   std::optional<Valuations> valuations_;
   bool valuationPending_ = false;
+  std::optional<std::vector<strategy::BookUpdate>> books_;  // sampled on the engine thread
+  bool booksPending_ = false;
 };
 
 }  // namespace alphintra::app

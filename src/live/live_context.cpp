@@ -338,6 +338,12 @@ void LiveContext::onQuote(const engine::QuoteReport& q, Timestamp time, strategy
   guarded([&] { strategy_->onQuote(tick, slot); });
 }
 
+void LiveContext::onBook(const strategy::BookUpdate& book, strategy::InstrumentSlot slot) {
+  if (spec_.bookNanos == 0 || state_ != StrategyState::Running) return;
+  ++bookUpdates_;
+  guarded([&] { strategy_->onBook(book, slot); });
+}
+
 void LiveContext::onTimer(std::uint64_t id) {
   guarded([&] { strategy_->onTimer(id); });
 }

@@ -66,6 +66,7 @@ class LiveContext final : public strategy::StrategyContext {
   void onReport(const engine::ExecutionReport& r, std::uint64_t sequence);
   void onTrade(const engine::PublicTradeReport& t, Timestamp time, strategy::InstrumentSlot slot);
   void onQuote(const engine::QuoteReport& q, Timestamp time, strategy::InstrumentSlot slot);
+  void onBook(const strategy::BookUpdate& book, strategy::InstrumentSlot slot);
   void onTimer(std::uint64_t id);
   // Hands out time bars that ended by `time` (no trade can still fall in them).
   void closeBars(Timestamp time);
@@ -95,6 +96,7 @@ class LiveContext final : public strategy::StrategyContext {
   std::uint64_t ordersSent() const noexcept { return ordersSent_; }
   std::uint64_t fills() const noexcept { return fills_; }
   std::uint64_t rejects() const noexcept { return rejects_; }
+  std::uint64_t bookUpdates() const noexcept { return bookUpdates_; }
   Timestamp startedAt() const noexcept { return startedAt_; }
   Currency baseCurrency() const noexcept { return base_; }
   // Earliest end of an open time bar (INT64_MAX when none is open).
@@ -155,7 +157,7 @@ class LiveContext final : public strategy::StrategyContext {
   double cashScale_ = 0.01;           // one minor unit in major units
   double outsideValue_ = 0;           // value of the account's positions outside the slots at the last sync
   std::uint64_t lastSequence_ = 0;    // of the last report the mirror took
-  std::uint64_t ordersSent_ = 0, fills_ = 0, rejects_ = 0;
+  std::uint64_t ordersSent_ = 0, fills_ = 0, rejects_ = 0, bookUpdates_ = 0;
   Timestamp startedAt_;
   Timestamp nextBarEnd_{INT64_MAX};
 };

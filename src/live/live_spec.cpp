@@ -17,6 +17,27 @@ bool validId(std::string_view id) {
   return true;
 }
 
+// "250ms", "1s": 10 ms to 60 s.
+bool parseBookPeriod(std::string_view text, std::int64_t& nanos) {
+  std::int64_t unit = 0;
+  std::string_view digits;
+  if (text.ends_with("ms")) {
+    unit = 1'000'000;
+    digits = text.substr(0, text.size() - 2);
+  } else if (text.ends_with("s")) {
+    unit = 1'000'000'000;
+    digits = text.substr(0, text.size() - 1);
+  } else {
+    return false;
+  }
+  std::int64_t n = 0;
+  const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), n);
+  if (ec != std::errc{} || end != digits.data() + digits.size() || digits.empty()) return false;
+  if (n <= 0 || n > 60'000'000'000 / unit) return false;
+  nanos = n * unit;
+  return nanos >= 10'000'000 && nanos <= 60'000'000'000;
+}
+
 }  // namespace
 
 Result<LiveStrategySpec> parseLiveStrategySpec(std::string_view text) {
@@ -67,6 +88,10 @@ Result<LiveStrategySpec> parseLiveStrategySpec(std::string_view text) {
                                             " letters, digits, '_' or '-'");
       }
       spec.id = std::string(value);
+    } else if (key == "book") {
+      if (!parseBookPeriod(value, spec.bookNanos)) {
+        return makeError("strategy.book", "'" + std::string(value) + "' is not a period from 10ms to 60s (e.g. 250ms, 1s)");
+      }
     } else if (key == "bar") {
       auto span = marketdata::parseInterval(value);
       if (!span) return makeError("strategy.bar", span.error().message);

@@ -6,7 +6,9 @@
 // Keys the host reads: `account` (required: the engine account it trades; one strategy per
 // account), `instruments` (required: symbols joined by '+', in slot order), `id` (its name in
 // the REST API and in its client order ids; default NAME; letters, digits, '_' and '-', at most
-// 12), `bar` (the time bars onBar sees, 1s to 1d; default 1m). Every other key is a parameter of
+// 12), `bar` (the time bars onBar sees, 1s to 1d; default 1m), `book` (how often onBook sees the
+// top five levels of each instrument, 10ms to 60s, e.g. `book=250ms`; default: never). Every
+// other key is a parameter of
 // the strategy (`alphintra backtest --list` shows them), checked when the strategy is built.
 #pragma once
 
@@ -27,6 +29,7 @@ struct LiveStrategySpec {
   AccountId account;
   std::vector<std::string> symbols;
   std::int64_t barNanos = 60'000'000'000;
+  std::int64_t bookNanos = 0;  // 0: no onBook
   strategy::Parameters params;
   std::string text;  // as given
 };

@@ -1,5 +1,7 @@
 #include "live/strategy_host.hpp"
 
+#include <algorithm>
+
 #include "strategy/registry.hpp"
 
 namespace alphintra::live {
@@ -138,6 +140,50 @@ void StrategyHost::onClock(Timestamp now) {
   for (const auto& c : contexts_) c->closeBars(now);
 }
 
+std::int64_t StrategyHost::bookPeriod() const noexcept {
+  std::int64_t period = 0;
+  for (const auto& c : contexts_) {
+    const std::int64_t p = c->spec().bookNanos;
+    if (p != 0 && (period == 0 || p < period)) period = p;
+  }
+  return period;
+}
+
+std::vector<InstrumentId> StrategyHost::bookInstruments() const {
+  std::vector<InstrumentId> out;
+  for (const auto& c : contexts_) {
+    if (c->spec().bookNanos == 0) continue;
+    for (const Instrument& in : c->instruments()) {
+      if (std::find(out.begin(), out.end(), in.id()) == out.end()) out.push_back(in.id());
+    }
+  }
+  return out;
+}
+
+namespace {
+
+bool sameLevels(const strategy::BookUpdate& a, const strategy::BookUpdate& b) noexcept {
+  for (std::size_t i = 0; i < strategy::BookUpdate::kLevels; ++i) {
+    if (a.bids[i].price != b.bids[i].price || a.bids[i].quantity != b.bids[i].quantity) return false;
+    if (a.asks[i].price != b.asks[i].price || a.asks[i].quantity != b.asks[i].quantity) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+void StrategyHost::onBook(const strategy::BookUpdate& book, Timestamp now) {
+  auto [last, first] = lastBook_.try_emplace(book.instrument.value(), book);
+  if (!first) {
+    if (sameLevels(last->second, book)) return;
+    last->second = book;
+  }
+  const auto it = byInstrument_.find(book.instrument.value());
+  if (it == byInstrument_.end()) return;
+  services_.now = now;
+  for (const Subscriber& s : it->second) contexts_[s.context]->onBook(book, s.slot);
+}
+
 void StrategyHost::resync(AccountId account, const oms::Valuation& v, std::uint64_t sequence) {
   const auto it = byAccount_.find(account.value());
   if (it != byAccount_.end()) contexts_[it->second]->resync(v, sequence);
@@ -160,6 +206,8 @@ void StrategyHost::status(std::vector<StrategyStatus>& out) const {
     s.ordersSent = c->ordersSent();
     s.fills = c->fills();
     s.rejects = c->rejects();
+    s.bookUpdates = c->bookUpdates();
+    s.bookNanos = spec.bookNanos;
     for (strategy::InstrumentSlot slot = 0; slot < s.instruments.size(); ++slot) {
       s.positions.push_back(c->position(slot));
       s.openBuy.push_back(c->openQuantity(slot, Side::Buy));

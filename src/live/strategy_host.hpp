@@ -42,6 +42,8 @@ struct StrategyStatus {
   std::uint64_t ordersSent = 0;
   std::uint64_t fills = 0;
   std::uint64_t rejects = 0;
+  std::uint64_t bookUpdates = 0;  // onBook calls (strategies with `book=`)
+  std::int64_t bookNanos = 0;
   std::vector<Quantity> positions;  // by slot
   std::vector<Quantity> openBuy;
   std::vector<Quantity> openSell;
@@ -71,6 +73,12 @@ class StrategyHost {
   void onEvent(const engine::EngineEvent& e);
   // Timers due and time bars ended by `now` (the live clock).
   void onClock(Timestamp now);
+  // The top levels of an instrument's book (sampled by the caller every bookPeriod()): handed
+  // to the strategies that asked for books (`book=` in their spec) when it changed.
+  void onBook(const strategy::BookUpdate& book, Timestamp now);
+  // The shortest `book=` period of the strategies (0: none asked), and the instruments to sample.
+  std::int64_t bookPeriod() const noexcept;
+  std::vector<InstrumentId> bookInstruments() const;
   // The engine's valuation of each strategy account at `sequence` (from a query on the engine thread).
   void resync(AccountId account, const oms::Valuation& v, std::uint64_t sequence);
 
@@ -104,6 +112,7 @@ class StrategyHost {
   std::vector<std::unique_ptr<LiveContext>> contexts_;
   std::unordered_map<std::uint64_t, std::vector<Subscriber>> byInstrument_;
   std::unordered_map<std::uint64_t, std::uint32_t> byAccount_;
+  std::unordered_map<std::uint64_t, strategy::BookUpdate> lastBook_;  // by instrument: the last one handed out
   std::priority_queue<Timer, std::vector<Timer>, std::greater<>> timers_;
   std::uint64_t timerOrder_ = 0;
 };

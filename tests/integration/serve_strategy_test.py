@@ -21,7 +21,7 @@ from serve_harness import ServeRun, free_port, session, start_serve  # noqa: E40
 
 ALPHINTRA = sys.argv[1]
 ADMIN_PASSWORD = "strategy-admin-pw"
-SPEC = "sma_cross:account=2,instruments=AAPL,bar=1s,fast=2,slow=4,quantity=5,allow_short=true,id=trend"
+SPEC = "sma_cross:account=2,instruments=AAPL,bar=1s,book=100ms,fast=2,slow=4,quantity=5,allow_short=true,id=trend"
 
 
 def wait_for(what, predicate, timeout=60):
@@ -94,6 +94,9 @@ def main():
 
         # It trades: orders with its own client ids, filled against the simulator's market.
         wait_for("the strategy's first fills", lambda: strategy(viewer)["fills"] >= 2)
+        # book=100ms: onBook every 100 ms while the simulator moves the book.
+        s = strategy(viewer)
+        assert s["book"] == "100ms" and s["bookUpdates"] > 0, s
         status, orders = trader.get("/api/v1/orders?accountId=2&symbol=AAPL&limit=10000")
         ids = [o.get("clientOrderId", "") for o in orders["orders"]]
         assert any(i.startswith("trend.") for i in ids), ids[:20]

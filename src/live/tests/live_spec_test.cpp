@@ -14,6 +14,11 @@ TEST(LiveStrategySpec, ReadsTheHostKeysAndLeavesTheRestAsParameters) {
   EXPECT_EQ(spec.value().symbols, (std::vector<std::string>{"AAPL", "MSFT"}));
   EXPECT_EQ(spec.value().barNanos, 5'000'000'000);
   EXPECT_EQ(spec.value().params.describe(), "fast=5,slow=20");
+  EXPECT_EQ(spec.value().bookNanos, 0);
+  auto books = parseLiveStrategySpec("market_maker:account=3,instruments=AAPL,book=250ms");
+  ASSERT_TRUE(books.ok()) << books.error().message;
+  EXPECT_EQ(books.value().bookNanos, 250'000'000);
+  EXPECT_EQ(parseLiveStrategySpec("market_maker:account=3,instruments=AAPL,book=2s").value().bookNanos, 2'000'000'000);
 }
 
 TEST(LiveStrategySpec, DefaultsTheIdToTheNameAndTheBarToOneMinute) {
@@ -44,6 +49,9 @@ TEST(LiveStrategySpec, NamesTheKeyThatIsWrong) {
   expectError("sma_cross:account=2,instruments=AAPL,id=thirteen-char", "strategy.id", "1 to 12");
   expectError("a_very_long_strategy_name:account=2,instruments=AAPL", "strategy.id", "give id=NAME");
   expectError("sma_cross:account=2,instruments=AAPL,fast", "strategy", "not key=value");
+  expectError("sma_cross:account=2,instruments=AAPL,book=5ms", "strategy.book", "10ms to 60s");
+  expectError("sma_cross:account=2,instruments=AAPL,book=2m", "strategy.book", "10ms to 60s");
+  expectError("sma_cross:account=2,instruments=AAPL,book=ms", "strategy.book", "10ms to 60s");
   expectError("sma_cross:account=2,instruments=AAPL,fast=1,fast=2", "strategy.fast", "given twice");
 }
 

@@ -63,6 +63,9 @@ class Recorder final : public strategy::Strategy {
     journal_.lines.push_back("fill " + std::to_string(f.handle) + " " + std::to_string(f.quantity.raw()));
   }
   void onTimer(std::uint64_t id) override { journal_.lines.push_back("timer " + std::to_string(id)); }
+  void onBook(const strategy::BookUpdate& b, strategy::InstrumentSlot) override {
+    journal_.lines.push_back("book " + std::to_string(b.bids[0].price.raw()));
+  }
   void onStop() override { journal_.lines.push_back("stop"); }
 
   strategy::OrderHandle buy = 0, sell = 0;
@@ -336,6 +339,26 @@ TEST_F(LiveHostTest, AStrategyThatThrowsIsStoppedAndTheOthersRunOn) {
   }
   EXPECT_EQ(failedLive, 0u);
   EXPECT_EQ(calmLive, 2u);
+}
+
+TEST_F(LiveHostTest, BooksReachTheStrategiesThatAskedForThemWhenTheyChange) {
+  host = makeHost();
+  add("recorder:account=10,instruments=AAA,book=250ms");
+  add("recorder:account=11,instruments=AAA,id=nobook");
+  EXPECT_EQ(host->bookPeriod(), 250'000'000);
+  EXPECT_EQ(host->bookInstruments(), std::vector<InstrumentId>{InstrumentId{1}});
+  host->startAll(Timestamp{now});
+  journal.lines.clear();
+  strategy::BookUpdate b;
+  b.instrument = InstrumentId{1};
+  b.bids[0] = {Price::fromRaw(9'900), Quantity::fromRaw(5)};
+  host->onBook(b, Timestamp{now});
+  host->onBook(b, Timestamp{now});  // unchanged: not handed out again
+  b.bids[0].quantity = Quantity::fromRaw(6);
+  host->onBook(b, Timestamp{now});
+  EXPECT_EQ(journal.lines, (std::vector<std::string>{"book 9900", "book 9900"}));  // the first recorder only
+  EXPECT_EQ(status(0).bookUpdates, 2u);
+  EXPECT_EQ(status(1).bookUpdates, 0u);
 }
 
 TEST_F(LiveHostTest, RefusesSpecsTheEngineCannotRun) {
