@@ -5,6 +5,10 @@
 
 namespace alphintra::backtest {
 
+struct ReplayVenue::WaitingStop {
+  book::NewOrder order;
+};
+
 struct ReplayVenue::Market {
   explicit Market(const Instrument& in, QueueModel model) : instrument(in), l2(std::make_unique<L2Replay>(in, model)) {}
   Instrument instrument;
@@ -12,6 +16,8 @@ struct ReplayVenue::Market {
   std::unique_ptr<L2Replay> l2;  // exactly one of the two
   std::unique_ptr<L3Replay> l3;
   std::vector<book::Event> pending;  // fills of ours waiting for advanceTime
+  std::vector<WaitingStop> stops;    // ours, not triggered yet (a handful: a flat vector)
+  Price lastPrint = Price::undefined();
 };
 
 ReplayVenue::ReplayVenue(ReplayVenueOptions options) : options_(options) { scratch_.reserve(256); }
@@ -63,21 +69,119 @@ book::NewOrder immediateMarket(const book::NewOrder& order) {
 
 }  // namespace
 
+namespace {
+
+bool isStop(book::OrderType t) noexcept { return t == book::OrderType::Stop || t == book::OrderType::StopLimit; }
+
+bool reaches(Side side, Price stop, Price print) noexcept {
+  return print.isDefined() && (side == Side::Buy ? print >= stop : print <= stop);
+}
+
+book::Event orderEvent(book::EventType type, const book::NewOrder& o, Timestamp now) {
+  book::Event e;
+  e.type = type;
+  e.side = o.side;
+  e.orderType = static_cast<std::uint8_t>(o.type);
+  e.orderId = o.id;
+  e.price = o.price;
+  e.quantity = o.quantity;
+  e.leavesQuantity = o.quantity;
+  e.time = now;
+  return e;
+}
+
+book::Event rejectEvent(const book::NewOrder& o, book::RejectReason reason, Timestamp now) {
+  book::Event e = orderEvent(book::EventType::Rejected, o, now);
+  e.reason = static_cast<std::uint8_t>(reason);
+  e.leavesQuantity = Quantity::zero();
+  return e;
+}
+
+// The checks the matching engine makes on a stop before it waits (prices on tick, lots).
+book::RejectReason checkStop(const book::NewOrder& o, const Instrument& in) noexcept {
+  const std::int64_t tick = in.tickSize().raw();
+  const std::int64_t lot = in.lotSize().raw();
+  if (!o.quantity.isPositive()) return book::RejectReason::InvalidQuantity;
+  if (lot > 1 && o.quantity.raw() % lot != 0) return book::RejectReason::QuantityOffLot;
+  if (!o.stopPrice.isDefined() || !o.stopPrice.isPositive() || (tick > 1 && o.stopPrice.raw() % tick != 0)) {
+    return book::RejectReason::InvalidStopPrice;
+  }
+  if (o.type == book::OrderType::StopLimit) {
+    if (!o.price.isDefined() || !o.price.isPositive()) return book::RejectReason::InvalidPrice;
+    if (tick > 1 && o.price.raw() % tick != 0) return book::RejectReason::PriceOffTick;
+  } else if (o.price.isDefined()) {
+    return book::RejectReason::InvalidPrice;
+  }
+  if (o.timeInForce == book::TimeInForce::IOC || o.timeInForce == book::TimeInForce::FOK) {
+    return book::RejectReason::InvalidTimeInForce;
+  }
+  return book::RejectReason::None;
+}
+
+}  // namespace
+
+// An order into the replayed book (L3 or L2).
+void ReplayVenue::enter(Market& m, const book::NewOrder& order, Timestamp now, std::vector<book::Event>& out) {
+  const book::NewOrder o = immediateMarket(order);
+  if (m.l3) {
+    m.l3->submit(o, now, out);
+  } else {
+    m.l2->submit(o, now, out);
+  }
+}
+
 void ReplayVenue::submit(InstrumentId instrument, const book::NewOrder& order, Timestamp now,
                          std::vector<book::Event>& out) {
   Market* m = find(instrument);
   if (m == nullptr) return;
-  const book::NewOrder o = immediateMarket(order);
-  if (m->l3) {
-    m->l3->submit(o, now, out);
-  } else {
-    m->l2->submit(o, now, out);
+  if (!isStop(order.type)) return enter(*m, order, now, out);
+  if (const auto reason = checkStop(order, m->instrument); reason != book::RejectReason::None) {
+    out.push_back(rejectEvent(order, reason, now));
+    return;
+  }
+  out.push_back(orderEvent(book::EventType::Accepted, order, now));
+  m->stops.push_back(WaitingStop{order});
+  triggerStops(*m, m->lastPrint, now, out);  // already reached: triggers at once
+}
+
+void ReplayVenue::triggerStops(Market& m, Price price, Timestamp now, std::vector<book::Event>& out) {
+  for (std::size_t i = 0; i < m.stops.size();) {
+    const book::NewOrder stop = m.stops[i].order;
+    if (!reaches(stop.side, stop.stopPrice, price)) {
+      ++i;
+      continue;
+    }
+    m.stops.erase(m.stops.begin() + static_cast<std::ptrdiff_t>(i));  // in arrival order
+    book::NewOrder entered = stop;
+    entered.type = stop.type == book::OrderType::Stop ? book::OrderType::Market : book::OrderType::Limit;
+    entered.stopPrice = Price::undefined();
+    book::Event triggered = orderEvent(book::EventType::Triggered, entered, now);
+    out.push_back(triggered);
+    // The book's Accepted for the entering order is not reported again: the order was accepted
+    // when it arrived as a stop.
+    const std::size_t from = out.size();
+    enter(m, entered, now, out);
+    for (std::size_t k = from; k < out.size(); ++k) {
+      if (out[k].type == book::EventType::Accepted && out[k].orderId == stop.id) {
+        out.erase(out.begin() + static_cast<std::ptrdiff_t>(k));
+        break;
+      }
+    }
   }
 }
 
 void ReplayVenue::cancel(InstrumentId instrument, OrderId order, Timestamp now, std::vector<book::Event>& out) {
   Market* m = find(instrument);
   if (m == nullptr) return;
+  for (std::size_t i = 0; i < m->stops.size(); ++i) {
+    if (m->stops[i].order.id != order) continue;
+    book::Event e = orderEvent(book::EventType::Cancelled, m->stops[i].order, now);
+    e.reason = static_cast<std::uint8_t>(book::CancelReason::Requested);
+    e.leavesQuantity = Quantity::zero();
+    out.push_back(e);
+    m->stops.erase(m->stops.begin() + static_cast<std::ptrdiff_t>(i));
+    return;
+  }
   if (m->l3) {
     m->l3->cancel(order, now, out);
   } else {
@@ -89,6 +193,26 @@ void ReplayVenue::replace(InstrumentId instrument, const book::ReplaceOrder& req
                           std::vector<book::Event>& out) {
   Market* m = find(instrument);
   if (m == nullptr) return;
+  for (WaitingStop& w : m->stops) {
+    if (w.order.id != request.id) continue;
+    book::NewOrder changed = w.order;
+    if (request.quantity.isDefined()) changed.quantity = request.quantity;
+    if (request.price.isDefined()) changed.price = request.price;
+    if (request.stopPrice.isDefined()) changed.stopPrice = request.stopPrice;
+    auto reason = checkStop(changed, m->instrument);
+    if (reason == book::RejectReason::None && changed.quantity == w.order.quantity && changed.price == w.order.price &&
+        changed.stopPrice == w.order.stopPrice) {
+      reason = book::RejectReason::NothingToReplace;
+    }
+    if (reason != book::RejectReason::None) {
+      out.push_back(rejectEvent(w.order, reason, now));
+      return;
+    }
+    w.order = changed;
+    out.push_back(orderEvent(book::EventType::Replaced, changed, now));
+    triggerStops(*m, m->lastPrint, now, out);
+    return;
+  }
   if (m->l3) {
     m->l3->replace(request, now, out);
   } else {
@@ -99,6 +223,18 @@ void ReplayVenue::replace(InstrumentId instrument, const book::ReplaceOrder& req
 void ReplayVenue::massCancel(InstrumentId instrument, AccountId account, Timestamp now, std::vector<book::Event>& out) {
   Market* m = find(instrument);
   if (m == nullptr) return;
+  for (std::size_t i = 0; i < m->stops.size();) {
+    const book::NewOrder& o = m->stops[i].order;
+    if (!account.isNone() && o.account != account) {
+      ++i;
+      continue;
+    }
+    book::Event e = orderEvent(book::EventType::Cancelled, o, now);
+    e.reason = static_cast<std::uint8_t>(book::CancelReason::MassCancel);
+    e.leavesQuantity = Quantity::zero();
+    out.push_back(e);
+    m->stops.erase(m->stops.begin() + static_cast<std::ptrdiff_t>(i));
+  }
   if (m->l3) {
     m->l3->massCancel(account, now, out);
   } else {
@@ -203,8 +339,10 @@ bool ReplayVenue::onQuote(std::uint32_t index, const marketdata::QuoteEvent& e) 
 
 bool ReplayVenue::onTrade(std::uint32_t index, const marketdata::TradeEvent& e) {
   Market& m = *markets_[index];
-  if (!m.l2) return false;  // L3: executions come as order events; prints alone never fill us
-  m.l2->onTrade(e, m.pending);
+  m.lastPrint = e.price;
+  // L3: executions come as order events; prints alone never fill us.
+  if (m.l2) m.l2->onTrade(e, m.pending);
+  if (!m.stops.empty()) triggerStops(m, e.price, e.exchangeTime, m.pending);
   return !m.pending.empty();
 }
 

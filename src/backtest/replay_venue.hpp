@@ -35,8 +35,17 @@
 // SimulatedVenue's do (our resting order is the maker, the replayed side the aggressor).
 //
 // Threading: owned by the backtest loop's thread. Instruments are addressed by the order of
-// addInstrument (the driver adds them in its own order). Known limits: L2 rests Limit orders
-// only (stops are refused, Day/GTD rest like GTC); up to 2^32 order arrivals per instrument;
+// addInstrument (the driver adds them in its own order).
+//
+// Stop and stop-limit orders wait here, outside the replayed book, until a replayed print
+// reaches their stop price (a buy stop at or above it, a sell stop at or below); then they are
+// reported Triggered and enter the book as a market (IOC) or limit order under the same id, the
+// way the matching engine's own stops do. They can be cancelled and replaced (quantity, limit
+// and stop price) while they wait. A stop whose price the last print has already reached
+// triggers at once.
+//
+// Known limits: Day/GTD rest like GTC at L2; our own fills do not trigger stops (only the
+// replayed prints do); up to 2^32 order arrivals per instrument;
 // snapshots save state for hashing but are not restored (load() refuses).
 #pragma once
 
@@ -114,7 +123,11 @@ class ReplayVenue final : public engine::Venue {
 
  private:
   struct Market;
+  struct WaitingStop;
   Market* find(InstrumentId id) noexcept;
+  // Stops of `m` that `price` reaches: Triggered, then into the book; events to `out`.
+  void triggerStops(Market& m, Price price, Timestamp now, std::vector<book::Event>& out);
+  void enter(Market& m, const book::NewOrder& order, Timestamp now, std::vector<book::Event>& out);
   const Market* find(InstrumentId id) const noexcept;
 
   ReplayVenueOptions options_;
