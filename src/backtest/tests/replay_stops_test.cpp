@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "backtest/tests/scripted_strategy.hpp"
+#include "backtest/tests/tick_run.hpp"
 #include "backtest/tests/tick_script.hpp"
 #include "backtest/tick_backtester.hpp"
 #include "engine/engine.hpp"
@@ -17,28 +18,10 @@ using testing::orderEvent;
 using testing::TimedStrategy;
 using testing::tradeEvent;
 
-const InstrumentId kAaa{1};
-
-struct Run {
-  std::unique_ptr<TickBacktester> backtester;
-  Result<BacktestResult> result = makeError("run", "not run");
-  TimedStrategy* strategy = nullptr;
-};
-
-Run runTick(std::vector<marketdata::MarketEvent> events, std::map<std::int64_t, TimedStrategy::Action> actions,
-            ReplayDepth depth) {
-  TickOptions options;
-  options.account.initialCash = 1'000'000;
-  Run run;
-  run.backtester =
-      std::make_unique<TickBacktester>(std::vector<Instrument>{testing::stock(1, "AAA")}, std::vector{depth}, options);
-  auto s = std::make_unique<TimedStrategy>(std::move(actions));
-  run.strategy = s.get();
-  EXPECT_TRUE(run.backtester->addStrategy(std::move(s), {}, "timed").ok());
-  MemoryEventSource source(std::move(events));
-  run.result = run.backtester->run(source);
-  return run;
-}
+using testing::kAaa;
+using testing::l3Book;
+using testing::runTick;
+using testing::send;
 
 strategy::OrderRequest stop(Side side, std::int64_t qty, std::int64_t stopPrice, std::int64_t limit = 0) {
   strategy::OrderRequest r = testing::market(kAaa, side, qty);
@@ -46,17 +29,6 @@ strategy::OrderRequest stop(Side side, std::int64_t qty, std::int64_t stopPrice,
   r.stopPrice = Price::fromRaw(stopPrice);
   if (limit != 0) r.price = Price::fromRaw(limit);
   return r;
-}
-
-TimedStrategy::Action send(strategy::OrderRequest request) {
-  return [request](strategy::StrategyContext& c, TimedStrategy& s) { s.handles.push_back(c.submit(request)); };
-}
-
-// L3: asks 100.10 × 100 (order 1) and 100.20 × 200 (order 2), bid 99.90 × 100 (order 3).
-std::vector<marketdata::MarketEvent> l3Book() {
-  return {orderEvent(1, BookAction::Add, 1, Side::Sell, 10010, 100),
-          orderEvent(2, BookAction::Add, 2, Side::Sell, 10020, 200),
-          orderEvent(3, BookAction::Add, 3, Side::Buy, 9990, 100)};
 }
 
 TEST(ReplayStops, ABuyStopWaitsForAPrintAtItsPriceThenTakesTheBook) {
