@@ -8,6 +8,7 @@
 #include <optional>
 
 #include "backtest/bar_fill_venue.hpp"
+#include "backtest/run_currencies.hpp"
 #include "backtest/strategy_runner.hpp"
 #include "engine/command.hpp"
 #include "engine/engine.hpp"
@@ -20,16 +21,6 @@ struct Subscriber {
   std::uint32_t runner = 0;
   strategy::InstrumentSlot slot = 0;
 };
-
-// "EUR/USD" → (EUR, USD); nullopt for any other symbol.
-std::optional<std::pair<Currency, Currency>> fxPair(const std::string& symbol) {
-  const auto slash = symbol.find('/');
-  if (slash == std::string::npos) return std::nullopt;
-  auto base = Currency::parse(std::string_view(symbol).substr(0, slash));
-  auto quote = Currency::parse(std::string_view(symbol).substr(slash + 1));
-  if (!base || !quote || *base == *quote) return std::nullopt;
-  return std::make_pair(*base, *quote);
-}
 
 }  // namespace
 
@@ -75,18 +66,6 @@ struct Backtester::Impl final : RunnerHost {
     pending.clear();
   }
   void processGroup(std::span<const marketdata::Bar> bars);
-  // A close of a rate-source pair: the engine's rate and the runners' conversion follow it.
-  void setRate(std::uint32_t i, Price close) {
-    const auto pair = fxPair(instruments[i].symbol());
-    const double value = static_cast<double>(close.raw()) * priceScale[i];
-    if (!pair || !(value > 0)) return;
-    engine::Command c = engine::makeCommand(engine::CommandType::SetFxRate);
-    c.body.fxRate.base = pair->first;
-    c.body.fxRate.quote = pair->second;
-    c.body.fxRate.rate = std::llround(value * 1e9);
-    apply(c);
-    fxRate[static_cast<std::size_t>(fxFeed[i])] = fxInverse[i] ? 1.0 / value : value;
-  }
   void recordPoint();
   void progress(bool last);
 
@@ -101,10 +80,7 @@ struct Backtester::Impl final : RunnerHost {
   std::vector<double> priceScale;
   std::vector<engine::EngineEvent> events;
   std::vector<std::uint32_t> groupIndex;  // scratch: instrument index of each bar of a group
-  // By instrument index: the run currency (RunnerHost::currencies) whose rate its closes set,
-  // and whether the pair is quoted the other way round (BASE/CCY); -1: not a rate source.
-  std::vector<std::int32_t> fxFeed;
-  std::vector<bool> fxInverse;
+  RunCurrencies runCurrencies;  // the account's and the instruments' currencies, their rates
   std::uint64_t sequence = 0;
   std::size_t expectedBars = 0;
   std::uint64_t nextProgressAt = 0;
@@ -150,65 +126,14 @@ Result<bool> Backtester::addStrategy(std::unique_ptr<strategy::Strategy> s, std:
 Result<bool> Backtester::Impl::setUp() {
   auto currency = Currency::parse(options.account.currency);
   if (!currency) return makeError("account.currency", currency.error().message);
-  currencies = {*currency};
-  fxRate = {1.0};
+  const auto applyNow = [this](engine::Command& c) { apply(c); };
   for (const Instrument& in : instruments) {
-    if (std::find(currencies.begin(), currencies.end(), in.currency()) == currencies.end()) {
-      currencies.push_back(in.currency());
-      fxRate.push_back(0.0);
-    }
     engine::Command c = engine::makeCommand(engine::CommandType::DefineInstrument);
     c.body.defineInstrument = engine::toDefineBody(in);
     apply(c);
   }
-  // Rate sources: the pairs' bars first, else a fixed rate.
-  fxFeed.assign(instruments.size(), -1);
-  fxInverse.assign(instruments.size(), false);
-  std::vector<bool> covered(currencies.size(), false);
-  covered[0] = true;
-  for (std::size_t i = 0; i < instruments.size(); ++i) {
-    const auto pair = fxPair(instruments[i].symbol());
-    if (!pair) continue;
-    for (std::size_t k = 1; k < currencies.size(); ++k) {
-      const bool direct = pair->first == currencies[k] && pair->second == *currency;
-      const bool inverse = pair->first == *currency && pair->second == currencies[k];
-      if (!(direct || inverse) || covered[k]) continue;
-      fxFeed[i] = static_cast<std::int32_t>(k);
-      fxInverse[i] = inverse;
-      covered[k] = true;
-    }
-  }
-  for (const FxQuote& q : options.fx) {
-    auto base = Currency::parse(q.base);
-    auto quote = Currency::parse(q.quote);
-    const std::string field = "fx." + q.base + "/" + q.quote;
-    if (!base || !quote || *base == *quote) return makeError(field, "is not a pair of two currency codes such as EUR/USD");
-    if (!(q.rate > 0) || !std::isfinite(q.rate)) return makeError(field, "must be a positive rate");
-    for (std::size_t k = 1; k < currencies.size(); ++k) {
-      const bool direct = *base == currencies[k] && *quote == *currency;
-      const bool inverse = *base == *currency && *quote == currencies[k];
-      if (!(direct || inverse) || covered[k]) continue;
-      engine::Command c = engine::makeCommand(engine::CommandType::SetFxRate);
-      c.body.fxRate.base = *base;
-      c.body.fxRate.quote = *quote;
-      c.body.fxRate.rate = std::llround(q.rate * 1e9);
-      apply(c);
-      fxRate[k] = direct ? q.rate : 1.0 / q.rate;
-      covered[k] = true;
-    }
-  }
-  for (std::size_t k = 1; k < currencies.size(); ++k) {
-    if (covered[k]) continue;
-    const std::string pair = std::string(currencies[k].code()) + "/" + options.account.currency;
-    std::string symbols;
-    for (const Instrument& in : instruments) {
-      if (in.currency() == currencies[k]) symbols += (symbols.empty() ? "" : ", ") + in.symbol();
-    }
-    return makeError("fx", "instruments quoted in " + std::string(currencies[k].code()) + " (" + symbols +
-                               ") need a rate to the account's " + options.account.currency + ": bars of " + pair +
-                               " in the data, or a fixed rate ([fx] \"" + pair + "\" = RATE)");
-  }
-  return openRunnerAccounts(runners, options.account, *currency, *engine, [this](engine::Command& c) { apply(c); });
+  if (auto ok = runCurrencies.setUp(*this, instruments, *currency, options.fx, applyNow); !ok) return ok.error();
+  return openRunnerAccounts(runners, options.account, *currency, *engine, applyNow);
 }
 
 void Backtester::Impl::processGroup(std::span<const marketdata::Bar> bars) {
@@ -233,7 +158,9 @@ void Backtester::Impl::processGroup(std::span<const marketdata::Bar> bars) {
   }
   // The group's FX closes first: a strategy hearing any bar of this time trades at these rates.
   for (std::size_t k = 0; k < bars.size(); ++k) {
-    if (groupIndex[k] != book::IdIndex::kMissing && fxFeed[groupIndex[k]] >= 0) setRate(groupIndex[k], bars[k].close);
+    if (groupIndex[k] != book::IdIndex::kMissing && runCurrencies.isSource(groupIndex[k])) {
+      runCurrencies.setRate(*this, groupIndex[k], bars[k].close, [this](engine::Command& c) { apply(c); });
+    }
   }
   for (std::size_t k = 0; k < bars.size(); ++k) {
     const std::uint32_t i = groupIndex[k];

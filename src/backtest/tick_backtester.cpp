@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <limits>
 
+#include "backtest/run_currencies.hpp"
 #include "backtest/strategy_runner.hpp"
 #include "engine/engine.hpp"
 
@@ -154,6 +155,7 @@ struct TickBacktester::Impl final : RunnerHost {
   std::vector<std::unique_ptr<StrategyRunner>> runners;
   std::vector<std::vector<Subscriber>> subscribers;  // by instrument index
   std::vector<Price> lastTrade;
+  RunCurrencies runCurrencies;  // the account's and the instruments' currencies, their rates
   std::vector<Shown> shown;
   std::vector<double> priceScale;
   std::vector<engine::EngineEvent> events;
@@ -207,15 +209,9 @@ Result<bool> TickBacktester::addStrategy(std::unique_ptr<strategy::Strategy> s, 
 Result<bool> TickBacktester::Impl::setUp() {
   auto currency = Currency::parse(options.account.currency);
   if (!currency) return makeError("account.currency", currency.error().message);
-  for (std::uint32_t i = 0; i < instruments.size(); ++i) {
-    const Instrument& in = instruments[i];
-    if (in.currency() != *currency) {
-      return makeError("instruments", fmt::format("instrument {} is quoted in {}; a backtest trades in one currency, "
-                                                  "the account's ({})",
-                                                  in.symbol(), in.currency().code(), options.account.currency));
-    }
-  }
-  return openRunnerAccounts(runners, options.account, *currency, *engine, [this](engine::Command& c) { apply(c); });
+  const auto applyNow = [this](engine::Command& c) { apply(c); };
+  if (auto ok = runCurrencies.setUp(*this, instruments, *currency, options.fx, applyNow); !ok) return ok.error();
+  return openRunnerAccounts(runners, options.account, *currency, *engine, applyNow);
 }
 
 void TickBacktester::Impl::deliverBook(std::uint32_t i, const marketdata::MarketEvent& e) {
@@ -262,6 +258,7 @@ void TickBacktester::Impl::onEvent(const marketdata::MarketEvent& e, std::uint32
   if (e.kind == marketdata::MarketEventKind::Trade) {
     const marketdata::TradeEvent& t = e.body.trade;
     lastTrade[i] = t.price;
+    if (runCurrencies.isSource(i)) runCurrencies.setRate(*this, i, t.price, [this](engine::Command& c) { apply(c); });
     const strategy::TradeTick tick{t.instrument, t.exchangeTime, t.receiveTime, t.price, t.quantity, t.aggressor};
     for (const Subscriber& sub : subscribers[i]) {
       StrategyRunner& r = *runners[sub.runner];

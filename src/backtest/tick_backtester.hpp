@@ -22,7 +22,8 @@
 //
 // Determinism: no clock, no randomness, no hash-order iteration: the same events and settings
 // give the same fills and report bytes. Known limits: one order latency for new orders,
-// cancels and replaces alike (reports come back at once); one currency.
+// cancels and replaces alike (reports come back at once). Several currencies as in bar runs
+// (run_currencies.hpp): rates from the prints of the FX pairs in the data, or fixed.
 #pragma once
 
 #include <cstdint>
@@ -41,6 +42,9 @@ namespace alphintra::backtest {
 
 struct TickOptions {
   AccountSettings account;
+  // Rates for instruments quoted in other currencies than the account's when their FX pair's
+  // prints are not in the data (run_currencies.hpp).
+  std::vector<FxQuote> fx;
   std::int64_t latencyNanos = 0;  // strategy → venue, for every order command
   QueueModel queue = QueueModel::Pessimistic;
   bool depthUpdates = true;  // onBook after every book change (off: onQuote and onTrade only)

@@ -142,6 +142,7 @@ Result<BacktestResult> runTickBacktest(const BacktestSpec& spec, const TickSetti
   if (!instruments) return instruments.error();
   TickOptions options;
   options.account = spec.options.account;
+  options.fx = spec.options.fx;
   options.progress = spec.options.progress;
   options.latencyNanos = *latency;
   options.queue = *queue;

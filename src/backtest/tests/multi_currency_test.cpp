@@ -9,6 +9,8 @@
 #include "backtest/backtester.hpp"
 #include "backtest/spec.hpp"
 #include "backtest/tests/scripted_strategy.hpp"
+#include "backtest/tests/tick_script.hpp"
+#include "backtest/tick_backtester.hpp"
 #include "engine/engine.hpp"
 
 namespace alphintra::backtest {
@@ -118,6 +120,40 @@ TEST(MultiCurrencyBacktest, ACurrencyWithoutARateIsAnErrorNamingTheInstrumentsAn
   auto r2 = bt2.run(source2);
   ASSERT_FALSE(r2.ok());
   EXPECT_EQ(r2.error().field, "fx.EUR/USD");
+}
+
+TEST(MultiCurrencyBacktest, ATickReplayTakesItsRatesFromThePairsPrints) {
+  // SAP (EUR) at L2: ask 100.00 × 100. EUR/USD prints 1.1000 before our buy, 1.2000 after it.
+  using testing::kT0;
+  std::vector<marketdata::MarketEvent> events = {
+      testing::tradeEvent(1, 11'000, 1, Side::Buy, 2), testing::levelEvent(2, Side::Sell, 10'000, 100),
+      testing::levelEvent(3, Side::Buy, 9'900, 100), testing::tradeEvent(20, 12'000, 1, Side::Buy, 2),
+      testing::tradeEvent(30, 10'000, 1, Side::Buy)};
+  TickOptions options;
+  options.account.initialCash = 10'000;
+  TickBacktester bt({make(1, "SAP", "EUR"), make(2, "EUR/USD", "USD", 4)}, {ReplayDepth::L2, ReplayDepth::L2}, options);
+  std::map<std::int64_t, testing::TimedStrategy::Action> actions;
+  actions[10] = [](strategy::StrategyContext& c, testing::TimedStrategy& s) {
+    s.handles.push_back(c.submit(testing::market(InstrumentId{1}, Side::Buy, 10)));
+  };
+  ASSERT_TRUE(bt.addStrategy(std::make_unique<testing::TimedStrategy>(actions), {InstrumentId{1}}, "eur").ok());
+  MemoryEventSource source(std::move(events));
+  auto r = bt.run(source);
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  ASSERT_EQ(r->fills.size(), 1u);
+  EXPECT_NEAR(r->fills[0].notional, 1'000 * 1.10, 1e-9);  // 10 × 100.00 EUR at 1.10
+  // After: −1,000 EUR cash and 10 SAP marked at the 100.00 print, at 1.20: the USD cash alone.
+  EXPECT_NEAR(r->finalEquity, 10'000, 1e-9);
+  const oms::Account* account = bt.engine().ledger().account(AccountId{1});
+  ASSERT_NE(account, nullptr);
+  EXPECT_EQ(account->balance(Currency::parse("EUR").value()).raw(), -100'000);
+  // Without the pair's prints or a fixed rate, the run does not start.
+  TickBacktester alone({make(1, "SAP", "EUR")}, {ReplayDepth::L2}, options);
+  ASSERT_TRUE(alone.addStrategy(std::make_unique<testing::TimedStrategy>(actions), {}, "eur").ok());
+  MemoryEventSource none(std::vector<marketdata::MarketEvent>{});
+  auto refused = alone.run(none);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().field, "fx");
 }
 
 TEST(MultiCurrencyBacktest, TheConfigGivesCurrenciesAndFixedRates) {
