@@ -56,8 +56,8 @@
 #include "app/serve_strategies.hpp"
 #include "app/serve_var.hpp"
 #include "app/serve_websocket.hpp"
-#include "live/event_feed.hpp"
 #include "engine/runtime.hpp"
+#include "live/event_feed.hpp"
 #include "marketdata/simulator.hpp"
 #include "marketdata/universe.hpp"
 
@@ -387,7 +387,7 @@ int runServe(const ServeArgs& args) {
   }
 
   if (fix) {  // FIX 4.4 (docs/fix.md): after the start-up commands, so that its accounts exist,
-             // and before the simulator thread, so that a failure leaves no thread running
+              // and before the simulator thread, so that a failure leaves no thread running
     if (auto error = fix->start()) return fail(error->message);
     log(fmt::format("serve: FIX listening on {}:{}", args.fix.host, fix->port()));
   }

@@ -60,7 +60,7 @@ json toJson(const live::StrategyStatus& s) {
   j["rejects"] = s.rejects;
   if (s.bookNanos != 0) {
     j["book"] = s.bookNanos % 1'000'000'000 == 0 ? fmt::format("{}s", s.bookNanos / 1'000'000'000)
-                                                  : fmt::format("{}ms", s.bookNanos / 1'000'000);
+                                                 : fmt::format("{}ms", s.bookNanos / 1'000'000);
     j["bookUpdates"] = s.bookUpdates;
   }
   json positions = json::array();
@@ -304,7 +304,8 @@ void ServeStrategies::requestBooks() {
       for (const Side side : {Side::Buy, Side::Sell}) {
         engine.venue().depth(instruments[i], side, strategy::BookUpdate::kLevels, levels);
         auto& out = side == Side::Buy ? b.bids : b.asks;
-        for (std::size_t k = 0; k < levels.size() && k < out.size(); ++k) out[k] = {levels[k].price, levels[k].quantity};
+        for (std::size_t k = 0; k < levels.size() && k < out.size(); ++k)
+          out[k] = {levels[k].price, levels[k].quantity};
       }
     }
     std::lock_guard lock(mutex_);
@@ -338,9 +339,9 @@ void ServeStrategies::runControls() {
     const Timestamp now{wallNanos()};
     auto error = c.start ? host_->start(c.id, now) : host_->stop(c.id, now);
     if (error) {
-      c.respond(error->field == "state"  ? errorResponse(409, "conflict", error->message, "state")
-                : error->field == "id"   ? errorResponse(404, "unknown_strategy", error->message, "id")
-                                         : errorResponse(422, "invalid_strategy", error->message, error->field));
+      c.respond(error->field == "state" ? errorResponse(409, "conflict", error->message, "state")
+                : error->field == "id"  ? errorResponse(404, "unknown_strategy", error->message, "id")
+                                        : errorResponse(422, "invalid_strategy", error->message, error->field));
       continue;
     }
     publishStatus();
@@ -359,7 +360,8 @@ void ServeStrategies::handle(const api::http::Request& request, api::http::Respo
   using api::http::Method;
   std::string_view rest = std::string_view(request.path).substr(kPrefix.size());
   if (rest.empty() || rest == "/") {
-    if (request.method != Method::Get) return respond(errorResponse(405, "method_not_allowed", "/api/v1/strategies allows GET"));
+    if (request.method != Method::Get)
+      return respond(errorResponse(405, "method_not_allowed", "/api/v1/strategies allows GET"));
     json list = json::array();
     {
       std::lock_guard lock(mutex_);
@@ -388,7 +390,8 @@ void ServeStrategies::handle(const api::http::Request& request, api::http::Respo
     return respond(errorResponse(404, "unknown_strategy", fmt::format("no strategy \"{}\"", id), "id"));
   }
   if (action.empty()) {
-    if (request.method != Method::Get) return respond(errorResponse(405, "method_not_allowed", "a strategy allows GET"));
+    if (request.method != Method::Get)
+      return respond(errorResponse(405, "method_not_allowed", "a strategy allows GET"));
     return respond(api::http::Response(200, toJson(*found).dump()));
   }
   if (request.method != Method::Post) {
@@ -401,9 +404,9 @@ void ServeStrategies::handle(const api::http::Request& request, api::http::Respo
                                              id, found->account.value())));
   }
   if (action == "start" && !principal.canTrade(found->account)) {
-    return respond(errorResponse(403, "forbidden",
-                                 fmt::format("starting strategy \"{}\" needs trading rights on account {}", id,
-                                             found->account.value())));
+    return respond(errorResponse(
+        403, "forbidden",
+        fmt::format("starting strategy \"{}\" needs trading rights on account {}", id, found->account.value())));
   }
   std::unique_lock lock(mutex_);
   if (!running_) {

@@ -98,7 +98,7 @@ class ServeStrategies {
   std::thread thread_;
   std::atomic<bool> stop_{false};
 
-  std::mutex mutex_;  // guards what follows
+  std::mutex mutex_;      // guards what follows
   bool running_ = false;  // the host thread takes control requests
   std::vector<live::StrategyStatus> status_;
   std::vector<Control> controls_;

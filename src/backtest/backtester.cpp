@@ -80,7 +80,7 @@ struct Backtester::Impl final : RunnerHost {
   std::vector<double> priceScale;
   std::vector<engine::EngineEvent> events;
   std::vector<std::uint32_t> groupIndex;  // scratch: instrument index of each bar of a group
-  RunCurrencies runCurrencies;  // the account's and the instruments' currencies, their rates
+  RunCurrencies runCurrencies;            // the account's and the instruments' currencies, their rates
   std::uint64_t sequence = 0;
   std::size_t expectedBars = 0;
   std::uint64_t nextProgressAt = 0;

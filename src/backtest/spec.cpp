@@ -117,10 +117,10 @@ Result<BacktestSpec> loadConfig(const std::filesystem::path& file) {
     auto lot = get<std::string>(*t, "lot", "1", where);
     auto adjusted = get<bool>(*t, "adjusted", false, where);
     auto currency = get<std::string>(*t, "currency", "", where);
-    for (const Error* e : {symbol ? nullptr : &symbol.error(), data ? nullptr : &data.error(),
-                           pp ? nullptr : &pp.error(), qp ? nullptr : &qp.error(), tick ? nullptr : &tick.error(),
-                           lot ? nullptr : &lot.error(), adjusted ? nullptr : &adjusted.error(),
-                           currency ? nullptr : &currency.error()}) {
+    for (const Error* e :
+         {symbol ? nullptr : &symbol.error(), data ? nullptr : &data.error(), pp ? nullptr : &pp.error(),
+          qp ? nullptr : &qp.error(), tick ? nullptr : &tick.error(), lot ? nullptr : &lot.error(),
+          adjusted ? nullptr : &adjusted.error(), currency ? nullptr : &currency.error()}) {
       if (e != nullptr) return *e;
     }
     if (!currency->empty()) {

@@ -250,8 +250,9 @@ void StrategyRunner::onReport(const engine::ExecutionReport& r, Timestamp time) 
   const double qty = static_cast<double>(r.lastQuantity.raw()) * quantityScale_[slot];
   const double signedQty = r.side == Side::Buy ? qty : -qty;
   book.positionsValue += signedQty * lastClose_[slot];
-  book.grossValue += (std::abs(static_cast<double>(position_[slot].raw())) - std::abs(static_cast<double>(before.raw()))) *
-                     quantityScale_[slot] * lastClose_[slot];
+  book.grossValue +=
+      (std::abs(static_cast<double>(position_[slot].raw())) - std::abs(static_cast<double>(before.raw()))) *
+      quantityScale_[slot] * lastClose_[slot];
   if (openPositions_ == 0) {
     for (Book& b : books_) b.positionsValue = b.grossValue = 0;  // no drift left behind when flat
   }

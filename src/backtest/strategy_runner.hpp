@@ -117,7 +117,8 @@ class StrategyRunner final : public strategy::StrategyContext {
   // Σ over the run's currencies of the balance (and positions' value) times its rate to the base.
   double cash() const noexcept override {
     double v = 0;
-    for (std::size_t k = 0; k < books_.size(); ++k) v += static_cast<double>(books_[k].cashRaw) * books_[k].cashScale * host_.fxRate[k];
+    for (std::size_t k = 0; k < books_.size(); ++k)
+      v += static_cast<double>(books_[k].cashRaw) * books_[k].cashScale * host_.fxRate[k];
     return v;
   }
   double equity() const noexcept override {

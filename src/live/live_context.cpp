@@ -29,7 +29,8 @@ LiveContext::LiveContext(HostServices& host, std::uint32_t index, LiveStrategySp
   slots_.reserve(instruments_.size());
   for (const Instrument& in : instruments_) {
     // A valid span (parseLiveStrategySpec checked it), so create() cannot fail.
-    auto bars = marketdata::BarAggregator::create(in.id(), marketdata::BarSpec{marketdata::BarKind::Time, spec_.barNanos});
+    auto bars =
+        marketdata::BarAggregator::create(in.id(), marketdata::BarSpec{marketdata::BarKind::Time, spec_.barNanos});
     slots_.push_back(Slot{Quantity::zero(), Quantity::zero(), Quantity::zero(), Price::undefined(), bars.value(),
                           Timestamp{INT64_MAX}});
   }
@@ -165,7 +166,8 @@ strategy::OrderHandle LiveContext::submit(const strategy::OrderRequest& request)
   // A market order rests nowhere: the exchange takes it as IOC (the strategy API's default time
   // in force is GTC, which the bar backtest's fill model reads as "fill at the next open").
   const bool market = request.type == book::OrderType::Market;
-  b.timeInForce = market && request.timeInForce != book::TimeInForce::FOK ? book::TimeInForce::IOC : request.timeInForce;
+  b.timeInForce =
+      market && request.timeInForce != book::TimeInForce::FOK ? book::TimeInForce::IOC : request.timeInForce;
   b.price = request.price;
   b.stopPrice = request.stopPrice;
   b.quantity = request.quantity;
@@ -274,7 +276,8 @@ void LiveContext::onReport(const engine::ExecutionReport& r, std::uint64_t seque
       }
     } else if (live) {
       const bool earlier = !handle && r.clientOrderId.view().starts_with(spec_.id + ".");
-      it = live_.emplace(r.orderId.value(), LiveOrder{*slot, r.side, r.leavesQuantity, handle.value_or(0), earlier}).first;
+      it = live_.emplace(r.orderId.value(), LiveOrder{*slot, r.side, r.leavesQuantity, handle.value_or(0), earlier})
+               .first;
     }
     if (live) (r.side == Side::Buy ? sl.openBuy : sl.openSell) += r.leavesQuantity;
   }
@@ -297,12 +300,10 @@ void LiveContext::onReport(const engine::ExecutionReport& r, std::uint64_t seque
   if (s.generation != generation_) return;  // an earlier instance's order
   if (r.execType == oms::ExecType::Rejected) ++rejects_;
   if (r.execType == oms::ExecType::Trade) ++fills_;
-  const strategy::OrderUpdate update{*handle,           r.instrument,
-                                     r.side,            r.execType,
-                                     r.status,          r.price,
-                                     r.orderQuantity,   r.cumQuantity,
-                                     r.leavesQuantity,  static_cast<std::uint8_t>(r.rejectSource),
-                                     r.rejectCode,      host_.now};
+  const strategy::OrderUpdate update{
+      *handle,      r.instrument,    r.side,        r.execType,       r.status,
+      r.price,      r.orderQuantity, r.cumQuantity, r.leavesQuantity, static_cast<std::uint8_t>(r.rejectSource),
+      r.rejectCode, host_.now};
   guarded([&] { strategy_->onOrderUpdate(update); });
   if (r.execType != oms::ExecType::Trade) return;
   const strategy::Fill fill{*handle, r.instrument, r.side, r.lastPrice, r.lastQuantity, r.lastFee, host_.now};

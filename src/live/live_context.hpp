@@ -153,10 +153,10 @@ class LiveContext final : public strategy::StrategyContext {
     Quantity quantity;
   };
   std::vector<PendingOpen> pendingOpen_;
-  std::int64_t cashRaw_ = 0;          // base currency, minor units
-  double cashScale_ = 0.01;           // one minor unit in major units
-  double outsideValue_ = 0;           // value of the account's positions outside the slots at the last sync
-  std::uint64_t lastSequence_ = 0;    // of the last report the mirror took
+  std::int64_t cashRaw_ = 0;        // base currency, minor units
+  double cashScale_ = 0.01;         // one minor unit in major units
+  double outsideValue_ = 0;         // value of the account's positions outside the slots at the last sync
+  std::uint64_t lastSequence_ = 0;  // of the last report the mirror took
   std::uint64_t ordersSent_ = 0, fills_ = 0, rejects_ = 0, bookUpdates_ = 0;
   Timestamp startedAt_;
   Timestamp nextBarEnd_{INT64_MAX};

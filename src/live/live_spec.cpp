@@ -76,7 +76,8 @@ Result<LiveStrategySpec> parseLiveStrategySpec(std::string_view text) {
         const std::size_t plus = list.find('+');
         const std::string_view symbol = list.substr(0, plus);
         if (symbol.empty()) {
-          return makeError("strategy.instruments", "'" + std::string(value) + "' has an empty symbol (join symbols with '+')");
+          return makeError("strategy.instruments",
+                           "'" + std::string(value) + "' has an empty symbol (join symbols with '+')");
         }
         spec.symbols.emplace_back(symbol);
         if (plus == std::string_view::npos) break;
@@ -84,13 +85,14 @@ Result<LiveStrategySpec> parseLiveStrategySpec(std::string_view text) {
       }
     } else if (key == "id") {
       if (!validId(value)) {
-        return makeError("strategy.id", "'" + std::string(value) + "' must be 1 to " + std::to_string(kMaxStrategyIdLength) +
-                                            " letters, digits, '_' or '-'");
+        return makeError("strategy.id", "'" + std::string(value) + "' must be 1 to " +
+                                            std::to_string(kMaxStrategyIdLength) + " letters, digits, '_' or '-'");
       }
       spec.id = std::string(value);
     } else if (key == "book") {
       if (!parseBookPeriod(value, spec.bookNanos)) {
-        return makeError("strategy.book", "'" + std::string(value) + "' is not a period from 10ms to 60s (e.g. 250ms, 1s)");
+        return makeError("strategy.book",
+                         "'" + std::string(value) + "' is not a period from 10ms to 60s (e.g. 250ms, 1s)");
       }
     } else if (key == "bar") {
       auto span = marketdata::parseInterval(value);
@@ -106,7 +108,8 @@ Result<LiveStrategySpec> parseLiveStrategySpec(std::string_view text) {
     return makeError("strategy.instruments", "'" + spec.text + "' names no instruments (instruments=SYM+SYM)");
   }
   if (!validId(spec.id)) {
-    return makeError("strategy.id", "'" + spec.id + "' (from the strategy name) is not a valid id: give id=NAME, 1 to " +
+    return makeError("strategy.id", "'" + spec.id +
+                                        "' (from the strategy name) is not a valid id: give id=NAME, 1 to " +
                                         std::to_string(kMaxStrategyIdLength) + " letters, digits, '_' or '-'");
   }
   return spec;

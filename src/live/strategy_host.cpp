@@ -28,11 +28,13 @@ std::optional<Error> StrategyHost::add(LiveStrategySpec spec, const engine::Engi
   };
   if (find(spec.id) != nullptr) return fail("strategy.id", "another strategy has this id (give each one id=NAME)");
   if (tracks(spec.account)) {
-    return fail("strategy.account", "account " + std::to_string(spec.account.value()) +
-                                        " already runs a strategy (one strategy per account: positions are the account's)");
+    return fail("strategy.account",
+                "account " + std::to_string(spec.account.value()) +
+                    " already runs a strategy (one strategy per account: positions are the account's)");
   }
   const oms::Account* account = engine.ledger().account(spec.account);
-  if (account == nullptr) return fail("strategy.account", "account " + std::to_string(spec.account.value()) + " does not exist");
+  if (account == nullptr)
+    return fail("strategy.account", "account " + std::to_string(spec.account.value()) + " does not exist");
   std::vector<Instrument> instruments;
   for (const std::string& symbol : spec.symbols) {
     const Instrument* in = engine.instrumentBySymbol(symbol);
@@ -52,8 +54,8 @@ std::optional<Error> StrategyHost::add(LiveStrategySpec spec, const engine::Engi
   }
   const auto index = static_cast<std::uint32_t>(contexts_.size());
   const AccountId accountId = spec.account;
-  auto context = std::make_unique<LiveContext>(services_, index, std::move(spec), instruments,
-                                               account->baseCurrency(), runTag_);
+  auto context =
+      std::make_unique<LiveContext>(services_, index, std::move(spec), instruments, account->baseCurrency(), runTag_);
   context->loadAccount(engine);
   for (strategy::InstrumentSlot s = 0; s < instruments.size(); ++s) {
     byInstrument_[instruments[s].id().value()].push_back(Subscriber{index, s});
@@ -78,7 +80,8 @@ void StrategyHost::stopAll(Timestamp now) {
 std::optional<Error> StrategyHost::stop(std::string_view id, Timestamp now) {
   LiveContext* c = find(id);
   if (c == nullptr) return makeError("id", "no strategy '" + std::string(id) + "'");
-  if (c->state() != StrategyState::Running) return makeError("state", "strategy '" + std::string(id) + "' is not running");
+  if (c->state() != StrategyState::Running)
+    return makeError("state", "strategy '" + std::string(id) + "' is not running");
   services_.now = now;
   c->stop();
   return std::nullopt;

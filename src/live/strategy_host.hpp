@@ -55,7 +55,8 @@ struct StrategyStatus {
 
 class StrategyHost {
  public:
-  using Factory = std::function<Result<std::unique_ptr<strategy::Strategy>>(std::string_view, const strategy::Parameters&)>;
+  using Factory =
+      std::function<Result<std::unique_ptr<strategy::Strategy>>(std::string_view, const strategy::Parameters&)>;
   // `send` hands a command to the engine; `runTag` makes this start's client order ids unique
   // (e.g. the start time in base 36, at most 8 characters); `factory` builds strategies by name
   // (default: the built-in ones, strategy/registry.hpp).

@@ -33,21 +33,21 @@ Instrument make(std::uint64_t id, std::string symbol, std::string currency, int 
 
 // Buys 10 of the EUR stock on day 0's close (filled at day 1's open), sells them on day 2's close.
 std::unique_ptr<ScriptedStrategy> roundTrip() {
-  return std::make_unique<ScriptedStrategy>([](std::size_t i, strategy::InstrumentSlot slot,
-                                               strategy::StrategyContext& c) {
-    if (c.instruments()[slot].symbol() != "SAP") return;
-    if (i == 0) c.submit(testing::market(InstrumentId{1}, Side::Buy, 10));
-    if (i == 2) c.submit(testing::market(InstrumentId{1}, Side::Sell, 10));
-  });
+  return std::make_unique<ScriptedStrategy>(
+      [](std::size_t i, strategy::InstrumentSlot slot, strategy::StrategyContext& c) {
+        if (c.instruments()[slot].symbol() != "SAP") return;
+        if (i == 0) c.submit(testing::market(InstrumentId{1}, Side::Buy, 10));
+        if (i == 2) c.submit(testing::market(InstrumentId{1}, Side::Sell, 10));
+      });
 }
 
 TEST(MultiCurrencyBacktest, AUsdAccountTradesAEurStockAtTheRatesOfTheEurUsdBars) {
   // SAP in EUR opens 100.00 on day 1 and 110.00 on day 3; EUR/USD closes 1.1000, 1.2000, 1.2500, 1.3000.
   const std::vector<marketdata::Bar> bars = {
-      bar(1, 0, 9'900, 10'000, 9'800, 10'000),     bar(2, 0, 11'000, 11'000, 11'000, 11'000),
-      bar(1, 1, 10'000, 10'500, 9'900, 10'500),    bar(2, 1, 12'000, 12'000, 12'000, 12'000),
-      bar(1, 2, 10'500, 10'800, 10'400, 10'800),   bar(2, 2, 12'500, 12'500, 12'500, 12'500),
-      bar(1, 3, 11'000, 11'000, 10'900, 11'000),   bar(2, 3, 13'000, 13'000, 13'000, 13'000)};
+      bar(1, 0, 9'900, 10'000, 9'800, 10'000),   bar(2, 0, 11'000, 11'000, 11'000, 11'000),
+      bar(1, 1, 10'000, 10'500, 9'900, 10'500),  bar(2, 1, 12'000, 12'000, 12'000, 12'000),
+      bar(1, 2, 10'500, 10'800, 10'400, 10'800), bar(2, 2, 12'500, 12'500, 12'500, 12'500),
+      bar(1, 3, 11'000, 11'000, 10'900, 11'000), bar(2, 3, 13'000, 13'000, 13'000, 13'000)};
   BacktestOptions options;
   options.account.initialCash = 10'000;
   Backtester bt({make(1, "SAP", "EUR"), make(2, "EUR/USD", "USD", 4)}, options);
@@ -85,10 +85,9 @@ TEST(MultiCurrencyBacktest, AUsdAccountTradesAEurStockAtTheRatesOfTheEurUsdBars)
 }
 
 TEST(MultiCurrencyBacktest, AFixedRateStandsInWhenThePairIsNotInTheData) {
-  const std::vector<marketdata::Bar> bars = {bar(1, 0, 9'900, 10'000, 9'800, 10'000),
-                                             bar(1, 1, 10'000, 10'500, 9'900, 10'500),
-                                             bar(1, 2, 10'500, 10'800, 10'400, 10'800),
-                                             bar(1, 3, 11'000, 11'000, 10'900, 11'000)};
+  const std::vector<marketdata::Bar> bars = {
+      bar(1, 0, 9'900, 10'000, 9'800, 10'000), bar(1, 1, 10'000, 10'500, 9'900, 10'500),
+      bar(1, 2, 10'500, 10'800, 10'400, 10'800), bar(1, 3, 11'000, 11'000, 10'900, 11'000)};
   BacktestOptions options;
   options.account.initialCash = 10'000;
   options.fx.push_back(FxQuote{"USD", "EUR", 0.8});  // the inverse pair: 1 EUR = 1.25 USD

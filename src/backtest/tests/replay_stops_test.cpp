@@ -98,9 +98,8 @@ TEST(ReplayStops, AWaitingStopIsCancelledOrReplacedAndABadOneIsRefused) {
 }
 
 TEST(ReplayStops, AtL2AStopTriggersOnThePrintsToo) {
-  std::vector<marketdata::MarketEvent> events = {levelEvent(1, Side::Sell, 10010, 100),
-                                                 levelEvent(2, Side::Buy, 9990, 100),
-                                                 tradeEvent(30, 9990, 5, Side::Sell)};
+  std::vector<marketdata::MarketEvent> events = {
+      levelEvent(1, Side::Sell, 10010, 100), levelEvent(2, Side::Buy, 9990, 100), tradeEvent(30, 9990, 5, Side::Sell)};
   auto run = runTick(events, {{10, send(stop(Side::Sell, 20, 9990))}}, ReplayDepth::L2);
   ASSERT_TRUE(run.result.ok()) << run.result.error().message;
   ASSERT_EQ(run.result->fills.size(), 1u);

@@ -103,17 +103,16 @@ class LiveHostTest : public ::testing::Test {
   }
 
   std::unique_ptr<StrategyHost> makeHost(std::string tag = "T1") {
-    return std::make_unique<StrategyHost>([this](engine::Command& c) { outbox_.push_back(c); }, std::move(tag),
-                                          [this](std::string_view name, const strategy::Parameters& p)
-                                              -> Result<std::unique_ptr<strategy::Strategy>> {
-                                            if (name == "recorder") {
-                                              auto throws = p.boolean("throw_on_trade", false);
-                                              if (!throws.ok()) return throws.error();
-                                              return std::unique_ptr<strategy::Strategy>(
-                                                  std::make_unique<Recorder>(journal, recorders, throws.value()));
-                                            }
-                                            return strategy::makeStrategy(name, p);
-                                          });
+    return std::make_unique<StrategyHost>(
+        [this](engine::Command& c) { outbox_.push_back(c); }, std::move(tag),
+        [this](std::string_view name, const strategy::Parameters& p) -> Result<std::unique_ptr<strategy::Strategy>> {
+          if (name == "recorder") {
+            auto throws = p.boolean("throw_on_trade", false);
+            if (!throws.ok()) return throws.error();
+            return std::unique_ptr<strategy::Strategy>(std::make_unique<Recorder>(journal, recorders, throws.value()));
+          }
+          return strategy::makeStrategy(name, p);
+        });
   }
 
   // Stamps and applies one command; its events go to the host (if any), then what the host sent.
