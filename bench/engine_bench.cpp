@@ -152,12 +152,12 @@ EngineBenchResult runEngineBench(const EngineBenchOptions& o) {
     const std::size_t steadyFrom = setup + (commands.size() - setup) / 2;
     std::uint64_t allocBefore = 0;
     // Like the runtime's engine loop over a batch: cache hints a few commands ahead.
-    constexpr std::size_t kAhead = engine::kPrefetchAhead;
+    const std::span<const engine::Command> all(commands);
     const auto start = Clock::now();
     const double cpuStart = threadCpuSeconds();
     for (std::size_t i = setup; i < commands.size(); ++i) {
       if (i == steadyFrom) allocBefore = allocationCount();
-      if (i + kAhead < commands.size()) e.prefetch(commands[i + kAhead]);
+      e.prefetchUpcoming(all.subspan(i));
       if (used + 16 + sizeof(engine::Command) > journal.size()) used = 0;
       std::byte* record = journal.data() + used;
       const std::size_t n = engine::encode(commands[i], std::span(record + 16, sizeof(engine::Command)));

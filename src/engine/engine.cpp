@@ -65,6 +65,51 @@ void Engine::prefetch(const Command& c) const noexcept {
   }
 }
 
+OrderId Engine::likelyTarget(const Command& c) const noexcept {
+  const auto target = [this](AccountId account, OrderId id, const ClientOrderId& clientId) {
+    return id.isNone() ? orders_.likelyByClientId(account, clientId) : id;
+  };
+  switch (c.header.type) {
+    case CommandType::CancelOrder:
+      return target(c.body.cancel.account, c.body.cancel.orderId, c.body.cancel.origClientOrderId);
+    case CommandType::ReplaceOrder:
+      return target(c.body.replace.account, c.body.replace.orderId, c.body.replace.origClientOrderId);
+    default: return OrderId{};
+  }
+}
+
+// Stages, by distance from apply(): kPrefetchAhead — prefetch(); 4 — the record of an order
+// named by client id (its index slot came in at stage 1); 2 — the venue's index slot of the
+// order (its instrument is in extras_, fetched by then); 1 — the venue's record of it.
+void Engine::prefetchUpcoming(std::span<const Command> upcoming) const noexcept {
+  constexpr std::size_t kRecord = 4;
+  constexpr std::size_t kVenueIndex = 2;
+  constexpr std::size_t kVenueOrder = 1;
+  static_assert(kPrefetchAhead > kRecord);
+  if (upcoming.size() > kPrefetchAhead) prefetch(upcoming[kPrefetchAhead]);
+  if (upcoming.size() > kRecord) {
+    const Command& c = upcoming[kRecord];
+    if ((c.header.type == CommandType::CancelOrder && c.body.cancel.orderId.isNone()) ||
+        (c.header.type == CommandType::ReplaceOrder && c.body.replace.orderId.isNone())) {
+      const OrderId id = likelyTarget(c);
+      orders_.prefetchOrder(id);
+      if (!id.isNone() && id.value() <= extras_.size()) __builtin_prefetch(&extras_[id.value() - 1]);
+    }
+  }
+  const auto venueHint = [this](const Command& c, bool record) {
+    const OrderId id = likelyTarget(c);
+    if (id.isNone() || id.value() > extras_.size()) return;
+    const InstrumentId instrument = instruments_[pairs_[extras_[id.value() - 1].pair].instrument].id();
+    if (record) {
+      venue_->prefetchOrder(instrument, id);
+    } else {
+      venue_->prefetchIndex(instrument, id);
+    }
+  };
+  if (upcoming.size() > kVenueIndex) venueHint(upcoming[kVenueIndex], false);
+  if (upcoming.size() > kVenueOrder) venueHint(upcoming[kVenueOrder], true);
+}
+
 // ---- lookups ----
 
 Engine::AccountState* Engine::findAccount(AccountId id) noexcept {
@@ -113,7 +158,13 @@ std::uint32_t Engine::openOrders(AccountId account) const noexcept {
 }
 
 std::uint32_t Engine::pairIndex(std::uint32_t account, std::uint32_t instrument) {
-  const std::uint64_t key = ((static_cast<std::uint64_t>(account) << 32) | instrument) + 1;
+  // IdIndex keeps consecutive keys together; (account << 32 | instrument) would put every
+  // pair of an account in one run of slots, so the key is mixed first (never 0: the index's
+  // empty mark: the mix is a bijection that maps only 0 to 0).
+  std::uint64_t key = ((static_cast<std::uint64_t>(account) << 32) | instrument) + 1;
+  key ^= key >> 31;
+  key *= 0x9E3779B97F4A7C15ull;
+  key ^= key >> 29;
   std::uint32_t i = pairIndex_.find(key);
   if (i != book::IdIndex::kMissing) return i;
   i = static_cast<std::uint32_t>(pairs_.size());
@@ -133,7 +184,7 @@ oms::OmsOrder* Engine::resolveOrder(AccountId account, OrderId id, const ClientO
 void Engine::addInstrument(const Instrument& in) {
   instrumentIndex_.insert(in.id().value(), static_cast<std::uint32_t>(instruments_.size()));
   instruments_.push_back(in);
-  instrumentStates_.emplace_back();
+  instrumentStates_.emplace_back().scale = oms::MoneyScale::of(in);
   venue_->addInstrument(in);
   ledger_.registerInstrument(in);
 }
@@ -141,9 +192,14 @@ void Engine::addInstrument(const Instrument& in) {
 // ---- events ----
 
 EngineEvent& Engine::emit(const Command& c, EventKind kind, bool answersRequest, std::vector<EngineEvent>& out) {
-  EngineEvent& e = out.emplace_back();
-  // Zero every byte (the union's unused tail included): events are hashed byte for byte.
-  std::memset(static_cast<void*>(&e), 0, sizeof(EngineEvent));
+  // Every byte zero (the union's unused tail included): events are hashed byte for byte.
+  // Copying a blank event is a few vector stores; value-initializing then clearing was two passes.
+  static const EngineEvent kBlank = [] {
+    EngineEvent blank;
+    std::memset(static_cast<void*>(&blank), 0, sizeof blank);
+    return blank;
+  }();
+  EngineEvent& e = out.emplace_back(kBlank);
   e.kind = kind;
   if (answersRequest) {
     e.source = c.header.source;

@@ -21,6 +21,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <span>
 #include <vector>
 
 #include "book/id_index.hpp"
@@ -30,6 +31,7 @@
 #include "engine/event.hpp"
 #include "engine/venue.hpp"
 #include "oms/ledger.hpp"
+#include "oms/money_math.hpp"
 #include "oms/order_table.hpp"
 #include "risk/kill_switch.hpp"
 #include "risk/limits.hpp"
@@ -50,7 +52,8 @@ struct EngineOptions {
 
 // How many commands ahead of apply() a batch loop calls Engine::prefetch: far enough for a
 // memory miss (~100-200 ns) to complete, near enough that the lines are still in cache.
-inline constexpr std::size_t kPrefetchAhead = 4;
+// Engine::prefetchUpcoming issues the later stages of the chain nearer to apply().
+inline constexpr std::size_t kPrefetchAhead = 6;
 
 class Engine {
  public:
@@ -67,6 +70,12 @@ class Engine {
   // reached at random). Callers holding a batch call it a few commands ahead, so that those
   // memory misses overlap with the commands in between. Reads only; never changes a result.
   void prefetch(const Command& command) const noexcept;
+  // The whole chain of hints for a batch loop, called just before apply(upcoming[0]) with the
+  // commands that follow it in the batch (upcoming[0] included): prefetch() for the command
+  // kPrefetchAhead on, then, for the nearer ones, what needs the lines the earlier stages
+  // fetched (the record of an order named by client id, the venue's index slot and record of
+  // an order to cancel or replace). Each dependent lookup runs once its input is cached.
+  void prefetchUpcoming(std::span<const Command> upcoming) const noexcept;
 
   // State for queries on the engine thread, and for tests.
   const oms::OrderTable& orders() const noexcept { return orders_; }
@@ -119,6 +128,7 @@ class Engine {
     Price referencePrice = Price::undefined();  // from MarketData (last, else mid)
     book::TopOfBook lastQuote;
     bool restricted = false;  // global restricted list
+    oms::MoneyScale scale;    // price × quantity → money (cached: Currency::minorUnits scans a table)
   };
   struct OrderExtra {           // engine bookkeeping per order, parallel to the order table
     std::int64_t reserved = 0;  // funds reserved for it (AccountState::reservedFunds share)
@@ -155,9 +165,20 @@ class Engine {
   Price referencePrice(std::uint32_t instrument) const;
   std::int64_t initialMarginPpm(AccountId account, AssetClass assetClass) const noexcept;
   Money estimateFee(AccountId account, Money notional) const noexcept;
+  // price × quantity in the instrument's currency, then in the account's base currency
+  // (nullopt without an FX rate). Same-currency amounts convert inline.
+  Money notionalOf(std::uint32_t instrument, Price price, Quantity quantity) const noexcept {
+    return oms::notional(price, quantity, instrumentStates_[instrument].scale);
+  }
+  std::optional<Money> toBase(const AccountState& account, Money amount, Currency currency) const {
+    if (oms::sameCurrency(account.base, currency) && !currency.isNone() && amount.isDefined()) return amount;
+    return ledger_.toBase(account.id, amount, currency);
+  }
   bool openLedgerAccount(const OpenAccountBody& body);
   std::int64_t reservationFor(const AccountState& account, std::uint32_t instrument, Side side, Price price,
                               Quantity leaves) const;
+  std::int64_t reservationOf(const AccountState& account, std::uint32_t instrument, Side side, Money notional,
+                             const std::optional<Money>& base) const;
 
   // Events.
   EngineEvent& emit(const Command& c, EventKind kind, bool answersRequest, std::vector<EngineEvent>& out);
@@ -178,6 +199,7 @@ class Engine {
     return a.ownLimits ? a.limits : defaultLimits_;
   }
   oms::OmsOrder* resolveOrder(AccountId account, OrderId id, const ClientOrderId& clientId) noexcept;
+  OrderId likelyTarget(const Command& c) const noexcept;  // cache hints: the order a cancel/replace names
   void addInstrument(const Instrument& instrument);
 
   EngineOptions options_;

@@ -89,16 +89,21 @@ std::int64_t Engine::reservationFor(const AccountState& a, std::uint32_t instrum
                                     Quantity leaves) const {
   if (!price.isDefined() || !leaves.isPositive()) return 0;
   if (a.type == risk::AccountType::Cash && side != Side::Buy) return 0;
-  const Instrument& in = instruments_[instrument];
-  const Money notional = oms::notional(price, leaves, in);
-  const auto base = ledger_.toBase(a.id, notional, in.currency());
+  const Money notional = notionalOf(instrument, price, leaves);
+  return reservationOf(a, instrument, side, notional, toBase(a, notional, instruments_[instrument].currency()));
+}
+
+// The same from the order's notional in the instrument currency and in the base currency.
+std::int64_t Engine::reservationOf(const AccountState& a, std::uint32_t instrument, Side side, Money notional,
+                                   const std::optional<Money>& base) const {
   if (!base) return 0;
   if (a.type == risk::AccountType::Cash) {
+    if (side != Side::Buy) return 0;
     // The fee is as much a claim on the cash as the notional (checkRisk required both).
-    const auto fee = ledger_.toBase(a.id, estimateFee(a.id, notional), in.currency());
+    const auto fee = toBase(a, estimateFee(a.id, notional), instruments_[instrument].currency());
     return base->raw() + (fee ? fee->raw() : 0);
   }
-  return oms::applyRatePpm(*base, initialMarginPpm(a.id, in.assetClass())).raw();
+  return oms::applyRatePpm(*base, initialMarginPpm(a.id, instruments_[instrument].assetClass())).raw();
 }
 
 void Engine::updateReservation(oms::OmsOrder& o) {
@@ -110,10 +115,11 @@ void Engine::updateReservation(oms::OmsOrder& o) {
   if (!o.state.isTerminal() && o.state.base != oms::OrdStatus::PendingNew) {
     const Price p = o.price.isDefined() ? o.price : o.stopPrice;
     const std::uint32_t inst = pairs_[x.pair].instrument;
-    now = reservationFor(*a, inst, o.side(), p, o.leavesQuantity);
     if (p.isDefined() && o.leavesQuantity.isPositive()) {
-      const Instrument& in = instruments_[inst];
-      const auto base = ledger_.toBase(a->id, oms::notional(p, o.leavesQuantity, in), in.currency());
+      // One notional for both figures: the reservation and the order's gross exposure.
+      const Money notional = notionalOf(inst, p, o.leavesQuantity);
+      const auto base = toBase(*a, notional, instruments_[inst].currency());
+      now = reservationOf(*a, inst, o.side(), notional, base);
       open = base ? base->raw() : 0;
     }
   }
@@ -159,8 +165,8 @@ risk::RiskVerdict Engine::checkRisk(AccountState& a, std::uint32_t instrument, s
     engineReject = RejectCode::NoReferencePrice;
     return {};
   }
-  const Money notionalInstr = oms::notional(price, added.isPositive() ? added : Quantity::zero(), in);
-  const auto notionalBase = ledger_.toBase(a.id, notionalInstr, in.currency());
+  const Money notionalInstr = notionalOf(instrument, price, added.isPositive() ? added : Quantity::zero());
+  const auto notionalBase = toBase(a, notionalInstr, in.currency());
   if (!notionalBase) {
     engineReject = RejectCode::MissingFxRate;
     return {};
@@ -191,7 +197,7 @@ risk::RiskVerdict Engine::checkRisk(AccountState& a, std::uint32_t instrument, s
   if (a.type == risk::AccountType::Cash) {
     if (side == Side::Buy) {
       // The order's cost plus the dearer of the maker and taker fee it may pay.
-      const auto feeBase = ledger_.toBase(a.id, estimateFee(a.id, notionalInstr), in.currency());
+      const auto feeBase = toBase(a, estimateFee(a.id, notionalInstr), in.currency());
       x.requiredFunds = f.notional + (feeBase ? feeBase->raw() : 0);
     }
   } else {
@@ -201,7 +207,7 @@ risk::RiskVerdict Engine::checkRisk(AccountState& a, std::uint32_t instrument, s
     const Quantity held = side == Side::Buy ? -x.position : x.position;  // what this side can reduce
     const Quantity reducible = held > open ? held - open : Quantity::zero();
     const Quantity opening = added > reducible ? added - reducible : Quantity::zero();
-    const auto openingBase = ledger_.toBase(a.id, oms::notional(price, opening, in), in.currency());
+    const auto openingBase = toBase(a, notionalOf(instrument, price, opening), in.currency());
     x.requiredFunds = oms::applyRatePpm(openingBase ? *openingBase : Money::fromRaw(f.notional),
                                         initialMarginPpm(a.id, in.assetClass()))
                           .raw();
@@ -387,8 +393,8 @@ void Engine::onReplace(const Command& c, std::vector<EngineEvent>& out) {
                           std::binary_search(a->restricted.begin(), a->restricted.end(), in.id().value());
     r.orderQuantity = newTotal;
     r.priceChanged = priceChanged;
-    const auto addedBase = ledger_.toBase(a->id, oms::notional(valuation, added, in), in.currency());
-    const auto totalBase = ledger_.toBase(a->id, oms::notional(valuation, newTotal, in), in.currency());
+    const auto addedBase = toBase(*a, notionalOf(inst, valuation, added), in.currency());
+    const auto totalBase = toBase(*a, notionalOf(inst, valuation, newTotal), in.currency());
     if (!addedBase || !totalBase) return reject(o, RejectCode::MissingFxRate);
     r.change.notional = addedBase->raw();
     r.orderNotional = totalBase->raw();

@@ -1,6 +1,7 @@
 #include "engine/recovery.hpp"
 
-#include <array>
+#include <span>
+#include <vector>
 
 #include "store/journal.hpp"
 #include "store/snapshot_file.hpp"
@@ -80,11 +81,21 @@ Result<Recovered> recover(const RecoveryOptions& options) {
       for (const EngineEvent& e : events) options.onEvent(e);
     }
   };
-  // Each command is applied kPrefetchAhead records after it is decoded, so that the engine's
-  // cache hints for it (Engine::prefetch) run ahead, as in the live engine loop; the last few
-  // are applied after the journal is read. On any error the engine is discarded.
-  std::array<Command, kPrefetchAhead> pending;
-  std::uint64_t decoded = 0;
+  // Commands are decoded into a window and applied kPrefetchAhead records behind the decoder,
+  // so that the engine's cache hints for them (Engine::prefetchUpcoming) run ahead, as in the
+  // live engine loop; the last few are applied after the journal is read. On any error the
+  // engine is discarded.
+  constexpr std::size_t kWindow = 256;
+  std::vector<Command> window;
+  window.reserve(kWindow);
+  const auto applyUpTo = [&](std::size_t end) {
+    const std::span<const Command> all(window);
+    for (std::size_t i = 0; i < end; ++i) {
+      engine.prefetchUpcoming(all.subspan(i));
+      applyOne(window[i]);
+    }
+    window.erase(window.begin(), window.begin() + static_cast<std::ptrdiff_t>(end));
+  };
   std::optional<Error> failure;
   auto replayed =
       reader->replay(result.snapshotSequence + 1, [&](std::uint64_t sequence, std::span<const std::byte> payload) {
@@ -94,17 +105,12 @@ Result<Recovered> recover(const RecoveryOptions& options) {
           failure = makeError("journal", "record " + std::to_string(sequence) + ": " + command.error().message);
           return;
         }
-        Command& slot = pending[decoded % kPrefetchAhead];
-        if (decoded >= kPrefetchAhead) applyOne(slot);
-        slot = command.value();
-        engine.prefetch(slot);
-        ++decoded;
+        window.push_back(command.value());
+        if (window.size() == kWindow) applyUpTo(kWindow - kPrefetchAhead);
       });
   if (!replayed.ok()) return replayed.error();
   if (failure) return *failure;
-  for (std::uint64_t i = decoded >= kPrefetchAhead ? decoded - kPrefetchAhead : 0; i < decoded; ++i) {
-    applyOne(pending[i % kPrefetchAhead]);
-  }
+  applyUpTo(window.size());
   result.replayed = replayed.value();
   result.lastSequence = engine.lastSequence();
   result.eventHash = options.hashEvents ? eventHash : 0;

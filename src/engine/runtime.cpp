@@ -205,7 +205,7 @@ void EngineRuntime::engineLoop() {
     engineRoom_.notify();  // the sequencer may be waiting for room
     for (std::size_t i = 0; i < n && i < kPrefetchAhead; ++i) engine_->prefetch(batch[i]);
     for (std::size_t i = 0; i < n; ++i) {
-      if (i + kPrefetchAhead < n) engine_->prefetch(batch[i + kPrefetchAhead]);
+      engine_->prefetchUpcoming(std::span<const Command>(batch.data() + i, n - i));
       events.clear();
       engine_->apply(batch[i], events);
       pushAll(*eventRing_, std::span<const EngineEvent>(events), publisherWake_, eventRoom_);

@@ -31,6 +31,12 @@ class SimulatedVenue final : public Venue {
   void advanceTime(InstrumentId instrument, Timestamp now, std::vector<book::Event>& out) override;
   void setReferencePrice(InstrumentId instrument, Price price) override;
   book::TopOfBook topOfBook(InstrumentId instrument) const override;
+  void prefetchIndex(InstrumentId instrument, OrderId order) const noexcept override {
+    if (const auto* b = book(instrument)) b->prefetchIndex(order);
+  }
+  void prefetchOrder(InstrumentId instrument, OrderId order) const noexcept override {
+    if (const auto* b = book(instrument)) b->prefetchOrder(order);
+  }
   void depth(InstrumentId instrument, Side side, std::size_t maxLevels,
              std::vector<book::LevelView>& out) const override;
   TradingStatus status(InstrumentId instrument) const override;

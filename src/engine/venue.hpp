@@ -45,6 +45,12 @@ class Venue {
   virtual void advanceTime(InstrumentId instrument, Timestamp now, std::vector<book::Event>& out) = 0;
   virtual void setReferencePrice(InstrumentId instrument, Price price) = 0;
 
+  // Cache hints for a cancel or replace of `order` that the engine will send soon, in two
+  // stages a few commands apart (the second may read what the first fetched). Reads only; a
+  // venue without such tables ignores them.
+  virtual void prefetchIndex(InstrumentId, OrderId) const noexcept {}
+  virtual void prefetchOrder(InstrumentId, OrderId) const noexcept {}
+
   // Market view of an instrument (best prices, last trade).
   virtual book::TopOfBook topOfBook(InstrumentId instrument) const = 0;
   // Displayed price levels of one side, best first, at most maxLevels (replaces `out`'s content;

@@ -3,23 +3,6 @@
 
 namespace alphintra::oms {
 
-bool OrderState::isTerminal() const noexcept {
-  switch (base) {
-    case OrdStatus::Filled:
-    case OrdStatus::Canceled:
-    case OrdStatus::Rejected:
-    case OrdStatus::Expired: return true;
-    default: return false;
-  }
-}
-
-OrdStatus OrderState::reported() const noexcept {
-  if (isTerminal()) return base;
-  if (pending == Pending::Cancel) return OrdStatus::PendingCancel;
-  if (pending == Pending::Replace) return OrdStatus::PendingReplace;
-  return base;
-}
-
 namespace {
 
 OrdStatus openStatus(bool hasFills) noexcept { return hasFills ? OrdStatus::PartiallyFilled : OrdStatus::New; }

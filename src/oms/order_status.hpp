@@ -75,8 +75,16 @@ struct OrderState {
   bool hasFills = false;  // cumulative quantity > 0 (New vs PartiallyFilled after a reopen/replace)
 
   // The OrdStatus a report carries (FIX 4.4 precedence, see above).
-  OrdStatus reported() const noexcept;
-  bool isTerminal() const noexcept;
+  OrdStatus reported() const noexcept {
+    if (isTerminal()) return base;
+    if (pending == Pending::Cancel) return OrdStatus::PendingCancel;
+    if (pending == Pending::Replace) return OrdStatus::PendingReplace;
+    return base;
+  }
+  bool isTerminal() const noexcept {
+    return base == OrdStatus::Filled || base == OrdStatus::Canceled || base == OrdStatus::Rejected ||
+           base == OrdStatus::Expired;
+  }
   // Live: can still trade (also while a cancel/replace is pending).
   bool isLive() const noexcept { return !isTerminal() && base != OrdStatus::PendingNew; }
 };

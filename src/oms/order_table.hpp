@@ -51,6 +51,19 @@ class OrderTable {
     __builtin_prefetch(record + sizeof(OmsOrder) - 1);
   }
 
+  // For cache hints only: the order a client-id lookup would most likely land on (the first
+  // index entry whose hash matches, not confirmed against the record), or none. With the
+  // slot already cached this costs no memory miss.
+  OrderId likelyByClientId(AccountId account, const ClientOrderId& id) const noexcept {
+    if (id.isNone()) return OrderId{};
+    const std::uint64_t h = keyHash(account, id);
+    const std::size_t mask = slots_.size() - 1;
+    for (std::size_t i = h & mask;; i = (i + 1) & mask) {
+      if (slots_[i].hash == 0) return OrderId{};
+      if (slots_[i].hash == h) return OrderId{slots_[i].order};
+    }
+  }
+
   OrderId nextOrderId() const noexcept { return OrderId{orders_.size() + 1}; }
   std::size_t size() const noexcept { return orders_.size(); }
   const std::vector<OmsOrder>& all() const noexcept { return orders_; }
