@@ -232,15 +232,15 @@ void describeOrder(const oms::OmsOrder& o, ExecutionReport& r) noexcept {
   r.totalFees = o.fees;
 }
 
-void Engine::report(const Command& c, const oms::OmsOrder& o, oms::ExecType type, bool answersRequest,
-                    std::vector<EngineEvent>& out, const ExecutionReport* fill) {
+ExecutionReport& Engine::report(const Command& c, const oms::OmsOrder& o, oms::ExecType type, bool answersRequest,
+                                std::vector<EngineEvent>& out) {
   EngineEvent& e = emit(c, EventKind::ExecutionReport, answersRequest, out);
   ExecutionReport& r = e.body.execution;
-  if (fill != nullptr) r = *fill;
   describeOrder(o, r);
   r.execId = nextExecId_++;
   r.execType = type;
-  if (fill == nullptr) r.lastPrice = Price::undefined();
+  r.lastPrice = Price::undefined();
+  return r;
 }
 
 void Engine::rejectNew(const Command& c, RejectCode code, std::vector<EngineEvent>& out) {

@@ -114,6 +114,9 @@ class Engine {
     std::int64_t reservedFunds = 0;         // base currency: cash for open buys (cash) / initial margin of open orders
     std::int64_t openNotional = 0;          // base currency: Σ leaves × price of open orders (gross exposure)
     std::vector<std::uint64_t> restricted;  // instrument ids, sorted
+    // The ledger's record of the account (fees, margin terms), looked up once: set when the
+    // account opens and after a snapshot load (the ledger's records never move or close).
+    const oms::Account* ledger = nullptr;
   };
   struct PairState {               // one account on one instrument
     std::uint32_t account = 0;     // index into accounts_
@@ -122,6 +125,8 @@ class Engine {
     Quantity openSell;
     risk::InstrumentLimits limits;
     bool ownLimits = false;
+    // The ledger's position, once the first fill created it (its records never move).
+    mutable const oms::Position* position = nullptr;
   };
   struct InstrumentState {
     risk::InstrumentLimits defaultLimits;
@@ -163,8 +168,8 @@ class Engine {
                               Timestamp now, std::optional<RejectCode>& engineReject);
   Price valuationPrice(std::uint32_t instrument, Side side, const oms::OrderRequest& request) const;
   Price referencePrice(std::uint32_t instrument) const;
-  std::int64_t initialMarginPpm(AccountId account, AssetClass assetClass) const noexcept;
-  Money estimateFee(AccountId account, Money notional) const noexcept;
+  static std::int64_t initialMarginPpm(const AccountState& account, AssetClass assetClass) noexcept;
+  static Money estimateFee(const AccountState& account, Money notional) noexcept;
   // price × quantity in the instrument's currency, then in the account's base currency
   // (nullopt without an FX rate). Same-currency amounts convert inline.
   Money notionalOf(std::uint32_t instrument, Price price, Quantity quantity) const noexcept {
@@ -182,8 +187,9 @@ class Engine {
 
   // Events.
   EngineEvent& emit(const Command& c, EventKind kind, bool answersRequest, std::vector<EngineEvent>& out);
-  void report(const Command& c, const oms::OmsOrder& order, oms::ExecType type, bool answersRequest,
-              std::vector<EngineEvent>& out, const ExecutionReport* fill = nullptr);
+  // The report's order fields are set; the caller adds a fill's or a rejection's details.
+  ExecutionReport& report(const Command& c, const oms::OmsOrder& order, oms::ExecType type, bool answersRequest,
+                          std::vector<EngineEvent>& out);
   void rejectNew(const Command& c, RejectCode code, std::vector<EngineEvent>& out);
   void cancelReject(const Command& c, const oms::OmsOrder* order, bool replace, oms::RejectSource source,
                     std::uint8_t code, const risk::RiskVerdict* verdict, std::vector<EngineEvent>& out);
@@ -195,6 +201,13 @@ class Engine {
   const AccountState* findAccount(AccountId id) const noexcept;
   std::uint32_t instrumentIndex(InstrumentId id) const noexcept;
   std::uint32_t pairIndex(std::uint32_t account, std::uint32_t instrument);  // creates on first use
+  Quantity positionOf(const PairState& p) const noexcept {
+    if (p.position == nullptr) {
+      p.position = ledger_.position(accounts_[p.account].id, instruments_[p.instrument].id());
+      if (p.position == nullptr) return Quantity::zero();
+    }
+    return p.position->quantity();
+  }
   const risk::AccountLimits& limitsOf(const AccountState& a) const noexcept {
     return a.ownLimits ? a.limits : defaultLimits_;
   }

@@ -159,6 +159,7 @@ void Engine::onAdmin(const Command& c, std::vector<EngineEvent>& out) {
       a.id = b.account;
       a.type = b.type;
       a.base = b.baseCurrency;
+      a.ledger = ledger_.account(b.account);
       accountIndex_.insert(b.account.value(), static_cast<std::uint32_t>(accounts_.size()));
       accounts_.push_back(std::move(a));
       return commandResult(c, true, RejectCode::None, b.account.value(), 0, out);

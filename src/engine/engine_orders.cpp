@@ -32,11 +32,9 @@ bool hasLimit(book::OrderType t) noexcept { return t == book::OrderType::Limit |
 
 // The account's limits with its terms applied: a margin account's MarginRates::maxLeveragePpm
 // (OpenAccount, default 4x) caps leverage too; the tighter of the two wins.
-risk::AccountLimits withAccountTerms(risk::AccountLimits limits, const oms::Ledger& ledger, AccountId id,
+risk::AccountLimits withAccountTerms(risk::AccountLimits limits, const oms::Account* a,
                                      risk::AccountType type) noexcept {
-  if (type != risk::AccountType::Margin) return limits;
-  const oms::Account* a = ledger.account(id);
-  if (a == nullptr) return limits;
+  if (type != risk::AccountType::Margin || a == nullptr) return limits;
   const std::int64_t terms = std::min<std::int64_t>(a->marginRates().maxLeveragePpm / 10'000, UINT32_MAX);
   if (terms > 0 && (limits.maxLeverageHundredths == 0 || terms < limits.maxLeverageHundredths)) {
     limits.maxLeverageHundredths = static_cast<std::uint32_t>(terms);
@@ -65,16 +63,15 @@ Price Engine::referencePrice(std::uint32_t instrument) const {
   return last.isDefined() ? last : instrumentStates_[instrument].referencePrice;
 }
 
-std::int64_t Engine::initialMarginPpm(AccountId account, AssetClass assetClass) const noexcept {
-  const oms::Account* a = ledger_.account(account);
-  return a == nullptr ? 1'000'000 : a->marginRates().of(assetClass).initialPpm;
+std::int64_t Engine::initialMarginPpm(const AccountState& account, AssetClass assetClass) noexcept {
+  return account.ledger == nullptr ? 1'000'000 : account.ledger->marginRates().of(assetClass).initialPpm;
 }
 
 // The fee an order of this notional may pay at most: the dearer rate, at least the per-order
 // minimum when that is in the instrument currency (a minimum in another currency is left to
 // the ledger at fill time: funds checks stay conservative through the rate part).
-Money Engine::estimateFee(AccountId account, Money notional) const noexcept {
-  const oms::Account* a = ledger_.account(account);
+Money Engine::estimateFee(const AccountState& account, Money notional) noexcept {
+  const oms::Account* a = account.ledger;
   if (a == nullptr) return Money::zero();
   const oms::FeeSchedule& f = a->fees();
   const std::int64_t rate = std::max(f.makerRatePpm, f.takerRatePpm);
@@ -100,16 +97,15 @@ std::int64_t Engine::reservationOf(const AccountState& a, std::uint32_t instrume
   if (a.type == risk::AccountType::Cash) {
     if (side != Side::Buy) return 0;
     // The fee is as much a claim on the cash as the notional (checkRisk required both).
-    const auto fee = toBase(a, estimateFee(a.id, notional), instruments_[instrument].currency());
+    const auto fee = toBase(a, estimateFee(a, notional), instruments_[instrument].currency());
     return base->raw() + (fee ? fee->raw() : 0);
   }
-  return oms::applyRatePpm(*base, initialMarginPpm(a.id, instruments_[instrument].assetClass())).raw();
+  return oms::applyRatePpm(*base, initialMarginPpm(a, instruments_[instrument].assetClass())).raw();
 }
 
 void Engine::updateReservation(oms::OmsOrder& o) {
   OrderExtra& x = extras_[o.id.value() - 1];
-  AccountState* a = findAccount(o.account());
-  if (a == nullptr) return;
+  AccountState* a = &accounts_[pairs_[x.pair].account];  // the order's account (set at creation)
   std::int64_t now = 0;
   std::int64_t open = 0;
   if (!o.state.isTerminal() && o.state.base != oms::OrdStatus::PendingNew) {
@@ -138,11 +134,10 @@ void Engine::finishOrder(oms::OmsOrder& o) {
     p.openSell -= o.leavesQuantity;
   }
   o.leavesQuantity = Quantity::zero();
-  if (AccountState* a = findAccount(o.account())) {
-    if (a->openOrders > 0) --a->openOrders;
-    a->reservedFunds -= x.reserved;
-    a->openNotional -= x.openNotional;
-  }
+  AccountState& a = accounts_[p.account];
+  if (a.openOrders > 0) --a.openOrders;
+  a.reservedFunds -= x.reserved;
+  a.openNotional -= x.openNotional;
   x.reserved = 0;
   x.openNotional = 0;
 }
@@ -175,11 +170,11 @@ risk::RiskVerdict Engine::checkRisk(AccountState& a, std::uint32_t instrument, s
 
   risk::ExposureFacts x;
   x.accountType = a.type;
-  if (const oms::Position* pos = ledger_.position(a.id, in.id())) x.position = pos->quantity();
+  x.position = positionOf(p);
   x.openBuy = p.openBuy;
   x.openSell = p.openSell;
   x.openOrders = a.openOrders;
-  const risk::AccountLimits limits = withAccountTerms(limitsOf(a), ledger_, a.id, a.type);
+  const risk::AccountLimits limits = withAccountTerms(limitsOf(a), a.ledger, a.type);
   const bool needValuation = a.type == risk::AccountType::Margin || limits.maxGrossExposure != 0 ||
                              limits.maxNetExposure != 0 || side == Side::Buy;
   if (needValuation) {
@@ -197,7 +192,7 @@ risk::RiskVerdict Engine::checkRisk(AccountState& a, std::uint32_t instrument, s
   if (a.type == risk::AccountType::Cash) {
     if (side == Side::Buy) {
       // The order's cost plus the dearer of the maker and taker fee it may pay.
-      const auto feeBase = toBase(a, estimateFee(a.id, notionalInstr), in.currency());
+      const auto feeBase = toBase(a, estimateFee(a, notionalInstr), in.currency());
       x.requiredFunds = f.notional + (feeBase ? feeBase->raw() : 0);
     }
   } else {
@@ -209,7 +204,7 @@ risk::RiskVerdict Engine::checkRisk(AccountState& a, std::uint32_t instrument, s
     const Quantity opening = added > reducible ? added - reducible : Quantity::zero();
     const auto openingBase = toBase(a, notionalOf(instrument, price, opening), in.currency());
     x.requiredFunds = oms::applyRatePpm(openingBase ? *openingBase : Money::fromRaw(f.notional),
-                                        initialMarginPpm(a.id, in.assetClass()))
+                                        initialMarginPpm(a, in.assetClass()))
                           .raw();
   }
   const risk::InstrumentLimits& il = p.ownLimits ? p.limits : instrumentStates_[instrument].defaultLimits;
@@ -231,7 +226,8 @@ void Engine::onNewOrder(const Command& c, std::vector<EngineEvent>& out) {
     // Safe retry: the same request again answers the order as it stands; anything else
     // reusing the id is refused.
     if (existing->request.sameContent(request)) {
-      return report(c, *existing, oms::ExecType::OrderStatus, true, out);
+      report(c, *existing, oms::ExecType::OrderStatus, true, out);
+      return;
     }
     return rejectNew(c, RejectCode::DuplicateClientOrderId, out);
   }
@@ -253,7 +249,8 @@ void Engine::onNewOrder(const Command& c, std::vector<EngineEvent>& out) {
   if (o.rejectSource != oms::RejectSource::None) {
     o.state = oms::transition(o.state, oms::OrderEvent::Rejected)->next;
     o.leavesQuantity = Quantity::zero();
-    return report(c, o, oms::ExecType::Rejected, true, out);
+    report(c, o, oms::ExecType::Rejected, true, out);
+    return;
   }
 
   std::optional<RejectCode> engineReject;
@@ -271,14 +268,13 @@ void Engine::onNewOrder(const Command& c, std::vector<EngineEvent>& out) {
     }
     o.state = oms::transition(o.state, oms::OrderEvent::Rejected)->next;
     o.leavesQuantity = Quantity::zero();
-    ExecutionReport detail{};
+    ExecutionReport& r = report(c, o, oms::ExecType::Rejected, true, out);
     if (!engineReject) {
-      detail.riskLimit = verdict.limit;
-      detail.riskValue = verdict.value;
-      detail.riskUnit = static_cast<std::uint8_t>(verdict.unit);
+      r.riskLimit = verdict.limit;
+      r.riskValue = verdict.value;
+      r.riskUnit = static_cast<std::uint8_t>(verdict.unit);
     }
-    detail.lastPrice = Price::undefined();
-    return report(c, o, oms::ExecType::Rejected, true, out, &detail);
+    return;
   }
 
   // Counted as open before the venue answers: fills inside the same call release it again.
@@ -400,7 +396,7 @@ void Engine::onReplace(const Command& c, std::vector<EngineEvent>& out) {
     r.orderNotional = totalBase->raw();
     risk::ExposureFacts e;
     e.accountType = a->type;
-    if (const oms::Position* pos = ledger_.position(a->id, in.id())) e.position = pos->quantity();
+    e.position = positionOf(pairs_[x.pair]);
     e.openBuy = pairs_[x.pair].openBuy;
     e.openSell = pairs_[x.pair].openSell;
     e.openOrders = a->openOrders;
@@ -414,7 +410,7 @@ void Engine::onReplace(const Command& c, std::vector<EngineEvent>& out) {
                                                           : v.equity.raw() - v.initialMargin.raw() - a->reservedFunds;
     const risk::InstrumentLimits& il =
         pairs_[x.pair].ownLimits ? pairs_[x.pair].limits : instrumentStates_[inst].defaultLimits;
-    const risk::RiskVerdict verdict = risk::checkReplace(r, e, withAccountTerms(limitsOf(*a), ledger_, a->id, a->type),
+    const risk::RiskVerdict verdict = risk::checkReplace(r, e, withAccountTerms(limitsOf(*a), a->ledger, a->type),
                                                          il, risk::effectiveState(globalState_, a->state),
                                                          killSwitch_.blocks(a->id, in.id()), a->bucket, c.header.time);
     if (!verdict.passed()) {

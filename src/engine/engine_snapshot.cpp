@@ -293,6 +293,7 @@ bool Engine::load(ByteReader& r) {
   orders_.restore(std::move(orders), replacementIds);
 
   if (!ledger_.load(r)) return false;
+  for (AccountState& a : accounts_) a.ledger = ledger_.account(a.id);
   if (!venue_->load(r)) return false;
   return r.ok() && r.atEnd();
 }

@@ -170,13 +170,12 @@ void Engine::fillOrder(const Command& c, oms::OmsOrder& o, Price price, Quantity
   } else {
     updateReservation(o);
   }
-  ExecutionReport detail{};
-  detail.tradeId = trade;
-  detail.liquidity = liquidity;
-  detail.lastQuantity = qty;
-  detail.lastPrice = price;
-  detail.lastFee = fill.fee;
-  report(c, o, oms::ExecType::Trade, o.id == targetOrder_, out, &detail);
+  ExecutionReport& r = report(c, o, oms::ExecType::Trade, o.id == targetOrder_, out);
+  r.tradeId = trade;
+  r.liquidity = liquidity;
+  r.lastQuantity = qty;
+  r.lastPrice = price;
+  r.lastFee = fill.fee;
 }
 
 }  // namespace alphintra::engine

@@ -342,7 +342,17 @@ Valuation Ledger::assemble(const AccountState& state, const Figures& sums, Money
   v.equity = v.cash + v.positionsValue;
   v.freeMargin = v.equity - v.initialMargin;
   if (v.equity.isPositive()) {
-    v.leveragePpm = saturate64(mulDivRound(v.grossExposure.raw(), kPpm, v.equity.raw()));
+    // gross × 10^6 fits 64 bits for any gross below ~9.2e12 minor units: one native division
+    // (rounded half up: both are positive), else the exact 256-bit path.
+    std::int64_t scaled = 0;
+    if (v.grossExposure.raw() >= 0 && !__builtin_mul_overflow(v.grossExposure.raw(), kPpm, &scaled)) {
+      const std::int64_t e = v.equity.raw();
+      const std::int64_t q = scaled / e;
+      const std::int64_t r = scaled % e;
+      v.leveragePpm = r >= e - r ? q + 1 : q;
+    } else {
+      v.leveragePpm = saturate64(mulDivRound(v.grossExposure.raw(), kPpm, v.equity.raw()));
+    }
   } else if (v.grossExposure.isPositive()) {
     v.leveragePpm = std::numeric_limits<std::int64_t>::max();
   }

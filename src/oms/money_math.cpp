@@ -176,7 +176,7 @@ Money notional(Price price, Quantity quantity, const Instrument& instrument) noe
   return notional(price, quantity, MoneyScale::of(instrument));
 }
 
-Money notional(Price price, Quantity quantity, MoneyScale scale) noexcept {
+Money notionalRescaled(Price price, Quantity quantity, MoneyScale scale) noexcept {
   return scale.toMoney(rawNotional(price, quantity));
 }
 

@@ -74,7 +74,17 @@ inline bool sameCurrency(Currency a, Currency b) noexcept {
 // precisions (1, 3) → 0.0015 BTC → 150000 sat. A negative quantity gives a negative notional.
 // Both values must be defined.
 Money notional(Price price, Quantity quantity, const Instrument& instrument) noexcept;
-Money notional(Price price, Quantity quantity, MoneyScale scale) noexcept;
+Money notionalRescaled(Price price, Quantity quantity, MoneyScale scale) noexcept;
+// Inline for the common case (the product fits 64 bits and already has the currency's
+// decimals, e.g. a cent-priced share count in USD): pre-trade risk computes several per order.
+inline Money notional(Price price, Quantity quantity, MoneyScale scale) noexcept {
+  std::int64_t product = 0;
+  if (scale.notionalDecimals == scale.minorUnits && !__builtin_mul_overflow(price.raw(), quantity.raw(), &product) &&
+      product != INT64_MIN) {
+    return Money::fromRaw(product);
+  }
+  return notionalRescaled(price, quantity, scale);
+}
 
 // amount × ratePpm / 1e6, rounded half away from zero: a fee of 10 bp (1000 ppm) on 100.05 USD
 // (10005) is 0.10005 → 10 (0.10). Negative rates (rebates) give negative amounts.

@@ -78,6 +78,11 @@ struct OmsOrder {
   // undefined before the first fill.
   Price averagePrice() const noexcept {
     if (!cumQuantity.isPositive()) return Price::undefined();
+    if (cumNotional >= INT64_MIN / 2 && cumNotional <= INT64_MAX / 2) {  // 64-bit division, same rounding
+      const std::int64_t n = static_cast<std::int64_t>(cumNotional);
+      const std::int64_t q = cumQuantity.raw();
+      return Price::fromRaw(n >= 0 ? (n + q / 2) / q : (n - q / 2) / q);
+    }
     const Int128 q = cumQuantity.raw();
     const Int128 half = q / 2;
     const Int128 avg = cumNotional >= 0 ? (cumNotional + half) / q : (cumNotional - half) / q;

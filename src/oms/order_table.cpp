@@ -33,8 +33,9 @@ std::uint64_t OrderTable::keyHash(AccountId account, const ClientOrderId& id) no
 }
 
 OmsOrder& OrderTable::create(const OrderRequest& request, Timestamp now) {
-  OmsOrder o;
-  o.id = nextOrderId();
+  const OrderId id = nextOrderId();
+  OmsOrder& o = orders_.emplace_back();  // built in place: the record is 300 bytes
+  o.id = id;
   o.request = request;
   o.clientOrderId = request.clientOrderId;
   o.price = request.price;
@@ -43,9 +44,8 @@ OmsOrder& OrderTable::create(const OrderRequest& request, Timestamp now) {
   o.leavesQuantity = request.quantity;
   o.createdTime = now;
   o.updatedTime = now;
-  orders_.push_back(o);
   if (!request.clientOrderId.isNone()) {
-    insertSlot(keyHash(request.account, request.clientOrderId), o.id.value());
+    insertSlot(keyHash(request.account, request.clientOrderId), id.value());
   }
   return orders_.back();
 }
