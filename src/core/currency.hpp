@@ -4,6 +4,7 @@
 #pragma once
 
 #include <array>
+#include <bit>
 #include <compare>
 #include <cstdint>
 #include <string_view>
@@ -24,6 +25,11 @@ class Currency {
   int minorUnits() const noexcept;
   bool isNone() const noexcept { return length_ == 0; }
   auto operator<=>(const Currency&) const noexcept = default;
+  // One 64-bit compare (the code is zero-filled past its length, so equal codes are equal
+  // bytes); the defaulted one compared the array through memcmp, on every money conversion.
+  bool operator==(const Currency& o) const noexcept {
+    return std::bit_cast<std::uint64_t>(*this) == std::bit_cast<std::uint64_t>(o);
+  }
 
  private:
   std::array<char, 7> code_{};

@@ -23,17 +23,6 @@ std::optional<Error> FeeSchedule::validate() const {
   return std::nullopt;
 }
 
-const MarginRate& MarginRates::of(AssetClass assetClass) const noexcept {
-  switch (assetClass) {
-    case AssetClass::Equity: return equity;
-    case AssetClass::Fx: return fx;
-    case AssetClass::Future: return future;
-    case AssetClass::Option: return option;
-    case AssetClass::Crypto: return crypto;
-  }
-  return equity;  // Instrument::create admits only the named classes
-}
-
 std::optional<Error> MarginRates::validate() const {
   const std::pair<const char*, const MarginRate*> classes[] = {
       {"equity", &equity}, {"fx", &fx}, {"future", &future}, {"option", &option}, {"crypto", &crypto}};

@@ -72,7 +72,16 @@ struct MarginRates {
   MarginRate crypto{500'000, 300'000};
   std::int64_t maxLeveragePpm = 4'000'000;
 
-  const MarginRate& of(AssetClass assetClass) const noexcept;
+  const MarginRate& of(AssetClass assetClass) const noexcept {
+    switch (assetClass) {
+      case AssetClass::Equity: return equity;
+      case AssetClass::Fx: return fx;
+      case AssetClass::Future: return future;
+      case AssetClass::Option: return option;
+      case AssetClass::Crypto: return crypto;
+    }
+    return equity;  // Instrument::create admits only the named classes
+  }
   // Rates within 0..100%, maintenance <= initial, maxLeveragePpm > 0.
   std::optional<Error> validate() const;
   bool operator==(const MarginRates&) const noexcept = default;

@@ -57,6 +57,11 @@ struct MoneyScale {
   static MoneyScale of(const Instrument& instrument) noexcept;
   // Raw notional (price raw × quantity raw, signed) as Money in the instrument currency.
   Money toMoney(Int128 rawNotional) const noexcept {
+    if (notionalDecimals == minorUnits) {  // no rescaling: saturate inline (rescale's answer)
+      if (rawNotional > kMoneyMax) return Money::fromRaw(kMoneyMax);
+      if (rawNotional < kMoneyMin) return Money::fromRaw(kMoneyMin);
+      return Money::fromRaw(static_cast<std::int64_t>(rawNotional));
+    }
     return Money::fromRaw(rescale(rawNotional, notionalDecimals, minorUnits));
   }
 };
