@@ -22,14 +22,14 @@ Quantity getQty(ByteReader& r) { return Quantity::fromRaw(r.i64()); }
 
 void putClientId(ByteWriter& w, const ClientOrderId& id) { w.string(id.view()); }
 ClientOrderId getClientId(ByteReader& r) {
-  const std::string s = r.string();
+  const std::string_view s = r.stringView();
   if (s.size() > ClientOrderId::kMaxLength) r.fail();
   return ClientOrderId::fromTrusted(s);
 }
 
 void putCurrency(ByteWriter& w, Currency c) { w.string(c.code()); }
 Currency getCurrency(ByteReader& r) {
-  const std::string s = r.string();
+  const std::string_view s = r.stringView();
   if (s.empty()) return Currency{};
   auto c = Currency::parse(s);
   if (!c.ok()) {
