@@ -3,7 +3,7 @@
 // Every value is written field by field in little-endian order (never a struct memcpy), which
 // keeps the format independent of padding and of the host. A snapshot of a busy engine holds
 // hundreds of thousands of orders and is serialized on the engine thread, so a field is one
-// resize and one 8-byte copy on a little-endian host, not a push_back per byte. The reader never reads past
+// resize and one copy on a little-endian host, not a push_back per byte. The reader never reads past
 // its input: a short or malformed input sets a sticky failure flag and returns zeros, and the
 // caller checks ok() once at the end (and names what it was reading in its error).
 //
@@ -42,13 +42,19 @@ class ByteWriter {
 
  private:
   void putLe(std::uint64_t v, int n) {
-    const std::size_t at = out_.size();
-    out_.resize(at + static_cast<std::size_t>(n));
+    std::byte* at = grow(static_cast<std::size_t>(n));
     if constexpr (std::endian::native == std::endian::little) {
-      std::memcpy(out_.data() + at, &v, static_cast<std::size_t>(n));
+      std::memcpy(at, &v, static_cast<std::size_t>(n));
     } else {
-      for (int i = 0; i < n; ++i) out_[at + static_cast<std::size_t>(i)] = static_cast<std::byte>((v >> (8 * i)) & 0xFFu);
+      for (int i = 0; i < n; ++i) at[i] = static_cast<std::byte>((v >> (8 * i)) & 0xFFu);
     }
+  }
+  // Out of line on purpose: inlined into callers that write into a fresh vector, GCC 12's
+  // object-size analysis of resize() reports overflows that cannot happen.
+  [[gnu::noinline]] std::byte* grow(std::size_t n) {
+    const std::size_t at = out_.size();
+    out_.resize(at + n);
+    return out_.data() + at;
   }
   std::vector<std::byte>& out_;
 };
