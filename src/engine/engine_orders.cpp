@@ -203,9 +203,9 @@ risk::RiskVerdict Engine::checkRisk(AccountState& a, std::uint32_t instrument, s
     const Quantity reducible = held > open ? held - open : Quantity::zero();
     const Quantity opening = added > reducible ? added - reducible : Quantity::zero();
     const auto openingBase = toBase(a, notionalOf(instrument, price, opening), in.currency());
-    x.requiredFunds = oms::applyRatePpm(openingBase ? *openingBase : Money::fromRaw(f.notional),
-                                        initialMarginPpm(a, in.assetClass()))
-                          .raw();
+    x.requiredFunds =
+        oms::applyRatePpm(openingBase ? *openingBase : Money::fromRaw(f.notional), initialMarginPpm(a, in.assetClass()))
+            .raw();
   }
   const risk::InstrumentLimits& il = p.ownLimits ? p.limits : instrumentStates_[instrument].defaultLimits;
   const risk::TradingState state = risk::effectiveState(globalState_, a.state);
@@ -410,8 +410,8 @@ void Engine::onReplace(const Command& c, std::vector<EngineEvent>& out) {
                                                           : v.equity.raw() - v.initialMargin.raw() - a->reservedFunds;
     const risk::InstrumentLimits& il =
         pairs_[x.pair].ownLimits ? pairs_[x.pair].limits : instrumentStates_[inst].defaultLimits;
-    const risk::RiskVerdict verdict = risk::checkReplace(r, e, withAccountTerms(limitsOf(*a), a->ledger, a->type),
-                                                         il, risk::effectiveState(globalState_, a->state),
+    const risk::RiskVerdict verdict = risk::checkReplace(r, e, withAccountTerms(limitsOf(*a), a->ledger, a->type), il,
+                                                         risk::effectiveState(globalState_, a->state),
                                                          killSwitch_.blocks(a->id, in.id()), a->bucket, c.header.time);
     if (!verdict.passed()) {
       return cancelReject(c, o, true, oms::RejectSource::Risk, static_cast<std::uint8_t>(verdict.rule), &verdict, out);

@@ -302,9 +302,7 @@ void EngineRuntime::snapshotLoop() {
 void EngineRuntime::publisherLoop() {
   // 256 events (~66 KB): the copy out of the ring lands in the L2 cache, not past it.
   std::vector<EngineEvent> batch(256);
-  const auto ready = [this] {
-    return eventRing_->sizeApprox() != 0 || engineDone_.load(std::memory_order_acquire);
-  };
+  const auto ready = [this] { return eventRing_->sizeApprox() != 0 || engineDone_.load(std::memory_order_acquire); };
   IdleWait idle(publisherWake_);
   for (;;) {
     const std::size_t n = eventRing_->popBatch(std::span(batch));
