@@ -49,6 +49,11 @@ void BarFillVenue::submit(InstrumentId instrument, const book::NewOrder& order, 
   if (order.type == book::OrderType::Limit && (!order.price.isPositive() || !order.price.isMultipleOf(m->tick))) {
     return reject(order.price.isPositive() ? book::RejectReason::PriceOffTick : book::RejectReason::InvalidPrice);
   }
+  // The matching engine's expiry rules: a GTD order needs an expire time still to come, any
+  // other order none.
+  if (order.timeInForce == book::TimeInForce::GTD ? order.expireTime <= now : order.expireTime.nanos() != 0) {
+    return reject(book::RejectReason::InvalidExpireTime);
+  }
   if (m->status == TradingStatus::Halted) return reject(book::RejectReason::InstrumentHalted);
   if (m->status == TradingStatus::Closed) return reject(book::RejectReason::InstrumentClosed);
   book::Event& e = emit(*m, book::EventType::Accepted, now, out);
@@ -59,7 +64,8 @@ void BarFillVenue::submit(InstrumentId instrument, const book::NewOrder& order, 
   e.quantity = order.quantity;
   e.leavesQuantity = order.quantity;
   m->resting.push_back(Resting{order.id, order.account, order.side, order.type, order.timeInForce, order.price,
-                               order.quantity, Quantity::zero()});
+                               order.quantity, Quantity::zero(),
+                               order.timeInForce == book::TimeInForce::GTD ? order.expireTime : Timestamp{}});
 }
 
 void BarFillVenue::cancel(InstrumentId instrument, OrderId order, Timestamp now, std::vector<book::Event>& out) {
@@ -162,6 +168,14 @@ void BarFillVenue::fillAgainstBar(Market& m, Timestamp now, std::vector<book::Ev
   std::size_t kept = 0;
   for (std::size_t i = 0; i < m.resting.size(); ++i) {
     Resting r = m.resting[i];
+    if (r.timeInForce == book::TimeInForce::GTD && r.expireTime <= bar.start) {
+      book::Event& e = emit(m, book::EventType::Expired, now, out);  // its time came before this bar
+      e.side = r.side;
+      e.orderId = r.id;
+      e.price = r.price;
+      e.quantity = r.leaves();
+      continue;
+    }
     Price fill = Price::undefined();
     if (r.type == book::OrderType::Market) {
       fill = model_.slipped(r.side, bar.open, m.tick);
@@ -249,6 +263,7 @@ void BarFillVenue::save(ByteWriter& out) const {
       out.i64(r.price.raw());
       out.i64(r.quantity.raw());
       out.i64(r.filled.raw());
+      out.i64(r.expireTime.nanos());
     }
   }
 }
@@ -273,6 +288,7 @@ bool BarFillVenue::load(ByteReader& in) {
       r.price = Price::fromRaw(in.i64());
       r.quantity = Quantity::fromRaw(in.i64());
       r.filled = Quantity::fromRaw(in.i64());
+      r.expireTime = Timestamp(in.i64());
       m.resting.push_back(r);
     }
   }

@@ -72,8 +72,9 @@ class BarFillVenue final : public engine::Venue {
     book::OrderType type = book::OrderType::Market;
     book::TimeInForce timeInForce = book::TimeInForce::GTC;
     Price price = Price::undefined();
-    Quantity quantity;  // the order's total
-    Quantity filled;    // so far (partial fills under the volume limit)
+    Quantity quantity;       // the order's total
+    Quantity filled;         // so far (partial fills under the volume limit)
+    Timestamp expireTime{};  // GTD: trades in no bar that starts at or after it
     Quantity leaves() const noexcept { return quantity - filled; }
   };
   struct Market {

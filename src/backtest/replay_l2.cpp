@@ -84,6 +84,11 @@ void L2Replay::submit(const book::NewOrder& order, Timestamp now, std::vector<bo
     return reject(order.id, order.side, RejectReason::PriceOffTick, now, out);
   }
   if (findOwn(order.id) != nullptr) return reject(order.id, order.side, RejectReason::DuplicateOrderId, now, out);
+  // The matching engine's expiry rules: a GTD order needs an expire time still to come, any
+  // other order none.
+  if (order.timeInForce == book::TimeInForce::GTD ? order.expireTime <= now : order.expireTime.nanos() != 0) {
+    return reject(order.id, order.side, RejectReason::InvalidExpireTime, now, out);
+  }
 
   book::Event& a = emit(book::EventType::Accepted, now, out);
   a.side = order.side;
@@ -99,6 +104,8 @@ void L2Replay::submit(const book::NewOrder& order, Timestamp now, std::vector<bo
   o.price = isMarket ? (order.side == Side::Buy ? INT64_MAX : INT64_MIN) : order.price.raw();
   o.quantity = o.leaves = qty;
   o.arrival = nextArrival_++;
+  o.tif = order.timeInForce;
+  o.expireTime = order.timeInForce == book::TimeInForce::GTD ? order.expireTime.nanos() : 0;
   if (order.timeInForce == book::TimeInForce::FOK) {
     std::int64_t available = 0;
     for (std::size_t i = levelsOf(opposite(o.side)).size(); i-- > 0 && available < qty;) {
@@ -137,8 +144,32 @@ void L2Replay::restOrFinish(Own o, bool immediate, book::TimeInForce tif, Timest
   }
   o.ahead = initialAhead(o.side, o.price);
   o.traded = 0;
+  if (o.expireTime != 0) nextExpiry_ = std::min(nextExpiry_, o.expireTime);
   own_.push_back(o);
   ++ownBySide_[sideIndex(o.side)];
+}
+
+void L2Replay::emitExpired(Own& o, Timestamp now, std::vector<book::Event>& out) {
+  book::Event& e = emit(book::EventType::Expired, now, out);
+  e.side = o.side;
+  e.orderId = o.id;
+  e.price = Price::fromRaw(o.price);
+  e.quantity = Quantity::fromRaw(o.leaves);
+  o.leaves = 0;
+}
+
+void L2Replay::expire(Timestamp now, std::vector<book::Event>& out) {
+  if (now.nanos() < nextExpiry_) return;
+  nextExpiry_ = INT64_MAX;
+  for (Own& o : own_) {  // own_ is in arrival order
+    if (o.expireTime == 0) continue;
+    if (o.expireTime <= now.nanos()) {
+      emitExpired(o, now, out);
+    } else {
+      nextExpiry_ = std::min(nextExpiry_, o.expireTime);
+    }
+  }
+  prune();
 }
 
 void L2Replay::take(Own& o, Timestamp now, std::vector<book::Event>& out) {
@@ -267,6 +298,11 @@ void L2Replay::setStatus(TradingStatus status, Timestamp now, std::vector<book::
   status_ = status;
   book::Event& e = emit(book::EventType::StatusChanged, now, out);
   e.reason = static_cast<std::uint8_t>(status);
+  if (status != TradingStatus::Closed) return;
+  for (Own& o : own_) {  // the close ends the day of our Day orders, as in the matching engine
+    if (o.tif == book::TimeInForce::Day) emitExpired(o, now, out);
+  }
+  prune();
 }
 
 void L2Replay::levelChanged(Own& o, std::int64_t before, std::int64_t after) {
@@ -444,6 +480,8 @@ void L2Replay::save(ByteWriter& out) const {
     out.i64(o.quantity);
     out.i64(o.leaves);
     out.i64(o.ahead);
+    out.u8(static_cast<std::uint8_t>(o.tif));
+    out.i64(o.expireTime);
   }
 }
 

@@ -36,6 +36,9 @@ class L2Replay {
   void replace(const book::ReplaceOrder& request, Timestamp now, std::vector<book::Event>& out);
   void massCancel(AccountId account, Timestamp now, std::vector<book::Event>& out);
   void setStatus(TradingStatus status, Timestamp now, std::vector<book::Event>& out);
+  // Expires our GTD orders whose expire time is at or before `now` (in acceptance order), as
+  // the matching engine does; Day orders expire when the instrument closes (setStatus).
+  void expire(Timestamp now, std::vector<book::Event>& out);
 
   // Replayed data; fills of ours are appended to `own`.
   void onLevel(const marketdata::BookLevelEvent& e, std::vector<book::Event>& own);
@@ -64,6 +67,8 @@ class L2Replay {
     std::int64_t ahead = 0;   // displayed size in front of us
     std::int64_t traded = 0;  // traded at our price since the level's last update
     std::uint64_t arrival = 0;
+    book::TimeInForce tif = book::TimeInForce::GTC;
+    std::int64_t expireTime = 0;  // GTD: nanoseconds since the epoch; 0 otherwise
   };
 
   Own* findOwn(OrderId id) noexcept;
@@ -81,6 +86,7 @@ class L2Replay {
   void crossResting(Side ownSide, Timestamp now, std::vector<book::Event>& out);
   void restOrFinish(Own o, bool immediate, book::TimeInForce tif, Timestamp now, std::vector<book::Event>& out);
   void prune();
+  void emitExpired(Own& o, Timestamp now, std::vector<book::Event>& out);
   std::int64_t initialAhead(Side s, std::int64_t price) const noexcept;
 
   Instrument instrument_;
@@ -94,6 +100,7 @@ class L2Replay {
   std::vector<std::uint32_t> order_;  // scratch: own_ indices in priority order
   std::uint32_t ownBySide_[2] = {0, 0};
   std::uint64_t nextArrival_ = 0;
+  std::int64_t nextExpiry_ = INT64_MAX;  // earliest expire time of our GTD orders (a cheap check per event)
   std::uint64_t sequence_ = 0;
   Price lastTrade_ = Price::undefined();
   bool quoteDriven_ = false;

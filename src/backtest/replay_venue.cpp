@@ -134,14 +134,48 @@ void ReplayVenue::submit(InstrumentId instrument, const book::NewOrder& order, T
                          std::vector<book::Event>& out) {
   Market* m = find(instrument);
   if (m == nullptr) return;
-  if (!isStop(order.type)) return enter(*m, order, now, out);
-  if (const auto reason = checkStop(order, m->instrument); reason != book::RejectReason::None) {
+  const std::size_t from = out.size();
+  if (!isStop(order.type)) {
+    enter(*m, order, now, out);
+  } else if (const auto reason = checkStop(order, m->instrument); reason != book::RejectReason::None) {
     out.push_back(rejectEvent(order, reason, now));
     return;
+  } else if (order.timeInForce == book::TimeInForce::GTD ? order.expireTime <= now : order.expireTime.nanos() != 0) {
+    out.push_back(rejectEvent(order, book::RejectReason::InvalidExpireTime, now));  // the book's rule
+    return;
+  } else {
+    out.push_back(orderEvent(book::EventType::Accepted, order, now));
+    m->stops.push_back(WaitingStop{order});
+    triggerStops(*m, m->lastPrint, now, out);  // already reached: triggers at once
   }
-  out.push_back(orderEvent(book::EventType::Accepted, order, now));
-  m->stops.push_back(WaitingStop{order});
-  triggerStops(*m, m->lastPrint, now, out);  // already reached: triggers at once
+  triggerOnOwnTrades(*m, from, now, out);
+}
+
+// GTD orders whose time has come expire, waiting stops and (L2) resting orders alike; at L3
+// the replayed book expires its own. `now` is the time the venue has reached.
+void ReplayVenue::expire(Market& m, Timestamp now, std::vector<book::Event>& out) {
+  for (std::size_t i = 0; i < m.stops.size();) {
+    const book::NewOrder& o = m.stops[i].order;
+    if (o.timeInForce != book::TimeInForce::GTD || o.expireTime > now) {
+      ++i;
+      continue;
+    }
+    book::Event e = orderEvent(book::EventType::Expired, o, now);
+    e.leavesQuantity = Quantity::zero();
+    out.push_back(e);
+    m.stops.erase(m.stops.begin() + static_cast<std::ptrdiff_t>(i));
+  }
+  if (m.l2) m.l2->expire(now, out);
+}
+
+void ReplayVenue::triggerOnOwnTrades(Market& m, std::size_t from, Timestamp now, std::vector<book::Event>& out) {
+  // Index loop: triggerStops appends to `out` (and may erase one of the events it appended).
+  for (std::size_t k = from; k < out.size(); ++k) {
+    if (out[k].type != book::EventType::Trade || !out[k].price.isDefined()) continue;
+    const Price price = out[k].price;
+    m.lastPrint = price;
+    if (!m.stops.empty()) triggerStops(m, price, now, out);
+  }
 }
 
 void ReplayVenue::triggerStops(Market& m, Price price, Timestamp now, std::vector<book::Event>& out) {
@@ -193,6 +227,13 @@ void ReplayVenue::replace(InstrumentId instrument, const book::ReplaceOrder& req
                           std::vector<book::Event>& out) {
   Market* m = find(instrument);
   if (m == nullptr) return;
+  const std::size_t from = out.size();
+  replaceIn(m, request, now, out);
+  triggerOnOwnTrades(*m, from, now, out);  // a replace may make an order marketable
+}
+
+void ReplayVenue::replaceIn(Market* m, const book::ReplaceOrder& request, Timestamp now,
+                            std::vector<book::Event>& out) {
   for (WaitingStop& w : m->stops) {
     if (w.order.id != request.id) continue;
     book::NewOrder changed = w.order;
@@ -251,6 +292,17 @@ void ReplayVenue::setStatus(InstrumentId instrument, TradingStatus status, Times
   } else {
     m->l2->setStatus(status, now, out);
   }
+  if (status != TradingStatus::Closed) return;
+  for (std::size_t i = 0; i < m->stops.size();) {  // the close ends the day of waiting Day stops
+    if (m->stops[i].order.timeInForce != book::TimeInForce::Day) {
+      ++i;
+      continue;
+    }
+    book::Event e = orderEvent(book::EventType::Expired, m->stops[i].order, now);
+    e.leavesQuantity = Quantity::zero();
+    out.push_back(e);
+    m->stops.erase(m->stops.begin() + static_cast<std::ptrdiff_t>(i));
+  }
 }
 
 void ReplayVenue::advanceTime(InstrumentId instrument, Timestamp now, std::vector<book::Event>& out) {
@@ -260,6 +312,7 @@ void ReplayVenue::advanceTime(InstrumentId instrument, Timestamp now, std::vecto
     out.insert(out.end(), m->pending.begin(), m->pending.end());
     m->pending.clear();
   }
+  expire(*m, now, out);
   if (m->l3) m->l3->advanceTime(now, out);
 }
 
@@ -318,31 +371,44 @@ void ReplayVenue::prefetch(std::uint32_t index, std::uint64_t orderId) const noe
 
 bool ReplayVenue::onOrder(std::uint32_t index, const marketdata::BookOrderEvent& e) {
   Market& m = *markets_[index];
-  if (!m.l3) return false;  // order-level data for an L2 instrument: its levels come from elsewhere
+  if (!m.l3) return false;               // order-level data for an L2 instrument: its levels come from elsewhere
+  expire(m, e.exchangeTime, m.pending);  // what expired before this event
+  const std::size_t from = m.pending.size();
   skipped_ += m.l3->onOrder(e, scratch_, m.pending);
+  triggerOnOwnTrades(m, from, e.exchangeTime, m.pending);
   return !m.pending.empty();
 }
 
 bool ReplayVenue::onLevel(std::uint32_t index, const marketdata::BookLevelEvent& e) {
   Market& m = *markets_[index];
   if (!m.l2) return false;
+  expire(m, e.exchangeTime, m.pending);  // what expired before this event
+  const std::size_t from = m.pending.size();
   m.l2->onLevel(e, m.pending);
+  triggerOnOwnTrades(m, from, e.exchangeTime, m.pending);
   return !m.pending.empty();
 }
 
 bool ReplayVenue::onQuote(std::uint32_t index, const marketdata::QuoteEvent& e) {
   Market& m = *markets_[index];
   if (!m.l2) return false;
+  expire(m, e.exchangeTime, m.pending);  // what expired before this event
+  const std::size_t from = m.pending.size();
   m.l2->onQuote(e, m.pending);
+  triggerOnOwnTrades(m, from, e.exchangeTime, m.pending);
   return !m.pending.empty();
 }
 
 bool ReplayVenue::onTrade(std::uint32_t index, const marketdata::TradeEvent& e) {
   Market& m = *markets_[index];
+  expire(m, e.exchangeTime, m.pending);  // what expired before this print
   m.lastPrint = e.price;
   // L3: executions come as order events; prints alone never fill us.
+  const std::size_t from = m.pending.size();
   if (m.l2) m.l2->onTrade(e, m.pending);
   if (!m.stops.empty()) triggerStops(m, e.price, e.exchangeTime, m.pending);
+  triggerOnOwnTrades(m, from, e.exchangeTime, m.pending);
+  m.lastPrint = e.price;  // the replayed print is the latest, whatever ours were
   return !m.pending.empty();
 }
 

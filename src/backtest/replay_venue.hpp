@@ -127,7 +127,12 @@ class ReplayVenue final : public engine::Venue {
   Market* find(InstrumentId id) noexcept;
   // Stops of `m` that `price` reaches: Triggered, then into the book; events to `out`.
   void triggerStops(Market& m, Price price, Timestamp now, std::vector<book::Event>& out);
+  void expire(Market& m, Timestamp now, std::vector<book::Event>& out);
+  // Our own trades among out[from..] are prints too: each sets the last print and triggers
+  // the stops it reaches (whose own trades may trigger more).
+  void triggerOnOwnTrades(Market& m, std::size_t from, Timestamp now, std::vector<book::Event>& out);
   void enter(Market& m, const book::NewOrder& order, Timestamp now, std::vector<book::Event>& out);
+  void replaceIn(Market* m, const book::ReplaceOrder& request, Timestamp now, std::vector<book::Event>& out);
   const Market* find(InstrumentId id) const noexcept;
 
   ReplayVenueOptions options_;

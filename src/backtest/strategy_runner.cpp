@@ -65,6 +65,7 @@ strategy::OrderHandle StrategyRunner::submit(const strategy::OrderRequest& reque
   b.price = request.price;
   b.stopPrice = request.stopPrice;
   b.quantity = request.quantity;
+  b.expireTime = request.expireTime;
   host_.send(c);
   return handle;
 }

@@ -171,6 +171,7 @@ strategy::OrderHandle LiveContext::submit(const strategy::OrderRequest& request)
   b.price = request.price;
   b.stopPrice = request.stopPrice;
   b.quantity = request.quantity;
+  b.expireTime = request.expireTime;
   // Until its first report the order counts as open at its full quantity (orderToTarget must
   // not send it twice); the report replaces this with the engine's leaves.
   (request.side == Side::Buy ? slots_[*slot].openBuy : slots_[*slot].openSell) += request.quantity;

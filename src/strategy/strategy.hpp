@@ -43,6 +43,7 @@ struct OrderRequest {
   book::TimeInForce timeInForce = book::TimeInForce::GTC;
   Price price = Price::undefined();  // Limit and StopLimit
   Price stopPrice = Price::undefined();
+  Timestamp expireTime{};  // GTD only: when the order expires (venue time); none for the others
 };
 
 // An order's state changed (ack, replace, cancel, reject, expiry, or a fill: then onFill too).

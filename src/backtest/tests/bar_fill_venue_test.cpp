@@ -6,6 +6,8 @@
 #include <gtest/gtest.h>
 
 #include <unistd.h>
+
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -91,6 +93,45 @@ TEST(BarFill, SlippageInTicksAndBasisPointsMovesAgainstTheOrder) {
       bps);
   ASSERT_EQ(slipped.result.fills.size(), 1u);
   EXPECT_EQ(slipped.result.fills[0].price.raw(), 10206);
+}
+
+TEST(BarFill, GtdOrdersTradeInTheBarsBeforeTheirTimeThenExpire) {
+  const auto gtd = [](strategy::OrderRequest r, std::int64_t expireAt) {
+    r.timeInForce = book::TimeInForce::GTD;
+    r.expireTime = Timestamp{expireAt};
+    return r;
+  };
+  auto r = run([&](std::size_t i, strategy::InstrumentSlot, strategy::StrategyContext& c) {
+    if (i != 0) return;
+    // Day 1 starts before its time: its low 98.00 reaches 98.50, a fill at the limit.
+    c.submit(gtd(testing::limit(kAaa, Side::Buy, 2, 9850), testing::kStart + testing::kDay + 1));
+    // Never reached on day 1; day 2 starts at its time: expired then, never filled.
+    c.submit(gtd(testing::limit(kAaa, Side::Buy, 3, 9700), testing::kStart + 2 * testing::kDay));
+    // Already past, and an expire time on a GTC order: both refused.
+    c.submit(gtd(testing::limit(kAaa, Side::Buy, 4, 9700), testing::kStart));
+    strategy::OrderRequest gtc = testing::limit(kAaa, Side::Buy, 5, 9700);
+    gtc.expireTime = Timestamp{testing::kStart + 3 * testing::kDay};
+    c.submit(gtc);
+  });
+  ASSERT_EQ(r.result.fills.size(), 1u);
+  EXPECT_EQ(r.result.fills[0].quantity.raw(), 2);
+  EXPECT_EQ(r.result.fills[0].price.raw(), 9850);
+  const auto& u = r.strategy->updates;
+  const auto last = [&](strategy::OrderHandle h) {
+    const auto it = std::find_if(u.rbegin(), u.rend(), [&](const auto& x) { return x.handle == h; });
+    return it == u.rend() ? oms::ExecType::OrderStatus : it->execType;
+  };
+  EXPECT_EQ(last(1), oms::ExecType::Trade);
+  EXPECT_EQ(last(2), oms::ExecType::Expired);
+  const auto expired = std::find_if(
+      u.begin(), u.end(), [](const auto& x) { return x.handle == 2 && x.execType == oms::ExecType::Expired; });
+  ASSERT_NE(expired, u.end());
+  EXPECT_EQ(expired->status, oms::OrdStatus::Expired);
+  for (const strategy::OrderHandle h : {3u, 4u}) {
+    EXPECT_EQ(last(h), oms::ExecType::Rejected) << "handle " << h;
+    const auto rej = std::find_if(u.begin(), u.end(), [&](const auto& x) { return x.handle == h; });
+    EXPECT_EQ(rej->rejectCode, static_cast<std::uint8_t>(book::RejectReason::InvalidExpireTime));
+  }
 }
 
 TEST(BarFill, LimitOrdersFillAtTheOpenOrAtTheLimitOrRest) {

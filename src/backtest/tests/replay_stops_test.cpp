@@ -107,5 +107,59 @@ TEST(ReplayStops, AtL2AStopTriggersOnThePrintsToo) {
   EXPECT_EQ(run.result->fills[0].quantity.raw(), 20);
 }
 
+TEST(ReplayStops, OurOwnTradeIsAPrintThatTriggersAWaitingStop) {
+  // No replayed print ever reaches 100.10: our own market buy at t=20 trades there, and the
+  // buy stop waiting at 100.10 triggers on that trade and takes the rest of the book.
+  auto events = l3Book();
+  events.push_back(tradeEvent(40, 10000, 10, Side::Buy));  // a later replayed print (below the stop)
+  std::map<std::int64_t, TimedStrategy::Action> actions;
+  actions[10] = send(stop(Side::Buy, 150, 10010));
+  actions[20] = send(testing::market(kAaa, Side::Buy, 50));
+  auto run = runTick(events, actions, ReplayDepth::L3);
+  ASSERT_TRUE(run.result.ok()) << run.result.error().message;
+  const auto& fills = run.result->fills;
+  ASSERT_EQ(fills.size(), 3u);
+  EXPECT_EQ(fills[0].quantity.raw(), 50);  // ours, at 100.10
+  EXPECT_EQ(fills[0].price.raw(), 10010);
+  EXPECT_EQ(fills[1].quantity.raw(), 50);  // the stop: what is left at 100.10 ...
+  EXPECT_EQ(fills[1].price.raw(), 10010);
+  EXPECT_EQ(fills[2].quantity.raw(), 100);  // ... and 100 at 100.20
+  EXPECT_EQ(fills[2].price.raw(), 10020);
+  for (const auto& f : fills) EXPECT_EQ(f.time.nanos(), testing::kT0 + 20);
+  EXPECT_EQ(run.backtester->engine().ledger().position(AccountId{1}, kAaa)->quantity().raw(), 200);
+}
+
+TEST(ReplayStops, AtL2OurOwnTradeTriggersAWaitingStopToo) {
+  std::vector<marketdata::MarketEvent> events = {levelEvent(1, Side::Sell, 10010, 100),
+                                                 levelEvent(2, Side::Buy, 9990, 100),
+                                                 levelEvent(60, Side::Sell, 10010, 100)};  // the clock runs on
+  std::map<std::int64_t, TimedStrategy::Action> actions;
+  actions[10] = send(stop(Side::Sell, 20, 9990));
+  actions[20] = send(testing::market(kAaa, Side::Sell, 10));  // trades at 99.90: reaches the stop
+  auto run = runTick(events, actions, ReplayDepth::L2);
+  ASSERT_TRUE(run.result.ok()) << run.result.error().message;
+  const auto& fills = run.result->fills;
+  ASSERT_EQ(fills.size(), 2u);
+  EXPECT_EQ(fills[0].quantity.raw(), 10);
+  EXPECT_EQ(fills[1].quantity.raw(), 20);
+  EXPECT_EQ(fills[1].price.raw(), 9990);
+  EXPECT_EQ(run.backtester->venue().ownOrders(0), 0u);
+}
+
+TEST(ReplayStops, AStopThatOurTradesDoNotReachKeepsWaiting) {
+  auto events = l3Book();
+  events.push_back(orderEvent(60, BookAction::Add, 9, Side::Buy, 9000, 10));  // the clock runs on
+  std::map<std::int64_t, TimedStrategy::Action> actions;
+  actions[10] = send(stop(Side::Buy, 20, 10020));
+  actions[20] = send(testing::market(kAaa, Side::Buy, 50));  // trades at 100.10 only
+  auto run = runTick(events, actions, ReplayDepth::L3);
+  ASSERT_TRUE(run.result.ok()) << run.result.error().message;
+  ASSERT_EQ(run.result->fills.size(), 1u);
+  const auto& u = run.strategy->updates;
+  EXPECT_EQ(std::count_if(u.begin(), u.end(),
+                          [](const auto& x) { return x.handle == 1 && x.execType == oms::ExecType::Trade; }),
+            0);
+}
+
 }  // namespace
 }  // namespace alphintra::backtest
