@@ -8,15 +8,18 @@ void SimulatedVenue::addInstrument(const Instrument& instrument) {
   books_.push_back(std::make_unique<book::OrderBook>(instrument, options_));
 }
 
-book::OrderBook* SimulatedVenue::find(InstrumentId instrument) noexcept {
+book::OrderBook* SimulatedVenue::lookup(InstrumentId instrument) const noexcept {
+  if (instrument.value() == lastId_ && lastBook_ != nullptr) return lastBook_;
   const std::uint32_t i = index_.find(instrument.value());
-  return i == book::IdIndex::kMissing ? nullptr : books_[i].get();
+  if (i == book::IdIndex::kMissing) return nullptr;
+  lastId_ = instrument.value();
+  lastBook_ = books_[i].get();
+  return lastBook_;
 }
 
-const book::OrderBook* SimulatedVenue::book(InstrumentId instrument) const noexcept {
-  const std::uint32_t i = index_.find(instrument.value());
-  return i == book::IdIndex::kMissing ? nullptr : books_[i].get();
-}
+book::OrderBook* SimulatedVenue::find(InstrumentId instrument) noexcept { return lookup(instrument); }
+
+const book::OrderBook* SimulatedVenue::book(InstrumentId instrument) const noexcept { return lookup(instrument); }
 
 // The engine only calls these for instruments it has defined; a missing book is a no-op, not
 // a crash, so that a defect upstream cannot take the engine thread down.

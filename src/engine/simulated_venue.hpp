@@ -49,10 +49,15 @@ class SimulatedVenue final : public Venue {
 
  private:
   book::OrderBook* find(InstrumentId instrument) noexcept;
+  book::OrderBook* lookup(InstrumentId instrument) const noexcept;  // through the last-book cache
 
   book::BookOptions options_;
   std::vector<std::unique_ptr<book::OrderBook>> books_;  // in the order instruments were added
   book::IdIndex index_{64};                              // instrument id → position in books_
+  // The last book looked up: one command asks for the same instrument several times (risk,
+  // the order, the quote after it). Books are never removed, so the pointer stays valid.
+  mutable std::uint64_t lastId_ = 0;
+  mutable book::OrderBook* lastBook_ = nullptr;
 };
 
 }  // namespace alphintra::engine

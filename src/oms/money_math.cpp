@@ -180,12 +180,7 @@ Money notionalRescaled(Price price, Quantity quantity, MoneyScale scale) noexcep
   return scale.toMoney(rawNotional(price, quantity));
 }
 
-Money applyRatePpm(Money amount, std::int64_t ratePpm) noexcept {
-  // Fast path: the product fits 64 bits (every realistic amount and rate), so the rounding
-  // division is by a constant: a multiply, not a call. Same result as the 128-bit path.
-  if (std::int64_t product = 0; !__builtin_mul_overflow(amount.raw(), ratePpm, &product) && product != INT64_MIN) {
-    return Money::fromRaw(divRoundBy<kPpm>(product));
-  }
+Money applyRatePpmWide(Money amount, std::int64_t ratePpm) noexcept {
   return Money::fromRaw(rescale(static_cast<Int128>(amount.raw()) * ratePpm, 6, 0));
 }
 

@@ -93,6 +93,18 @@ inline Money notional(Price price, Quantity quantity, MoneyScale scale) noexcept
 
 // amount × ratePpm / 1e6, rounded half away from zero: a fee of 10 bp (1000 ppm) on 100.05 USD
 // (10005) is 0.10005 → 10 (0.10). Negative rates (rebates) give negative amounts.
-Money applyRatePpm(Money amount, std::int64_t ratePpm) noexcept;
+Money applyRatePpmWide(Money amount, std::int64_t ratePpm) noexcept;  // the 128-bit path
+// Inline for the common case: the product fits 64 bits (every realistic amount and rate), so
+// the rounding division is by a constant (a multiply); fees and margins need several per order.
+inline Money applyRatePpm(Money amount, std::int64_t ratePpm) noexcept {
+  std::int64_t product = 0;
+  if (__builtin_mul_overflow(amount.raw(), ratePpm, &product) || product == INT64_MIN) {
+    return applyRatePpmWide(amount, ratePpm);
+  }
+  const std::int64_t q = product / kPpm;
+  const std::int64_t r = product % kPpm;
+  if (r >= 0 ? r >= kPpm - r : -r >= kPpm + r) return Money::fromRaw(q + (product < 0 ? -1 : 1));
+  return Money::fromRaw(q);
+}
 
 }  // namespace alphintra::oms

@@ -1,75 +1,7 @@
-// The OMS transition table (see order_status.hpp for the model).
+// Names of the OMS states and events (the transition table is inline in order_status.hpp).
 #include "oms/order_status.hpp"
 
 namespace alphintra::oms {
-
-namespace {
-
-OrdStatus openStatus(bool hasFills) noexcept { return hasFills ? OrdStatus::PartiallyFilled : OrdStatus::New; }
-
-Transition make(OrdStatus base, Pending pending, bool hasFills, ExecType type, bool report = true) noexcept {
-  return Transition{OrderState{base, pending, hasFills}, type, report};
-}
-
-}  // namespace
-
-std::optional<Transition> transition(OrderState s, OrderEvent event) noexcept {
-  if (s.isTerminal()) return std::nullopt;  // nothing happens to a finished order
-  const bool open = s.base == OrdStatus::New || s.base == OrdStatus::PartiallyFilled;
-  switch (event) {
-    case OrderEvent::VenueAccepted:
-      if (s.base != OrdStatus::PendingNew) return std::nullopt;
-      return make(OrdStatus::New, Pending::None, false, ExecType::New);
-    case OrderEvent::Rejected:
-      if (s.base != OrdStatus::PendingNew) return std::nullopt;
-      return make(OrdStatus::Rejected, Pending::None, false, ExecType::Rejected);
-    case OrderEvent::PartialFill:
-      if (!open) return std::nullopt;
-      return make(OrdStatus::PartiallyFilled, s.pending, true, ExecType::Trade);
-    case OrderEvent::FullFill:
-      if (!open) return std::nullopt;
-      return make(OrdStatus::Filled, Pending::None, true, ExecType::Trade);
-    case OrderEvent::CancelRequested:
-      if (!open && s.base != OrdStatus::DoneForDay) return std::nullopt;
-      if (s.pending != Pending::None) return std::nullopt;  // one request at a time
-      return make(s.base, Pending::Cancel, s.hasFills, ExecType::PendingCancel);
-    case OrderEvent::CancelRejected:
-      if (s.pending != Pending::Cancel) return std::nullopt;
-      return make(s.base, Pending::None, s.hasFills, ExecType::PendingCancel, false);
-    case OrderEvent::Canceled:
-      if (!open && s.base != OrdStatus::DoneForDay) return std::nullopt;
-      return make(OrdStatus::Canceled, Pending::None, s.hasFills, ExecType::Canceled);
-    case OrderEvent::ReplaceRequested:
-      if (!open && s.base != OrdStatus::DoneForDay) return std::nullopt;
-      if (s.pending != Pending::None) return std::nullopt;
-      return make(s.base, Pending::Replace, s.hasFills, ExecType::PendingReplace);
-    case OrderEvent::ReplaceRejected:
-      if (s.pending != Pending::Replace) return std::nullopt;
-      return make(s.base, Pending::None, s.hasFills, ExecType::PendingReplace, false);
-    case OrderEvent::ReplacedOpen:
-      if (!open && s.base != OrdStatus::DoneForDay) return std::nullopt;
-      if (s.pending == Pending::Cancel) return std::nullopt;
-      return make(s.base == OrdStatus::DoneForDay ? OrdStatus::DoneForDay : openStatus(s.hasFills), Pending::None,
-                  s.hasFills, ExecType::Replaced);
-    case OrderEvent::ReplacedToFilled:
-      if (!open && s.base != OrdStatus::DoneForDay) return std::nullopt;
-      if (s.pending == Pending::Cancel || !s.hasFills) return std::nullopt;
-      return make(OrdStatus::Filled, Pending::None, true, ExecType::Replaced);
-    case OrderEvent::Expired:
-      if (!open && s.base != OrdStatus::DoneForDay) return std::nullopt;
-      return make(OrdStatus::Expired, Pending::None, s.hasFills, ExecType::Expired);
-    case OrderEvent::DoneForDay:
-      if (!open) return std::nullopt;
-      return make(OrdStatus::DoneForDay, s.pending, s.hasFills, ExecType::DoneForDay);
-    case OrderEvent::Reopened:
-      if (s.base != OrdStatus::DoneForDay) return std::nullopt;
-      return make(openStatus(s.hasFills), s.pending, s.hasFills, ExecType::Restated);
-    case OrderEvent::Restated:
-      if (!open) return std::nullopt;
-      return make(s.base, s.pending, s.hasFills, ExecType::Restated);
-  }
-  return std::nullopt;
-}
 
 std::string_view toString(OrdStatus s) noexcept {
   switch (s) {
