@@ -42,7 +42,7 @@ class ClientOrderId {
   static ClientOrderId fromTrusted(std::string_view text) noexcept {
     ClientOrderId id;
     id.length_ = static_cast<std::uint8_t>(text.size() < kMaxLength ? text.size() : kMaxLength);
-    std::memcpy(id.chars_.data(), text.data(), id.length_);
+    if (id.length_ != 0) std::memcpy(id.chars_.data(), text.data(), id.length_);  // an empty view may hold no pointer
     return id;
   }
 

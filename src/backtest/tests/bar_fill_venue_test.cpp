@@ -101,22 +101,30 @@ TEST(BarFill, GtdOrdersTradeInTheBarsBeforeTheirTimeThenExpire) {
     r.expireTime = Timestamp{expireAt};
     return r;
   };
-  auto r = run([&](std::size_t i, strategy::InstrumentSlot, strategy::StrategyContext& c) {
-    if (i != 0) return;
-    // Day 1 starts before its time: its low 98.00 reaches 98.50, a fill at the limit.
-    c.submit(gtd(testing::limit(kAaa, Side::Buy, 2, 9850), testing::kStart + testing::kDay + 1));
-    // Never reached on day 1; day 2 starts at its time: expired then, never filled.
-    c.submit(gtd(testing::limit(kAaa, Side::Buy, 3, 9700), testing::kStart + 2 * testing::kDay));
-    // Already past, and an expire time on a GTC order: both refused.
-    c.submit(gtd(testing::limit(kAaa, Side::Buy, 4, 9700), testing::kStart));
-    strategy::OrderRequest gtc = testing::limit(kAaa, Side::Buy, 5, 9700);
-    gtc.expireTime = Timestamp{testing::kStart + 3 * testing::kDay};
-    c.submit(gtc);
-  });
-  ASSERT_EQ(r.result.fills.size(), 1u);
-  EXPECT_EQ(r.result.fills[0].quantity.raw(), 2);
-  EXPECT_EQ(r.result.fills[0].price.raw(), 9850);
-  const auto& u = r.strategy->updates;
+  // The backtester outlives the checks: run() would destroy the strategy with it.
+  Backtester bt({testing::stock(1, "AAA")}, {});
+  auto owned =
+      std::make_unique<ScriptedStrategy>([&](std::size_t i, strategy::InstrumentSlot, strategy::StrategyContext& c) {
+        if (i != 0) return;
+        // Day 1 starts before its time: its low 98.00 reaches 98.50, a fill at the limit.
+        c.submit(gtd(testing::limit(kAaa, Side::Buy, 2, 9850), testing::kStart + testing::kDay + 1));
+        // Never reached on day 1; day 2 starts at its time: expired then, never filled.
+        c.submit(gtd(testing::limit(kAaa, Side::Buy, 3, 9700), testing::kStart + 2 * testing::kDay));
+        // Already past, and an expire time on a GTC order: both refused.
+        c.submit(gtd(testing::limit(kAaa, Side::Buy, 4, 9700), testing::kStart));
+        strategy::OrderRequest gtc = testing::limit(kAaa, Side::Buy, 5, 9700);
+        gtc.expireTime = Timestamp{testing::kStart + 3 * testing::kDay};
+        c.submit(gtc);
+      });
+  ScriptedStrategy* strategy = owned.get();
+  ASSERT_TRUE(bt.addStrategy(std::move(owned), {}, "gtd").ok());
+  MemoryBarSource source(fourBars());
+  auto result = bt.run(source);
+  ASSERT_TRUE(result.ok()) << result.error().message;
+  ASSERT_EQ(result->fills.size(), 1u);
+  EXPECT_EQ(result->fills[0].quantity.raw(), 2);
+  EXPECT_EQ(result->fills[0].price.raw(), 9850);
+  const auto& u = strategy->updates;
   const auto last = [&](strategy::OrderHandle h) {
     const auto it = std::find_if(u.rbegin(), u.rend(), [&](const auto& x) { return x.handle == h; });
     return it == u.rend() ? oms::ExecType::OrderStatus : it->execType;
