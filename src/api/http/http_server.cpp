@@ -126,7 +126,7 @@ class WsConnection : public WebSocketTransport, public std::enable_shared_from_t
       if (self->closeRequested_) return;
       self->closeRequested_ = true;
       self->closeReason_ = websocket::close_reason(static_cast<websocket::close_code>(code), reason);
-      if (!self->writing_ && self->accepted_) self->sendClose();
+      if (!self->writing_ && self->accepted_) self->writeNext();  // the queued frames, then the close
     });
   }
 
@@ -148,9 +148,11 @@ class WsConnection : public WebSocketTransport, public std::enable_shared_from_t
 
   void writeNext() {
     if (!accepted_ || writing_ || closeSent_ || closedNotified_) return;
-    if (closeRequested_) return sendClose();
     current_ = handler_->nextFrame();
-    if (!current_) return;
+    if (!current_) {
+      if (closeRequested_) sendClose();  // after every frame the handler still had queued
+      return;
+    }
     writing_ = true;
     ws_.text(true);
     ws_.async_write(net::buffer(*current_), [self = shared_from_this()](beast::error_code ec, std::size_t) {

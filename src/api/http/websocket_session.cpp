@@ -37,10 +37,10 @@ bool WsSession::admit() {
   }
   if (++refusedInRow_ > static_cast<std::size_t>(limits_.messages.burst)) {
     {
+      // No frame is added from here on, but those already queued (the answers the client was
+      // given) are still written before the close frame: nothing it was told is lost.
       std::lock_guard lock(mutex_);
       closing_ = true;
-      queue_.clear();
-      queuedBytes_ = 0;
     }
     if (auto transport = transport_.lock()) transport->close(1008, "rate limit exceeded");
     hub_.detach(*this);
@@ -84,7 +84,8 @@ bool WsSession::push(std::shared_ptr<const std::string> frame) {
 
 std::shared_ptr<const std::string> WsSession::nextFrame() {
   std::lock_guard lock(mutex_);
-  if (queue_.empty() || closing_) {
+  // While closing, what is still queued drains (a slow consumer's queue was cleared instead).
+  if (queue_.empty()) {
     idle_ = true;
     return nullptr;
   }

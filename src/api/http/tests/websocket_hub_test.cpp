@@ -448,5 +448,30 @@ TEST_F(WsHubTest, RequestsOverTheConnectionsRateAreRefusedThenTheFloodIsClosed) 
   EXPECT_EQ(h.sessionCount(), 0u);
 }
 
+TEST_F(WsHubTest, ARateLimitCloseStillDeliversTheAnswersAlreadyQueued) {
+  // Nothing is written before the close here: every answer given before it must still come out
+  // of the session, in order (the transport writes them ahead of the close frame).
+  std::int64_t now = 1'000'000'000;
+  WsHubOptions limited = options();
+  limited.limits.maxQueuedFrames = 64;
+  limited.limits.messages = RateLimit{2, 3};  // 2 a second, bursts of 3
+  limited.limits.monotonicNanos = [&now] { return now; };
+  WsHub h{directory, verify,
+          [](const std::vector<InstrumentId>&, std::size_t, std::vector<BookDepth>&) { return true; }, limited};
+  Client c;
+  c.session = h.accept(c.transport);
+  for (int i = 1; i <= 7; ++i) c.send(fmt::format(R"({{"id":{},"op":"ping"}})", i));  // 3 acks, 3 refusals, closed
+  EXPECT_EQ(c.transport->closes, 1);
+  EXPECT_EQ(c.transport->closeCode, 1008);
+  const auto frames = c.drain();
+  ASSERT_EQ(frames.size(), 6u);
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(frames[i]["type"], "ack") << frames[i];
+    EXPECT_EQ(frames[i]["id"], i + 1);
+  }
+  for (int i = 3; i < 6; ++i) EXPECT_EQ(frames[i]["code"], "rate_limited") << frames[i];
+  EXPECT_TRUE(c.drain().empty());
+}
+
 }  // namespace
 }  // namespace alphintra::api::http
