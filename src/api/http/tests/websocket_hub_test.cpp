@@ -8,6 +8,8 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include <memory>
+
 #include <atomic>
 
 #include <nlohmann/json.hpp>
@@ -130,6 +132,16 @@ class WsHubTest : public ::testing::Test {
     o.orderAccounts = [](AccountId a) { return a.value() < 1'000'000; };
     o.clock = [] { return std::int64_t{77}; };
     return o;
+  }
+  // A hub whose connections may send 2 requests a second in bursts of 3, timed by `now`.
+  std::unique_ptr<WsHub> rateLimitedHub(std::int64_t& now) {
+    WsHubOptions limited = options();
+    limited.limits.maxQueuedFrames = 64;
+    limited.limits.messages = RateLimit{2, 3};
+    limited.limits.monotonicNanos = [&now] { return now; };
+    return std::make_unique<WsHub>(
+        directory, verify, [](const std::vector<InstrumentId>&, std::size_t, std::vector<BookDepth>&) { return true; },
+        limited);
   }
   WsHub hub{directory, verify,
             [this](const std::vector<InstrumentId>& ids, std::size_t, std::vector<BookDepth>& out) {
@@ -410,12 +422,8 @@ TEST_F(WsHubTest, ABookSubscriberGetsItsSnapshotAtOnceNotAtTheNextPeriod) {
 
 TEST_F(WsHubTest, RequestsOverTheConnectionsRateAreRefusedThenTheFloodIsClosed) {
   std::int64_t now = 1'000'000'000;
-  WsHubOptions limited = options();
-  limited.limits.maxQueuedFrames = 64;
-  limited.limits.messages = RateLimit{2, 3};  // 2 a second, bursts of 3
-  limited.limits.monotonicNanos = [&now] { return now; };
-  WsHub h{directory, verify,
-          [](const std::vector<InstrumentId>&, std::size_t, std::vector<BookDepth>&) { return true; }, limited};
+  auto limitedHub = rateLimitedHub(now);
+  WsHub& h = *limitedHub;
   Client c;
   c.session = h.accept(c.transport);
   for (int i = 1; i <= 3; ++i) c.send(fmt::format(R"({{"id":{},"op":"ping"}})", i));
@@ -452,12 +460,8 @@ TEST_F(WsHubTest, ARateLimitCloseStillDeliversTheAnswersAlreadyQueued) {
   // Nothing is written before the close here: every answer given before it must still come out
   // of the session, in order (the transport writes them ahead of the close frame).
   std::int64_t now = 1'000'000'000;
-  WsHubOptions limited = options();
-  limited.limits.maxQueuedFrames = 64;
-  limited.limits.messages = RateLimit{2, 3};  // 2 a second, bursts of 3
-  limited.limits.monotonicNanos = [&now] { return now; };
-  WsHub h{directory, verify,
-          [](const std::vector<InstrumentId>&, std::size_t, std::vector<BookDepth>&) { return true; }, limited};
+  auto limitedHub = rateLimitedHub(now);
+  WsHub& h = *limitedHub;
   Client c;
   c.session = h.accept(c.transport);
   for (int i = 1; i <= 7; ++i) c.send(fmt::format(R"({{"id":{},"op":"ping"}})", i));  // 3 acks, 3 refusals, closed
