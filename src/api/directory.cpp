@@ -24,20 +24,18 @@ bool Directory::addAccount(AccountId account, Currency baseCurrency) {
   return accounts_.emplace(account.value(), baseCurrency).second;
 }
 
-std::optional<Instrument> Directory::instrument(InstrumentId id) const {
+const Instrument* Directory::instrument(InstrumentId id) const {
   std::shared_lock lock(mutex_);
   auto it = instruments_.find(id.value());
-  if (it == instruments_.end()) return std::nullopt;
-  return it->second;
+  return it == instruments_.end() ? nullptr : &it->second;
 }
 
-std::optional<Instrument> Directory::instrumentBySymbol(std::string_view symbol) const {
+const Instrument* Directory::instrumentBySymbol(std::string_view symbol) const {
   std::shared_lock lock(mutex_);
   auto s = symbols_.find(symbol);
-  if (s == symbols_.end()) return std::nullopt;
+  if (s == symbols_.end()) return nullptr;
   auto it = instruments_.find(s->second);
-  if (it == instruments_.end()) return std::nullopt;
-  return it->second;
+  return it == instruments_.end() ? nullptr : &it->second;
 }
 
 std::optional<Currency> Directory::accountCurrency(AccountId account) const {

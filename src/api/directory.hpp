@@ -14,7 +14,10 @@
 // changes nothing and returns false (the engine answers such a command with already_exists,
 // so the first definition is the one both sides keep).
 // Threading: one writer and many readers (std::shared_mutex: definitions are rare, look-ups
-// frequent). Look-ups return copies, so that nothing a reader holds can change under it.
+// frequent). An instrument look-up returns a pointer into the directory, valid for the
+// directory's lifetime: a definition is never replaced, changed or removed, and the map's
+// nodes do not move when it grows, so nothing a reader holds can change under it (a copy per
+// look-up cost the publisher an allocation per event).
 // Known limits: instrument status changes are not tracked (nothing at the edge depends on
 // them), and definitions are never removed (the engine never removes one either).
 #pragma once
@@ -42,8 +45,9 @@ class Directory {
   // False (and nothing changes) for account id 0, a currency of none, or an account already known.
   bool addAccount(AccountId account, Currency baseCurrency);
 
-  std::optional<Instrument> instrument(InstrumentId id) const;
-  std::optional<Instrument> instrumentBySymbol(std::string_view symbol) const;
+  // Null when unknown.
+  const Instrument* instrument(InstrumentId id) const;
+  const Instrument* instrumentBySymbol(std::string_view symbol) const;
   std::optional<Currency> accountCurrency(AccountId account) const;
 
   std::size_t instrumentCount() const;

@@ -281,37 +281,37 @@ std::optional<AccountId> readAccount(Fields& f, const Directory& directory, Need
 }
 
 // The instrument named by "symbol" or by its id "instrument" (both may be given when they agree).
-std::optional<Instrument> readInstrument(Fields& f, const Directory& directory, Need need) {
+const Instrument* readInstrument(Fields& f, const Directory& directory, Need need) {
   const bool hasSymbol = f.present("symbol");
   const bool hasId = f.present("instrument");
   auto symbol = f.string("symbol", Need::Optional);
   auto id = f.id("instrument", Need::Optional);
   if (!hasSymbol && !hasId) {
     if (need == Need::Required) f.fail("symbol", "symbol (or the instrument id as \"instrument\") is required");
-    return std::nullopt;
+    return nullptr;
   }
-  std::optional<Instrument> bySymbol;
-  std::optional<Instrument> byId;
+  const Instrument* bySymbol = nullptr;
+  const Instrument* byId = nullptr;
   if (symbol) {
     bySymbol = directory.instrumentBySymbol(*symbol);
     if (!bySymbol) {
       f.fail("symbol", fmt::format("unknown symbol {}: no instrument is defined with it", echoed(*symbol)));
-      return std::nullopt;
+      return nullptr;
     }
   }
   if (id) {
     byId = directory.instrument(InstrumentId{*id});
     if (!byId) {
       f.fail("instrument", fmt::format("instrument {} is not defined", *id));
-      return std::nullopt;
+      return nullptr;
     }
   }
   if (bySymbol && byId && bySymbol->id() != byId->id()) {
     f.fail("instrument",
            fmt::format("instrument {} is not {} (whose id is {})", *id, bySymbol->symbol(), bySymbol->id().value()));
-    return std::nullopt;
+    return nullptr;
   }
-  if (!bySymbol && !byId) return std::nullopt;  // a wrong type, already recorded
+  if (!bySymbol && !byId) return nullptr;  // a wrong type, already recorded
   return bySymbol ? bySymbol : byId;
 }
 

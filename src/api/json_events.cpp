@@ -1,17 +1,17 @@
 // Engine event → JSON (see json_events.hpp; examples in docs/engine-protocol.md).
 //
-// Members are written in a fixed order (nlohmann::ordered_json), so equal events give equal
-// text. Reason messages are sentences built here from the codes, with the figures formatted
-// in the units a person reads (prices and quantities at the instrument's precision, money in
-// the account's base currency).
+// Members are written in a fixed order straight into the text (json_writer.hpp: this runs on
+// the publisher thread for every event a client sees), so equal events give equal text. Reason messages are sentences
+// built here from the codes, with the figures formatted in the units a person reads (prices and quantities at the
+// instrument's precision, money in the account's base currency).
 #include "api/json_events.hpp"
 
 #include <fmt/format.h>
-#include <nlohmann/json.hpp>
 
 #include <optional>
 #include <string_view>
 
+#include "api/json_writer.hpp"
 #include "core/decimal.hpp"
 #include "engine/command.hpp"
 #include "risk/rules.hpp"
@@ -19,10 +19,7 @@
 namespace alphintra::api {
 namespace {
 
-using json = nlohmann::ordered_json;
 using engine::EngineEvent;
-
-std::string dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
 
 std::string_view sideName(Side s) { return s == Side::Buy ? "buy" : (s == Side::Sell ? "sell" : "none"); }
 
@@ -109,9 +106,15 @@ std::string cancelMessage(book::CancelReason reason) {
 // A risk figure: how it goes into JSON (a decimal string, or an integer when its unit has no
 // decimals or the unit's reference data is unknown) and how it reads in a sentence.
 struct Figure {
-  json value;
+  std::string value;  // JSON text: a quoted decimal or an integer
   std::string text;
 };
+
+Figure decimalFigure(std::string s, std::string text) {
+  std::string value;
+  appendJsonString(value, s);
+  return {std::move(value), std::move(text)};
+}
 
 Figure riskFigure(risk::RiskUnit unit, std::int64_t raw, const Instrument* instrument,
                   std::optional<Currency> currency) {
@@ -119,30 +122,30 @@ Figure riskFigure(risk::RiskUnit unit, std::int64_t raw, const Instrument* instr
     case risk::RiskUnit::Quantity:
       if (instrument != nullptr) {
         std::string s = instrument->formatQuantity(Quantity::fromRaw(raw));
-        return {s, s};
+        return decimalFigure(s, s);
       }
       break;
     case risk::RiskUnit::Price:
       if (instrument != nullptr) {
         std::string s = instrument->formatPrice(Price::fromRaw(raw));
-        return {s, s};
+        return decimalFigure(s, s);
       }
       break;
     case risk::RiskUnit::Money:
       if (currency) {
         std::string s = formatDecimal(raw, currency->minorUnits());
-        return {s, fmt::format("{} {}", s, currency->code())};
+        return decimalFigure(s, fmt::format("{} {}", s, currency->code()));
       }
       break;
     case risk::RiskUnit::Ratio: {  // hundredths: 250 = 2.50x
       std::string s = formatDecimal(raw, 2);
-      return {s, s + "x"};
+      return decimalFigure(s, s + "x");
     }
-    case risk::RiskUnit::BasisPoints: return {raw, fmt::format("{} bp", raw)};
-    case risk::RiskUnit::Ticks: return {raw, fmt::format("{} ticks", raw)};
+    case risk::RiskUnit::BasisPoints: return {fmt::format("{}", raw), fmt::format("{} bp", raw)};
+    case risk::RiskUnit::Ticks: return {fmt::format("{}", raw), fmt::format("{} ticks", raw)};
     default: break;
   }
-  return {raw, fmt::format("{}", raw)};
+  return {fmt::format("{}", raw), fmt::format("{}", raw)};
 }
 
 std::string riskMessage(risk::RiskRule rule, risk::RiskUnit unit, const Figure& limit, const Figure& value) {
@@ -179,103 +182,97 @@ std::string riskMessage(risk::RiskRule rule, risk::RiskUnit unit, const Figure& 
   return fmt::format("{}: {} exceeds the limit of {}", words, value.text, limit.text);
 }
 
-json riskReason(std::uint8_t code, std::uint8_t unitCode, std::int64_t limit, std::int64_t value,
+void riskReason(JsonObject& reason, std::uint8_t code, std::uint8_t unitCode, std::int64_t limit, std::int64_t value,
                 const Instrument* instrument, std::optional<Currency> currency) {
   const auto rule = static_cast<risk::RiskRule>(code);
   const auto unit = static_cast<risk::RiskUnit>(unitCode);
   const Figure l = riskFigure(unit, limit, instrument, currency);
   const Figure v = riskFigure(unit, value, instrument, currency);
-  json reason;
-  reason["source"] = "risk";
-  reason["code"] = risk::toString(rule);
-  reason["message"] = riskMessage(rule, unit, l, v);
+  reason.string("source", "risk").string("code", risk::toString(rule)).string("message", riskMessage(rule, unit, l, v));
   if (unit != risk::RiskUnit::None) {
-    reason["unit"] = risk::toString(unit);
-    reason["limit"] = l.value;
-    reason["value"] = v.value;
+    reason.string("unit", risk::toString(unit)).raw("limit", l.value).raw("value", v.value);
   }
-  return reason;
 }
 
-json simpleReason(std::string_view source, std::string_view code, std::string message) {
-  json reason;
-  reason["source"] = source;
-  reason["code"] = code;
-  reason["message"] = std::move(message);
-  return reason;
+void simpleReason(JsonObject& reason, std::string_view source, std::string_view code, std::string_view message) {
+  reason.string("source", source).string("code", code).string("message", message);
 }
 
-// Reasons of execution reports and cancel rejects; a venue code is a CancelReason on a
-// canceled order and a RejectReason otherwise.
-json reasonOf(oms::RejectSource source, std::uint8_t code, bool canceled, AccountId account, InstrumentId instrumentId,
-              std::uint8_t riskUnit, std::int64_t riskLimit, std::int64_t riskValue, const Instrument* instrument,
-              const Directory& directory) {
+// The "reason" member of execution reports and cancel rejects; a venue code is a CancelReason
+// on a canceled order and a RejectReason otherwise.
+void putReason(JsonObject& j, oms::RejectSource source, std::uint8_t code, bool canceled, AccountId account,
+               InstrumentId instrumentId, std::uint8_t riskUnit, std::int64_t riskLimit, std::int64_t riskValue,
+               const Instrument* instrument, const Directory& directory) {
+  JsonObject reason = j.object("reason");
   switch (source) {
     case oms::RejectSource::Engine: {
       const auto c = static_cast<engine::RejectCode>(code);
-      return simpleReason("engine", engine::toString(c), engineMessage(c, account, instrumentId));
+      simpleReason(reason, "engine", engine::toString(c), engineMessage(c, account, instrumentId));
+      break;
     }
     case oms::RejectSource::Risk:
-      return riskReason(code, riskUnit, riskLimit, riskValue, instrument, directory.accountCurrency(account));
+      riskReason(reason, code, riskUnit, riskLimit, riskValue, instrument, directory.accountCurrency(account));
+      break;
     case oms::RejectSource::Venue:
       if (canceled) {
         const auto c = static_cast<book::CancelReason>(code);
-        return simpleReason("venue", book::toString(c), cancelMessage(c));
+        simpleReason(reason, "venue", book::toString(c), cancelMessage(c));
       } else {
         const auto r = static_cast<book::RejectReason>(code);
-        return simpleReason("venue", book::toString(r), venueMessage(r));
+        simpleReason(reason, "venue", book::toString(r), venueMessage(r));
       }
-    case oms::RejectSource::None: break;
+      break;
+    case oms::RejectSource::None:
+    default: simpleReason(reason, "unknown", "unknown", fmt::format("reason code {}", static_cast<int>(code))); break;
   }
-  return simpleReason("unknown", "unknown", fmt::format("reason code {}", static_cast<int>(code)));
+  reason.close();
 }
 
-json header(const EngineEvent& e) {
-  json j;
-  j["event"] = engine::toString(e.kind);
-  j["sequence"] = e.commandSequence;
-  j["time"] = e.time.nanos();
-  if (e.requestId != 0) j["requestId"] = e.requestId;
+JsonObject header(std::string& out, const EngineEvent& e) {
+  JsonObject j(out);
+  j.string("event", engine::toString(e.kind))
+      .unsignedInteger("sequence", e.commandSequence)
+      .integer("time", e.time.nanos());
+  if (e.requestId != 0) j.unsignedInteger("requestId", e.requestId);
   return j;
 }
 
-void putInstrument(json& j, InstrumentId id, const Instrument* instrument) {
-  j["instrument"] = id.value();
-  if (instrument != nullptr) j["symbol"] = instrument->symbol();
+void putInstrument(JsonObject& j, InstrumentId id, const Instrument* instrument) {
+  j.unsignedInteger("instrument", id.value());
+  if (instrument != nullptr) j.string("symbol", instrument->symbol());
 }
 
-void putPrice(json& j, const char* key, Price p, const Instrument* instrument) {
-  if (instrument != nullptr && p.isDefined()) j[key] = instrument->formatPrice(p);
+void putPrice(JsonObject& j, std::string_view key, Price p, const Instrument* instrument) {
+  if (instrument != nullptr && p.isDefined()) j.string(key, instrument->formatPrice(p));
 }
 
-void putQuantity(json& j, const char* key, Quantity q, const Instrument* instrument) {
-  if (instrument != nullptr && q.isDefined()) j[key] = instrument->formatQuantity(q);
+void putQuantity(JsonObject& j, std::string_view key, Quantity q, const Instrument* instrument) {
+  if (instrument != nullptr && q.isDefined()) j.string(key, instrument->formatQuantity(q));
 }
 
-void putMoney(json& j, const char* key, Money m, const Instrument* instrument) {
-  if (instrument != nullptr && m.isDefined()) j[key] = formatDecimal(m.raw(), instrument->currency().minorUnits());
+void putMoney(JsonObject& j, std::string_view key, Money m, const Instrument* instrument) {
+  if (instrument != nullptr && m.isDefined()) {
+    j.string(key, formatDecimal(m.raw(), instrument->currency().minorUnits()));
+  }
 }
 
-void putClientId(json& j, const char* key, const ClientOrderId& id) {
-  if (!id.isNone()) j[key] = id.view();
+void putClientId(JsonObject& j, std::string_view key, const ClientOrderId& id) {
+  if (!id.isNone()) j.string(key, id.view());
 }
 
-json executionReport(const EngineEvent& e, const Directory& directory) {
+void executionReport(std::string& out, const EngineEvent& e, const Directory& directory) {
   const engine::ExecutionReport& r = e.body.execution;
-  const std::optional<Instrument> known = directory.instrument(r.instrument);
-  const Instrument* in = known ? &*known : nullptr;
-  json j = header(e);
-  if (!r.orderId.isNone()) j["orderId"] = r.orderId.value();
-  j["account"] = r.account.value();
+  const Instrument* in = directory.instrument(r.instrument);
+  JsonObject j = header(out, e);
+  if (!r.orderId.isNone()) j.unsignedInteger("orderId", r.orderId.value());
+  j.unsignedInteger("account", r.account.value());
   putInstrument(j, r.instrument, in);
   putClientId(j, "clientOrderId", r.clientOrderId);
   putClientId(j, "origClientOrderId", r.origClientOrderId);
-  j["execId"] = r.execId;
-  j["execType"] = oms::toString(r.execType);
-  j["status"] = oms::toString(r.status);
-  if (r.side != Side::None) j["side"] = sideName(r.side);
-  j["orderType"] = book::toString(r.orderType);
-  j["timeInForce"] = book::toString(r.timeInForce);
+  j.unsignedInteger("execId", r.execId);
+  j.string("execType", oms::toString(r.execType)).string("status", oms::toString(r.status));
+  if (r.side != Side::None) j.string("side", sideName(r.side));
+  j.string("orderType", book::toString(r.orderType)).string("timeInForce", book::toString(r.timeInForce));
   putPrice(j, "price", r.price, in);
   putPrice(j, "stopPrice", r.stopPrice, in);
   putQuantity(j, "quantity", r.orderQuantity, in);
@@ -284,74 +281,70 @@ json executionReport(const EngineEvent& e, const Directory& directory) {
   if (r.execType == oms::ExecType::Trade) {
     putQuantity(j, "lastQuantity", r.lastQuantity, in);
     putPrice(j, "lastPrice", r.lastPrice, in);
-    if (!r.tradeId.isNone()) j["tradeId"] = r.tradeId.value();
-    j["liquidity"] = engine::toString(r.liquidity);
+    if (!r.tradeId.isNone()) j.unsignedInteger("tradeId", r.tradeId.value());
+    j.string("liquidity", engine::toString(r.liquidity));
     putMoney(j, "lastFee", r.lastFee, in);
   }
   putPrice(j, "averagePrice", r.averagePrice, in);
   putMoney(j, "totalFees", r.totalFees, in);
-  if (in != nullptr) j["feeCurrency"] = in->currency().code();
+  if (in != nullptr) j.string("feeCurrency", in->currency().code());
   if (r.rejectSource != oms::RejectSource::None) {
     const bool canceled = r.execType == oms::ExecType::Canceled || r.status == oms::OrdStatus::Canceled;
-    j["reason"] = reasonOf(r.rejectSource, r.rejectCode, canceled, r.account, r.instrument, r.riskUnit, r.riskLimit,
-                           r.riskValue, in, directory);
+    putReason(j, r.rejectSource, r.rejectCode, canceled, r.account, r.instrument, r.riskUnit, r.riskLimit, r.riskValue,
+              in, directory);
   }
-  return j;
+  j.close();
 }
 
 // A cancel reject carries the order's instrument (the request's when the order is unknown), so
 // risk figures read as decimals like in execution reports.
-json cancelReject(const EngineEvent& e, const Directory& directory) {
+void cancelReject(std::string& out, const EngineEvent& e, const Directory& directory) {
   const engine::CancelRejectReport& r = e.body.cancelReject;
-  json j = header(e);
-  if (!r.orderId.isNone()) j["orderId"] = r.orderId.value();
-  j["account"] = r.account.value();
-  const std::optional<Instrument> known = directory.instrument(r.instrument);
-  if (known) {
-    j["instrument"] = known->id().value();
-    j["symbol"] = known->symbol();
+  JsonObject j = header(out, e);
+  if (!r.orderId.isNone()) j.unsignedInteger("orderId", r.orderId.value());
+  j.unsignedInteger("account", r.account.value());
+  const Instrument* known = directory.instrument(r.instrument);
+  if (known != nullptr) {
+    j.unsignedInteger("instrument", known->id().value());
+    j.string("symbol", known->symbol());
   }
   putClientId(j, "clientOrderId", r.clientOrderId);
   putClientId(j, "origClientOrderId", r.origClientOrderId);
-  j["status"] = oms::toString(r.status);
-  j["responseTo"] = r.replace ? "replace" : "cancel";
-  j["reason"] = reasonOf(r.rejectSource, r.rejectCode, false, r.account, r.instrument, r.riskUnit, r.riskLimit,
-                         r.riskValue, known ? &*known : nullptr, directory);
-  return j;
+  j.string("status", oms::toString(r.status)).string("responseTo", r.replace ? "replace" : "cancel");
+  putReason(j, r.rejectSource, r.rejectCode, false, r.account, r.instrument, r.riskUnit, r.riskLimit, r.riskValue,
+            known, directory);
+  j.close();
 }
 
-json commandResult(const EngineEvent& e) {
+void commandResult(std::string& out, const EngineEvent& e) {
   const engine::CommandResultReport& r = e.body.result;
-  json j = header(e);
-  j["command"] = engine::toString(static_cast<engine::CommandType>(r.commandType));
-  j["accepted"] = r.accepted;
+  JsonObject j = header(out, e);
+  j.string("command", engine::toString(static_cast<engine::CommandType>(r.commandType)));
+  j.boolean("accepted", r.accepted);
   if (!r.accepted) {
-    j["code"] = engine::toString(r.code);
-    j["message"] = engineMessage(r.code, AccountId{}, InstrumentId{});
+    j.string("code", engine::toString(r.code));
+    j.string("message", engineMessage(r.code, AccountId{}, InstrumentId{}));
   }
-  j["subject"] = r.subject;
-  j["value"] = r.value;
-  return j;
+  j.unsignedInteger("subject", r.subject).integer("value", r.value);
+  j.close();
 }
 
-json publicTrade(const EngineEvent& e, const Directory& directory) {
+void publicTrade(std::string& out, const EngineEvent& e, const Directory& directory) {
   const engine::PublicTradeReport& r = e.body.trade;
-  const std::optional<Instrument> known = directory.instrument(r.instrument);
-  const Instrument* in = known ? &*known : nullptr;
-  json j = header(e);
+  const Instrument* in = directory.instrument(r.instrument);
+  JsonObject j = header(out, e);
   putInstrument(j, r.instrument, in);
-  j["tradeId"] = r.tradeId.value();
+  j.unsignedInteger("tradeId", r.tradeId.value());
   putPrice(j, "price", r.price, in);
   putQuantity(j, "quantity", r.quantity, in);
-  if (r.aggressor != Side::None) j["aggressor"] = sideName(r.aggressor);
-  return j;
+  if (r.aggressor != Side::None) j.string("aggressor", sideName(r.aggressor));
+  j.close();
 }
 
-json quote(const EngineEvent& e, const Directory& directory) {
+void quote(std::string& out, const EngineEvent& e, const Directory& directory) {
   const engine::QuoteReport& r = e.body.quote;
-  const std::optional<Instrument> known = directory.instrument(r.instrument);
-  const Instrument* in = known ? &*known : nullptr;
-  json j = header(e);
+  const Instrument* in = directory.instrument(r.instrument);
+  JsonObject j = header(out, e);
   putInstrument(j, r.instrument, in);
   if (r.bidPrice.isDefined()) {
     putPrice(j, "bid", r.bidPrice, in);
@@ -362,31 +355,34 @@ json quote(const EngineEvent& e, const Directory& directory) {
     putQuantity(j, "askQuantity", r.askQuantity, in);
   }
   putPrice(j, "last", r.lastPrice, in);
-  return j;
+  j.close();
 }
 
 }  // namespace
 
 std::string formatEvent(const EngineEvent& event, const Directory& directory) {
+  std::string out;
+  out.reserve(512);
   switch (event.kind) {
-    case engine::EventKind::ExecutionReport: return dump(executionReport(event, directory));
-    case engine::EventKind::CancelReject: return dump(cancelReject(event, directory));
-    case engine::EventKind::CommandResult: return dump(commandResult(event));
-    case engine::EventKind::PublicTrade: return dump(publicTrade(event, directory));
-    case engine::EventKind::Quote: return dump(quote(event, directory));
+    case engine::EventKind::ExecutionReport: executionReport(out, event, directory); return out;
+    case engine::EventKind::CancelReject: cancelReject(out, event, directory); return out;
+    case engine::EventKind::CommandResult: commandResult(out, event); return out;
+    case engine::EventKind::PublicTrade: publicTrade(out, event, directory); return out;
+    case engine::EventKind::Quote: quote(out, event, directory); return out;
   }
-  json j = header(event);  // an event kind this edge does not know yet: say so rather than drop it
-  j["kind"] = static_cast<int>(event.kind);
-  return dump(j);
+  JsonObject j = header(out, event);  // an event kind this edge does not know yet: say so rather than drop it
+  j.integer("kind", static_cast<int>(event.kind));
+  j.close();
+  return out;
 }
 
 std::string formatError(const Error& error, std::uint64_t requestId) {
-  json j;
-  j["event"] = "error";
-  j["field"] = error.field;
-  j["message"] = error.message;
-  if (requestId != 0) j["requestId"] = requestId;
-  return dump(j);
+  std::string out;
+  JsonObject j(out);
+  j.string("event", "error").string("field", error.field).string("message", error.message);
+  if (requestId != 0) j.unsignedInteger("requestId", requestId);
+  j.close();
+  return out;
 }
 
 }  // namespace alphintra::api

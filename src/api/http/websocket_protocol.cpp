@@ -3,6 +3,8 @@
 // written with fmt straight into one string.
 #include "api/http/websocket_protocol.hpp"
 
+#include "api/json_writer.hpp"
+
 #include <fmt/format.h>
 
 #include <iterator>
@@ -18,32 +20,11 @@ WsError invalid(std::optional<std::int64_t> id, std::string code, std::string me
   return WsError{id, std::move(code), std::move(message), std::move(field)};
 }
 
-// Appends `text` as a JSON string (quotes included).
-void appendString(std::string& out, std::string_view text) {
-  out.push_back('"');
-  for (const char c : text) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          fmt::format_to(std::back_inserter(out), "\\u{:04x}", static_cast<unsigned>(c));
-        } else {
-          out.push_back(c);
-        }
-    }
-  }
-  out.push_back('"');
-}
-
 void appendMember(std::string& out, std::string_view name, std::string_view value) {
   out.push_back(',');
-  appendString(out, name);
+  appendJsonString(out, name);
   out.push_back(':');
-  appendString(out, value);
+  appendJsonString(out, value);
 }
 
 void appendLevels(std::string& out, const Instrument& instrument, const std::vector<book::LevelView>& levels) {
@@ -53,9 +34,9 @@ void appendLevels(std::string& out, const Instrument& instrument, const std::vec
     if (!first) out.push_back(',');
     first = false;
     out += "{\"price\":";
-    appendString(out, instrument.formatPrice(level.price));
+    appendJsonString(out, instrument.formatPrice(level.price));
     out += ",\"quantity\":";
-    appendString(out, instrument.formatQuantity(level.quantity));
+    appendJsonString(out, instrument.formatQuantity(level.quantity));
     out.push_back('}');
   }
   out.push_back(']');
@@ -222,7 +203,7 @@ std::string wsHeartbeat(std::int64_t timeNanos) {
 
 std::string wsQuote(const Instrument& instrument, const engine::QuoteReport& quote, std::int64_t timeNanos) {
   std::string out = R"({"type":"quote","symbol":)";
-  appendString(out, instrument.symbol());
+  appendJsonString(out, instrument.symbol());
   if (quote.bidPrice.isDefined()) {
     appendMember(out, "bid", instrument.formatPrice(quote.bidPrice));
     appendMember(out, "bidQuantity", instrument.formatQuantity(quote.bidQuantity));
@@ -238,7 +219,7 @@ std::string wsQuote(const Instrument& instrument, const engine::QuoteReport& quo
 
 std::string wsTrade(const Instrument& instrument, const engine::PublicTradeReport& trade, std::int64_t timeNanos) {
   std::string out = R"({"type":"trade","symbol":)";
-  appendString(out, instrument.symbol());
+  appendJsonString(out, instrument.symbol());
   appendMember(out, "price", instrument.formatPrice(trade.price));
   appendMember(out, "quantity", instrument.formatQuantity(trade.quantity));
   if (trade.aggressor != Side::None) appendMember(out, "aggressor", trade.aggressor == Side::Buy ? "buy" : "sell");
@@ -249,7 +230,7 @@ std::string wsTrade(const Instrument& instrument, const engine::PublicTradeRepor
 std::string wsBook(const Instrument& instrument, std::uint64_t sequence, bool snapshot,
                    const std::vector<book::LevelView>& bids, const std::vector<book::LevelView>& asks) {
   std::string out = R"({"type":"book","symbol":)";
-  appendString(out, instrument.symbol());
+  appendJsonString(out, instrument.symbol());
   fmt::format_to(std::back_inserter(out), R"(,"sequence":{},"snapshot":{},"bids":)", sequence, snapshot);
   appendLevels(out, instrument, bids);
   out += R"(,"asks":)";
@@ -260,7 +241,7 @@ std::string wsBook(const Instrument& instrument, std::uint64_t sequence, bool sn
 
 std::string wsBar(const Instrument& instrument, std::string_view interval, const marketdata::Bar& bar) {
   std::string out = R"({"type":"bar","symbol":)";
-  appendString(out, instrument.symbol());
+  appendJsonString(out, instrument.symbol());
   appendMember(out, "interval", interval);
   fmt::format_to(std::back_inserter(out), R"(,"time":{})", bar.start.nanos() / 1'000'000'000);
   appendMember(out, "open", instrument.formatPrice(bar.open));
