@@ -243,20 +243,27 @@ void AuthService::logout(std::string_view refreshToken) {
 }
 
 AuthResult<Principal> AuthService::verifyAccess(std::string_view accessToken, std::int64_t nowSeconds) const {
-  const auto verified = verifyAccessToken(signingKey_, accessToken, nowSeconds);
-  if (const auto* problem = std::get_if<TokenProblem>(&verified)) {
-    switch (*problem) {
-      case TokenProblem::Expired: return deny(Denial::TokenExpired, "", "the access token expired; refresh it");
-      case TokenProblem::BadSignature:
-        return deny(Denial::Unauthorized, "", "the access token's signature is not valid");
-      case TokenProblem::Malformed: break;
+  std::optional<CachedToken> token = verifiedTokens_.find(accessToken);
+  if (!token) {
+    const auto verified = verifyAccessToken(signingKey_, accessToken, nowSeconds);
+    if (const auto* problem = std::get_if<TokenProblem>(&verified)) {
+      switch (*problem) {
+        case TokenProblem::Expired: return deny(Denial::TokenExpired, "", "the access token expired; refresh it");
+        case TokenProblem::BadSignature:
+          return deny(Denial::Unauthorized, "", "the access token's signature is not valid");
+        case TokenProblem::Malformed: break;
+      }
+      return deny(Denial::Unauthorized, "", "the access token is malformed");
     }
-    return deny(Denial::Unauthorized, "", "the access token is malformed");
+    const AccessClaims& claims = std::get<AccessClaims>(verified);
+    token = CachedToken{claims.username, claims.version, claims.expiresAt};
+    verifiedTokens_.insert(accessToken, *token, nowSeconds);
   }
-  const AccessClaims& claims = std::get<AccessClaims>(verified);
+  // What can change since the token was verified: the clock and the user's record.
+  if (nowSeconds >= token->expiresAt) return deny(Denial::TokenExpired, "", "the access token expired; refresh it");
   std::shared_lock lock(mutex_);
-  const auto it = users_.find(claims.username);
-  if (it == users_.end() || it->second.disabled || it->second.version != claims.version) {
+  const auto it = users_.find(token->username);
+  if (it == users_.end() || it->second.disabled || it->second.version != token->version) {
     return deny(Denial::Unauthorized, "", "the access token was revoked (the user changed); log in again");
   }
   return principalOf(it->second);

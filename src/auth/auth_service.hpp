@@ -40,6 +40,7 @@
 
 #include "auth/crypto.hpp"
 #include "auth/principal.hpp"
+#include "auth/token_cache.hpp"
 #include "auth/user_database.hpp"
 #include "core/result.hpp"
 
@@ -193,6 +194,7 @@ class AuthService {
   std::unordered_map<std::string, Throttle> throttles_;      // "user:NAME" and "peer:ADDR"
   std::multimap<std::int64_t, std::string> seenSignatures_;  // by expiry (ms)
   std::unordered_map<std::string, std::int64_t> signatureSet_;
+  mutable TokenCache verifiedTokens_;  // its own lock: look-ups do not take mutex_ for it
 };
 
 }  // namespace alphintra::auth

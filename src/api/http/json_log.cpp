@@ -3,12 +3,17 @@
 
 #include <fmt/format.h>
 
+#include <unistd.h>
+
+#include <cerrno>
 #include <chrono>
 #include <cmath>
-#include <cstdio>
+#include <condition_variable>
+#include <cstdlib>
 #include <ctime>
 #include <iterator>
 #include <mutex>
+#include <thread>
 
 namespace alphintra::api::http {
 namespace {
@@ -45,7 +50,84 @@ struct AppendValue {
   void operator()(bool v) const { out += v ? "true" : "false"; }
 };
 
-std::mutex gWriteMutex;
+// Lines wait in `pending_` until the writer thread takes them: it wakes when the buffer stops
+// being empty, waits a millisecond for more, then writes the batch. `output_` is held while a
+// batch is written (by the thread or by flush), so batches reach the fd in the order they were
+// taken. The object is never destroyed (threads may log during exit); flush runs at exit.
+class LogWriter {
+ public:
+  static LogWriter& instance() {
+    static LogWriter* writer = [] {
+      auto* w = new LogWriter();
+      std::atexit([] { LogWriter::instance().flush(); });
+      return w;
+    }();
+    return *writer;
+  }
+
+  void append(std::string_view line) {
+    std::unique_lock lock(mutex_);
+    if (pending_.size() > kMaxPending) {
+      lock.unlock();
+      flush();  // stderr is slow: the caller waits rather than memory growing without bound
+      lock.lock();
+    }
+    const bool wake = pending_.empty();
+    pending_ += line;
+    lock.unlock();
+    if (wake) ready_.notify_one();
+  }
+
+  void flush() {
+    std::lock_guard output(output_);
+    std::string batch;
+    {
+      std::lock_guard lock(mutex_);
+      batch.swap(pending_);
+    }
+    writeAll(batch);
+  }
+
+ private:
+  static constexpr std::size_t kMaxPending = 64u << 20;
+  static constexpr std::chrono::milliseconds kBatchWait{1};
+
+  LogWriter() {
+    std::thread([this] { run(); }).detach();
+  }
+
+  void run() {
+    std::string batch;
+    for (;;) {
+      {
+        std::unique_lock lock(mutex_);
+        ready_.wait(lock, [&] { return !pending_.empty(); });
+      }
+      std::this_thread::sleep_for(kBatchWait);  // let a burst of lines gather into one write
+      std::lock_guard output(output_);
+      {
+        std::lock_guard lock(mutex_);
+        batch.swap(pending_);
+      }
+      writeAll(batch);
+      batch.clear();
+    }
+  }
+
+  static void writeAll(std::string_view text) {
+    while (!text.empty()) {
+      const ssize_t n = ::write(STDERR_FILENO, text.data(), text.size());
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) return;  // stderr is gone: there is nowhere left to say so
+      text.remove_prefix(static_cast<std::size_t>(n));
+    }
+  }
+
+  std::mutex mutex_;
+  std::condition_variable ready_;
+  std::string pending_;
+  std::mutex output_;
+};
 
 }  // namespace
 
@@ -82,9 +164,11 @@ void writeLogLine(std::string_view level, std::string_view message, std::initial
       std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
   std::string line = formatLogLine(now, level, message, fields);
   line.push_back('\n');
-  std::lock_guard lock(gWriteMutex);
-  std::fwrite(line.data(), 1, line.size(), stderr);
+  LogWriter::instance().append(line);
+  if (level == "error") LogWriter::instance().flush();  // seen at once, even if the process dies next
 }
+
+void flushLog() { LogWriter::instance().flush(); }
 
 void logText(std::string_view line) { writeLogLine(line.starts_with("error") ? "error" : "info", line); }
 

@@ -151,6 +151,24 @@ TEST(AuthService, ChangingAUserRevokesItsAccessTokensAtOnce) {
   EXPECT_EQ(denial(s->login("erin", "erin-password", "", "127.0.0.2", kNow + 3)), Denial::InvalidCredentials);
 }
 
+// The second use of a token comes from the cache of verified tokens: it must still expire on
+// time, and a copy with one character changed must still be checked (and refused) in full.
+TEST(AuthService, AVerifiedTokenStillExpiresOnTimeAndATamperedCopyIsRefused) {
+  const auto dir = freshDir();
+  auto s = openService(dir);
+  ok(s->createUser(NewUser{"fay", "fay-password", {Role::Trader}, {AccountId{1}}}));
+  const Tokens t = ok(s->login("fay", "fay-password", "", "127.0.0.1", kNow));
+  EXPECT_EQ(ok(s->verifyAccess(t.accessToken, kNow)).username, "fay");
+  EXPECT_EQ(ok(s->verifyAccess(t.accessToken, kNow + 899)).username, "fay");
+  EXPECT_EQ(denial(s->verifyAccess(t.accessToken, kNow + 900)), Denial::TokenExpired);
+  std::string tampered = t.accessToken;
+  const std::size_t payload = tampered.find('.') + 3;
+  tampered[payload] = tampered[payload] == 'A' ? 'B' : 'A';
+  EXPECT_EQ(denial(s->verifyAccess(tampered, kNow + 1)), Denial::Unauthorized);
+  EXPECT_EQ(denial(s->verifyAccess(t.accessToken.substr(0, t.accessToken.size() - 1), kNow + 1)), Denial::Unauthorized);
+  EXPECT_EQ(ok(s->verifyAccess(t.accessToken, kNow + 2)).username, "fay");
+}
+
 TEST(AuthService, ValidatesUsersAndProtectsTheLastAdmin) {
   const auto dir = freshDir();
   auto s = openService(dir);
