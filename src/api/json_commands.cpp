@@ -802,8 +802,13 @@ Result<json> parseObject(std::string_view text) {
 Result<Command> parseCommand(std::string_view jsonText, Directory& directory, std::uint32_t source) {
   auto parsed = parseObject(jsonText);
   if (!parsed) return parsed.error();
-  const json& object = parsed.value();
+  return parseCommandObject(parsed.value(), directory, source);
+}
 
+Result<Command> parseCommandObject(const nlohmann::json& object, Directory& directory, std::uint32_t source) {
+  if (!object.is_object()) {
+    return makeError("", fmt::format("a command must be a JSON object, got {}", describeValue(object)));
+  }
   auto typeIt = object.find("type");
   if (typeIt == object.end() || typeIt->is_null()) return makeError("type", "type (the command's name) is required");
   if (!typeIt->is_string()) {

@@ -30,6 +30,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <nlohmann/json_fwd.hpp>
 #include <string_view>
 
 #include "api/directory.hpp"
@@ -42,6 +43,10 @@ inline constexpr std::size_t kMaxCommandBytes = 64 * 1024;
 
 // Parses one JSON object (one line of the protocol) into a command from gateway `source`.
 Result<engine::Command> parseCommand(std::string_view jsonText, Directory& directory, std::uint32_t source);
+// The same from an object already parsed, for an edge that reads its own format first (the
+// REST API parses a body once, renames accountId and adds type and requestId). Members given
+// twice must have been refused by that parse (an object cannot hold them any more).
+Result<engine::Command> parseCommandObject(const nlohmann::json& object, Directory& directory, std::uint32_t source);
 
 // The "requestId" of a command line, when the text is a JSON object with a valid one; else 0.
 // Lets a gateway echo the request id in the error answer to a line parseCommand refused.

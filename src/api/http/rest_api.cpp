@@ -239,31 +239,35 @@ void RestApi::listInstruments(Respond& respond) {
   respond(jsonResponse(200, dump(body)));
 }
 
+// The body is parsed once, into the object parseCommandObject reads (members by name); it
+// becomes the command in place.
 void RestApi::newOrder(const Request& request, const auth::Principal& principal, Respond& respond) {
   if (!ready()) return health(respond);
-  auto body = parseBodyObject(request.body);
+  auto body = parseBodyMembers(request.body);
   if (!body.ok()) return respond(badRequest(body.error()));
-  if (const auto it = body.value().find("accountId"); it != body.value().end() && it->is_number_unsigned()) {
-    if (!principal.canTrade(AccountId{it->get<std::uint64_t>()})) {
-      return respond(
-          forbidden(fmt::format("{} may not trade account {}", principal.username, it->dump()), "accountId"));
-    }
-  }
-  const std::uint64_t requestId = pending_.nextId();
-  json command;
-  command["type"] = "new_order";
-  command["requestId"] = requestId;
-  for (const auto& [key, value] : body.value().items()) {
-    if (key == "type" || key == "requestId" || key == "account") {
+  nlohmann::json& command = body.value();
+  for (const std::string_view key : {"type", "requestId", "account"}) {
+    if (command.contains(key)) {
       return respond(errorResponse(
           400, "invalid_request",
           fmt::format("unknown field \"{}\" for POST {} (docs/api.md lists its fields; the account is accountId)", key,
                       kOrdersPath),
           key));
     }
-    command[key == "accountId" ? std::string("account") : key] = value;
   }
-  submitAndWait(Kind::NewOrder, requestId, dump(command), respond);
+  if (const auto it = command.find("accountId"); it != command.end()) {
+    if (it->is_number_unsigned() && !principal.canTrade(AccountId{it->get<std::uint64_t>()})) {
+      return respond(
+          forbidden(fmt::format("{} may not trade account {}", principal.username, it->dump()), "accountId"));
+    }
+    nlohmann::json account = std::move(*it);
+    command.erase(it);
+    command["account"] = std::move(account);
+  }
+  const std::uint64_t requestId = pending_.nextId();
+  command["type"] = "new_order";
+  command["requestId"] = requestId;
+  submitAndWait(Kind::NewOrder, requestId, command, respond);
 }
 
 void RestApi::getOrder(OrderId id, const auth::Principal& principal, Respond& respond) {
@@ -361,7 +365,7 @@ void RestApi::replaceOrder(OrderId id, const Request& request, const auth::Princ
     }
     command[key] = value;
   }
-  submitAndWait(Kind::Replace, requestId, dump(command), respond);
+  submitAndWait(Kind::Replace, requestId, nlohmann::json(command), respond);
 }
 
 void RestApi::cancelOrder(OrderId id, const auth::Principal& principal, Respond& respond) {
@@ -380,7 +384,7 @@ void RestApi::cancelOrder(OrderId id, const auth::Principal& principal, Respond&
   command["requestId"] = requestId;
   command["account"] = entry->account.value();
   command["orderId"] = id.value();
-  submitAndWait(Kind::Cancel, requestId, dump(command), respond);
+  submitAndWait(Kind::Cancel, requestId, nlohmann::json(command), respond);
 }
 
 void RestApi::quote(std::string_view symbol, Respond& respond) {
@@ -510,7 +514,7 @@ void RestApi::cancelAll(const Request& request, const auth::Principal& principal
   command["requestId"] = requestId;
   command["account"] = *account;
   if (!symbol.empty()) command["symbol"] = symbol;
-  submitAndWait(Kind::Command, requestId, dump(command), respond);
+  submitAndWait(Kind::Command, requestId, nlohmann::json(command), respond);
 }
 
 void RestApi::listFills(const Request& request, const auth::Principal& principal, Respond& respond) {
@@ -605,7 +609,7 @@ void RestApi::killSwitch(const Request& request, bool activate, const auth::Prin
     return respond(forbidden("only admins and risk officers switch a global or instrument kill switch"));
   }
   command["activate"] = activate;
-  submitAndWait(Kind::Command, requestId, dump(command), respond);
+  submitAndWait(Kind::Command, requestId, nlohmann::json(command), respond);
 }
 
 void RestApi::riskLimits(const Request& request, std::string_view idText, const auth::Principal& principal,
@@ -641,11 +645,11 @@ void RestApi::riskLimits(const Request& request, std::string_view idText, const 
     }
     command[key] = value;
   }
-  submitAndWait(Kind::Command, requestId, dump(command), respond);
+  submitAndWait(Kind::Command, requestId, nlohmann::json(command), respond);
 }
 
-void RestApi::submitAndWait(Kind kind, std::uint64_t requestId, const std::string& commandJson, Respond& respond) {
-  auto command = parseCommand(commandJson, directory_, options_.source);
+void RestApi::submitAndWait(Kind kind, std::uint64_t requestId, const nlohmann::json& commandObject, Respond& respond) {
+  auto command = parseCommandObject(commandObject, directory_, options_.source);
   if (!command.ok()) return respond(badRequest(command.error()));
   // Registered before the push: the answer may arrive before submit_ returns.
   pending_.add(requestId, PendingRequests<Waiter>::Clock::now() + options_.answerTimeout, Waiter{kind, respond});

@@ -28,6 +28,7 @@
 #include <cstdint>
 #include <functional>
 #include <mutex>
+#include <nlohmann/json_fwd.hpp>
 #include <optional>
 #include <string>
 
@@ -109,9 +110,9 @@ class RestApi {
   void inspectAnswer(std::function<std::optional<std::string>(const engine::Engine&)> view, std::string notFound,
                      Respond& respond);
 
-  // Parses `commandJson` (the protocol's JSON, with requestId) and submits it; the answer goes
-  // to `respond` when the engine's first event for the id arrives.
-  void submitAndWait(Kind kind, std::uint64_t requestId, const std::string& commandJson, Respond& respond);
+  // Reads `commandObject` (the protocol's command, with requestId) and submits it; the answer
+  // goes to `respond` when the engine's first event for the id arrives.
+  void submitAndWait(Kind kind, std::uint64_t requestId, const nlohmann::json& commandObject, Respond& respond);
   static Response answer(Kind kind, const engine::EngineEvent& event, const std::string& json);
 
   std::optional<AuthRoutes> auth_;
