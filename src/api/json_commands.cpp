@@ -21,7 +21,8 @@
 namespace alphintra::api {
 namespace {
 
-using json = nlohmann::json;
+using Member = FlatJson::Member;
+using Kind = FlatJson::Kind;
 using engine::Command;
 using engine::CommandType;
 
@@ -35,12 +36,20 @@ std::string echoed(std::string_view text) {
   return fmt::format("\"{}...\"", text.substr(0, kMaxEchoedChars));
 }
 
-std::string describeValue(const json& value) {
-  if (value.is_number()) return fmt::format("the number {}", value.dump());
-  if (value.is_string()) return fmt::format("the string {}", echoed(value.get_ref<const std::string&>()));
-  if (value.is_boolean()) return value.get<bool>() ? "true" : "false";
-  if (value.is_null()) return "null";
-  if (value.is_array()) return "an array";
+std::string describeValue(const Member& value) {
+  switch (value.kind) {
+    case Kind::Unsigned:
+    case Kind::Negative:
+    case Kind::Float:
+      if (value.text.size() > kMaxEchoedChars)
+        return fmt::format("the number {}...", value.text.substr(0, kMaxEchoedChars));
+      return fmt::format("the number {}", value.text);
+    case Kind::String: return fmt::format("the string {}", echoed(value.text));
+    case Kind::Bool: return value.bits != 0 ? "true" : "false";
+    case Kind::Null: return "null";
+    case Kind::Array: return "an array";
+    case Kind::Object: break;
+  }
   return "an object";
 }
 
@@ -105,12 +114,13 @@ const Choices<AssetClass, 5> kAssetClasses{
 // null) or wrong; a wrong or missing required member records an error.
 class Fields {
  public:
-  Fields(const json& object, std::string_view command) : object_(object), command_(command) {}
+  Fields(const FlatJson& object, std::string_view command)
+      : object_(object), command_(command), used_(object.members().size(), false) {}
 
   // Present and not null. Does not mark the member as used.
   bool present(std::string_view name) const {
-    auto it = object_.find(name);
-    return it != object_.end() && !it->is_null();
+    const Member* m = object_.find(name);
+    return m != nullptr && m->kind != Kind::Null;
   }
 
   void fail(std::string_view field, std::string message) {
@@ -135,39 +145,41 @@ class Fields {
   }
 
   std::optional<std::string> string(std::string_view name, Need need) {
-    const json* v = get(name);
+    const Member* v = get(name);
     if (v == nullptr) return missing<std::string>(name, need);
-    if (!v->is_string()) return wrong<std::string>(name, "must be a string", *v);
-    return v->get<std::string>();
+    if (v->kind != Kind::String) return wrong<std::string>(name, "must be a string", *v);
+    return std::string(v->text);
   }
 
   // A decimal number as text: JSON strings only, so that no value passes through a double.
   std::optional<std::string> decimal(std::string_view name, Need need) {
-    const json* v = get(name);
+    const Member* v = get(name);
     if (v == nullptr) return missing<std::string>(name, need);
-    if (!v->is_string()) {
+    if (v->kind != Kind::String) {
       return wrong<std::string>(name, "must be a decimal number written as a string, e.g. \"101.25\"", *v);
     }
-    return v->get<std::string>();
+    return std::string(v->text);
   }
 
   std::optional<bool> boolean(std::string_view name, Need need) {
-    const json* v = get(name);
+    const Member* v = get(name);
     if (v == nullptr) return missing<bool>(name, need);
-    if (!v->is_boolean()) return wrong<bool>(name, "must be true or false", *v);
-    return v->get<bool>();
+    if (v->kind != Kind::Bool) return wrong<bool>(name, "must be true or false", *v);
+    return v->bits != 0;
   }
 
   std::optional<std::uint64_t> unsignedInteger(std::string_view name, Need need,
                                                std::uint64_t max = std::numeric_limits<std::uint64_t>::max()) {
-    const json* v = get(name);
+    const Member* v = get(name);
     if (v == nullptr) return missing<std::uint64_t>(name, need);
-    if (!v->is_number_integer()) return wrong<std::uint64_t>(name, "must be an integer", *v);
-    if (!v->is_number_unsigned()) {
-      fail(name, fmt::format("{} must not be negative, got {}", name, v->dump()));
+    if (v->kind != Kind::Unsigned && v->kind != Kind::Negative) {
+      return wrong<std::uint64_t>(name, "must be an integer", *v);
+    }
+    if (v->kind == Kind::Negative) {
+      fail(name, fmt::format("{} must not be negative, got {}", name, v->text));
       return std::nullopt;
     }
-    const auto u = v->get<std::uint64_t>();
+    const std::uint64_t u = v->bits;
     if (u > max) {
       fail(name, fmt::format("{} {} is out of range: at most {}", name, u, max));
       return std::nullopt;
@@ -186,15 +198,16 @@ class Fields {
   }
 
   std::optional<std::int64_t> integer(std::string_view name, Need need, std::int64_t min, std::int64_t max) {
-    const json* v = get(name);
+    const Member* v = get(name);
     if (v == nullptr) return missing<std::int64_t>(name, need);
-    if (!v->is_number_integer()) return wrong<std::int64_t>(name, "must be an integer", *v);
-    if (v->is_number_unsigned() &&
-        v->get<std::uint64_t>() > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) {
-      fail(name, fmt::format("{} {} is out of range: at most {}", name, v->dump(), max));
+    if (v->kind != Kind::Unsigned && v->kind != Kind::Negative) {
+      return wrong<std::int64_t>(name, "must be an integer", *v);
+    }
+    if (v->kind == Kind::Unsigned && v->bits > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) {
+      fail(name, fmt::format("{} {} is out of range: at most {}", name, v->text, max));
       return std::nullopt;
     }
-    const auto i = v->get<std::int64_t>();
+    const auto i = static_cast<std::int64_t>(v->bits);
     if (i < min || i > max) {
       fail(name, fmt::format("{} {} is out of range {}..{}", name, i, min, max));
       return std::nullopt;
@@ -204,12 +217,11 @@ class Fields {
 
   template <typename E, std::size_t N>
   std::optional<E> choice(std::string_view name, const Choices<E, N>& choices, Need need) {
-    const json* v = get(name);
+    const Member* v = get(name);
     if (v == nullptr) return missing<E>(name, need);
-    if (!v->is_string()) return wrong<E>(name, fmt::format("must be one of {}", choices.expected()), *v);
-    const auto& text = v->get_ref<const std::string&>();
-    if (auto e = choices.find(text)) return e;
-    fail(name, fmt::format("unknown {} {}; expected {}", name, echoed(text), choices.expected()));
+    if (v->kind != Kind::String) return wrong<E>(name, fmt::format("must be one of {}", choices.expected()), *v);
+    if (auto e = choices.find(v->text)) return e;
+    fail(name, fmt::format("unknown {} {}; expected {}", name, echoed(v->text), choices.expected()));
     return std::nullopt;
   }
 
@@ -225,29 +237,38 @@ class Fields {
   }
 
   std::optional<ClientOrderId> clientOrderId(std::string_view name) {
-    auto text = string(name, Need::Optional);
-    if (!text) return std::nullopt;
-    return take(ClientOrderId::parse(*text, name));
+    const Member* v = get(name);
+    if (v == nullptr) return std::nullopt;
+    if (v->kind != Kind::String) return wrong<ClientOrderId>(name, "must be a string", *v);
+    return take(ClientOrderId::parse(v->text, name));
   }
 
   // An unknown member first (a misspelt name is usually why something else is missing), then
   // the first error in reading order.
   std::optional<Error> finish() const {
-    for (const auto& item : object_.items()) {
-      if (used_.find(item.key()) == used_.end()) {
-        return makeError(item.key(), fmt::format("unknown field {} for {} (docs/engine-protocol.md lists its fields)",
-                                                 echoed(item.key()), command_));
+    const auto& members = object_.members();
+    for (std::size_t i = 0; i < members.size(); ++i) {
+      if (!used_[i]) {
+        const std::string key(members[i].key);
+        return makeError(key, fmt::format("unknown field {} for {} (docs/engine-protocol.md lists its fields)",
+                                          echoed(key), command_));
       }
     }
     return error_;
   }
 
  private:
-  const json* get(std::string_view name) {
-    used_.emplace(name);
-    auto it = object_.find(name);
-    if (it == object_.end() || it->is_null()) return nullptr;
-    return &*it;
+  const Member* get(std::string_view name) {
+    const auto& members = object_.members();
+    const Member* found = nullptr;
+    for (std::size_t i = 0; i < members.size(); ++i) {
+      if (members[i].key == name) {
+        used_[i] = true;
+        if (found == nullptr) found = &members[i];
+      }
+    }
+    if (found == nullptr || found->kind == Kind::Null) return nullptr;
+    return found;
   }
 
   template <typename T>
@@ -257,14 +278,14 @@ class Fields {
   }
 
   template <typename T>
-  std::optional<T> wrong(std::string_view name, std::string_view rule, const json& value) {
+  std::optional<T> wrong(std::string_view name, std::string_view rule, const Member& value) {
     fail(name, fmt::format("{} {}, got {}", name, rule, describeValue(value)));
     return std::nullopt;
   }
 
-  const json& object_;
+  const FlatJson& object_;
   std::string command_;
-  std::set<std::string, std::less<>> used_;
+  std::vector<bool> used_;  // per member: asked for by name
   std::optional<Error> error_;
 };
 
@@ -758,43 +779,22 @@ std::string commandNames() {
 }
 
 // Parses the text; errors for malformed JSON, a non-object and a member given twice (JSON
-// allows it, nlohmann keeps the last: ambiguous, so refused).
-Result<json> parseObject(std::string_view text) {
+// allows it; which one counts would be ambiguous, so it is refused).
+Result<FlatJson> parseObject(std::string_view text) {
   if (text.size() > kMaxCommandBytes) {
     return makeError("",
                      fmt::format("command is {} bytes long; at most {} are allowed", text.size(), kMaxCommandBytes));
   }
-  std::set<std::string, std::less<>> seen;
-  std::string duplicate;
-  const json::parser_callback_t noteKeys = [&](int depth, json::parse_event_t event, json& parsed) {
-    if (event == json::parse_event_t::key && depth == 1 && parsed.is_string()) {
-      const auto& key = parsed.get_ref<const std::string&>();
-      if (!seen.insert(key).second && duplicate.empty()) duplicate = key;
-    }
-    return true;
-  };
-  json object;
-  try {
-    object = json::parse(text.begin(), text.end(), noteKeys);
-  } catch (const json::exception& e) {
-    // "[json.exception.parse_error.101] parse error at line 1, ..." without the library's tag.
-    std::string_view what = e.what();
-    if (auto close = what.find("] "); what.starts_with("[json.exception") && close != std::string_view::npos) {
-      what.remove_prefix(close + 2);
-    }
-    // The library quotes the last token it read, which can be most of the line.
-    constexpr std::size_t kMaxParserMessage = 200;
-    if (what.size() > kMaxParserMessage)
-      return makeError("", fmt::format("malformed JSON: {}...", what.substr(0, kMaxParserMessage)));
-    return makeError("", fmt::format("malformed JSON: {}", what));
+  auto parsed = FlatJson::parse(text);
+  if (!parsed) {
+    if (parsed.error().message.starts_with("malformed JSON")) return parsed.error();
+    // Valid JSON that is not an object: read it as a member, to say what it is.
+    const std::string wrapped = fmt::format("{{\"value\":{}}}", text);
+    const auto member = FlatJson::parse(wrapped);
+    if (!member || member->members().empty()) return makeError("", "a command must be a JSON object");
+    return makeError("", fmt::format("a command must be a JSON object, got {}", describeValue(member->members()[0])));
   }
-  if (!object.is_object()) {
-    return makeError("", fmt::format("a command must be a JSON object, got {}", describeValue(object)));
-  }
-  if (!duplicate.empty()) {
-    return makeError(duplicate, fmt::format("field {} appears more than once", echoed(duplicate)));
-  }
-  return object;
+  return parsed;
 }
 
 }  // namespace
@@ -802,19 +802,26 @@ Result<json> parseObject(std::string_view text) {
 Result<Command> parseCommand(std::string_view jsonText, Directory& directory, std::uint32_t source) {
   auto parsed = parseObject(jsonText);
   if (!parsed) return parsed.error();
-  return parseCommandObject(parsed.value(), directory, source);
+  return parseCommandMembers(parsed.value(), directory, source);
 }
 
 Result<Command> parseCommandObject(const nlohmann::json& object, Directory& directory, std::uint32_t source) {
-  if (!object.is_object()) {
-    return makeError("", fmt::format("a command must be a JSON object, got {}", describeValue(object)));
+  if (!object.is_object()) return makeError("", "a command must be a JSON object");
+  return parseCommand(object.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), directory, source);
+}
+
+Result<Command> parseCommandMembers(const FlatJson& object, Directory& directory, std::uint32_t source) {
+  if (const auto twice = object.duplicate()) {
+    return makeError(std::string(*twice), fmt::format("field {} appears more than once", echoed(*twice)));
   }
-  auto typeIt = object.find("type");
-  if (typeIt == object.end() || typeIt->is_null()) return makeError("type", "type (the command's name) is required");
-  if (!typeIt->is_string()) {
+  const Member* typeIt = object.find("type");
+  if (typeIt == nullptr || typeIt->kind == Kind::Null) {
+    return makeError("type", "type (the command's name) is required");
+  }
+  if (typeIt->kind != Kind::String) {
     return makeError("type", fmt::format("type must be a string naming the command, got {}", describeValue(*typeIt)));
   }
-  const std::string& typeName = typeIt->get_ref<const std::string&>();
+  const std::string typeName(typeIt->text);
   const std::optional<CommandType> type = commandTypeOf(typeName);
   if (!type) {
     return makeError("type", fmt::format("unknown command type {}; expected {}", echoed(typeName), commandNames()));
@@ -861,11 +868,10 @@ Result<Command> parseCommandObject(const nlohmann::json& object, Directory& dire
 std::uint64_t requestIdOf(std::string_view jsonText) noexcept {
   if (jsonText.size() > kMaxCommandBytes) return 0;
   try {
-    const json object = json::parse(jsonText.begin(), jsonText.end(), nullptr, false);
-    if (!object.is_object()) return 0;
-    auto it = object.find("requestId");
-    if (it == object.end() || !it->is_number_unsigned()) return 0;
-    return it->get<std::uint64_t>();
+    const auto object = FlatJson::parse(jsonText);
+    if (!object) return 0;
+    const Member* id = object->find("requestId");
+    return id != nullptr && id->kind == Kind::Unsigned ? id->bits : 0;
   } catch (...) {  // allocation failure: no request id to echo
     return 0;
   }

@@ -34,6 +34,7 @@
 #include <string_view>
 
 #include "api/directory.hpp"
+#include "api/flat_json.hpp"
 #include "core/result.hpp"
 #include "engine/command.hpp"
 
@@ -47,6 +48,9 @@ Result<engine::Command> parseCommand(std::string_view jsonText, Directory& direc
 // REST API parses a body once, renames accountId and adds type and requestId). Members given
 // twice must have been refused by that parse (an object cannot hold them any more).
 Result<engine::Command> parseCommandObject(const nlohmann::json& object, Directory& directory, std::uint32_t source);
+// The same from members already read (flat_json.hpp): the REST API's order path reads the body
+// once, renames accountId and adds type and requestId. A member given twice is refused here.
+Result<engine::Command> parseCommandMembers(const FlatJson& object, Directory& directory, std::uint32_t source);
 
 // The "requestId" of a command line, when the text is a JSON object with a valid one; else 0.
 // Lets a gateway echo the request id in the error answer to a line parseCommand refused.

@@ -8,9 +8,16 @@ namespace {
 
 constexpr std::string_view kReplacement = "\xEF\xBF\xBD";  // U+FFFD in UTF-8
 
-// The length of the valid UTF-8 sequence that starts at text[i], or 0 when it is not one
-// (a stray continuation byte, an overlong form, a surrogate, past U+10FFFF, or cut short).
-std::size_t utf8Length(std::string_view text, std::size_t i) {
+template <typename T>
+void appendNumber(std::string& out, T value) {
+  char buffer[24];
+  const auto result = std::to_chars(buffer, buffer + sizeof buffer, value);
+  out.append(buffer, result.ptr);
+}
+
+}  // namespace
+
+std::size_t utf8SequenceLength(std::string_view text, std::size_t i) {
   const auto at = [&](std::size_t k) { return static_cast<unsigned char>(text[k]); };
   const unsigned char lead = at(i);
   std::size_t n = 0;
@@ -36,15 +43,6 @@ std::size_t utf8Length(std::string_view text, std::size_t i) {
   }
   return n;
 }
-
-template <typename T>
-void appendNumber(std::string& out, T value) {
-  char buffer[24];
-  const auto result = std::to_chars(buffer, buffer + sizeof buffer, value);
-  out.append(buffer, result.ptr);
-}
-
-}  // namespace
 
 void appendJsonString(std::string& out, std::string_view text) {
   static constexpr char kHex[] = "0123456789abcdef";
@@ -78,7 +76,7 @@ void appendJsonString(std::string& out, std::string_view text) {
       out.push_back(kHex[c & 0xF]);
       continue;
     }
-    const std::size_t n = utf8Length(text, j);
+    const std::size_t n = utf8SequenceLength(text, j);
     if (n == 0) {
       out += kReplacement;  // one replacement per byte that starts no valid sequence
     } else {

@@ -21,11 +21,16 @@
 // takes another member. Threading: none; the string is the caller's.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
 
 namespace alphintra::api {
+
+// The length of the valid UTF-8 sequence that starts at text[i] (i < size), or 0 when it is not
+// one (a stray continuation byte, an overlong form, a surrogate, past U+10FFFF, or cut short).
+std::size_t utf8SequenceLength(std::string_view text, std::size_t i);
 
 // Appends `text` as a JSON string, quotes included.
 void appendJsonString(std::string& out, std::string_view text);

@@ -57,40 +57,34 @@ Result<std::vector<std::pair<std::string, std::string>>> parseQuery(std::string_
 }
 
 // A request body that must be one JSON object; a member given twice is an error, as in the
-// line protocol (nlohmann would keep the last one silently). Json is nlohmann::ordered_json
-// (members in the client's order) or nlohmann::json (by name: what parseCommandObject reads).
-template <typename Json>
-Result<Json> parseBody(std::string_view body) {
+// line protocol (nlohmann would keep the last one silently).
+Result<json> parseBodyObject(std::string_view body) {
   if (body.find_first_not_of(" \t\r\n") == std::string_view::npos) {
     return makeError("", "the request body is empty; a JSON object is expected");
   }
   std::optional<std::string> duplicate;
   std::vector<std::set<std::string>> keys;  // per open object, by depth
-  const typename Json::parser_callback_t callback = [&](int depth, typename Json::parse_event_t event, Json& parsed) {
+  const json::parser_callback_t callback = [&](int depth, json::parse_event_t event, json& parsed) {
     const auto d = static_cast<std::size_t>(depth);
-    if (event == Json::parse_event_t::object_start) {
+    if (event == json::parse_event_t::object_start) {
       if (keys.size() <= d) keys.resize(d + 1);
       keys[d].clear();
-    } else if (event == Json::parse_event_t::key && d >= 1 && d <= keys.size()) {
-      const std::string& key = parsed.template get_ref<const std::string&>();
+    } else if (event == json::parse_event_t::key && d >= 1 && d <= keys.size()) {
+      const std::string& key = parsed.get_ref<const std::string&>();
       if (!keys[d - 1].insert(key).second && !duplicate) duplicate = key;
     }
     return true;
   };
-  Json j;
+  json j;
   try {
-    j = Json::parse(body, callback);
-  } catch (const typename Json::exception& e) {
+    j = json::parse(body, callback);
+  } catch (const json::exception& e) {
     return makeError("", fmt::format("malformed JSON: {}", e.what()));
   }
   if (duplicate) return makeError(*duplicate, fmt::format("member {} is given twice", *duplicate));
   if (!j.is_object()) return makeError("", "the request body must be a JSON object");
   return j;
 }
-
-Result<json> parseBodyObject(std::string_view body) { return parseBody<json>(body); }
-
-Result<nlohmann::json> parseBodyMembers(std::string_view body) { return parseBody<nlohmann::json>(body); }
 
 Response badRequest(const Error& error) {
   const std::string_view field = error.field == "account" ? std::string_view("accountId") : error.field;

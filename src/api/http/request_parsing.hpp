@@ -21,9 +21,8 @@ std::optional<std::uint64_t> parseUnsigned(std::string_view text);
 std::optional<std::string> percentDecode(std::string_view text, bool plusIsSpace);
 // The query string as name → value; an Error names a broken or repeated parameter.
 Result<std::vector<std::pair<std::string, std::string>>> parseQuery(std::string_view query);
-// A request body that must be one JSON object: members in the client's order, or by name.
+// A request body that must be one JSON object.
 Result<nlohmann::ordered_json> parseBodyObject(std::string_view body);
-Result<nlohmann::json> parseBodyMembers(std::string_view body);
 // 400 invalid_request (or malformed_json) naming the field; the protocol's "account" is "accountId".
 Response badRequest(const Error& error);
 

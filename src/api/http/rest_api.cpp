@@ -239,35 +239,50 @@ void RestApi::listInstruments(Respond& respond) {
   respond(jsonResponse(200, dump(body)));
 }
 
-// The body is parsed once, into the object parseCommandObject reads (members by name); it
-// becomes the command in place.
+// The body is read once (FlatJson: the command edge's own reader) and becomes the command in
+// place: accountId is renamed, type and requestId are added.
 void RestApi::newOrder(const Request& request, const auth::Principal& principal, Respond& respond) {
   if (!ready()) return health(respond);
-  auto body = parseBodyMembers(request.body);
-  if (!body.ok()) return respond(badRequest(body.error()));
-  nlohmann::json& command = body.value();
-  for (const std::string_view key : {"type", "requestId", "account"}) {
-    if (command.contains(key)) {
+  if (request.body.find_first_not_of(" \t\r\n") == std::string::npos) {
+    return respond(badRequest(makeError("", "the request body is empty; a JSON object is expected")));
+  }
+  auto body = FlatJson::parse(request.body);
+  if (!body.ok()) {
+    if (body.error().message.starts_with("malformed JSON")) return respond(badRequest(body.error()));
+    return respond(badRequest(makeError("", "the request body must be a JSON object")));
+  }
+  FlatJson& command = body.value();
+  if (const auto twice = command.duplicate()) {
+    return respond(badRequest(makeError(std::string(*twice), fmt::format("member {} is given twice", *twice))));
+  }
+  for (const FlatJson::Member& m : command.members()) {
+    if (m.key == "type" || m.key == "requestId" || m.key == "account") {
       return respond(errorResponse(
           400, "invalid_request",
-          fmt::format("unknown field \"{}\" for POST {} (docs/api.md lists its fields; the account is accountId)", key,
-                      kOrdersPath),
-          key));
+          fmt::format("unknown field \"{}\" for POST {} (docs/api.md lists its fields; the account is accountId)",
+                      m.key, kOrdersPath),
+          m.key));
     }
   }
-  if (const auto it = command.find("accountId"); it != command.end()) {
-    if (it->is_number_unsigned() && !principal.canTrade(AccountId{it->get<std::uint64_t>()})) {
+  if (const FlatJson::Member* account = command.find("accountId")) {
+    if (account->kind == FlatJson::Kind::Unsigned && !principal.canTrade(AccountId{account->bits})) {
       return respond(
-          forbidden(fmt::format("{} may not trade account {}", principal.username, it->dump()), "accountId"));
+          forbidden(fmt::format("{} may not trade account {}", principal.username, account->bits), "accountId"));
     }
-    nlohmann::json account = std::move(*it);
-    command.erase(it);
-    command["account"] = std::move(account);
+    command.rename("accountId", "account");
   }
   const std::uint64_t requestId = pending_.nextId();
-  command["type"] = "new_order";
-  command["requestId"] = requestId;
-  submitAndWait(Kind::NewOrder, requestId, command, respond);
+  FlatJson::Member type;
+  type.key = "type";
+  type.kind = FlatJson::Kind::String;
+  type.text = "new_order";
+  command.add(type);
+  FlatJson::Member id;
+  id.key = "requestId";
+  id.kind = FlatJson::Kind::Unsigned;
+  id.bits = requestId;
+  command.add(id);
+  submitAndWait(Kind::NewOrder, requestId, parseCommandMembers(command, directory_, options_.source), respond);
 }
 
 void RestApi::getOrder(OrderId id, const auth::Principal& principal, Respond& respond) {
@@ -649,7 +664,11 @@ void RestApi::riskLimits(const Request& request, std::string_view idText, const 
 }
 
 void RestApi::submitAndWait(Kind kind, std::uint64_t requestId, const nlohmann::json& commandObject, Respond& respond) {
-  auto command = parseCommandObject(commandObject, directory_, options_.source);
+  submitAndWait(kind, requestId, parseCommandObject(commandObject, directory_, options_.source), respond);
+}
+
+void RestApi::submitAndWait(Kind kind, std::uint64_t requestId, const Result<engine::Command>& command,
+                            Respond& respond) {
   if (!command.ok()) return respond(badRequest(command.error()));
   // Registered before the push: the answer may arrive before submit_ returns.
   pending_.add(requestId, PendingRequests<Waiter>::Clock::now() + options_.answerTimeout, Waiter{kind, respond});

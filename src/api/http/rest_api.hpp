@@ -113,6 +113,8 @@ class RestApi {
   // Reads `commandObject` (the protocol's command, with requestId) and submits it; the answer
   // goes to `respond` when the engine's first event for the id arrives.
   void submitAndWait(Kind kind, std::uint64_t requestId, const nlohmann::json& commandObject, Respond& respond);
+  // The same for a command already read (or the error that names what is wrong with it).
+  void submitAndWait(Kind kind, std::uint64_t requestId, const Result<engine::Command>& command, Respond& respond);
   static Response answer(Kind kind, const engine::EngineEvent& event, const std::string& json);
 
   std::optional<AuthRoutes> auth_;

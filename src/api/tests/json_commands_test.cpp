@@ -465,7 +465,14 @@ TEST_F(JsonCommands, NullCountsAsAbsent) {
 // ---- bad input: the error names the culprit ----
 
 TEST_F(JsonCommands, MalformedJson) {
-  expectError(R"({"type":"clock_tick",)", "", "malformed JSON: parse error at line 1");
+  expectError(R"({"type":"clock_tick",)", "", "malformed JSON: expected a member name in quotes at byte 22");
+  expectError(R"({"type":"clock_tick","x":01})", "", "malformed JSON");  // no leading zeros
+  expectError(R"({"type":"clock_tick","x":"\q"})", "", "invalid escape");
+  expectError(R"({"type":"clock_tick","x":"\ud800"})", "", "lone surrogate");
+  expectError("{\"type\":\"clock_tick\",\"x\":\"a\x01\"}", "", "control character");
+  expectError("{\"type\":\"clock_tick\",\"x\":\"\xff\"}", "", "invalid UTF-8");
+  expectError(R"({"type":"clock_tick","x":1,})", "", "malformed JSON");  // trailing comma
+  expectError(R"({"type":"clock_tick","x":tru})", "", "malformed JSON");
   expectError("", "", "malformed JSON");
   expectError(R"({"type":"clock_tick"} trailing)", "", "malformed JSON");
   expectError("[1,2]", "", "must be a JSON object, got an array");
@@ -640,7 +647,9 @@ TEST_F(JsonCommands, LongUserTextIsNotEchoedWhole) {
 
 TEST_F(JsonCommands, DeeplyNestedInputIsRefusedWithoutCrashing) {
   const std::string nested = R"({"type":"clock_tick","x":)" + std::string(30000, '[') + std::string(30000, ']') + "}";
-  expectError(nested, "x", "unknown field");
+  expectError(nested, "", "nesting too deep");
+  const std::string shallow = R"({"type":"clock_tick","x":)" + std::string(20, '[') + std::string(20, ']') + "}";
+  expectError(shallow, "x", "unknown field");
 }
 
 TEST(RequestIdOf, FindsTheRequestIdEvenInARefusedCommand) {
