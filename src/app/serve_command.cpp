@@ -296,6 +296,11 @@ int runServe(const ServeArgs& args) {
         }
         replayedFills = {};
         fillStore.advance(e.lastSequence());
+        // Committed before the API answers: GET /api/v1/fills reads replayed fills from the store,
+        // and the writer thread would only commit them within its next period.
+        if (auto flushed = fillStore.flush(); !flushed.ok()) {
+          log(fmt::format("error: fill history: {}", flushed.error().message));
+        }
         if (fix) fix->load(e);
       });
   if (!runtimeResult.ok()) {

@@ -292,9 +292,7 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
       for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
       request.headers.emplace_back(std::move(name), std::string(field.value().data(), field.value().size()));
     }
-    beast::error_code peerError;
-    const auto remote = tcpStream().socket().remote_endpoint(peerError);
-    if (!peerError) request.peer = remote.address().to_string();
+    request.peer = peer();
 
     if (shared_->options.webSocket && request.path == shared_->options.webSocketPath) {
       if (!websocket::is_upgrade(message)) {
@@ -346,6 +344,18 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     });
   }
 
+  // The client's address, asked of the socket once per connection (a system call per request
+  // otherwise); empty when the socket cannot say.
+  const std::string& peer() {
+    if (!peerKnown_) {
+      peerKnown_ = true;
+      beast::error_code ec;
+      const auto remote = tcpStream().socket().remote_endpoint(ec);
+      if (!ec) peer_ = remote.address().to_string();
+    }
+    return peer_;
+  }
+
   void shutdownSend() {
     if constexpr (kTls) {
       if (!tlsClosed_) {  // close_notify first, then the TCP half-close
@@ -385,6 +395,8 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
   std::optional<bhttp::response<bhttp::string_body>> response_;
   bool keepAlive_ = false;
   unsigned version_ = 11;
+  std::string peer_;
+  bool peerKnown_ = false;
   std::array<char, 16 * 1024> drainBuffer_{};
   std::size_t drained_ = 0;
 };
