@@ -80,12 +80,7 @@ class Reader {
   // At '{'. `top`: members are recorded; below the top, only checked.
   bool object(int depth, bool top) {
     if (depth >= FlatJson::kMaxDepth) return fail("nesting too deep");
-    ++pos_;
-    skipSpace();
-    if (more() && text_[pos_] == '}') {
-      ++pos_;
-      return true;
-    }
+    if (closesAtOnce('}')) return true;
     for (;;) {
       skipSpace();
       if (!more() || text_[pos_] != '"') return fail("expected a member name in quotes");
@@ -99,44 +94,45 @@ class Reader {
       m.key = key;
       if (!value(m, depth)) return false;
       if (top) out_.add(m);
-      skipSpace();
-      if (!more()) return fail("the object is not closed");
-      if (text_[pos_] == ',') {
-        ++pos_;
-        continue;
-      }
-      if (text_[pos_] == '}') {
-        ++pos_;
-        return true;
-      }
-      return fail("expected ',' or '}'");
+      const Next next = afterItem('}', "object");
+      if (next != Next::Item) return next == Next::Closed;
     }
   }
 
   bool array(int depth) {
     if (depth >= FlatJson::kMaxDepth) return fail("nesting too deep");
-    ++pos_;
-    skipSpace();
-    if (more() && text_[pos_] == ']') {
-      ++pos_;
-      return true;
-    }
+    if (closesAtOnce(']')) return true;
     for (;;) {
       skipSpace();
       FlatJson::Member ignored;
       if (!value(ignored, depth)) return false;
-      skipSpace();
-      if (!more()) return fail("the array is not closed");
-      if (text_[pos_] == ',') {
-        ++pos_;
-        continue;
-      }
-      if (text_[pos_] == ']') {
-        ++pos_;
-        return true;
-      }
-      return fail("expected ',' or ']'");
+      const Next next = afterItem(']', "array");
+      if (next != Next::Item) return next == Next::Closed;
     }
+  }
+
+  // At '{' or '[': steps past it, and past `close` too when the container is empty.
+  bool closesAtOnce(char close) {
+    ++pos_;
+    skipSpace();
+    if (!more() || text_[pos_] != close) return false;
+    ++pos_;
+    return true;
+  }
+
+  // After an object's member or an array's element: ',' (another follows) or `close`.
+  enum class Next : std::uint8_t { Item, Closed, Failed };
+  Next afterItem(char close, std::string_view container) {
+    skipSpace();
+    if (!more()) {
+      fail(fmt::format("the {} is not closed", container));
+      return Next::Failed;
+    }
+    if (text_[pos_] == ',' || text_[pos_] == close) {
+      return text_[pos_++] == ',' ? Next::Item : Next::Closed;
+    }
+    fail(fmt::format("expected ',' or '{}'", close));
+    return Next::Failed;
   }
 
   bool value(FlatJson::Member& m, int depth) {

@@ -272,16 +272,8 @@ void RestApi::newOrder(const Request& request, const auth::Principal& principal,
     command.rename("accountId", "account");
   }
   const std::uint64_t requestId = pending_.nextId();
-  FlatJson::Member type;
-  type.key = "type";
-  type.kind = FlatJson::Kind::String;
-  type.text = "new_order";
-  command.add(type);
-  FlatJson::Member id;
-  id.key = "requestId";
-  id.kind = FlatJson::Kind::Unsigned;
-  id.bits = requestId;
-  command.add(id);
+  command.addString("type", "new_order");
+  command.addUnsigned("requestId", requestId);
   submitAndWait(Kind::NewOrder, requestId, parseCommandMembers(command, directory_, options_.source), respond);
 }
 

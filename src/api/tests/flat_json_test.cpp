@@ -82,14 +82,13 @@ TEST(FlatJson, FindsTheFirstNameGivenTwiceAndEdits) {
   EXPECT_EQ(*j.duplicate(), "a");  // the first repeat met when reading
   FlatJson k = parsed(R"({"accountId":7})");
   k.rename("accountId", "account");
-  FlatJson::Member type;
-  type.key = "type";
-  type.kind = Kind::String;
-  type.text = k.own("new_order");
-  k.add(type);
+  k.addString("type", k.own("new_order"));
+  k.addUnsigned("requestId", 9);
   ASSERT_NE(k.find("account"), nullptr);
   EXPECT_EQ(k.find("account")->bits, 7u);
   EXPECT_EQ(k.find("type")->text, "new_order");
+  EXPECT_EQ(k.find("requestId")->kind, Kind::Unsigned);
+  EXPECT_EQ(k.find("requestId")->bits, 9u);
   EXPECT_EQ(k.find("accountId"), nullptr);
 }
 
