@@ -66,20 +66,8 @@ class FlatJson {
   // `key` and a String's text must outlive the object (string literals) or be copied with own().
   void rename(std::string_view from, std::string_view to) noexcept;
   void add(Member member) { members_.push_back(member); }
-  void addString(std::string_view key, std::string_view text) {
-    Member m;
-    m.key = key;
-    m.kind = Kind::String;
-    m.text = text;
-    add(m);
-  }
-  void addUnsigned(std::string_view key, std::uint64_t value) {
-    Member m;
-    m.key = key;
-    m.kind = Kind::Unsigned;
-    m.bits = value;
-    add(m);
-  }
+  void addString(std::string_view key, std::string_view text) { add(Member{key, Kind::String, text, 0}); }
+  void addUnsigned(std::string_view key, std::uint64_t value) { add(Member{key, Kind::Unsigned, {}, value}); }
   std::string_view own(std::string text) { return storage_.emplace_back(std::move(text)); }
 
  private:
