@@ -3,21 +3,34 @@
 #include <algorithm>
 #include <bit>
 
+#include "core/huge_pages.hpp"
+
 namespace alphintra::marketdata::itch {
 
 ItchBookBuilder::ItchBookBuilder(std::size_t expectedLiveOrders) : books_(65'536) {
   const std::size_t capacity = std::bit_ceil(std::max<std::size_t>(expectedLiveOrders * 2, 1024));
-  slots_ = std::make_unique<Slot[]>(capacity);
+  slots_ = makeTable(capacity);
   mask_ = capacity - 1;
   shift_ = 64 - std::countr_zero(capacity);
+}
+
+// Reserved, advised for 2 MiB pages, then filled: a table of millions of slots reached at
+// random would otherwise miss the TLB on nearly every message.
+std::vector<ItchBookBuilder::Slot> ItchBookBuilder::makeTable(std::size_t capacity) {
+  std::vector<Slot> table;
+  table.reserve(capacity);
+  adviseHugePages(table.data(), capacity * sizeof(Slot));
+  table.resize(capacity);
+  return table;
 }
 
 std::size_t ItchBookBuilder::build(const std::uint8_t* data, std::size_t size, std::uint64_t& messages,
                                    FrameError& error) {
   std::size_t at = 0;
   std::size_t ahead = 0;  // the frame about kLookahead messages after `at`
-  // Moves `ahead` over one whole frame, prefetching the order-table slot of an order message
-  // (all carry their first reference number at offset 11); false at a partial or empty frame.
+  // Moves `ahead` over one whole frame, prefetching the order-table slots of an order message
+  // (all carry their first reference number at offset 11, a replace its new one at 19); false
+  // at a partial or empty frame.
   auto advance = [&]() {
     if (size - ahead < 3) return false;
     const std::size_t length = wire::u16(data + ahead);
@@ -26,7 +39,8 @@ std::size_t ItchBookBuilder::build(const std::uint8_t* data, std::size_t size, s
     const char type = static_cast<char>(m[0]);
     if (length == messageLength(type) &&
         (type == 'A' || type == 'F' || type == 'E' || type == 'C' || type == 'X' || type == 'D' || type == 'U')) {
-      __builtin_prefetch(&slots_[home(wire::u64(m + 11))]);
+      prefetchSlot(wire::u64(m + 11));
+      if (type == 'U') prefetchSlot(wire::u64(m + 19));  // the new reference number's home
     }
     ahead += 2 + length;
     return true;
@@ -51,7 +65,7 @@ std::size_t ItchBookBuilder::build(const std::uint8_t* data, std::size_t size, s
 }
 
 void ItchBookBuilder::clear() noexcept {
-  std::fill(slots_.get(), slots_.get() + mask_ + 1, Slot{});
+  std::fill(slots_.begin(), slots_.end(), Slot{});
   for (Book& b : books_) {
     b.bids.clear();
     b.asks.clear();
@@ -85,7 +99,7 @@ void ItchBookBuilder::insert(const Slot& s) noexcept {
 // Backward-shift deletion: pull later members of the probe run into the hole so that every
 // remaining key stays reachable from its home slot without tombstones.
 void ItchBookBuilder::erase(Slot* slot) noexcept {
-  std::size_t hole = static_cast<std::size_t>(slot - slots_.get());
+  std::size_t hole = static_cast<std::size_t>(slot - slots_.data());
   std::size_t i = hole;
   while (true) {
     i = (i + 1) & mask_;
@@ -105,8 +119,8 @@ void ItchBookBuilder::erase(Slot* slot) noexcept {
 
 void ItchBookBuilder::grow() {
   const std::size_t old = mask_ + 1;
-  std::unique_ptr<Slot[]> previous = std::move(slots_);
-  slots_ = std::make_unique<Slot[]>(old * 2);
+  std::vector<Slot> previous = std::move(slots_);
+  slots_ = makeTable(old * 2);
   mask_ = old * 2 - 1;
   shift_ -= 1;
   count_ = 0;
