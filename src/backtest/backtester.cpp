@@ -65,6 +65,7 @@ struct Backtester::Impl final : RunnerHost {
     }
     pending.clear();
   }
+  Result<std::size_t> scan(std::span<const marketdata::Bar> bars, std::size_t from, bool end);
   void processGroup(std::span<const marketdata::Bar> bars);
   void recordPoint();
   void progress(bool last);
@@ -79,8 +80,10 @@ struct Backtester::Impl final : RunnerHost {
   std::vector<Price> lastClose;
   std::vector<double> priceScale;
   std::vector<engine::EngineEvent> events;
-  std::vector<std::uint32_t> groupIndex;  // scratch: instrument index of each bar of a group
-  RunCurrencies runCurrencies;            // the account's and the instruments' currencies, their rates
+  std::vector<std::uint32_t> groupIndex;  // instrument index of each bar of the group being read
+  bool haveTime = false;                  // lastTime: the start of the last bar read
+  Timestamp lastTime;
+  RunCurrencies runCurrencies;  // the account's and the instruments' currencies, their rates
   std::uint64_t sequence = 0;
   std::size_t expectedBars = 0;
   std::uint64_t nextProgressAt = 0;
@@ -136,6 +139,40 @@ Result<bool> Backtester::Impl::setUp() {
   return openRunnerAccounts(runners, options.account, *currency, *engine, applyNow);
 }
 
+// Checks bars [from, end of bars) (time order, known instrument) and processes every group of
+// equal start time that is complete: all of them when `end`, else all but the last, whose start
+// is returned so that the caller can keep it and append what follows. Bars before `from` were
+// checked by the previous call; their instrument indexes are in groupIndex.
+Result<std::size_t> Backtester::Impl::scan(std::span<const marketdata::Bar> bars, std::size_t from, bool end) {
+  std::size_t groupStart = 0;
+  for (std::size_t k = from; k < bars.size(); ++k) {
+    const marketdata::Bar& bar = bars[k];
+    if (haveTime && bar.start < lastTime) {
+      return makeError("data",
+                       fmt::format("bars out of time order: instrument {} has a bar at {} ns after one at {} ns",
+                                   bar.instrument.value(), bar.start.nanos(), lastTime.nanos()));
+    }
+    const std::uint32_t i = index.find(bar.instrument.value());
+    if (i == book::IdIndex::kMissing) {
+      return makeError("data", fmt::format("a bar of instrument {}, which is not defined", bar.instrument.value()));
+    }
+    if (haveTime && bar.start != lastTime && k > groupStart) {
+      processGroup(bars.subspan(groupStart, k - groupStart));
+      groupIndex.clear();
+      groupStart = k;
+    }
+    groupIndex.push_back(i);
+    lastTime = bar.start;
+    haveTime = true;
+  }
+  if (end && bars.size() > groupStart) {
+    processGroup(bars.subspan(groupStart));
+    groupIndex.clear();
+    groupStart = bars.size();
+  }
+  return groupStart;
+}
+
 void Backtester::Impl::processGroup(std::span<const marketdata::Bar> bars) {
   now = bars.front().start;
   while (!timers.empty() && timers.top().at <= now) {
@@ -145,12 +182,7 @@ void Backtester::Impl::processGroup(std::span<const marketdata::Bar> bars) {
     drain();
   }
   bool tick = false;
-  groupIndex.resize(bars.size());
-  for (std::size_t k = 0; k < bars.size(); ++k) {
-    const std::uint32_t i = index.find(bars[k].instrument.value());
-    groupIndex[k] = i;
-    if (i != book::IdIndex::kMissing) tick |= venue->openBar(i, bars[k]);
-  }
+  for (std::size_t k = 0; k < bars.size(); ++k) tick |= venue->openBar(groupIndex[k], bars[k]);
   if (tick) {
     engine::Command c = engine::makeCommand(engine::CommandType::ClockTick);
     apply(c);
@@ -158,13 +190,12 @@ void Backtester::Impl::processGroup(std::span<const marketdata::Bar> bars) {
   }
   // The group's FX closes first: a strategy hearing any bar of this time trades at these rates.
   for (std::size_t k = 0; k < bars.size(); ++k) {
-    if (groupIndex[k] != book::IdIndex::kMissing && runCurrencies.isSource(groupIndex[k])) {
+    if (runCurrencies.isSource(groupIndex[k])) {
       runCurrencies.setRate(*this, groupIndex[k], bars[k].close, [this](engine::Command& c) { apply(c); });
     }
   }
   for (std::size_t k = 0; k < bars.size(); ++k) {
     const std::uint32_t i = groupIndex[k];
-    if (i == book::IdIndex::kMissing) continue;
     const marketdata::Bar& bar = bars[k];
     venue->setLast(i, bar.close);
     lastClose[i] = bar.close;
@@ -232,43 +263,27 @@ Result<BacktestResult> Backtester::run(BarSource& source) {
     m.result.initialEquity += r->equity();
   }
 
-  std::vector<marketdata::Bar> buffer(8192);
-  std::size_t carried = 0;  // bars of an unfinished group kept at the front of the buffer
-  bool haveTime = false;
-  Timestamp lastTime;
-  for (;;) {
-    if (carried == buffer.size()) buffer.resize(buffer.size() * 2);  // one group larger than the buffer
-    auto got = source.read(std::span(buffer).subspan(carried));
-    if (!got) return got.error();
-    const std::size_t filled = carried + *got;
-    const bool end = *got == 0;
-    std::size_t groupStart = 0;
-    for (std::size_t k = carried; k < filled; ++k) {
-      const marketdata::Bar& bar = buffer[k];
-      if (haveTime && bar.start < lastTime) {
-        return makeError("data",
-                         fmt::format("bars out of time order: instrument {} has a bar at {} ns after one at {} ns",
-                                     bar.instrument.value(), bar.start.nanos(), lastTime.nanos()));
-      }
-      if (m.index.find(bar.instrument.value()) == book::IdIndex::kMissing) {
-        return makeError("data", fmt::format("a bar of instrument {}, which is not defined", bar.instrument.value()));
-      }
-      if (haveTime && bar.start != lastTime && k > groupStart) {
-        m.processGroup(std::span<const marketdata::Bar>(buffer.data() + groupStart, k - groupStart));
-        groupStart = k;
-      }
-      lastTime = bar.start;
-      haveTime = true;
+  m.haveTime = false;
+  m.groupIndex.clear();
+  if (const std::span<const marketdata::Bar> held = source.held(); !held.empty()) {
+    if (auto done = m.scan(held, 0, true); !done) return done.error();
+  } else {
+    std::vector<marketdata::Bar> buffer(8192);
+    std::size_t carried = 0;  // bars of an unfinished group kept at the front of the buffer
+    for (;;) {
+      if (carried == buffer.size()) buffer.resize(buffer.size() * 2);  // one group larger than the buffer
+      auto got = source.read(std::span(buffer).subspan(carried));
+      if (!got) return got.error();
+      const std::size_t filled = carried + *got;
+      const bool end = *got == 0;
+      auto groupStart = m.scan(std::span<const marketdata::Bar>(buffer.data(), filled), carried, end);
+      if (!groupStart) return groupStart.error();
+      if (end) break;
+      // The last group may continue in the next batch: keep it at the front.
+      std::copy(buffer.begin() + static_cast<std::ptrdiff_t>(*groupStart),
+                buffer.begin() + static_cast<std::ptrdiff_t>(filled), buffer.begin());
+      carried = filled - *groupStart;
     }
-    if (end) {
-      if (filled > groupStart)
-        m.processGroup(std::span<const marketdata::Bar>(buffer.data() + groupStart, filled - groupStart));
-      break;
-    }
-    // The last group may continue in the next batch: keep it at the front.
-    std::copy(buffer.begin() + static_cast<std::ptrdiff_t>(groupStart),
-              buffer.begin() + static_cast<std::ptrdiff_t>(filled), buffer.begin());
-    carried = filled - groupStart;
   }
   for (auto& r : m.runners) {
     r->strategy().onStop();

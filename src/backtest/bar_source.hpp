@@ -25,6 +25,9 @@ class BarSource {
   virtual Result<std::size_t> read(std::span<marketdata::Bar> out) = 0;
   // Total bars when known in advance (progress display), else 0.
   virtual std::size_t sizeHint() const noexcept { return 0; }
+  // Every bar still to come, when the source already holds them in memory in time order, for
+  // the backtester to read in place instead of copying them out in batches; else empty.
+  virtual std::span<const marketdata::Bar> held() const noexcept { return {}; }
 };
 
 class MemoryBarSource final : public BarSource {
@@ -40,6 +43,9 @@ class MemoryBarSource final : public BarSource {
     return n;
   }
   std::size_t sizeHint() const noexcept override { return bars_.size(); }
+  std::span<const marketdata::Bar> held() const noexcept override {
+    return std::span<const marketdata::Bar>(bars_).subspan(next_);
+  }
   void rewind() noexcept { next_ = 0; }
 
  private:

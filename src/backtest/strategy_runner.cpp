@@ -35,8 +35,10 @@ StrategyRunner::StrategyRunner(RunnerHost& host, std::uint32_t index, std::uniqu
       priceScale_(instruments_.size()),
       quantityScale_(instruments_.size()),
       trips_(instruments_.size()),
-      currency_(instruments_.size(), 0) {
-  for (std::size_t i = 0; i < instruments_.size(); ++i) {
+      currency_(instruments_.size(), 0),
+      slotOf_(static_cast<std::uint32_t>(instruments_.size())) {
+  for (std::uint32_t i = 0; i < instruments_.size(); ++i) {
+    slotOf_.insertIfAbsent(instruments_[i].id().value(), i);
     priceScale_[i] = std::pow(10.0, -instruments_[i].pricePrecision());
     quantityScale_[i] = std::pow(10.0, -instruments_[i].quantityPrecision());
   }
@@ -49,9 +51,8 @@ ClientOrderId StrategyRunner::clientIdOf(strategy::OrderHandle handle) {
 }
 
 strategy::OrderHandle StrategyRunner::submit(const strategy::OrderRequest& request) {
-  strategy::InstrumentSlot slot = 0;
-  while (slot < instruments_.size() && instruments_[slot].id() != request.instrument) ++slot;
-  if (slot == instruments_.size()) return 0;
+  const std::uint32_t slot = slotOf_.find(request.instrument.value());
+  if (slot == book::IdIndex::kMissing) return 0;
   const strategy::OrderHandle handle = nextHandle();
   orders_.push_back(Order{OrderId{}, slot, request.side, Quantity::zero(), false, true});
   engine::Command c = engine::makeCommand(engine::CommandType::NewOrder);

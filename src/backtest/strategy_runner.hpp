@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "backtest/backtester.hpp"
+#include "book/id_index.hpp"
 #include "core/result.hpp"
 #include "engine/command.hpp"
 #include "engine/engine.hpp"
@@ -191,6 +192,7 @@ class StrategyRunner final : public strategy::StrategyContext {
   };
   std::vector<Book> books_{Book{}};
   std::vector<std::uint32_t> currency_;  // by slot: index into books_
+  book::IdIndex slotOf_;                 // instrument id → slot
   std::uint64_t rejects_ = 0;
   std::size_t openPositions_ = 0;
 };

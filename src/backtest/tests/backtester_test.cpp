@@ -4,6 +4,7 @@
 // to 1e-9 in final equity; byte-identical reports from two runs; clear errors for bad data.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <random>
@@ -153,11 +154,34 @@ std::string readAll(const std::filesystem::path& p) {
   return s.str();
 }
 
+// Hands the bars out a few at a time and holds none in place: the backtester's streaming path,
+// where a group of bars of one time is split across reads.
+class TrickleSource final : public BarSource {
+ public:
+  TrickleSource(std::vector<marketdata::Bar> bars, std::size_t batch) : bars_(std::move(bars)), batch_(batch) {
+    std::stable_sort(bars_.begin(), bars_.end(),
+                     [](const marketdata::Bar& a, const marketdata::Bar& b) { return a.start < b.start; });
+  }
+  Result<std::size_t> read(std::span<marketdata::Bar> out) override {
+    const std::size_t n = std::min({out.size(), batch_, bars_.size() - next_});
+    std::copy_n(bars_.begin() + static_cast<std::ptrdiff_t>(next_), n, out.begin());
+    next_ += n;
+    return n;
+  }
+
+ private:
+  std::vector<marketdata::Bar> bars_;
+  std::size_t batch_;
+  std::size_t next_ = 0;
+};
+
 TEST(Backtester, SameInputsGiveByteIdenticalReports) {
+  // Run 0 reads the bars in place (MemoryBarSource), runs 1 and 2 stream them in reads of 3 and
+  // 1,000 bars (groups of 4 split across reads); all three must write the same bytes.
   const auto bars = walk(4, 600, 3);
   std::vector<std::string> outputs;
   std::vector<std::uint64_t> hashes;
-  for (int run = 0; run < 2; ++run) {
+  for (int run = 0; run < 3; ++run) {
     BacktestOptions options;
     options.fill.slippageBps = 2;
     options.account.takerFeePpm = 500;
@@ -165,9 +189,10 @@ TEST(Backtester, SameInputsGiveByteIdenticalReports) {
                   options);
     ASSERT_TRUE(bt.addStrategy(strategy::makeStrategy("sma_cross", {}).value(), {}, "sma").ok());
     ASSERT_TRUE(bt.addStrategy(strategy::makeStrategy("mean_reversion", {}).value(), {}, "mr").ok());
-    MemoryBarSource source(bars);
-    auto r = bt.run(source);
-    ASSERT_TRUE(r.ok());
+    MemoryBarSource memory(bars);
+    TrickleSource trickle(bars, run == 1 ? 3 : 1000);
+    auto r = run == 0 ? bt.run(memory) : bt.run(trickle);
+    ASSERT_TRUE(r.ok()) << r.error().message;
     const auto dir =
         std::filesystem::temp_directory_path() / ("bt_det_" + std::to_string(::getpid()) + "_" + std::to_string(run));
     ASSERT_TRUE(writeReports(dir, *r, computeMetrics(*r)).ok());
@@ -179,7 +204,9 @@ TEST(Backtester, SameInputsGiveByteIdenticalReports) {
   }
   EXPECT_GT(outputs[0].size(), 1000u);
   EXPECT_EQ(outputs[0], outputs[1]);
+  EXPECT_EQ(outputs[0], outputs[2]);
   EXPECT_EQ(hashes[0], hashes[1]);
+  EXPECT_EQ(hashes[0], hashes[2]);
 }
 
 TEST(Backtester, BadDataIsAnErrorNamingWhatWasWrong) {
@@ -190,6 +217,33 @@ TEST(Backtester, BadDataIsAnErrorNamingWhatWasWrong) {
     auto r = bt.run(source);
     ASSERT_FALSE(r.ok());
     EXPECT_NE(r.error().message.find("instrument 7"), std::string::npos);
+  }
+  for (bool streamed : {false, true}) {  // time going backwards, read in place and streamed
+    Backtester bt({testing::stock(1, "A"), testing::stock(2, "B")}, {});
+    ASSERT_TRUE(bt.addStrategy(strategy::makeStrategy("sma_cross", {}).value(), {}, "s").ok());
+    std::vector<marketdata::Bar> bars = {bar(1, 0, 100, 100, 100, 100), bar(2, 0, 100, 100, 100, 100),
+                                         bar(1, 2, 100, 100, 100, 100), bar(2, 1, 100, 100, 100, 100)};
+    // MemoryBarSource would sort them: this source hands them over as they are, in place or one by one.
+    struct Unsorted final : BarSource {
+      std::vector<marketdata::Bar> bars;
+      std::size_t next = 0;
+      bool inPlace = false;
+      Result<std::size_t> read(std::span<marketdata::Bar> out) override {
+        const std::size_t n = std::min<std::size_t>({out.size(), 1, bars.size() - next});
+        std::copy_n(bars.begin() + static_cast<std::ptrdiff_t>(next), n, out.begin());
+        next += n;
+        return n;
+      }
+      std::span<const marketdata::Bar> held() const noexcept override {
+        return inPlace ? std::span<const marketdata::Bar>(bars) : std::span<const marketdata::Bar>();
+      }
+    } source;
+    source.bars = bars;
+    source.inPlace = !streamed;
+    auto r = bt.run(source);
+    ASSERT_FALSE(r.ok());
+    EXPECT_NE(r.error().message.find("out of time order"), std::string::npos) << r.error().message;
+    EXPECT_NE(r.error().message.find("instrument 2"), std::string::npos) << r.error().message;
   }
   {
     Backtester bt({testing::stock(1, "A")}, {});
