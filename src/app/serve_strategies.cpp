@@ -180,6 +180,7 @@ void ServeStrategies::stop() {
     running_ = false;  // requests from now on are answered 503; the thread answers those queued
   }
   stop_.store(true, std::memory_order_release);
+  poke();
   thread_.join();
   feed_.close();
 }
@@ -215,6 +216,7 @@ void ServeStrategies::run() {
   auto nextBooks = nextStatus;
   const auto handle = [this](const engine::EngineEvent& e) { onEvent(e); };
   while (!stop_.load(std::memory_order_acquire)) {
+    poked_.store(false, std::memory_order_relaxed);  // what set it is looked at below
     std::size_t work = backlog_.size();
     while (!backlog_.empty()) {
       onEvent(backlog_.front());
@@ -255,7 +257,12 @@ void ServeStrategies::run() {
       publishStatus();
       nextStatus = now + kStatusEvery;
     }
-    if (work == 0) std::this_thread::sleep_for(kIdle);
+    if (work == 0) {
+      // Until an event or a poke, or at most kIdle: the strategies' clock (timers, bar closes)
+      // and the periodic requests above keep that granularity.
+      feed_.park([this] { return poked_.load(std::memory_order_acquire) || stop_.load(std::memory_order_acquire); },
+                 kIdle);
+    }
   }
   // The server is stopping: every strategy stops and its orders are cancelled (the runtime's
   // drain journals the cancels).
@@ -277,9 +284,12 @@ void ServeStrategies::requestValuations() {
     Valuations v;
     v.sequence = engine.lastSequence();
     for (AccountId a : accounts) v.accounts.emplace_back(a, engine.ledger().value(a));
-    std::lock_guard lock(mutex_);
-    valuations_ = std::move(v);
-    valuationPending_ = false;
+    {
+      std::lock_guard lock(mutex_);
+      valuations_ = std::move(v);
+      valuationPending_ = false;
+    }
+    poke();
   });
   if (!asked) {
     std::lock_guard lock(mutex_);
@@ -308,9 +318,12 @@ void ServeStrategies::requestBooks() {
           out[k] = {levels[k].price, levels[k].quantity};
       }
     }
-    std::lock_guard lock(mutex_);
-    books_ = std::move(books);
-    booksPending_ = false;
+    {
+      std::lock_guard lock(mutex_);
+      books_ = std::move(books);
+      booksPending_ = false;
+    }
+    poke();
   });
   if (!asked) {
     std::lock_guard lock(mutex_);
@@ -414,6 +427,13 @@ void ServeStrategies::handle(const api::http::Request& request, api::http::Respo
     return respond(errorResponse(503, "unavailable", "the server is stopping"));
   }
   controls_.push_back(Control{action == "start", id, std::move(respond)});
+  lock.unlock();
+  poke();
+}
+
+void ServeStrategies::poke() noexcept {
+  poked_.store(true, std::memory_order_release);
+  feed_.wake();
 }
 
 }  // namespace alphintra::app

@@ -78,6 +78,7 @@ class ServeStrategies {
   void runControls();
   void requestValuations();
   void requestBooks();
+  void poke() noexcept;  // another thread queued work for the host thread
   void publishStatus();
 
   std::vector<live::LiveStrategySpec> specs_;
@@ -97,6 +98,9 @@ class ServeStrategies {
   std::deque<engine::EngineEvent> backlog_;  // drained while waiting to submit
   std::thread thread_;
   std::atomic<bool> stop_{false};
+  // Set (then feed_.wake()) by other threads that queued work under mutex_: a control request,
+  // an answer to a valuation or book request. The host thread clears it before looking.
+  std::atomic<bool> poked_{false};
 
   std::mutex mutex_;      // guards what follows
   bool running_ = false;  // the host thread takes control requests

@@ -8,14 +8,22 @@
 //     publisher waits for room. This is safe because the consumer drains the feed while it waits
 //     to submit commands (the engine may be waiting on the publisher); close() ends the waiting.
 //
-// Threading: publish() on the publisher thread only; drain() on the consumer thread only.
+// A consumer with nothing to do parks on the feed's WakeWord (core/idle_wait.hpp) instead of
+// sleeping blindly: publish() wakes it when it queues an event — one fence and one load while
+// the consumer is awake, a futex wake-up only when it is parked. Others that hand the consumer
+// work (a control request, an answer) call wake() after queuing it.
+//
+// Threading: publish() on the publisher thread only; drain(), empty() and park() on the consumer
+// thread only; wake() from any thread.
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <thread>
 
+#include "core/idle_wait.hpp"
 #include "core/spsc_ring.hpp"
 #include "engine/event.hpp"
 
@@ -35,13 +43,32 @@ class EventFeed {
     const Want want = classify_(e);
     if (want == Want::Skip) return;
     if (want == Want::DropWhenFull) {
-      if (!ring_.tryPush(e)) dropped_.fetch_add(1, std::memory_order_relaxed);
+      if (ring_.tryPush(e)) {
+        wake_.notify();
+      } else {
+        dropped_.fetch_add(1, std::memory_order_relaxed);
+      }
       return;
     }
     while (!ring_.tryPush(e)) {
       if (closed_.load(std::memory_order_acquire)) return;
+      wake_.notify();  // the consumer drains while we wait
       std::this_thread::yield();
     }
+    wake_.notify();
+  }
+
+  // Any thread: the consumer has work that is not in the ring (it re-checks its sources).
+  void wake() noexcept { wake_.notify(); }
+
+  // Consumer thread: whether no event is queued.
+  bool empty() const noexcept { return ring_.sizeApprox() == 0; }
+
+  // Consumer thread: sleeps until an event is queued, wake() is called, or `timeout` passes —
+  // unless `ready()` (the consumer's other sources) or a queued event says there is work.
+  template <typename Ready>
+  WakeWord::Park park(Ready&& ready, std::chrono::nanoseconds timeout) noexcept {
+    return wake_.park([&] { return !empty() || ready(); }, timeout);
   }
 
   // Consumer thread: hands every queued event to `onEvent`; returns how many.
@@ -65,6 +92,7 @@ class EventFeed {
   SpscRing<engine::EngineEvent> ring_;
   std::atomic<bool> closed_{false};
   std::atomic<std::uint64_t> dropped_{0};
+  WakeWord wake_;
 };
 
 }  // namespace alphintra::live
