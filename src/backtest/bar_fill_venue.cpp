@@ -155,6 +155,15 @@ void BarFillVenue::advanceTime(InstrumentId instrument, Timestamp now, std::vect
   fillAgainstBar(*m, now, out);
 }
 
+bool BarFillVenue::takeDue(std::vector<InstrumentId>& out) {
+  std::sort(due_.begin(), due_.end());  // the order of addInstrument, the engine's order
+  for (const std::uint32_t i : due_) {
+    if (markets_[i].barPending) out.push_back(markets_[i].id);
+  }
+  due_.clear();  // each one taken is advanced now, which clears its barPending
+  return true;
+}
+
 void BarFillVenue::fillAgainstBar(Market& m, Timestamp now, std::vector<book::Event>& out) {
   const marketdata::Bar& bar = m.bar;
   std::int64_t allowance = model_.volumeAllowance(bar.volume, m.lot);  // what is left of the bar's volume
@@ -291,6 +300,10 @@ bool BarFillVenue::load(ByteReader& in) {
       r.expireTime = Timestamp(in.i64());
       m.resting.push_back(r);
     }
+  }
+  due_.clear();
+  for (std::uint32_t i = 0; i < markets_.size(); ++i) {
+    if (markets_[i].barPending) due_.push_back(i);
   }
   return in.ok();
 }

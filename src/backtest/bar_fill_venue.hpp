@@ -54,12 +54,17 @@ class BarFillVenue final : public engine::Venue {
 
   // The bar that fills resting orders on the next advanceTime (index: order of addInstrument).
   // Returns true when the instrument has resting orders (a ClockTick is needed).
-  bool openBar(std::uint32_t index, const marketdata::Bar& bar) noexcept {
+  bool openBar(std::uint32_t index, const marketdata::Bar& bar) {
     Market& m = markets_[index];
     m.bar = bar;
+    const bool was = m.barPending;
     m.barPending = !m.resting.empty();
+    if (m.barPending && !was) due_.push_back(index);
     return m.barPending;
   }
+  // The instruments with a bar pending, so that a ClockTick advances only those (not every
+  // instrument of a 500-instrument run for the few that hold orders).
+  bool takeDue(std::vector<InstrumentId>& out) override;
   // The close just seen: the price market orders are valued at until the next bar.
   void setLast(std::uint32_t index, Price close) noexcept { markets_[index].last = close; }
   std::size_t restingOrders(std::uint32_t index) const noexcept { return markets_[index].resting.size(); }
@@ -97,6 +102,7 @@ class BarFillVenue final : public engine::Venue {
   FillModel model_;
   std::vector<Market> markets_;
   book::IdIndex index_{64};
+  std::vector<std::uint32_t> due_;  // every market with barPending (and maybe some without), unsorted
 };
 
 }  // namespace alphintra::backtest

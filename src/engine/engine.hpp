@@ -238,9 +238,10 @@ class Engine {
   std::uint64_t nextExecId_ = 1;
   std::uint64_t nextTradeId_ = 1;
 
-  std::vector<book::Event> venueEvents_;  // scratch, keeps its capacity
-  OrderId targetOrder_;                   // the order the current command is about (its reports answer the request)
-  std::uint8_t lastVenueReject_ = 0;      // book::RejectReason of the last non-order command the venue refused
+  std::vector<book::Event> venueEvents_;      // scratch, keeps its capacity
+  std::vector<InstrumentId> dueInstruments_;  // scratch of onClockTick
+  OrderId targetOrder_;                       // the order the current command is about (its reports answer the request)
+  std::uint8_t lastVenueReject_ = 0;          // book::RejectReason of the last non-order command the venue refused
 };
 
 }  // namespace alphintra::engine

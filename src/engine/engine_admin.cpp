@@ -40,10 +40,18 @@ void Engine::onMarketData(const Command& c, std::vector<EngineEvent>& out) {
 
 void Engine::onClockTick(const Command& c, std::vector<EngineEvent>& out) {
   const std::size_t before = out.size();
-  for (std::uint32_t i = 0; i < instruments_.size(); ++i) {
+  const auto advance = [&](std::uint32_t i) {
     venueEvents_.clear();
     venue_->advanceTime(instruments_[i].id(), c.header.time, venueEvents_);
     if (!venueEvents_.empty()) processVenueEvents(c, i, out);
+  };
+  dueInstruments_.clear();
+  if (venue_->takeDue(dueInstruments_)) {
+    for (const InstrumentId id : dueInstruments_) {
+      if (const std::uint32_t i = instrumentIndex(id); i != book::IdIndex::kMissing) advance(i);
+    }
+  } else {
+    for (std::uint32_t i = 0; i < instruments_.size(); ++i) advance(i);
   }
   std::int64_t expired = 0;
   for (std::size_t i = before; i < out.size(); ++i) {

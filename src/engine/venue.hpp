@@ -43,6 +43,14 @@ class Venue {
   virtual void setStatus(InstrumentId instrument, TradingStatus status, Timestamp now,
                          std::vector<book::Event>& out) = 0;
   virtual void advanceTime(InstrumentId instrument, Timestamp now, std::vector<book::Event>& out) = 0;
+  // Which instruments a ClockTick must advance, for a venue that keeps track (a bar venue: those
+  // with a bar waiting to fill resting orders): appends their ids to `out`, in the order the
+  // instruments were added, and returns true; advanceTime of any other would do nothing.
+  // false (the default): the engine advances every instrument.
+  virtual bool takeDue(std::vector<InstrumentId>& out) {
+    (void)out;
+    return false;
+  }
   virtual void setReferencePrice(InstrumentId instrument, Price price) = 0;
 
   // Cache hints for a cancel or replace of `order` that the engine will send soon, in two
