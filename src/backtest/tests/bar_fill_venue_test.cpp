@@ -13,6 +13,7 @@
 #include <string>
 
 #include "backtest/backtester.hpp"
+#include "backtest/bar_fill_venue.hpp"
 #include "backtest/spec.hpp"
 #include "backtest/tests/scripted_strategy.hpp"
 
@@ -48,6 +49,41 @@ Run run(ScriptedStrategy::Script script, BacktestOptions options = {}, std::vect
 }
 
 // run() destroys the backtester; the strategy's records must be read before that.
+// The venue on its own: a ClockTick must advance exactly the instruments whose new bar meets
+// resting orders (takeDue), in the order they were added, whatever order their bars came in.
+TEST(BarFill, OnlyInstrumentsWithOrdersAndABarAreDue) {
+  BarFillVenue venue(FillModel{});
+  for (std::uint64_t id : {1, 2, 3}) venue.addInstrument(testing::stock(id, "S" + std::to_string(id)));
+  std::vector<book::Event> events;
+  std::vector<InstrumentId> due;
+  EXPECT_TRUE(venue.takeDue(due));
+  EXPECT_TRUE(due.empty());
+  book::NewOrder order;
+  order.type = book::OrderType::Market;
+  order.quantity = Quantity::fromRaw(10);
+  order.id = OrderId{11};
+  venue.submit(InstrumentId{3}, order, Timestamp{testing::kStart}, events);
+  order.id = OrderId{12};
+  venue.submit(InstrumentId{1}, order, Timestamp{testing::kStart}, events);
+  // Bars arrive 3, 2, 1 (index 2, 1, 0): instrument 2 has no order, so no tick needs it.
+  EXPECT_TRUE(venue.openBar(2, bar(3, 1, 10000, 10000, 10000, 10000)));
+  EXPECT_FALSE(venue.openBar(1, bar(2, 1, 10000, 10000, 10000, 10000)));
+  EXPECT_TRUE(venue.openBar(0, bar(1, 1, 10000, 10000, 10000, 10000)));
+  due.clear();
+  ASSERT_TRUE(venue.takeDue(due));
+  EXPECT_EQ(due, (std::vector<InstrumentId>{InstrumentId{1}, InstrumentId{3}}));
+  for (InstrumentId id : due) {
+    events.clear();
+    venue.advanceTime(id, Timestamp{testing::kStart + testing::kDay}, events);
+    const bool traded = std::any_of(events.begin(), events.end(),
+                                    [](const book::Event& e) { return e.type == book::EventType::Trade; });
+    EXPECT_TRUE(traded) << "instrument " << id.value() << ": the market order fills at the open";
+  }
+  due.clear();
+  venue.takeDue(due);
+  EXPECT_TRUE(due.empty());  // nothing rests any more
+}
+
 TEST(BarFill, MarketOrderDecidedOnACloseFillsAtTheNextOpen) {
   std::vector<strategy::Fill> fills;
   Backtester bt({testing::stock(1, "AAA")}, {});
