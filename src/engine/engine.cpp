@@ -134,10 +134,8 @@ const Instrument* Engine::instrument(InstrumentId id) const noexcept {
 }
 
 const Instrument* Engine::instrumentBySymbol(std::string_view symbol) const noexcept {
-  for (const Instrument& in : instruments_) {
-    if (in.symbol() == symbol) return &in;
-  }
-  return nullptr;
+  const auto it = symbolIndex_.find(symbol);
+  return it == symbolIndex_.end() ? nullptr : &instruments_[it->second];
 }
 
 std::optional<risk::TradingState> Engine::accountTradingState(AccountId account) const noexcept {
@@ -183,6 +181,7 @@ oms::OmsOrder* Engine::resolveOrder(AccountId account, OrderId id, const ClientO
 
 void Engine::addInstrument(const Instrument& in) {
   instrumentIndex_.insert(in.id().value(), static_cast<std::uint32_t>(instruments_.size()));
+  symbolIndex_.emplace(std::string(in.symbol()), static_cast<std::uint32_t>(instruments_.size()));
   instruments_.push_back(in);
   instrumentStates_.emplace_back().scale = oms::MoneyScale::of(in);
   venue_->addInstrument(in);

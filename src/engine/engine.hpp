@@ -19,9 +19,13 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <span>
+#include <string>
+#include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "book/id_index.hpp"
@@ -224,6 +228,11 @@ class Engine {
   std::vector<Instrument> instruments_;
   std::vector<InstrumentState> instrumentStates_;
   book::IdIndex instrumentIndex_{64};
+  struct SymbolHash {  // lets find() take a string_view (no string built per look-up)
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
+  };
+  std::unordered_map<std::string, std::uint32_t, SymbolHash, std::equal_to<>> symbolIndex_;  // → instruments_
   std::vector<AccountState> accounts_;
   book::IdIndex accountIndex_{64};
   std::vector<PairState> pairs_;

@@ -11,6 +11,23 @@ using oms::ExecType;
 using oms::OrdStatus;
 using testing::Harness;
 
+TEST(EngineOrders, AnInstrumentIdOrSymbolIsDefinedOnce) {
+  Harness h;
+  ASSERT_TRUE(Harness::accepted(h.run(testing::defineInstrument(1, "AAA"))));
+  for (const Command& again : {testing::defineInstrument(2, "AAA"), testing::defineInstrument(1, "BBB")}) {
+    const auto& events = h.run(again);
+    ASSERT_FALSE(Harness::accepted(events));
+    EXPECT_EQ(events.back().body.result.code, RejectCode::AlreadyExists);
+  }
+  ASSERT_TRUE(Harness::accepted(h.run(testing::defineInstrument(3, "CCC"))));
+  ASSERT_NE(h.engine.instrumentBySymbol("AAA"), nullptr);
+  EXPECT_EQ(h.engine.instrumentBySymbol("AAA")->id().value(), 1u);
+  EXPECT_EQ(h.engine.instrumentBySymbol("CCC")->id().value(), 3u);
+  EXPECT_EQ(h.engine.instrumentBySymbol("BBB"), nullptr);  // the refused definition left nothing
+  EXPECT_EQ(h.engine.instrumentBySymbol("AA"), nullptr);
+  EXPECT_EQ(h.engine.instruments().size(), 2u);
+}
+
 TEST(EngineOrders, ARestingOrderIsAcknowledgedNewAndAnswersItsRequest) {
   Harness h;
   h.setUpMargin();
