@@ -32,7 +32,17 @@ struct Backtester::Impl final : RunnerHost {
     eo.expectedOrders = options.expectedOrders;
     eo.publishMarketData = false;
     engine = std::make_unique<engine::Engine>(eo, std::move(venuePtr));
-    for (std::uint32_t i = 0; i < instruments.size(); ++i) index.insert(instruments[i].id().value(), i);
+    std::uint64_t maxId = 0;
+    for (std::uint32_t i = 0; i < instruments.size(); ++i) {
+      index.insert(instruments[i].id().value(), i);
+      maxId = std::max(maxId, instruments[i].id().value());
+    }
+    // Ids no larger than a few times the count (the usual 1..n numbering): a direct table, read
+    // once per bar, instead of the hash index.
+    if (maxId < 4 * instruments.size() + 1024) {
+      byId.assign(maxId + 1, book::IdIndex::kMissing);
+      for (std::uint32_t i = 0; i < instruments.size(); ++i) byId[instruments[i].id().value()] = i;
+    }
     subscribers.resize(instruments.size());
     lastClose.assign(instruments.size(), Price::undefined());
     for (const Instrument& i : instruments) priceScale.push_back(std::pow(10.0, -i.pricePrecision()));
@@ -75,6 +85,11 @@ struct Backtester::Impl final : RunnerHost {
   BarFillVenue* venue = nullptr;
   std::unique_ptr<engine::Engine> engine;
   book::IdIndex index{64};
+  std::vector<std::uint32_t> byId;  // id → instrument index when ids are small (else empty)
+  std::uint32_t indexOf(std::uint64_t id) const noexcept {
+    if (!byId.empty()) return id < byId.size() ? byId[id] : book::IdIndex::kMissing;
+    return index.find(id);
+  }
   std::vector<std::unique_ptr<StrategyRunner>> runners;
   std::vector<std::vector<Subscriber>> subscribers;  // by instrument index
   std::vector<Price> lastClose;
@@ -152,7 +167,7 @@ Result<std::size_t> Backtester::Impl::scan(std::span<const marketdata::Bar> bars
                        fmt::format("bars out of time order: instrument {} has a bar at {} ns after one at {} ns",
                                    bar.instrument.value(), bar.start.nanos(), lastTime.nanos()));
     }
-    const std::uint32_t i = index.find(bar.instrument.value());
+    const std::uint32_t i = indexOf(bar.instrument.value());
     if (i == book::IdIndex::kMissing) {
       return makeError("data", fmt::format("a bar of instrument {}, which is not defined", bar.instrument.value()));
     }

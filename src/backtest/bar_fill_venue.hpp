@@ -56,11 +56,16 @@ class BarFillVenue final : public engine::Venue {
   // Returns true when the instrument has resting orders (a ClockTick is needed).
   bool openBar(std::uint32_t index, const marketdata::Bar& bar) {
     Market& m = markets_[index];
+    if (m.resting.empty()) {  // most bars: nothing to fill, the bar is not needed
+      m.barPending = false;
+      return false;
+    }
     m.bar = bar;
-    const bool was = m.barPending;
-    m.barPending = !m.resting.empty();
-    if (m.barPending && !was) due_.push_back(index);
-    return m.barPending;
+    if (!m.barPending) {
+      m.barPending = true;
+      due_.push_back(index);
+    }
+    return true;
   }
   // The instruments with a bar pending, so that a ClockTick advances only those (not every
   // instrument of a 500-instrument run for the few that hold orders).
