@@ -218,6 +218,16 @@ TEST(Backtester, BadDataIsAnErrorNamingWhatWasWrong) {
     ASSERT_FALSE(r.ok());
     EXPECT_NE(r.error().message.find("instrument 7"), std::string::npos);
   }
+  {
+    // Ids far apart (no direct table: the hash index finds them), one of them unknown.
+    Backtester bt({testing::stock(5, "A"), testing::stock(9'000'000'000, "B")}, {});
+    ASSERT_TRUE(bt.addStrategy(strategy::makeStrategy("sma_cross", {}).value(), {}, "s").ok());
+    MemoryBarSource source({bar(5, 0, 100, 100, 100, 100), bar(9'000'000'000, 0, 100, 100, 100, 100),
+                            bar(8'999'999'999, 1, 100, 100, 100, 100)});
+    auto r = bt.run(source);
+    ASSERT_FALSE(r.ok());
+    EXPECT_NE(r.error().message.find("instrument 8999999999"), std::string::npos) << r.error().message;
+  }
   for (bool streamed : {false, true}) {  // time going backwards, read in place and streamed
     Backtester bt({testing::stock(1, "A"), testing::stock(2, "B")}, {});
     ASSERT_TRUE(bt.addStrategy(strategy::makeStrategy("sma_cross", {}).value(), {}, "s").ok());
