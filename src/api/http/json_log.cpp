@@ -1,6 +1,8 @@
 // Structured JSON log lines (see json_log.hpp).
 #include "api/http/json_log.hpp"
 
+#include "api/json_writer.hpp"
+
 #include <fmt/format.h>
 
 #include <unistd.h>
@@ -18,26 +20,12 @@
 namespace alphintra::api::http {
 namespace {
 
-void appendString(std::string& out, std::string_view text) {
-  out.push_back('"');
-  for (const char c : text) {
-    const auto u = static_cast<unsigned char>(c);
-    if (c == '"') {
-      out += "\\\"";
-    } else if (c == '\\') {
-      out += "\\\\";
-    } else if (u < 0x20 || u == 0x7f) {
-      fmt::format_to(std::back_inserter(out), "\\u{:04x}", static_cast<unsigned>(u));
-    } else {
-      out.push_back(c);
-    }
-  }
-  out.push_back('"');
-}
-
+// Text is escaped like every JSON string the server writes (api/json_writer.hpp): control
+// characters as \u00XX, and bytes that are not UTF-8 (a client's path, a user agent) as U+FFFD,
+// so that every line stays valid JSON whatever the client sent.
 struct AppendValue {
   std::string& out;
-  void operator()(std::string_view v) const { appendString(out, v); }
+  void operator()(std::string_view v) const { appendJsonString(out, v); }
   void operator()(std::int64_t v) const { fmt::format_to(std::back_inserter(out), "{}", v); }
   void operator()(std::uint64_t v) const { fmt::format_to(std::back_inserter(out), "{}", v); }
   void operator()(double v) const {
@@ -146,12 +134,12 @@ std::string formatLogLine(std::int64_t timeNanos, std::string_view level, std::s
   out.reserve(160);
   fmt::format_to(std::back_inserter(out), R"({{"time":"{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:06}Z","level":)",
                  utc.tm_year + 1900, utc.tm_mon + 1, utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec, nanos / 1000);
-  appendString(out, level);
+  appendJsonString(out, level);
   out += ",\"msg\":";
-  appendString(out, message);
+  appendJsonString(out, message);
   for (const auto& [name, value] : fields) {
     out.push_back(',');
-    appendString(out, name);
+    appendJsonString(out, name);
     out.push_back(':');
     std::visit(AppendValue{out}, value);
   }

@@ -55,5 +55,16 @@ TEST(JsonLog, LinesFromManyThreadsAreAllWrittenWholeAndInOrderByFlush) {
   std::remove(path.c_str());
 }
 
+TEST(JsonLog, ALineIsValidJsonWhateverBytesAFieldHolds) {
+  // Control characters, quotes, backslashes and bytes that are not UTF-8 (a client's path).
+  const std::string path = std::string("/api/\x01\"x\\y\xff\xc3(") + "\xe2\x82\xac";
+  const std::string line = formatLogLine(0, "info", "request", {{"path", std::string_view(path)}});
+  const auto j = nlohmann::json::parse(line, nullptr, false);
+  ASSERT_TRUE(j.is_object()) << line;
+  EXPECT_EQ(j.at("path").get<std::string>(),
+            "/api/\x01\"x\\y\xef\xbf\xbd\xef\xbf\xbd(\xe2\x82\xac");  // U+FFFD ×2, then €
+  EXPECT_EQ(j.at("time").get<std::string>(), "1970-01-01T00:00:00.000000Z");
+}
+
 }  // namespace
 }  // namespace alphintra::api::http
