@@ -22,6 +22,14 @@ struct Subscriber {
   strategy::InstrumentSlot slot = 0;
 };
 
+// A subscriber as the bar loop reads it: the runner and its strategy without an index or a
+// virtual call to find them.
+struct Listener {
+  StrategyRunner* runner = nullptr;
+  strategy::Strategy* strategy = nullptr;
+  strategy::InstrumentSlot slot = 0;
+};
+
 }  // namespace
 
 struct Backtester::Impl final : RunnerHost {
@@ -44,7 +52,6 @@ struct Backtester::Impl final : RunnerHost {
       for (std::uint32_t i = 0; i < instruments.size(); ++i) byId[instruments[i].id().value()] = i;
     }
     subscribers.resize(instruments.size());
-    lastClose.assign(instruments.size(), Price::undefined());
     for (const Instrument& i : instruments) priceScale.push_back(std::pow(10.0, -i.pricePrecision()));
   }
 
@@ -86,13 +93,12 @@ struct Backtester::Impl final : RunnerHost {
   std::unique_ptr<engine::Engine> engine;
   book::IdIndex index{64};
   std::vector<std::uint32_t> byId;  // id → instrument index when ids are small (else empty)
-  std::uint32_t indexOf(std::uint64_t id) const noexcept {
-    if (!byId.empty()) return id < byId.size() ? byId[id] : book::IdIndex::kMissing;
-    return index.find(id);
-  }
   std::vector<std::unique_ptr<StrategyRunner>> runners;
   std::vector<std::vector<Subscriber>> subscribers;  // by instrument index
-  std::vector<Price> lastClose;
+  // The same, flat for the bar loop (built by setUp): instrument i's listeners are
+  // listeners[listenerStart[i] .. listenerStart[i + 1]).
+  std::vector<std::uint32_t> listenerStart;
+  std::vector<Listener> listeners;
   std::vector<double> priceScale;
   std::vector<engine::EngineEvent> events;
   std::vector<std::uint32_t> groupIndex;  // instrument index of each bar of the group being read
@@ -151,6 +157,15 @@ Result<bool> Backtester::Impl::setUp() {
     apply(c);
   }
   if (auto ok = runCurrencies.setUp(*this, instruments, *currency, options.fx, applyNow); !ok) return ok.error();
+  listenerStart.assign(1, 0);
+  listeners.clear();
+  for (const std::vector<Subscriber>& list : subscribers) {
+    for (const Subscriber& sub : list) {
+      StrategyRunner* r = runners[sub.runner].get();
+      listeners.push_back(Listener{r, &r->strategy(), sub.slot});
+    }
+    listenerStart.push_back(static_cast<std::uint32_t>(listeners.size()));
+  }
   return openRunnerAccounts(runners, options.account, *currency, *engine, applyNow);
 }
 
@@ -160,25 +175,36 @@ Result<bool> Backtester::Impl::setUp() {
 // checked by the previous call; their instrument indexes are in groupIndex.
 Result<std::size_t> Backtester::Impl::scan(std::span<const marketdata::Bar> bars, std::size_t from, bool end) {
   std::size_t groupStart = 0;
+  if (!haveTime && from < bars.size()) {
+    lastTime = bars[from].start;
+    haveTime = true;
+  }
+  // Locals, so that the loop keeps them in registers (processGroup may touch any member).
+  Timestamp time = lastTime;
+  const std::uint32_t* direct = byId.data();
+  const std::size_t directSize = byId.size();
   for (std::size_t k = from; k < bars.size(); ++k) {
     const marketdata::Bar& bar = bars[k];
-    if (haveTime && bar.start < lastTime) {
-      return makeError("data",
-                       fmt::format("bars out of time order: instrument {} has a bar at {} ns after one at {} ns",
-                                   bar.instrument.value(), bar.start.nanos(), lastTime.nanos()));
+    if (bar.start != time) {
+      if (bar.start < time) {
+        return makeError("data",
+                         fmt::format("bars out of time order: instrument {} has a bar at {} ns after one at {} ns",
+                                     bar.instrument.value(), bar.start.nanos(), time.nanos()));
+      }
+      if (k > groupStart) {
+        processGroup(bars.subspan(groupStart, k - groupStart));
+        groupIndex.clear();
+        groupStart = k;
+      }
+      time = bar.start;
+      lastTime = time;
     }
-    const std::uint32_t i = indexOf(bar.instrument.value());
+    const std::uint64_t id = bar.instrument.value();
+    const std::uint32_t i = directSize != 0 ? (id < directSize ? direct[id] : book::IdIndex::kMissing) : index.find(id);
     if (i == book::IdIndex::kMissing) {
-      return makeError("data", fmt::format("a bar of instrument {}, which is not defined", bar.instrument.value()));
-    }
-    if (haveTime && bar.start != lastTime && k > groupStart) {
-      processGroup(bars.subspan(groupStart, k - groupStart));
-      groupIndex.clear();
-      groupStart = k;
+      return makeError("data", fmt::format("a bar of instrument {}, which is not defined", id));
     }
     groupIndex.push_back(i);
-    lastTime = bar.start;
-    haveTime = true;
   }
   if (end && bars.size() > groupStart) {
     processGroup(bars.subspan(groupStart));
@@ -196,28 +222,33 @@ void Backtester::Impl::processGroup(std::span<const marketdata::Bar> bars) {
     runners[t.runner]->strategy().onTimer(t.id);
     drain();
   }
+  const std::uint32_t* const group = groupIndex.data();
   bool tick = false;
-  for (std::size_t k = 0; k < bars.size(); ++k) tick |= venue->openBar(groupIndex[k], bars[k]);
+  for (std::size_t k = 0; k < bars.size(); ++k) {
+    if (venue->mayRest(group[k])) tick |= venue->openBar(group[k], bars[k]);
+  }
   if (tick) {
     engine::Command c = engine::makeCommand(engine::CommandType::ClockTick);
     apply(c);
     drain();
   }
   // The group's FX closes first: a strategy hearing any bar of this time trades at these rates.
-  for (std::size_t k = 0; k < bars.size(); ++k) {
-    if (runCurrencies.isSource(groupIndex[k])) {
-      runCurrencies.setRate(*this, groupIndex[k], bars[k].close, [this](engine::Command& c) { apply(c); });
+  if (runCurrencies.anySource()) {
+    for (std::size_t k = 0; k < bars.size(); ++k) {
+      if (runCurrencies.isSource(group[k])) {
+        runCurrencies.setRate(*this, group[k], bars[k].close, [this](engine::Command& c) { apply(c); });
+      }
     }
   }
+  const std::uint32_t* const start = listenerStart.data();
   for (std::size_t k = 0; k < bars.size(); ++k) {
-    const std::uint32_t i = groupIndex[k];
+    const std::uint32_t i = group[k];
     const marketdata::Bar& bar = bars[k];
     venue->setLast(i, bar.close);
-    lastClose[i] = bar.close;
-    for (const Subscriber& s : subscribers[i]) {
-      StrategyRunner& r = *runners[s.runner];
-      r.mark(s.slot, bar.close);
-      r.strategy().onBar(bar, s.slot);
+    for (std::uint32_t l = start[i]; l < start[i + 1]; ++l) {
+      const Listener& s = listeners[l];
+      s.runner->mark(s.slot, bar.close);
+      s.strategy->onBar(bar, s.slot);
       if (!pending.empty()) drain();
     }
   }
@@ -236,7 +267,7 @@ void Backtester::Impl::recordPoint() {
   }
   result.equity.push_back(p);
   for (std::size_t i = 0; i < result.closes.size(); ++i) {
-    const Price c = lastClose[i];
+    const Price c = venue->last(static_cast<std::uint32_t>(i));
     result.closes[i].push_back(c.isDefined() ? static_cast<double>(c.raw()) * priceScale[i] : 0.0);
   }
 }
@@ -308,10 +339,11 @@ Result<BacktestResult> Backtester::run(BarSource& source) {
 
   // The last closes become the engine's marks: the final equity is the ledger's valuation.
   for (std::uint32_t i = 0; i < m.instruments.size(); ++i) {
-    if (!m.lastClose[i].isDefined()) continue;
+    const Price close = m.venue->last(i);
+    if (!close.isDefined()) continue;
     engine::Command c = engine::makeCommand(engine::CommandType::MarketData);
     c.body.marketData.instrument = m.instruments[i].id();
-    c.body.marketData.last = m.lastClose[i];
+    c.body.marketData.last = close;
     m.apply(c);
   }
   addOutcomes(m.runners, m.options.account, *m.engine, m.result);

@@ -12,6 +12,8 @@ void BarFillVenue::addInstrument(const Instrument& instrument) {
   m.tick = instrument.tickSize();
   m.lot = instrument.lotSize();
   markets_.push_back(std::move(m));
+  last_.push_back(Price::undefined());
+  mayRest_.push_back(0);
 }
 
 BarFillVenue::Market* BarFillVenue::find(InstrumentId id) noexcept {
@@ -63,6 +65,7 @@ void BarFillVenue::submit(InstrumentId instrument, const book::NewOrder& order, 
   e.price = order.type == book::OrderType::Limit ? order.price : Price::zero();
   e.quantity = order.quantity;
   e.leavesQuantity = order.quantity;
+  mayRest_[static_cast<std::size_t>(m - markets_.data())] = 1;
   m->resting.push_back(Resting{order.id, order.account, order.side, order.type, order.timeInForce, order.price,
                                order.quantity, Quantity::zero(),
                                order.timeInForce == book::TimeInForce::GTD ? order.expireTime : Timestamp{}});
@@ -239,13 +242,13 @@ void BarFillVenue::fillAgainstBar(Market& m, Timestamp now, std::vector<book::Ev
 }
 
 void BarFillVenue::setReferencePrice(InstrumentId instrument, Price price) {
-  if (Market* m = find(instrument)) m->last = price;
+  if (Market* m = find(instrument)) last_[static_cast<std::size_t>(m - markets_.data())] = price;
 }
 
 book::TopOfBook BarFillVenue::topOfBook(InstrumentId instrument) const {
   book::TopOfBook top;
   if (const Market* m = find(instrument)) {
-    top.bidPrice = top.askPrice = top.lastTradePrice = m->last;
+    top.bidPrice = top.askPrice = top.lastTradePrice = last_[static_cast<std::size_t>(m - markets_.data())];
     top.sequence = m->sequence;
   }
   return top;
@@ -258,9 +261,10 @@ TradingStatus BarFillVenue::status(InstrumentId instrument) const {
 
 void BarFillVenue::save(ByteWriter& out) const {
   out.u32(static_cast<std::uint32_t>(markets_.size()));
-  for (const Market& m : markets_) {
+  for (std::size_t k = 0; k < markets_.size(); ++k) {
+    const Market& m = markets_[k];
     out.u64(m.id.value());
-    out.i64(m.last.raw());
+    out.i64(last_[k].raw());
     out.u64(m.sequence);
     out.u32(static_cast<std::uint32_t>(m.resting.size()));
     for (const Resting& r : m.resting) {
@@ -280,9 +284,10 @@ void BarFillVenue::save(ByteWriter& out) const {
 bool BarFillVenue::load(ByteReader& in) {
   const std::uint32_t n = in.u32();
   if (!in.ok() || n != markets_.size()) return false;
-  for (Market& m : markets_) {
+  for (std::size_t k = 0; k < markets_.size(); ++k) {
+    Market& m = markets_[k];
     if (in.u64() != m.id.value()) return false;
-    m.last = Price::fromRaw(in.i64());
+    last_[k] = Price::fromRaw(in.i64());
     m.sequence = in.u64();
     const std::uint32_t count = in.u32();
     if (!in.ok() || count > 1'000'000'000u) return false;
@@ -304,6 +309,7 @@ bool BarFillVenue::load(ByteReader& in) {
   due_.clear();
   for (std::uint32_t i = 0; i < markets_.size(); ++i) {
     if (markets_[i].barPending) due_.push_back(i);
+    mayRest_[i] = markets_[i].resting.empty() ? 0 : 1;
   }
   return in.ok();
 }

@@ -56,8 +56,9 @@ class BarFillVenue final : public engine::Venue {
   // Returns true when the instrument has resting orders (a ClockTick is needed).
   bool openBar(std::uint32_t index, const marketdata::Bar& bar) {
     Market& m = markets_[index];
-    if (m.resting.empty()) {  // most bars: nothing to fill, the bar is not needed
+    if (m.resting.empty()) {
       m.barPending = false;
+      mayRest_[index] = 0;
       return false;
     }
     m.bar = bar;
@@ -67,11 +68,17 @@ class BarFillVenue final : public engine::Venue {
     }
     return true;
   }
+  // Whether the market may hold resting orders: set when an order rests, cleared by openBar()
+  // when none does. A dense byte per market, read for every bar, so that a driver skips
+  // openBar() (and the market's record) for the many instruments without orders.
+  bool mayRest(std::uint32_t index) const noexcept { return mayRest_[index] != 0; }
   // The instruments with a bar pending, so that a ClockTick advances only those (not every
   // instrument of a 500-instrument run for the few that hold orders).
   bool takeDue(std::vector<InstrumentId>& out) override;
   // The close just seen: the price market orders are valued at until the next bar.
-  void setLast(std::uint32_t index, Price close) noexcept { markets_[index].last = close; }
+  // The last close (risk's reference for a market order), dense by index: one store per bar.
+  void setLast(std::uint32_t index, Price close) noexcept { last_[index] = close; }
+  Price last(std::uint32_t index) const noexcept { return last_[index]; }
   std::size_t restingOrders(std::uint32_t index) const noexcept { return markets_[index].resting.size(); }
 
  private:
@@ -94,7 +101,6 @@ class BarFillVenue final : public engine::Venue {
     std::vector<Resting> resting;  // in arrival order: fills happen in that order
     marketdata::Bar bar;
     bool barPending = false;
-    Price last = Price::undefined();
     TradingStatus status = TradingStatus::Continuous;
     std::uint64_t sequence = 0;
   };
@@ -106,6 +112,8 @@ class BarFillVenue final : public engine::Venue {
 
   FillModel model_;
   std::vector<Market> markets_;
+  std::vector<Price> last_;            // by market
+  std::vector<std::uint8_t> mayRest_;  // by market, see mayRest()
   book::IdIndex index_{64};
   std::vector<std::uint32_t> due_;  // every market with barPending (and maybe some without), unsorted
 };

@@ -45,6 +45,7 @@ Result<bool> RunCurrencies::setUp(RunnerHost& host, std::span<const Instrument> 
   // Rate sources: the pairs in the data first, else a fixed rate.
   feed_.assign(instruments.size(), -1);
   inverse_.assign(instruments.size(), false);
+  anySource_ = false;
   std::vector<bool> covered(currencies.size(), false);
   covered[0] = true;
   for (std::size_t i = 0; i < instruments.size(); ++i) {
@@ -56,6 +57,7 @@ Result<bool> RunCurrencies::setUp(RunnerHost& host, std::span<const Instrument> 
       if (!(direct || inverse) || covered[k]) continue;
       feed_[i] = static_cast<std::int32_t>(k);
       inverse_[i] = inverse;
+      anySource_ = true;
       covered[k] = true;
     }
   }

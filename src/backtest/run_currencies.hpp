@@ -32,6 +32,8 @@ class RunCurrencies {
                      std::span<const FxQuote> fixed, const Apply& apply);
   // Whether instrument i's prices set a rate.
   bool isSource(std::uint32_t i) const noexcept { return i < feed_.size() && feed_[i] >= 0; }
+  // Whether any instrument sets a rate (a single-currency run has none: no per-bar check).
+  bool anySource() const noexcept { return anySource_; }
   // A price of the pair instrument i: the engine's rate and the runners' conversion follow it.
   void setRate(RunnerHost& host, std::uint32_t i, Price price, const Apply& apply) const;
 
@@ -39,6 +41,7 @@ class RunCurrencies {
   std::vector<Instrument> instruments_;
   std::vector<std::int32_t> feed_;  // by instrument: the currency (index) its prices set, −1: none
   std::vector<bool> inverse_;       // the pair is BASE/CCY
+  bool anySource_ = false;
 };
 
 }  // namespace alphintra::backtest

@@ -28,18 +28,32 @@ Result<std::unique_ptr<Strategy>> SmaCross::create(const Parameters& params) {
 void SmaCross::onStart() {
   states_.clear();
   for (const Instrument& in : context().instruments()) {
-    states_.push_back(State{Sma(settings_.fast), Sma(settings_.slow), unitsToQuantity(settings_.quantity, in), 0});
+    State s;
+    s.size = unitsToQuantity(settings_.quantity, in);
+    states_.push_back(s);
   }
+  closes_.assign(states_.size() * settings_.slow, 0.0);
 }
 
 void SmaCross::onBar(const marketdata::Bar& bar, InstrumentSlot slot) {
   State& s = states_[slot];
   const double close = static_cast<double>(bar.close.raw());
-  s.fast.update(close);
-  s.slow.update(close);
-  if (!s.slow.ready()) return;
-  const double fast = s.fast.value();
-  const double slow = s.slow.value();
+  const auto fastN = static_cast<std::uint32_t>(settings_.fast);
+  const auto slowN = static_cast<std::uint32_t>(settings_.slow);
+  double* ring = closes_.data() + static_cast<std::size_t>(slot) * slowN;
+  if (s.count >= fastN) s.fastSum -= ring[s.head >= fastN ? s.head - fastN : s.head + slowN - fastN];
+  s.fastSum += close;
+  if (s.count == slowN) {
+    s.slowSum -= ring[s.head];
+  } else {
+    ++s.count;
+  }
+  s.slowSum += close;
+  ring[s.head] = close;
+  s.head = s.head + 1 == slowN ? 0 : s.head + 1;
+  if (s.count < slowN) return;
+  const double fast = s.fastSum / static_cast<double>(fastN);
+  const double slow = s.slowSum / static_cast<double>(slowN);
   const std::int8_t signal = fast > slow ? 1 : (settings_.allowShort && fast < slow ? -1 : 0);
   if (signal == s.signal) return;
   s.signal = signal;

@@ -5,7 +5,11 @@
 // The averages run over raw integer prices: their sums are exact in a double, which makes the
 // decision reproducible by any independent computation of the same rule
 // (tests/integration/backtest_vectorized_test.py).
-// Per bar: two ring-buffer updates and a comparison; an order only when the signal changes.
+// Per bar: one ring of the last `slow` closes per instrument serves both averages (the fast
+// window's leaving value sits `fast` places behind the newest), all rings in one buffer; two
+// running sums and a comparison; an order only when the signal changes. The arithmetic is the
+// same as two `Sma` indicators (subtract the leaving value, then add the new one), so the
+// decisions are identical; the single ring halves the memory touched per bar.
 #pragma once
 
 #include <cstdint>
@@ -36,13 +40,16 @@ class SmaCross final : public Strategy {
 
  private:
   struct State {
-    Sma fast;
-    Sma slow;
+    double fastSum = 0;
+    double slowSum = 0;
+    std::uint32_t head = 0;   // where the next close goes in the instrument's ring
+    std::uint32_t count = 0;  // closes held, up to slow
     Quantity size;
     std::int8_t signal = 0;  // -1, 0, +1: the position asked for last
   };
   Settings settings_;
   std::vector<State> states_;
+  std::vector<double> closes_;  // instrument k's ring: [k × slow, (k + 1) × slow)
 };
 
 }  // namespace alphintra::strategy

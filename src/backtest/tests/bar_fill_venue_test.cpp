@@ -58,6 +58,7 @@ TEST(BarFill, OnlyInstrumentsWithOrdersAndABarAreDue) {
   std::vector<InstrumentId> due;
   EXPECT_TRUE(venue.takeDue(due));
   EXPECT_TRUE(due.empty());
+  EXPECT_FALSE(venue.mayRest(0) || venue.mayRest(1) || venue.mayRest(2));
   book::NewOrder order;
   order.type = book::OrderType::Market;
   order.quantity = Quantity::fromRaw(10);
@@ -65,6 +66,10 @@ TEST(BarFill, OnlyInstrumentsWithOrdersAndABarAreDue) {
   venue.submit(InstrumentId{3}, order, Timestamp{testing::kStart}, events);
   order.id = OrderId{12};
   venue.submit(InstrumentId{1}, order, Timestamp{testing::kStart}, events);
+  // The backtester calls openBar only where an order may rest.
+  EXPECT_TRUE(venue.mayRest(0));
+  EXPECT_FALSE(venue.mayRest(1));
+  EXPECT_TRUE(venue.mayRest(2));
   // Bars arrive 3, 2, 1 (index 2, 1, 0): instrument 2 has no order, so no tick needs it.
   EXPECT_TRUE(venue.openBar(2, bar(3, 1, 10000, 10000, 10000, 10000)));
   EXPECT_FALSE(venue.openBar(1, bar(2, 1, 10000, 10000, 10000, 10000)));
@@ -82,6 +87,38 @@ TEST(BarFill, OnlyInstrumentsWithOrdersAndABarAreDue) {
   due.clear();
   venue.takeDue(due);
   EXPECT_TRUE(due.empty());  // nothing rests any more
+  // The next bar finds nothing resting and clears the hint.
+  EXPECT_FALSE(venue.openBar(0, bar(1, 2, 10000, 10000, 10000, 10000)));
+  EXPECT_FALSE(venue.mayRest(0));
+}
+
+// The last close (risk's reference for market orders) and the resting orders survive a
+// snapshot, and the restored venue knows where orders rest.
+TEST(BarFill, LastClosesAndRestingOrdersSurviveASnapshot) {
+  BarFillVenue venue(FillModel{});
+  for (std::uint64_t id : {1, 2}) venue.addInstrument(testing::stock(id, "S" + std::to_string(id)));
+  venue.setLast(0, Price::fromRaw(10100));
+  venue.setLast(1, Price::fromRaw(20200));
+  book::NewOrder order;
+  order.type = book::OrderType::Limit;
+  order.price = Price::fromRaw(9000);
+  order.quantity = Quantity::fromRaw(10);
+  order.id = OrderId{5};
+  std::vector<book::Event> events;
+  venue.submit(InstrumentId{2}, order, Timestamp{testing::kStart}, events);
+  std::vector<std::byte> bytes;
+  ByteWriter out(bytes);
+  venue.save(out);
+
+  BarFillVenue restored(FillModel{});
+  for (std::uint64_t id : {1, 2}) restored.addInstrument(testing::stock(id, "S" + std::to_string(id)));
+  ByteReader in(bytes);
+  ASSERT_TRUE(restored.load(in));
+  EXPECT_EQ(restored.last(0).raw(), 10100);
+  EXPECT_EQ(restored.topOfBook(InstrumentId{2}).lastTradePrice.raw(), 20200);
+  EXPECT_FALSE(restored.mayRest(0));
+  EXPECT_TRUE(restored.mayRest(1));
+  EXPECT_EQ(restored.restingOrders(1), 1u);
 }
 
 TEST(BarFill, MarketOrderDecidedOnACloseFillsAtTheNextOpen) {
