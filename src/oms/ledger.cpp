@@ -209,7 +209,7 @@ bool Ledger::onMark(InstrumentId instrument, Price last) noexcept {
   InstrumentState& s = it->second;
   if (s.last != last) {
     s.last = last;
-    ++s.markVersion;
+    markMoved(s);
   }
   return true;
 }
@@ -221,7 +221,7 @@ bool Ledger::onQuote(InstrumentId instrument, Price bid, Price ask) noexcept {
   if (s.bid != bid || s.ask != ask) {
     s.bid = bid;
     s.ask = ask;
-    ++s.markVersion;
+    markMoved(s);
   }
   return true;
 }
@@ -401,6 +401,7 @@ void Ledger::refresh(AccountState& state) const {
       }
     }
     state.valued = true;
+    state.marksSeen = markChanges_;
     state.epochSeen = epoch_;
     state.fxSeen = fx_.version();
     state.marginSeen = account.marginRates();
@@ -413,14 +414,30 @@ void Ledger::refresh(AccountState& state) const {
     revalue(*slot);
   }
   state.dirty.clear();
-  for (OpenEntry& e : state.open) {
-    if (*e.markVersion == e.markSeen) continue;
-    e.markSeen = *e.markVersion;
-    const Figures share = shareOf(*e.slot, account);
-    state.sums.add(e.slot->share, -1);
-    state.sums.add(share, 1);
-    e.slot->share = share;
+  const std::uint64_t changes = markChanges_ - state.marksSeen;
+  if (changes == 0) return;
+  state.marksSeen = markChanges_;
+  if (changes <= kMarkLog && changes * 8 <= state.open.size()) {
+    // Few changes against many open positions: look each changed instrument up.
+    for (std::uint64_t k = markChanges_ - changes; k < markChanges_; ++k) {
+      const auto it = positions_.find(PositionKey{account.id().value(), markLog_[k % kMarkLog]});
+      if (it == positions_.end() || it->second.openIndex == kNotOpen) continue;
+      OpenEntry& e = state.open[it->second.openIndex];
+      if (*e.markVersion != e.markSeen) remark(e, state);
+    }
+    return;
   }
+  for (OpenEntry& e : state.open) {
+    if (*e.markVersion != e.markSeen) remark(e, state);
+  }
+}
+
+void Ledger::remark(OpenEntry& e, AccountState& state) const {
+  e.markSeen = *e.markVersion;
+  const Figures share = shareOf(*e.slot, state.account);
+  state.sums.add(e.slot->share, -1);
+  state.sums.add(share, 1);
+  e.slot->share = share;
 }
 
 Valuation Ledger::value(AccountId accountId) const {

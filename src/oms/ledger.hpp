@@ -23,9 +23,12 @@
 // position slot caches its share of the account's figures (value, exposure, P&L, margin, all
 // converted to the base currency) and each account the sums of its slots' shares. A fill only
 // lists its slot as dirty and a mark change only bumps the instrument's mark version; value()
-// recomputes the dirty slots and the open positions whose instrument's version moved since (a
-// scan of a dense 24-byte entry per open position, then O(1) work per change), moving the sums
-// by each share's difference. FX rate changes, a new mark source, a redefined instrument or changed margin
+// recomputes the dirty slots and the open positions whose instrument's version moved since,
+// moving the sums by each share's difference. To find those positions it either scans a dense
+// 24-byte entry per open position, or — when few marks moved since the account was last valued
+// compared with its open positions (an account holding hundreds of instruments, valued on each
+// order) — reads the ledger's log of the last 1,024 mark changes and looks up its position in
+// each instrument named there. FX rate changes, a new mark source, a redefined instrument or changed margin
 // rates revalue the account from scratch on its next value(). Shares are exact integers and the
 // sums are plain adds, so value() equals valueFromScratch() exactly (a randomized test checks it
 // after every step; debug builds assert it).
@@ -42,6 +45,7 @@
 // statement), realized P&L of past trades is translated at today's FX rate.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string_view>
@@ -241,6 +245,7 @@ class Ledger {
     std::vector<PositionSlot*> dirty;  // filled since the last valuation (while valued)
     Figures sums;
     bool valued = false;
+    std::uint64_t marksSeen = 0;  // Ledger::markChanges_ when last valued
     std::uint64_t epochSeen = 0;
     std::uint64_t fxSeen = 0;
     MarginRates marginSeen;
@@ -263,6 +268,13 @@ class Ledger {
   };
 
   PositionSlot* slotFor(AccountId account, InstrumentId instrument, FillStatus& status);
+  void markMoved(InstrumentState& state) noexcept {
+    ++state.markVersion;
+    markLog_[markChanges_ % kMarkLog] = state.definition.id().value();
+    ++markChanges_;
+  }
+  // An open entry whose instrument's mark moved: its share recomputed, the sums moved.
+  void remark(OpenEntry& entry, AccountState& state) const;
   Price markOf(const InstrumentState& state) const noexcept;
   AccountState* findAccount(AccountId id) const noexcept;
   // A slot's share as valueFromScratch() would count it (the single definition of a share).
@@ -294,6 +306,10 @@ class Ledger {
   std::unordered_map<PositionKey, PositionSlot, PositionKeyHash> positions_;
   FxRates fx_;
   MarkSource markSource_ = MarkSource::Last;
+  // The instruments of the last kMarkLog mark changes (ids, by change number modulo kMarkLog).
+  static constexpr std::uint64_t kMarkLog = 1024;
+  std::array<std::uint64_t, kMarkLog> markLog_{};
+  std::uint64_t markChanges_ = 0;
   std::uint64_t epoch_ = 1;  // bumped by what revalues every account: mark source, instrument terms, load
   mutable AccountCache lastAccount_;
 };

@@ -38,10 +38,16 @@ Instrument makeInstrument(std::uint64_t id, std::string currency, AssetClass ass
   return std::move(i).value();
 }
 
-std::vector<Instrument> instruments() {
-  return {makeInstrument(1, "USD", AssetClass::Equity, 2, 0), makeInstrument(2, "EUR", AssetClass::Equity, 2, 0),
-          makeInstrument(3, "USD", AssetClass::Crypto, 2, 4), makeInstrument(4, "JPY", AssetClass::Future, 1, 0),
-          makeInstrument(5, "EUR", AssetClass::Fx, 5, 0)};
+// Five of mixed currencies and classes, then (count > 5) USD and EUR equities.
+std::vector<Instrument> instruments(std::uint64_t count = 5) {
+  std::vector<Instrument> out{
+      makeInstrument(1, "USD", AssetClass::Equity, 2, 0), makeInstrument(2, "EUR", AssetClass::Equity, 2, 0),
+      makeInstrument(3, "USD", AssetClass::Crypto, 2, 4), makeInstrument(4, "JPY", AssetClass::Future, 1, 0),
+      makeInstrument(5, "EUR", AssetClass::Fx, 5, 0)};
+  for (std::uint64_t id = 6; id <= count; ++id) {
+    out.push_back(makeInstrument(id, id % 3 == 0 ? "EUR" : "USD", AssetClass::Equity, 2, 0));
+  }
+  return out;
 }
 
 // Every field, so that a failure names what drifted.
@@ -67,10 +73,11 @@ void expectSame(const Valuation& incremental, const Valuation& scratch, const st
 struct Driver {
   std::mt19937_64 rng;
   Ledger ledger;
-  std::vector<Instrument> defs = instruments();
+  std::vector<Instrument> defs;
   std::vector<AccountId> accounts;
 
-  explicit Driver(std::uint64_t seed) : rng(seed) {
+  explicit Driver(std::uint64_t seed, std::uint64_t instrumentCount = 5)
+      : rng(seed), defs(instruments(instrumentCount)) {
     for (const Instrument& i : defs) EXPECT_TRUE(ledger.registerInstrument(i));
     for (std::uint64_t a = 1; a <= 6; ++a) {
       const AccountType type = a % 2 == 0 ? AccountType::Margin : AccountType::Cash;
@@ -89,7 +96,9 @@ struct Driver {
   std::int64_t between(std::int64_t lo, std::int64_t hi) {
     return std::uniform_int_distribution<std::int64_t>(lo, hi)(rng);
   }
-  const Instrument& anyInstrument() { return defs[static_cast<std::size_t>(between(0, 4))]; }
+  const Instrument& anyInstrument() {
+    return defs[static_cast<std::size_t>(between(0, static_cast<std::int64_t>(defs.size()) - 1))];
+  }
   AccountId anyAccount() { return accounts[static_cast<std::size_t>(between(0, 5))]; }
   Price anyPrice() { return Price::fromRaw(between(50, 20'000)); }
 
@@ -139,7 +148,7 @@ struct Driver {
     }
     if (pick < 92) {
       // A redefinition may change the asset class (and so the margin rate), not the units.
-      const std::size_t k = static_cast<std::size_t>(between(0, 4));
+      const std::size_t k = static_cast<std::size_t>(between(0, static_cast<std::int64_t>(defs.size()) - 1));
       const Instrument& old = defs[k];
       const AssetClass classes[] = {AssetClass::Equity, AssetClass::Future, AssetClass::Crypto};
       defs[k] = makeInstrument(old.id().value(), std::string(old.currency().code()),
@@ -188,6 +197,35 @@ TEST(LedgerValuation, IncrementalEqualsFromScratchUnderRandomChanges) {
       open += d.ledger.value(a).openPositions;
     }
     EXPECT_GT(open, 0u) << "the driver should leave open positions to value";
+  }
+}
+
+// Accounts holding dozens of instruments: between two valuations few marks move compared with
+// the open positions, so value() finds them through the ledger's log of mark changes; bursts of
+// more changes than the log keeps send it back to the scan of every open position.
+TEST(LedgerValuation, IncrementalEqualsFromScratchWithManyPositions) {
+  for (std::uint64_t seed : {11u, 12u, 13u}) {
+    Driver d(seed, 80);
+    std::uint64_t open = 0;
+    for (int i = 0; i < 4'000 && !::testing::Test::HasFailure(); ++i) {
+      std::string what;
+      if (d.between(0, 499) == 0) {
+        const std::int64_t n = d.between(900, 1'300);  // around the log's 1,024 entries
+        for (std::int64_t k = 0; k < n; ++k) d.ledger.onMark(d.anyInstrument().id(), d.anyPrice());
+        what = "burst of " + std::to_string(n) + " marks";
+      } else {
+        what = d.step();
+      }
+      const std::string where = "seed " + std::to_string(seed) + " step " + std::to_string(i) + " (" + what + ")";
+      for (AccountId a : d.accounts) {
+        if (d.between(0, 1) == 0) d.check(a, where);
+      }
+    }
+    for (AccountId a : d.accounts) {
+      d.check(a, "seed " + std::to_string(seed) + " end");
+      open += d.ledger.value(a).openPositions;
+    }
+    EXPECT_GT(open, 6u * 16u) << "the accounts should hold many open positions";
   }
 }
 
