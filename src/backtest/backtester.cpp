@@ -85,6 +85,14 @@ struct Backtester::Impl final : RunnerHost {
   Result<std::size_t> scan(std::span<const marketdata::Bar> bars, std::size_t from, bool end);
   void processGroup(std::span<const marketdata::Bar> bars);
   void recordPoint();
+  void deliverToMany(std::uint32_t i, const marketdata::Bar& bar) {
+    for (std::uint32_t l = listenerStart[i]; l < listenerStart[i + 1]; ++l) {
+      const Listener& s = listeners[l];
+      s.runner->mark(s.slot, bar.close);
+      s.strategy->onBar(bar, s.slot);
+      if (!pending.empty()) drain();
+    }
+  }
   void progress(bool last);
 
   std::vector<Instrument> instruments;
@@ -99,6 +107,7 @@ struct Backtester::Impl final : RunnerHost {
   // listeners[listenerStart[i] .. listenerStart[i + 1]).
   std::vector<std::uint32_t> listenerStart;
   std::vector<Listener> listeners;
+  std::vector<Listener> solo;  // by instrument: its only listener, or blank (none or several)
   std::vector<double> priceScale;
   std::vector<engine::EngineEvent> events;
   std::vector<std::uint32_t> groupIndex;  // instrument index of each bar of the group being read
@@ -165,6 +174,10 @@ Result<bool> Backtester::Impl::setUp() {
       listeners.push_back(Listener{r, &r->strategy(), sub.slot});
     }
     listenerStart.push_back(static_cast<std::uint32_t>(listeners.size()));
+  }
+  solo.assign(instruments.size(), Listener{});
+  for (std::size_t i = 0; i < instruments.size(); ++i) {
+    if (listenerStart[i + 1] - listenerStart[i] == 1) solo[i] = listeners[listenerStart[i]];
   }
   return openRunnerAccounts(runners, options.account, *currency, *engine, applyNow);
 }
@@ -240,16 +253,17 @@ void Backtester::Impl::processGroup(std::span<const marketdata::Bar> bars) {
       }
     }
   }
-  const std::uint32_t* const start = listenerStart.data();
   for (std::size_t k = 0; k < bars.size(); ++k) {
     const std::uint32_t i = group[k];
     const marketdata::Bar& bar = bars[k];
     venue->setLast(i, bar.close);
-    for (std::uint32_t l = start[i]; l < start[i + 1]; ++l) {
-      const Listener& s = listeners[l];
+    const Listener& s = solo[i];
+    if (s.strategy != nullptr) {  // one listener, the usual case: few values live across the call
       s.runner->mark(s.slot, bar.close);
       s.strategy->onBar(bar, s.slot);
       if (!pending.empty()) drain();
+    } else {
+      deliverToMany(i, bar);
     }
   }
   result.bars += bars.size();

@@ -209,6 +209,42 @@ TEST(Backtester, SameInputsGiveByteIdenticalReports) {
   EXPECT_EQ(hashes[0], hashes[2]);
 }
 
+// Strategies sharing instruments each hear every bar and trade from their own account: together
+// they make exactly the fills and final equity each makes alone (no volume limit, so one's orders
+// do not change the other's fills).
+TEST(Backtester, StrategiesSharingInstrumentsTradeAsTheyWouldAlone) {
+  const auto bars = walk(3, 400, 7);
+  const auto runWith = [&](const std::vector<std::string>& names) {
+    Backtester bt({testing::stock(1, "A"), testing::stock(2, "B"), testing::stock(3, "C")}, {});
+    for (const std::string& n : names) {
+      EXPECT_TRUE(bt.addStrategy(strategy::makeStrategy(n, {}).value(), {}, n).ok());
+    }
+    MemoryBarSource source(bars);
+    auto r = bt.run(source);
+    EXPECT_TRUE(r.ok()) << r.error().message;
+    return std::move(r).value();
+  };
+  const BacktestResult both = runWith({"sma_cross", "mean_reversion"});
+  ASSERT_EQ(both.strategies.size(), 2u);
+  for (std::uint32_t k = 0; k < 2; ++k) {
+    const BacktestResult alone = runWith({k == 0 ? "sma_cross" : "mean_reversion"});
+    std::vector<FillRecord> mine;
+    for (const FillRecord& f : both.fills) {
+      if (f.strategy == k) mine.push_back(f);
+    }
+    ASSERT_EQ(mine.size(), alone.fills.size()) << both.strategies[k].label;
+    ASSERT_FALSE(mine.empty()) << both.strategies[k].label << " should trade on this walk";
+    for (std::size_t i = 0; i < mine.size(); ++i) {
+      EXPECT_EQ(mine[i].time, alone.fills[i].time);
+      EXPECT_EQ(mine[i].instrument, alone.fills[i].instrument);
+      EXPECT_EQ(mine[i].side, alone.fills[i].side);
+      EXPECT_EQ(mine[i].quantity, alone.fills[i].quantity);
+      EXPECT_EQ(mine[i].price, alone.fills[i].price);
+    }
+    EXPECT_DOUBLE_EQ(both.strategies[k].finalEquity, alone.strategies[0].finalEquity);
+  }
+}
+
 TEST(Backtester, BadDataIsAnErrorNamingWhatWasWrong) {
   {
     Backtester bt({testing::stock(1, "A")}, {});
