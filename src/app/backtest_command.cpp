@@ -226,7 +226,7 @@ void addBacktestCommand(CLI::App& app) {
   cmd->add_option("--latency", a->tickData.latency, "Tick data: order latency, e.g. 250us (default 0)");
   cmd->add_option("--queue", a->tickData.queue, "L2/L1 queue estimate: pessimistic (default) or proportional");
   cmd->add_option("--depth-updates", a->tickData.depthUpdates,
-                  "Tick data: onBook after every book change (default true)");
+                  "Tick data: onBook when the top five levels change (default true)");
   cmd->callback([a] { setExitCode(runBacktest(*a)); });
 }
 

@@ -219,7 +219,7 @@ void addBenchTickCommand(CLI::App& bench) {
       ->check(CLI::Range(std::size_t{100}, std::size_t{10'000'000}));
   cmd->add_option("--latency-ns", a->latencyNanos, "Order latency in nanoseconds")
       ->check(CLI::Range(std::int64_t{0}, std::int64_t{1'000'000'000}));
-  cmd->add_option("--depth-updates", a->depthUpdates, "Deliver onBook (5 levels) after every book change");
+  cmd->add_option("--depth-updates", a->depthUpdates, "Deliver onBook when the top 5 levels change");
   cmd->add_option("--passes", a->passes, "Timed runs (the best is reported)")->check(CLI::Range(1, 100));
   cmd->add_option("--seed", a->seed, "Seed of the generated flow");
   cmd->callback([a] { setExitCode(runBenchTick(*a)); });

@@ -454,6 +454,16 @@ void L2Replay::levels(Side side, std::size_t maxLevels, std::vector<book::LevelV
   }
 }
 
+std::size_t L2Replay::levels(Side side, std::span<book::LevelView> out) const noexcept {
+  const auto& v = levelsOf(side);
+  const std::size_t n = std::min(out.size(), v.size());
+  for (std::size_t k = 0; k < n; ++k) {
+    const auto& l = v[v.size() - 1 - k];
+    out[k] = book::LevelView{Price::fromRaw(l.price), Quantity::fromRaw(l.size), 0};
+  }
+  return n;
+}
+
 Quantity L2Replay::queueAhead(OrderId id) const noexcept {
   for (const Own& o : own_) {
     if (o.id == id) return o.ahead == kUnknownAhead ? Quantity::undefined() : Quantity::fromRaw(o.ahead);

@@ -15,6 +15,7 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <vector>
 
 #include "book/order_book.hpp"
@@ -47,6 +48,7 @@ class L2Replay {
 
   book::TopOfBook top() const noexcept;
   void levels(Side side, std::size_t maxLevels, std::vector<book::LevelView>& out) const;
+  std::size_t levels(Side side, std::span<book::LevelView> out) const noexcept;  // best first; how many
   Quantity queueAhead(OrderId id) const noexcept;
   std::size_t ownOrders() const noexcept { return own_.size(); }
   TradingStatus status() const noexcept { return status_; }

@@ -336,6 +336,11 @@ void ReplayVenue::levels(std::uint32_t index, Side side, std::size_t maxLevels,
   }
 }
 
+std::size_t ReplayVenue::levels(std::uint32_t index, Side side, std::span<book::LevelView> out) const noexcept {
+  const Market& m = *markets_[index];
+  return m.l3 ? m.l3->book().depth(side, out) : m.l2->levels(side, out);
+}
+
 book::TopOfBook ReplayVenue::topOfBook(InstrumentId instrument) const {
   const std::uint32_t i = index_.find(instrument.value());
   return i == book::IdIndex::kMissing ? book::TopOfBook{} : top(i);

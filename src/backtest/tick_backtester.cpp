@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdio>
 #include <limits>
@@ -32,6 +33,13 @@ struct Shown {  // the best prices and sizes the strategies last heard
   bool operator==(const Shown&) const = default;
 };
 
+// The five levels a side the strategies last heard in onBook (raw price and size; 0 past the
+// book's depth), so that a change deeper in the book (most of an L3 feed) calls no one.
+struct ShownLevels {
+  std::array<std::int64_t, 2 * strategy::BookUpdate::kLevels> bids{}, asks{};
+  bool operator==(const ShownLevels&) const = default;
+};
+
 Shown shownOf(const book::TopOfBook& t) {
   return Shown{t.bidPrice.isDefined() ? t.bidPrice.raw() : 0, t.bidQuantity.raw(),
                t.askPrice.isDefined() ? t.askPrice.raw() : 0, t.askQuantity.raw()};
@@ -55,6 +63,7 @@ struct TickBacktester::Impl final : RunnerHost {
     subscribers.resize(instruments.size());
     lastTrade.assign(instruments.size(), Price::undefined());
     shown.resize(instruments.size());
+    shownLevels.resize(instruments.size());
     depthOf = std::move(depth);
     depthOf.resize(instruments.size(), ReplayDepth::L2);
     for (const Instrument& i : instruments) priceScale.push_back(std::pow(10.0, -i.pricePrecision()));
@@ -157,11 +166,11 @@ struct TickBacktester::Impl final : RunnerHost {
   std::vector<Price> lastTrade;
   RunCurrencies runCurrencies;  // the account's and the instruments' currencies, their rates
   std::vector<Shown> shown;
+  std::vector<ShownLevels> shownLevels;
   std::vector<double> priceScale;
   std::vector<engine::EngineEvent> events;
   std::vector<Delayed> delayed;  // FIFO: one latency for all, so arrival order = send order
   std::size_t nextDelayed = 0;
-  std::vector<book::LevelView> levelScratch;
   std::uint64_t sequence = 0;
   bool running = false;
   Timestamp nextPoint{std::numeric_limits<std::int64_t>::min()};
@@ -228,17 +237,27 @@ void TickBacktester::Impl::deliverBook(std::uint32_t i, const marketdata::Market
     }
   }
   if (!options.depthUpdates) return;
+  constexpr std::size_t kLevels = strategy::BookUpdate::kLevels;
+  std::array<book::LevelView, kLevels> bidLevels, askLevels;
+  const std::size_t bidCount = venue->levels(i, Side::Buy, bidLevels);
+  const std::size_t askCount = venue->levels(i, Side::Sell, askLevels);
+  ShownLevels seen;
+  for (std::size_t k = 0; k < bidCount; ++k) {
+    seen.bids[2 * k] = bidLevels[k].price.raw();
+    seen.bids[2 * k + 1] = bidLevels[k].quantity.raw();
+  }
+  for (std::size_t k = 0; k < askCount; ++k) {
+    seen.asks[2 * k] = askLevels[k].price.raw();
+    seen.asks[2 * k + 1] = askLevels[k].quantity.raw();
+  }
+  if (seen == shownLevels[i]) return;  // the change was deeper than the levels shown
+  shownLevels[i] = seen;
   strategy::BookUpdate b;
   b.instrument = instruments[i].id();
   b.exchangeTime = e.exchangeTime();
   b.receiveTime = e.body.trade.receiveTime;
-  for (const Side side : {Side::Buy, Side::Sell}) {
-    venue->levels(i, side, strategy::BookUpdate::kLevels, levelScratch);
-    auto& dst = side == Side::Buy ? b.bids : b.asks;
-    for (std::size_t k = 0; k < levelScratch.size() && k < dst.size(); ++k) {
-      dst[k] = strategy::BookUpdate::Level{levelScratch[k].price, levelScratch[k].quantity};
-    }
-  }
+  for (std::size_t k = 0; k < bidCount; ++k) b.bids[k] = {bidLevels[k].price, bidLevels[k].quantity};
+  for (std::size_t k = 0; k < askCount; ++k) b.asks[k] = {askLevels[k].price, askLevels[k].quantity};
   for (const Subscriber& sub : subscribers[i]) {
     runners[sub.runner]->strategy().onBook(b, sub.slot);
     if (!pending.empty()) drain();

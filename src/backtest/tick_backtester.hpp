@@ -12,7 +12,8 @@
 //      through the engine as a ClockTick at t (OMS, ledger, risk, fees from the account);
 //   3. the strategies trading the instrument hear it: onTrade for a print (and the position is
 //      marked at its price), onQuote when the best bid or ask (price or size) changed, onBook
-//      (five levels a side) after every book change when depth updates are on.
+//      when depth updates are on and the five levels a side (prices and sizes) changed — a
+//      change deeper in the book shows the strategies nothing new and calls no one.
 // Callbacks never nest (what they cause is delivered after they return). With latency 0 an
 // order reaches the venue inside submit(), as in the bar backtester.
 //
@@ -47,7 +48,7 @@ struct TickOptions {
   std::vector<FxQuote> fx;
   std::int64_t latencyNanos = 0;  // strategy → venue, for every order command
   QueueModel queue = QueueModel::Pessimistic;
-  bool depthUpdates = true;  // onBook after every book change (off: onQuote and onTrade only)
+  bool depthUpdates = true;  // onBook whenever the five levels a side change (off: onQuote and onTrade only)
   std::int64_t equityIntervalNanos = 1'000'000'000;
   bool progress = false;
   std::size_t expectedOrders = 1u << 16;        // the engine's order table

@@ -25,6 +25,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <vector>
 
 #include "book/id_index.hpp"
@@ -109,6 +110,8 @@ class OrderBook {
   // Queries (market data snapshots). L2/L3 append to `out` after clearing it.
   TopOfBook topOfBook() const noexcept;
   void depth(Side side, std::size_t maxLevels, std::vector<LevelView>& out) const;
+  // The best out.size() levels of a side into `out` (no allocation); returns how many there are.
+  std::size_t depth(Side side, std::span<LevelView> out) const noexcept;
   void orders(Side side, std::vector<OrderView>& out) const;
   std::optional<OrderView> find(OrderId id) const;
 

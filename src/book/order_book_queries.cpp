@@ -1,5 +1,6 @@
 // OrderBook: market-data snapshots (L1, L2, L3) and single-order lookups. Read-only; called by
 // the owning thread between commands.
+#include <algorithm>
 #include <limits>
 
 #include "book/order_book.hpp"
@@ -34,6 +35,16 @@ void OrderBook::depth(Side side, std::size_t maxLevels, std::vector<LevelView>& 
     const Level& l = levels_[it->level];
     out.push_back(LevelView{Price::fromRaw(l.price), Quantity::fromRaw(l.displayed), l.count});
   }
+}
+
+std::size_t OrderBook::depth(Side side, std::span<LevelView> out) const noexcept {
+  const std::vector<LevelRef>& levels = sideBook(side).levels;
+  const std::size_t n = std::min(out.size(), levels.size());
+  for (std::size_t k = 0; k < n; ++k) {
+    const Level& l = levels_[levels[levels.size() - 1 - k].level];
+    out[k] = LevelView{Price::fromRaw(l.price), Quantity::fromRaw(l.displayed), l.count};
+  }
+  return n;
 }
 
 void OrderBook::orders(Side side, std::vector<OrderView>& out) const {

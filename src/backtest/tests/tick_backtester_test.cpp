@@ -55,6 +55,39 @@ TEST(TickBacktest, CrossingOrderFillsAtTheReplayedBestPricesAndPaysTheTakerFee) 
   EXPECT_EQ(held->fees().raw(), 2504);
 }
 
+// onBook carries the five best levels a side and comes only when one of them changed: an order
+// added or cancelled below the fifth level shows nothing new.
+TEST(TickBacktest, BookUpdatesComeWhenTheFiveLevelsShownChange) {
+  std::vector<marketdata::MarketEvent> events;
+  for (std::uint64_t k = 0; k < 6; ++k) {  // bids 99.90, 99.80, ..., 99.40: six levels
+    events.push_back(orderEvent(static_cast<std::int64_t>(k + 1), BookAction::Add, 10 + k, Side::Buy,
+                                9990 - 10 * static_cast<std::int64_t>(k), 100));
+  }
+  events.push_back(orderEvent(7, BookAction::Add, 20, Side::Sell, 10010, 300));
+  events.push_back(orderEvent(8, BookAction::Add, 21, Side::Buy, 9940, 50));       // sixth level grows: unseen
+  events.push_back(orderEvent(9, BookAction::Add, 22, Side::Buy, 9900, 70));       // below the sixth: unseen
+  events.push_back(orderEvent(10, BookAction::Delete, 21, Side::Buy, 9940, 50));   // unseen
+  events.push_back(orderEvent(11, BookAction::Add, 23, Side::Buy, 9950, 25));      // fifth level grows
+  events.push_back(orderEvent(12, BookAction::Delete, 10, Side::Buy, 9990, 100));  // best bid goes: 99.40 moves up
+  auto run = runTick(events, {}, ReplayDepth::L3);
+  ASSERT_TRUE(run.result.ok()) << run.result.error().message;
+  const auto& books = run.strategy->books;
+  // The six adds of levels 1–5 and the ask, the fifth level's growth, the best bid's delete.
+  ASSERT_EQ(books.size(), 8u);
+  std::vector<std::int64_t> times;
+  for (const auto& b : books) times.push_back(b.exchangeTime.nanos() - testing::kT0);
+  EXPECT_EQ(times, (std::vector<std::int64_t>{1, 2, 3, 4, 5, 7, 11, 12}));
+  const strategy::BookUpdate& grown = books[6];
+  EXPECT_EQ(grown.bids[4].price.raw(), 9950);
+  EXPECT_EQ(grown.bids[4].quantity.raw(), 125);
+  EXPECT_EQ(grown.asks[0].price.raw(), 10010);
+  EXPECT_FALSE(grown.asks[1].price.isDefined());  // one ask level only
+  const strategy::BookUpdate& last = books[7];
+  EXPECT_EQ(last.bids[0].price.raw(), 9980);
+  EXPECT_EQ(last.bids[4].price.raw(), 9940);  // the sixth level came into view
+  EXPECT_EQ(last.bids[4].quantity.raw(), 100);
+}
+
 TEST(TickBacktest, L3QueuePositionIsExact) {
   auto events = l3Book();
   // We join the 99.90 bid behind order 3 at t=10 (50 shares); order 4 joins behind us at t=11.

@@ -82,14 +82,14 @@ class TimedStrategy final : public strategy::Strategy {
   void onFill(const strategy::Fill& f) override { fills.push_back(f); }
   void onQuote(const strategy::QuoteTick& q, strategy::InstrumentSlot) override { quotes.push_back(q); }
   void onTrade(const strategy::TradeTick& t, strategy::InstrumentSlot) override { trades.push_back(t); }
-  void onBook(const strategy::BookUpdate&, strategy::InstrumentSlot) override { ++books; }
+  void onBook(const strategy::BookUpdate& b, strategy::InstrumentSlot) override { books.push_back(b); }
 
   std::vector<strategy::OrderHandle> handles;
   std::vector<strategy::OrderUpdate> updates;
   std::vector<strategy::Fill> fills;
   std::vector<strategy::QuoteTick> quotes;
   std::vector<strategy::TradeTick> trades;
-  std::size_t books = 0;
+  std::vector<strategy::BookUpdate> books;
 
  private:
   std::map<std::int64_t, Action> actions_;
