@@ -267,6 +267,17 @@ class Runner {
           }
         }
       }
+      {  // the allocation-free read of the best levels gives the same levels
+        std::array<LevelView, 3> into{};
+        const std::size_t n = fast_.depth(side, into);
+        std::vector<LevelView> fv;
+        fast_.depth(side, 3, fv);
+        bool same = n == fv.size();
+        for (std::size_t k = 0; same && k < n; ++k) {
+          same = into[k].price == fv[k].price && into[k].quantity == fv[k].quantity && into[k].orders == fv[k].orders;
+        }
+        if (!same) s << "depth " << toString(side) << " into a span differs from the vector read\n";
+      }
       std::vector<OrderView> fo;
       std::vector<OrderView> ro;
       fast_.orders(side, fo);
