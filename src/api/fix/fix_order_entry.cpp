@@ -182,11 +182,7 @@ void OrderEntry::load(const engine::Engine& engine) {
   }
 }
 
-void OrderEntry::remember(const engine::ExecutionReport& r) {
-  if (r.orderId.isNone()) return;
-  orders_[r.orderId.value()] = r;
-  if (!r.clientOrderId.isNone()) orderIdsByClientId_[OrderKey{r.account.value(), r.clientOrderId}] = r.orderId.value();
-}
+void OrderEntry::remember(const engine::ExecutionReport& r) { reports_.remember(r); }
 
 bool OrderEntry::submit(Session& session, const MessageView& m, engine::Command& c, std::int64_t now) {
   c.header.source = source_;
@@ -474,14 +470,11 @@ void OrderEntry::onStatus(Session& s, const MessageView& m, std::uint64_t seq, s
   const engine::ExecutionReport* found = nullptr;
   if (!f.orderId.empty()) {
     if (auto id = parseUnsigned(f.orderId)) {
-      auto it = orders_.find(*id);
-      if (it != orders_.end() && it->second.account == s.config().account) found = &it->second;
+      const engine::ExecutionReport* r = reports_.byOrderId(*id);
+      if (r != nullptr && r->account == s.config().account) found = r;
     }
   } else {
-    auto it = orderIdsByClientId_.find(OrderKey{s.config().account.value(), ClientOrderId::fromTrusted(f.clOrdId)});
-    if (it != orderIdsByClientId_.end()) {
-      if (auto o = orders_.find(it->second); o != orders_.end()) found = &o->second;
-    }
+    found = reports_.byClientId(s.config().account, ClientOrderId::fromTrusted(f.clOrdId));
   }
   if (found == nullptr) {
     MessageWriter& w = s.begin("8", now);

@@ -19,8 +19,8 @@
 // engine at start), and the open mass-cancel requests by request id.
 // Threading: the gateway's thread only (the publisher hands events over through a ring).
 // Known limits: no repeating groups (parties, allocations); ExecInst supports only 6
-// (participate don't initiate = post only); the order table grows with the accounts' orders
-// (one hash node per order: an allocation per new order on the report path).
+// (participate don't initiate = post only); the report table grows with the accounts' orders
+// (report_table.hpp).
 #pragma once
 
 #include <cstdint>
@@ -32,6 +32,7 @@
 
 #include "api/directory.hpp"
 #include "api/fix/fix_session.hpp"
+#include "api/fix/report_table.hpp"
 #include "engine/command.hpp"
 #include "engine/engine.hpp"
 #include "engine/event.hpp"
@@ -54,19 +55,9 @@ class OrderEntry final : public SessionApplication {
   // Reports about the sessions' accounts and answers to our own requests.
   void onEvent(const engine::EngineEvent& event, std::int64_t now);
 
-  std::size_t orderCount() const noexcept { return orders_.size(); }
+  std::size_t orderCount() const noexcept { return reports_.size(); }
 
  private:
-  struct OrderKey {
-    std::uint64_t account;
-    ClientOrderId clientOrderId;
-    bool operator==(const OrderKey&) const noexcept = default;
-  };
-  struct OrderKeyHash {
-    std::size_t operator()(const OrderKey& k) const noexcept {
-      return static_cast<std::size_t>(k.clientOrderId.hash() ^ (k.account * 0x9E3779B97F4A7C15ull));
-    }
-  };
   struct PendingMassCancel {
     Session* session = nullptr;
     ClientOrderId clientOrderId;
@@ -100,8 +91,7 @@ class OrderEntry final : public SessionApplication {
   std::vector<std::pair<std::uint64_t, Session*>> sessionsByAccount_;
   std::map<std::string, Instrument, std::less<>> instrumentsBySymbol_;
   std::unordered_map<std::uint64_t, const Instrument*> instrumentsById_;
-  std::unordered_map<std::uint64_t, engine::ExecutionReport> orders_;
-  std::unordered_map<OrderKey, std::uint64_t, OrderKeyHash> orderIdsByClientId_;
+  ReportTable reports_;
   std::unordered_map<std::uint64_t, PendingMassCancel> massCancels_;
   std::uint64_t nextRequestId_ = 1;
   std::uint64_t nextMassCancelId_ = 1;
