@@ -20,7 +20,9 @@ void ReportTable::remember(const engine::ExecutionReport& r) {
     reports_.push_back(r);
     byOrderId_.insert(r.orderId.value(), index);
   } else {
+    const bool sameId = reports_[index].clientOrderId == r.clientOrderId;
     reports_[index] = r;
+    if (sameId) return;  // a fill or a cancel: its id is indexed already (no look-up per report)
   }
   if (!r.clientOrderId.isNone()) indexClientId(ClientKey{r.account, r.clientOrderId}, index);
 }
