@@ -179,23 +179,30 @@ struct Driver {
   void check(AccountId a, const std::string& where) {
     expectSame(ledger.value(a), ledger.valueFromScratch(a), where + " account " + std::to_string(a.value()));
   }
+  // Steps (each from `next`, which returns what it did) with some accounts checked after each
+  // (each with chance 1 / oneIn), then every account; returns the open positions left.
+  template <typename Next>
+  std::uint64_t run(std::uint64_t seed, int steps, std::int64_t oneIn, Next next) {
+    for (int i = 0; i < steps && !::testing::Test::HasFailure(); ++i) {
+      const std::string what = next();
+      const std::string where = "seed " + std::to_string(seed) + " step " + std::to_string(i) + " (" + what + ")";
+      for (AccountId a : accounts) {
+        if (between(0, oneIn - 1) == 0) check(a, where);
+      }
+    }
+    std::uint64_t open = 0;
+    for (AccountId a : accounts) {
+      check(a, "seed " + std::to_string(seed) + " end");
+      open += ledger.value(a).openPositions;
+    }
+    return open;
+  }
 };
 
 TEST(LedgerValuation, IncrementalEqualsFromScratchUnderRandomChanges) {
   for (std::uint64_t seed : {1u, 2u, 3u, 4u, 5u, 6u, 7u, 8u}) {
     Driver d(seed);
-    std::uint64_t open = 0;
-    for (int i = 0; i < 3'000 && !::testing::Test::HasFailure(); ++i) {
-      const std::string what = d.step();
-      const std::string where = "seed " + std::to_string(seed) + " step " + std::to_string(i) + " (" + what + ")";
-      for (AccountId a : d.accounts) {
-        if (d.between(0, 2) == 0) d.check(a, where);
-      }
-    }
-    for (AccountId a : d.accounts) {
-      d.check(a, "seed " + std::to_string(seed) + " end");
-      open += d.ledger.value(a).openPositions;
-    }
+    const std::uint64_t open = d.run(seed, 3'000, 3, [&d] { return d.step(); });
     EXPECT_GT(open, 0u) << "the driver should leave open positions to value";
   }
 }
@@ -206,25 +213,12 @@ TEST(LedgerValuation, IncrementalEqualsFromScratchUnderRandomChanges) {
 TEST(LedgerValuation, IncrementalEqualsFromScratchWithManyPositions) {
   for (std::uint64_t seed : {11u, 12u, 13u}) {
     Driver d(seed, 80);
-    std::uint64_t open = 0;
-    for (int i = 0; i < 4'000 && !::testing::Test::HasFailure(); ++i) {
-      std::string what;
-      if (d.between(0, 499) == 0) {
-        const std::int64_t n = d.between(900, 1'300);  // around the log's 1,024 entries
-        for (std::int64_t k = 0; k < n; ++k) d.ledger.onMark(d.anyInstrument().id(), d.anyPrice());
-        what = "burst of " + std::to_string(n) + " marks";
-      } else {
-        what = d.step();
-      }
-      const std::string where = "seed " + std::to_string(seed) + " step " + std::to_string(i) + " (" + what + ")";
-      for (AccountId a : d.accounts) {
-        if (d.between(0, 1) == 0) d.check(a, where);
-      }
-    }
-    for (AccountId a : d.accounts) {
-      d.check(a, "seed " + std::to_string(seed) + " end");
-      open += d.ledger.value(a).openPositions;
-    }
+    const std::uint64_t open = d.run(seed, 4'000, 2, [&d]() -> std::string {
+      if (d.between(0, 499) != 0) return d.step();
+      const std::int64_t n = d.between(900, 1'300);  // around the log's 1,024 entries
+      for (std::int64_t k = 0; k < n; ++k) d.ledger.onMark(d.anyInstrument().id(), d.anyPrice());
+      return "burst of " + std::to_string(n) + " marks";
+    });
     EXPECT_GT(open, 6u * 16u) << "the accounts should hold many open positions";
   }
 }
