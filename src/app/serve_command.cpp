@@ -56,6 +56,7 @@
 #include "app/serve_strategies.hpp"
 #include "app/serve_var.hpp"
 #include "app/serve_websocket.hpp"
+#include "core/thread_name.hpp"
 #include "engine/runtime.hpp"
 #include "live/event_feed.hpp"
 #include "marketdata/simulator.hpp"
@@ -411,6 +412,7 @@ int runServe(const ServeArgs& args) {
       if (auto instrument = directory.instrument(id)) simulator->addInstrument(*instrument, price);
     }
     simulatorThread = std::thread([&, simulator] {
+      nameThisThread("simulator");
       std::vector<engine::Command> out;
       const auto onEvent = [&simulator](const engine::EngineEvent& e) { simulator->onEvent(e); };
       auto next = std::chrono::steady_clock::now();

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "api/http/request_parsing.hpp"
+#include "core/thread_name.hpp"
 
 namespace alphintra::app {
 
@@ -169,7 +170,10 @@ std::optional<Error> ServeStrategies::start(engine::EngineRuntime& runtime, cons
     std::lock_guard lock(mutex_);
     running_ = true;
   }
-  thread_ = std::thread([this] { run(); });
+  thread_ = std::thread([this] {
+    nameThisThread("strategies");
+    run();
+  });
   return std::nullopt;
 }
 

@@ -2,6 +2,7 @@
 
 #include <chrono>
 
+#include "core/thread_name.hpp"
 #include "store/snapshot_file.hpp"
 
 namespace alphintra::engine {
@@ -66,10 +67,22 @@ Result<std::unique_ptr<EngineRuntime>> EngineRuntime::start(RuntimeOptions optio
   rt->eventRing_ = std::make_unique<SpscRing<EngineEvent>>(rt->options_.ringCapacity);
 
   EngineRuntime* self = rt.get();
-  rt->snapshotWriter_ = std::thread([self] { self->snapshotLoop(); });
-  rt->publisher_ = std::thread([self] { self->publisherLoop(); });
-  rt->engineThread_ = std::thread([self] { self->engineLoop(); });
-  rt->sequencer_ = std::thread([self] { self->sequencerLoop(); });
+  rt->snapshotWriter_ = std::thread([self] {
+    nameThisThread("snapshot");
+    self->snapshotLoop();
+  });
+  rt->publisher_ = std::thread([self] {
+    nameThisThread("publisher");
+    self->publisherLoop();
+  });
+  rt->engineThread_ = std::thread([self] {
+    nameThisThread("engine");
+    self->engineLoop();
+  });
+  rt->sequencer_ = std::thread([self] {
+    nameThisThread("sequencer");
+    self->sequencerLoop();
+  });
   return rt;
 }
 

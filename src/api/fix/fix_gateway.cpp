@@ -33,6 +33,7 @@
 #include "api/fix/fix_order_entry.hpp"
 #include "core/idle_wait.hpp"
 #include "core/spsc_ring.hpp"
+#include "core/thread_name.hpp"
 
 namespace alphintra::api::fix {
 
@@ -448,7 +449,10 @@ std::optional<Error> FixGateway::start() {
   impl.work.emplace(net::make_work_guard(impl.io));
   impl.accept();
   impl.started = true;
-  impl.thread = std::thread([&impl] { impl.run(); });
+  impl.thread = std::thread([&impl] {
+    nameThisThread("fix-gateway");
+    impl.run();
+  });
   for (auto& s : impl.sessions) {
     impl.log(fmt::format("fix {}: account {}, next out {}, next in {}", s->name(), s->config().account.value(),
                          s->nextOutbound(), s->nextInbound()));

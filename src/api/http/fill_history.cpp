@@ -1,4 +1,5 @@
 #include "api/http/fill_history.hpp"
+#include "core/thread_name.hpp"
 
 #include <fmt/format.h>
 
@@ -60,7 +61,10 @@ Result<std::unique_ptr<FillHistory>> FillHistory::open(const std::filesystem::pa
   history->openedEventsThrough_ = history->committedSeen_ = through.value();
   history->seen_.store(through.value(), std::memory_order_relaxed);
   history->openedLastExecId_ = lastExec.value();
-  history->thread_ = std::thread([h = history.get()] { h->run(); });
+  history->thread_ = std::thread([h = history.get()] {
+    nameThisThread("fill-history");
+    h->run();
+  });
   return history;
 }
 

@@ -7,6 +7,7 @@
 // WsConnection on the same strand, which reads messages one at a time and writes the frames
 // its handler hands out, one at a time (websocket_transport.hpp).
 #include "api/http/http_server.hpp"
+#include "core/thread_name.hpp"
 
 #include <fmt/format.h>
 #include <cctype>
@@ -521,6 +522,7 @@ Result<std::unique_ptr<HttpServer>> HttpServer::start(ServerOptions options, Han
   impl->work.emplace(impl->ioc.get_executor());
   for (std::size_t i = 0; i < opts.ioThreads; ++i) {
     impl->threads.emplace_back([raw = impl.get()] {
+      nameThisThread("http-io");
       for (;;) {
         try {
           raw->ioc.run();

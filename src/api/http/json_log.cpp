@@ -2,6 +2,7 @@
 #include "api/http/json_log.hpp"
 
 #include "api/json_writer.hpp"
+#include "core/thread_name.hpp"
 
 #include <fmt/format.h>
 
@@ -81,7 +82,10 @@ class LogWriter {
   static constexpr std::chrono::milliseconds kBatchWait{1};
 
   LogWriter() {
-    std::thread([this] { run(); }).detach();
+    std::thread([this] {
+      nameThisThread("log-writer");
+      run();
+    }).detach();
   }
 
   void run() {

@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "api/json_events.hpp"
+#include "core/thread_name.hpp"
 
 namespace alphintra::api::http {
 namespace {
@@ -335,7 +336,10 @@ void WsHub::start() {
     std::lock_guard lock(samplerMutex_);
     samplerStop_ = false;
   }
-  sampler_ = std::thread([this] { sampleLoop(); });
+  sampler_ = std::thread([this] {
+    nameThisThread("ws-sampler");
+    sampleLoop();
+  });
 }
 
 void WsHub::stop() {
