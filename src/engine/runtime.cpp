@@ -206,6 +206,7 @@ void EngineRuntime::engineLoop() {
   std::vector<EngineEvent> events;
   events.reserve(4096);
   std::uint64_t sinceSnapshot = 0;
+  std::uint64_t snapshotDue = options_.snapshotEvery;  // commands after the last snapshot
   const auto ready = [this] {
     return engineRing_->sizeApprox() != 0 || sequencerDone_.load(std::memory_order_acquire) ||
            queriesWaiting_.load(std::memory_order_acquire);
@@ -233,9 +234,13 @@ void EngineRuntime::engineLoop() {
         events.clear();
       }
       applied_.store(batch[i].header.sequence, std::memory_order_release);
-      if (options_.snapshotEvery != 0 && ++sinceSnapshot >= options_.snapshotEvery) {
+      if (options_.snapshotEvery != 0 && ++sinceSnapshot >= snapshotDue) {
         sinceSnapshot = 0;
         requestSnapshot();
+        snapshotDue = options_.snapshotEvery;
+        if (options_.snapshotBytesPerCommand != 0) {
+          snapshotDue = std::max<std::uint64_t>(snapshotDue, lastSnapshotBytes_ / options_.snapshotBytesPerCommand);
+        }
       }
     }
   }
@@ -283,6 +288,7 @@ void EngineRuntime::requestSnapshot() {
   ByteWriter writer(bytes);
   engine_->save(writer);
   lastSnapshotBytes_ = bytes.size();
+  snapshotsTaken_.fetch_add(1, std::memory_order_relaxed);
   {
     std::lock_guard lock(mutex_);
     if (snapshotPending_) spareSnapshot_.swap(pendingSnapshot_);  // a newer state replaces one not yet written

@@ -81,6 +81,50 @@ TEST(Runtime, EventsFollowDurableCommandsAndARestartRecoversTheState) {
   EXPECT_EQ(replayed->replayed, commands.size());
 }
 
+// Snapshots come every `snapshotEvery` commands while the state is small, and further apart
+// once writing the state would cost more than the journal written in between.
+TEST(Runtime, SnapshotsAreSpacedByTheStateSize) {
+  const auto commands = testing::randomStream(11, 3'000);
+  const auto run = [&](std::uint64_t bytesPerCommand) {
+    const auto root = freshDir();
+    RuntimeOptions options;
+    options.dataDir = root;
+    options.durability = store::Durability::None;
+    options.snapshotEvery = 50;
+    options.snapshotBytesPerCommand = bytesPerCommand;
+    auto rt = EngineRuntime::start(options, [](const EngineEvent&) {});
+    EXPECT_TRUE(rt.ok());
+    if (!rt.ok()) return std::uint64_t{0};
+    for (Command c : commands) {
+      c.header.sequence = 0;
+      c.header.time = Timestamp{};
+      EXPECT_TRUE(rt.value()->submit(0, c));
+    }
+    EXPECT_FALSE(rt.value()->stop().has_value());
+    const std::uint64_t taken = rt.value()->snapshotsTaken();
+    rt.value().reset();
+    // Whatever the spacing, a restart recovers the state a full replay gives.
+    RecoveryOptions snap;
+    snap.journalDir = root / "journal";
+    snap.snapshotDir = root / "snapshots";
+    RecoveryOptions full = snap;
+    full.useSnapshots = false;
+    auto a = recover(snap);
+    auto b = recover(full);
+    EXPECT_TRUE(a.ok() && b.ok());
+    if (a.ok() && b.ok()) {
+      EXPECT_EQ(a->engine->stateHash(), b->engine->stateHash());
+    }
+    return taken;
+  };
+  const std::uint64_t byCount = run(0);
+  EXPECT_EQ(byCount, commands.size() / 50 + 1);  // every 50 commands, and one at stop
+  // One byte per command: a state of a few KB waits thousands of commands.
+  const std::uint64_t bySize = run(1);
+  EXPECT_GE(bySize, 2u);
+  EXPECT_LT(bySize, byCount / 4);
+}
+
 TEST(Runtime, SequencerStampsTimeFromTheInjectedClockNeverBackwards) {
   const auto root = freshDir();
   std::atomic<std::int64_t> now{5'000};
@@ -128,7 +172,6 @@ TEST(Runtime, InspectRunsQueriesOnTheEngineThreadBetweenCommandsAndRefusesAfterS
   EXPECT_LE(seen.load(), commands.size());
   EXPECT_FALSE(rt.value()->inspect([](const Engine&) { FAIL() << "a query after stop ran"; }));
 }
-
 
 // Waits until `done()` holds; false after `kGuard`, which only a lost wake-up reaches (the test
 // then fails instead of hanging). Nothing is timed.
