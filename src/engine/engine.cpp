@@ -6,7 +6,6 @@
 #include <algorithm>
 #include <cstring>
 
-#include "core/huge_pages.hpp"
 #include "engine/simulated_venue.hpp"
 
 namespace alphintra::engine {
@@ -15,10 +14,7 @@ Engine::Engine(EngineOptions options) : Engine(options, std::make_unique<Simulat
 
 Engine::Engine(EngineOptions options, std::unique_ptr<Venue> venue)
     : options_(options), venue_(std::move(venue)), orders_(options.expectedOrders), ledger_(options.markSource) {
-  extras_.reserve(options.expectedOrders);
-  adviseHugePages(extras_.data(), extras_.capacity() * sizeof(OrderExtra));
-  extras_.resize(options.expectedOrders);  // fault the pages in at start-up, then empty
-  extras_.clear();
+  extras_.reserve(options.expectedOrders);  // mapped and faulted in at start-up
   venueEvents_.reserve(256);
 }
 

@@ -30,6 +30,7 @@
 
 #include "book/id_index.hpp"
 #include "core/binary_io.hpp"
+#include "core/chunked_vector.hpp"
 #include "core/instrument.hpp"
 #include "engine/command.hpp"
 #include "engine/event.hpp"
@@ -222,7 +223,7 @@ class Engine {
   EngineOptions options_;
   std::unique_ptr<Venue> venue_;
   oms::OrderTable orders_;
-  std::vector<OrderExtra> extras_;  // by OrderId - 1
+  ChunkedVector<OrderExtra> extras_;  // by OrderId - 1
   oms::Ledger ledger_;
 
   std::vector<Instrument> instruments_;

@@ -276,7 +276,7 @@ bool Engine::load(ByteReader& r) {
   }
 
   const std::uint32_t nOrders = r.count(kMaxCount);
-  std::vector<oms::OmsOrder> orders;
+  ChunkedVector<oms::OmsOrder> orders;
   orders.reserve(std::max<std::size_t>(nOrders, options_.expectedOrders));
   extras_.clear();
   extras_.reserve(std::max<std::size_t>(nOrders, options_.expectedOrders));

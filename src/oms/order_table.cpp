@@ -7,12 +7,7 @@
 namespace alphintra::oms {
 
 OrderTable::OrderTable(std::size_t expectedOrders) {
-  // Construct and drop the expected records once: the pages are faulted in now, at start-up,
-  // as huge pages where the kernel offers them.
-  orders_.reserve(expectedOrders);
-  adviseHugePages(orders_.data(), orders_.capacity() * sizeof(OmsOrder));
-  orders_.resize(expectedOrders);
-  orders_.clear();
+  orders_.reserve(expectedOrders);  // mapped and faulted in now, as huge pages where offered
   std::size_t cap = 16;
   while (cap < expectedOrders * 2) cap <<= 1;
   slots_.reserve(cap);
@@ -98,7 +93,7 @@ void OrderTable::grow() {
   }
 }
 
-void OrderTable::restore(std::vector<OmsOrder> orders,
+void OrderTable::restore(ChunkedVector<OmsOrder>&& orders,
                          const std::vector<std::pair<OrderId, ClientOrderId>>& replacementIds) {
   orders_ = std::move(orders);
   std::size_t cap = 16;

@@ -1,9 +1,10 @@
 // OrderTable: every order the engine has seen, by OrderId and by (account, client order id).
 //
-// OrderIds are handed out by the engine from 1 without gaps, so records sit in a flat array
-// indexed by id - 1: O(1) lookup, no hashing, and one allocation per growth. The array is
-// reserved up front from the expected order count and its pages are touched then, so that a
-// new order never takes a page fault on the engine thread. The client-id index is open
+// OrderIds are handed out by the engine from 1 without gaps, so records sit in an array indexed
+// by id - 1: O(1) lookup, no hashing. The array is chunked (core/chunked_vector.hpp): records
+// never move, and past the expected count it grows by one 2 MiB chunk at a time instead of
+// copying every record into fresh memory. Chunks for the expected order count are mapped and
+// touched up front, so that those orders take no page fault on the engine thread. The client-id index is open
 // addressing keyed by a 64-bit hash of (account, client order id) whose entries hold the
 // OrderId; a lookup checks the candidate record's real account and ids, so a hash collision
 // costs one more probe, never a wrong answer. Entries are never removed (client order ids stay unique per account for
@@ -15,6 +16,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "core/chunked_vector.hpp"
 #include "oms/order.hpp"
 
 namespace alphintra::oms {
@@ -66,11 +68,11 @@ class OrderTable {
 
   OrderId nextOrderId() const noexcept { return OrderId{orders_.size() + 1}; }
   std::size_t size() const noexcept { return orders_.size(); }
-  const std::vector<OmsOrder>& all() const noexcept { return orders_; }
-  std::vector<OmsOrder>& all() noexcept { return orders_; }
+  const ChunkedVector<OmsOrder>& all() const noexcept { return orders_; }
+  ChunkedVector<OmsOrder>& all() noexcept { return orders_; }
 
   // Restores the table from records (snapshot load): rebuilds the client-id index.
-  void restore(std::vector<OmsOrder> orders, const std::vector<std::pair<OrderId, ClientOrderId>>& replacementIds);
+  void restore(ChunkedVector<OmsOrder>&& orders, const std::vector<std::pair<OrderId, ClientOrderId>>& replacementIds);
   // Client ids registered by replaces (beyond each order's first id), for snapshots.
   const std::vector<std::pair<OrderId, ClientOrderId>>& replacementIds() const noexcept { return replacementIds_; }
 
@@ -86,7 +88,7 @@ class OrderTable {
   void insertSlot(std::uint64_t hash, std::uint64_t order);
   void grow();
 
-  std::vector<OmsOrder> orders_;
+  ChunkedVector<OmsOrder> orders_;
   std::vector<Slot> slots_;  // power of two, at most half full
   std::size_t used_ = 0;
   std::vector<std::pair<OrderId, ClientOrderId>> replacementIds_;

@@ -3,7 +3,8 @@
 //
 // Data structures, from the access pattern (a NewOrderSingle stream adds one order and updates
 // it a few times; a status request is rare): the reports in one vector in the order the orders
-// were first reported (no allocation per order, unlike a hash node each); an open-addressing
+// were first reported (no allocation per order, unlike a hash node each; chunked, so growth
+// copies nothing: core/chunked_vector.hpp); an open-addressing
 // index (book::IdIndex) from order id to the report; another from a 64-bit hash of (account,
 // ClOrdID) to a compact entry holding the key itself, which a lookup confirms. Every ClOrdID an
 // order has carried stays indexed (after a replace, the old id still finds the order). The rare
@@ -19,6 +20,7 @@
 #include <vector>
 
 #include "book/id_index.hpp"
+#include "core/chunked_vector.hpp"
 #include "core/client_order_id.hpp"
 #include "core/ids.hpp"
 #include "engine/event.hpp"
@@ -59,9 +61,9 @@ class ReportTable {
   void indexClientId(const ClientKey& key, std::uint32_t report);
 
   KeyHash hash_;
-  std::vector<engine::ExecutionReport> reports_;
+  ChunkedVector<engine::ExecutionReport> reports_;
   book::IdIndex byOrderId_{1024};
-  std::vector<ClientEntry> clientEntries_;
+  ChunkedVector<ClientEntry> clientEntries_;
   book::IdIndex byClientKey_{1024};                                       // slotKey → clientEntries_ index
   std::unordered_map<ClientKey, std::uint32_t, ClientKeyHash> overflow_;  // keys whose slot another key holds
 };

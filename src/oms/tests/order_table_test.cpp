@@ -52,7 +52,9 @@ TEST(OrderTable, ReplacementIdsFindTheOrderAndSurviveRestore) {
   EXPECT_EQ(t.findByClientId(AccountId{1}, ClientOrderId::fromTrusted("first"))->id.value(), 1u);
 
   OrderTable restored;
-  restored.restore(t.all(), t.replacementIds());
+  ChunkedVector<OmsOrder> copy;
+  for (const OmsOrder& o : t.all()) copy.push_back(o);
+  restored.restore(std::move(copy), t.replacementIds());
   EXPECT_EQ(restored.size(), 2u);
   EXPECT_EQ(restored.findByClientId(AccountId{1}, ClientOrderId::fromTrusted("second"))->id.value(), 1u);
   EXPECT_EQ(restored.findByClientId(AccountId{1}, ClientOrderId::fromTrusted("other"))->id.value(), 2u);

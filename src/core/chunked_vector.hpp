@@ -1,0 +1,165 @@
+// ChunkedVector<T>: an indexed sequence that grows at the back without ever moving its
+// elements — storage comes in chunks of at least 2 MiB (a power of two of elements), each mapped
+// on its own at a 2 MiB boundary and advised to huge pages.
+//
+// Why not std::vector: the engine's order table and the gateways' report tables grow by one
+// record per order for the life of the process. A vector doubles into fresh memory and copies
+// every record on the way (hundreds of MB memmoved on the engine thread, a stall of tens of
+// milliseconds, and a page fault for every 4 KiB of the copy); here growth maps one more chunk,
+// whose pages fault in as huge pages (one fault per 2 MiB where the kernel offers them), and
+// references to elements stay valid. An index costs a shift, a mask and one more load (the
+// chunk's address, from a small array that stays cached).
+//
+// Threading: none of its own; like std::vector.
+// Known limits: elements are added at the back only; clear() keeps the chunks for reuse.
+#pragma once
+
+#include <sys/mman.h>
+
+#include <bit>
+#include <cstddef>
+#include <cstdint>
+#include <iterator>
+#include <memory>
+#include <new>
+#include <utility>
+#include <vector>
+
+#include "core/huge_pages.hpp"
+
+namespace alphintra {
+
+template <typename T>
+class ChunkedVector {
+ public:
+  static constexpr std::size_t kHugePage = std::size_t{2} << 20;
+  // Elements per chunk: the power of two whose chunk first reaches 2 MiB (index = shift + mask).
+  static constexpr std::size_t kPerChunk = std::bit_ceil((kHugePage + sizeof(T) - 1) / sizeof(T));
+  static constexpr unsigned kShift = static_cast<unsigned>(std::countr_zero(kPerChunk));
+  static constexpr std::size_t kMask = kPerChunk - 1;
+  // Mapped bytes per chunk (whole 4 KiB pages): the first 2 MiB can be one huge page, the rest
+  // (under 2 MiB more) comes in small pages as it is touched.
+  static constexpr std::size_t kChunkBytes = (kPerChunk * sizeof(T) + 4095) & ~std::size_t{4095};
+  static_assert(alignof(T) <= 4096, "chunks are page-aligned");
+
+  ChunkedVector() = default;
+  ~ChunkedVector() { release(); }
+  ChunkedVector(const ChunkedVector&) = delete;
+  ChunkedVector& operator=(const ChunkedVector&) = delete;
+  ChunkedVector(ChunkedVector&& other) noexcept
+      : chunks_(std::move(other.chunks_)), size_(std::exchange(other.size_, 0)) {
+    other.chunks_.clear();
+  }
+  ChunkedVector& operator=(ChunkedVector&& other) noexcept {
+    if (this != &other) {
+      release();
+      chunks_ = std::move(other.chunks_);
+      other.chunks_.clear();
+      size_ = std::exchange(other.size_, 0);
+    }
+    return *this;
+  }
+
+  T& operator[](std::size_t i) noexcept { return chunks_[i >> kShift][i & kMask]; }
+  const T& operator[](std::size_t i) const noexcept { return chunks_[i >> kShift][i & kMask]; }
+  T& back() noexcept { return (*this)[size_ - 1]; }
+  const T& back() const noexcept { return (*this)[size_ - 1]; }
+  std::size_t size() const noexcept { return size_; }
+  bool empty() const noexcept { return size_ == 0; }
+  std::size_t capacity() const noexcept { return chunks_.size() * kPerChunk; }
+
+  template <typename... Args>
+  T& emplace_back(Args&&... args) {
+    if (size_ == capacity()) addChunk();
+    T* slot = &chunks_[size_ >> kShift][size_ & kMask];
+    ::new (static_cast<void*>(slot)) T(std::forward<Args>(args)...);
+    ++size_;
+    return *slot;
+  }
+  void push_back(const T& value) { emplace_back(value); }
+  void push_back(T&& value) { emplace_back(std::move(value)); }
+
+  // Destroys every element; the chunks stay for the next elements.
+  void clear() noexcept {
+    for (std::size_t i = size_; i > 0; --i) (*this)[i - 1].~T();
+    size_ = 0;
+  }
+
+  // Maps chunks for `n` elements and faults their pages in now (start-up), so that the first
+  // `n` appends take no page fault.
+  void reserve(std::size_t n) {
+    while (capacity() < n) {
+      addChunk();
+      auto* bytes = reinterpret_cast<volatile unsigned char*>(chunks_.back());
+      for (std::size_t offset = 0; offset < kChunkBytes; offset += 4096) bytes[offset] = 0;
+    }
+  }
+
+  template <bool Const>
+  class Iterator {
+   public:
+    using iterator_category = std::forward_iterator_tag;
+    using value_type = T;
+    using difference_type = std::ptrdiff_t;
+    using pointer = std::conditional_t<Const, const T*, T*>;
+    using reference = std::conditional_t<Const, const T&, T&>;
+    using Owner = std::conditional_t<Const, const ChunkedVector, ChunkedVector>;
+
+    Iterator() = default;
+    Iterator(Owner* owner, std::size_t index) : owner_(owner), index_(index) {}
+    reference operator*() const noexcept { return (*owner_)[index_]; }
+    pointer operator->() const noexcept { return &(*owner_)[index_]; }
+    Iterator& operator++() noexcept {
+      ++index_;
+      return *this;
+    }
+    Iterator operator++(int) noexcept {
+      Iterator before = *this;
+      ++index_;
+      return before;
+    }
+    friend bool operator==(const Iterator& a, const Iterator& b) noexcept { return a.index_ == b.index_; }
+
+   private:
+    Owner* owner_ = nullptr;
+    std::size_t index_ = 0;
+  };
+  using iterator = Iterator<false>;
+  using const_iterator = Iterator<true>;
+  iterator begin() noexcept { return iterator(this, 0); }
+  iterator end() noexcept { return iterator(this, size_); }
+  const_iterator begin() const noexcept { return const_iterator(this, 0); }
+  const_iterator end() const noexcept { return const_iterator(this, size_); }
+
+ private:
+  // A mapping that starts on a 2 MiB boundary (over-map by 2 MiB, trim both ends), so that the
+  // kernel can back its first 2 MiB with one huge page.
+  void addChunk() {
+    const std::size_t span = kChunkBytes + kHugePage;
+    void* raw = ::mmap(nullptr, span, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (raw == MAP_FAILED) throw std::bad_alloc();
+    const auto begin = reinterpret_cast<std::uintptr_t>(raw);
+    const std::uintptr_t aligned = (begin + kHugePage - 1) & ~(std::uintptr_t{kHugePage} - 1);
+    if (aligned > begin) ::munmap(raw, aligned - begin);
+    const std::uintptr_t tail = aligned + kChunkBytes;
+    if (begin + span > tail) ::munmap(reinterpret_cast<void*>(tail), begin + span - tail);
+    adviseHugePages(reinterpret_cast<void*>(aligned), kChunkBytes);
+    try {
+      chunks_.push_back(reinterpret_cast<T*>(aligned));
+    } catch (...) {
+      ::munmap(reinterpret_cast<void*>(aligned), kChunkBytes);
+      throw;
+    }
+  }
+
+  void release() noexcept {
+    clear();
+    for (T* chunk : chunks_) ::munmap(chunk, kChunkBytes);
+    chunks_.clear();
+  }
+
+  std::vector<T*> chunks_;
+  std::size_t size_ = 0;
+};
+
+}  // namespace alphintra
