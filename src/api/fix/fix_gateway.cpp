@@ -49,6 +49,10 @@ std::int64_t wallNanos() {
 
 constexpr std::int64_t kTimerPeriodNanos = 100'000'000;
 constexpr std::size_t kReadBufferBytes = 4 * kMaxMessageBytes;
+// Output a connection may hold unsent before the gateway stops reading its input (a client that
+// sends faster than it reads, or stops reading): memory stays bounded and TCP's flow control
+// slows the sender. Reading resumes once the backlog is under half of it.
+constexpr std::size_t kMaxUnsentBytes = 1u << 20;
 // How long the thread spins with nothing to do before it parks. After a round that submitted
 // commands: about the time an order takes through the engine and back, so that its report is
 // met spinning rather than by a wake-up. After any other round (a report written, a heartbeat):
@@ -108,6 +112,7 @@ struct FixGateway::Impl {
       out_.append(bytes);
       gateway_.markDirty(shared_from_this());
     }
+    std::size_t unsent() const noexcept { return out_.size() - outSent_; }
     void close() override {
       session_ = nullptr;
       closing_ = true;
@@ -120,30 +125,42 @@ struct FixGateway::Impl {
           [self = shared_from_this()](boost::system::error_code ec, std::size_t n) { self->onRead(ec, n); });
     }
 
+    // The session's store first (the counterparty never holds a message the store does not),
+    // then as much of the output as the socket takes now; the rest waits for the socket to be
+    // writable. Sent bytes are dropped from the front only when they are at least half of the
+    // buffer, so each byte is moved at most about once.
     void flush() {
-      if (closed_ || writing_) return;
+      if (closed_) return;
       if (session_ != nullptr) {
         if (auto e = session_->store().flush()) gateway_.log(fmt::format("fix store: {}", e->message));
       }
-      if (!out_.empty()) {
+      if (!awaitingWritable_ && unsent() != 0) {
         boost::system::error_code ec;
-        const std::size_t n = socket_.write_some(net::buffer(out_), ec);
+        const std::size_t n = socket_.write_some(net::buffer(out_.data() + outSent_, unsent()), ec);
         if (ec && ec != net::error::would_block && ec != net::error::try_again) return shutdown();
-        out_.erase(0, n);
-        if (!out_.empty()) {
-          writing_ = true;
-          inFlight_.swap(out_);
-          net::async_write(socket_, net::buffer(inFlight_),
-                           [self = shared_from_this()](boost::system::error_code e, std::size_t) {
-                             self->writing_ = false;
-                             self->inFlight_.clear();
-                             if (e) return self->shutdown();
-                             self->flush();
-                           });
-          return;
+        outSent_ += n;
+        if (unsent() == 0) {
+          out_.clear();
+          outSent_ = 0;
+        } else {
+          if (outSent_ * 2 >= out_.size()) {
+            out_.erase(0, outSent_);
+            outSent_ = 0;
+          }
+          awaitingWritable_ = true;
+          socket_.async_wait(tcp::socket::wait_write, [self = shared_from_this()](boost::system::error_code e) {
+            self->awaitingWritable_ = false;
+            if (e) return self->shutdown();
+            self->flush();
+          });
         }
       }
-      if (closing_) shutdown();
+      if (closed_) return;
+      if (readPaused_ && !closing_ && unsent() < kMaxUnsentBytes / 2) {
+        readPaused_ = false;
+        startRead();
+      }
+      if (closing_ && unsent() == 0) shutdown();
     }
 
     void shutdown() {
@@ -167,7 +184,12 @@ struct FixGateway::Impl {
       if (ec) return shutdown();
       inLength_ += n;
       process();
-      if (!closed_ && !closing_) startRead();
+      if (closed_ || closing_) return;
+      if (unsent() >= kMaxUnsentBytes) {
+        readPaused_ = true;  // flush() resumes once the output is sent
+        return;
+      }
+      startRead();
       // What this wrote is flushed by the gateway's loop once per round (one store write for all).
     }
 
@@ -236,9 +258,10 @@ struct FixGateway::Impl {
     std::int64_t openedAt_;
     std::vector<char> in_;
     std::size_t inLength_ = 0;
-    std::string out_;
-    std::string inFlight_;
-    bool writing_ = false;
+    std::string out_;  // output: [outSent_, size) not yet taken by the socket
+    std::size_t outSent_ = 0;
+    bool awaitingWritable_ = false;
+    bool readPaused_ = false;
     bool closing_ = false;
     bool closed_ = false;
     Session* session_ = nullptr;
@@ -258,6 +281,9 @@ struct FixGateway::Impl {
   std::vector<std::shared_ptr<Connection>> connections;
   std::vector<std::shared_ptr<Connection>> dirty;
   std::unique_ptr<SpscRing<engine::EngineEvent>> events;
+  // The publisher parks here while `events` is full; the gateway thread notifies it after it
+  // pops (one fence and one load while the publisher is awake), and stop() does too.
+  WakeWord eventRoom;
   std::atomic<bool> stopping{false};
   // The park mark (see the file comment): set by the gateway thread, taken by onEvent.
   alignas(64) std::atomic<bool> sleeping{false};
@@ -313,6 +339,7 @@ struct FixGateway::Impl {
       entry->onEvent(e, now);
       ++n;
     }
+    if (n != 0) eventRoom.notify();
     return n;
   }
 
@@ -474,9 +501,17 @@ void FixGateway::onEvent(const engine::EngineEvent& e) {
       break;
     default: return;
   }
-  while (!impl.events->tryPush(e)) {
-    if (impl.stopping.load(std::memory_order_acquire) || !impl.started) return;
-    std::this_thread::yield();
+  if (!impl.events->tryPush(e)) {
+    // Full: the gateway thread is behind. Spin briefly, then park until it pops (a yield loop
+    // here made hundreds of thousands of sched_yield calls a second under a streamed load).
+    IdleWait wait(impl.eventRoom);
+    const auto ready = [&impl] {
+      return impl.events->sizeApprox() < impl.events->capacity() || impl.stopping.load(std::memory_order_acquire);
+    };
+    while (!impl.events->tryPush(e)) {
+      if (impl.stopping.load(std::memory_order_acquire) || !impl.started) return;
+      wait.idle(ready);
+    }
   }
   std::atomic_thread_fence(std::memory_order_seq_cst);  // pairs with run()'s: mark, fence, re-check the ring
   if (impl.sleeping.load(std::memory_order_relaxed) && impl.sleeping.exchange(false, std::memory_order_acq_rel) &&
@@ -490,6 +525,7 @@ void FixGateway::stop() {
   if (!impl_) return;
   Impl& impl = *impl_;
   if (impl.stopping.exchange(true)) return;
+  impl.eventRoom.notify();  // a publisher waiting for room returns
   if (impl.thread.joinable()) {
     net::post(impl.io, [] {});
     impl.thread.join();
