@@ -130,8 +130,13 @@ def order(client, clordid, side, qty, price, symbol="AAPL"):
 # ---- raw socket ----
 
 class Raw:
-    def __init__(self, port, sender="RAW"):
-        self.sock = socket.create_connection(("127.0.0.1", port), timeout=5)
+    def __init__(self, port, sender="RAW", buffer_bytes=None):
+        self.sock = socket.socket()
+        if buffer_bytes:  # small socket buffers: set before connecting, so the window follows
+            self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, buffer_bytes)
+            self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, buffer_bytes)
+        self.sock.settimeout(5)
+        self.sock.connect(("127.0.0.1", port))
         self.buf = b""
         self.sender = sender
         self.seq = 1
@@ -303,6 +308,51 @@ def raw_session_tests(port):
     r.close()
 
 
+def slow_reader_test(port, orders=300000):
+    """A client that sends orders without reading its answers: the gateway stops reading from it
+    once about 1 MiB of answers waits (its memory stays bounded, TCP's flow control holds the
+    sender back), and every order is answered once the client reads."""
+    r = Raw(port, buffer_bytes=65536)
+    r.send("A", [(98, 0), (108, 30), (141, "Y")])
+    r.expect("logon", t35="A")
+    stamp = now_fix()
+    payload = b"".join(
+        r.frame("D", [(11, "S%d" % i), (55, "AAPL"), (54, 1), (60, stamp), (40, 2), (44, "1.00"), (38, 1), (59, 1)],
+                seq=r.seq + i) for i in range(orders))
+    r.seq += orders
+    progress = [0]
+    stop = threading.Event()
+
+    def pump():
+        view = memoryview(payload)
+        while progress[0] < len(view) and not stop.is_set():
+            try:
+                progress[0] += r.sock.send(view[progress[0]:progress[0] + 65536])
+            except (socket.timeout, BlockingIOError):
+                continue
+
+    sender = threading.Thread(target=pump, daemon=True)
+    sender.start()
+    try:
+        time.sleep(3)
+        held = progress[0]
+        assert held < len(payload), "the gateway read all %d bytes from a client that read nothing" % len(payload)
+        answered = 0
+        while answered < orders:
+            m = r.recv(timeout=30)
+            assert m is not None, "closed after %d of %d answers" % (answered, orders)
+            d = dict(m)
+            if d.get("35") == "8" and d.get("11", "").startswith("S"):
+                answered += 1
+        sender.join(timeout=30)
+        assert progress[0] == len(payload), "the rest of the orders was not taken once the client read"
+        print("fix_quickfix: slow reader held at %d of %d bytes, then all %d orders answered" %
+              (held, len(payload), orders))
+    finally:
+        stop.set()
+        r.close()
+
+
 def main():
     binary, client_binary = sys.argv[1], sys.argv[2]
     tmp = tempfile.mkdtemp(prefix="alphintra-fix-")
@@ -392,6 +442,7 @@ def main():
             assert c.call("count 35=5 58=MsgSeqNum") == ["COUNT 0"], "%s got a sequence Logout" % c.name
 
         raw_session_tests(fix_port)
+        slow_reader_test(fix_port)
         with urllib.request.urlopen("http://127.0.0.1:%d/readyz" % serve.http_port(), timeout=5) as resp:
             assert resp.status == 200
         b.send("H", t11="B3", t55="AAPL", t54=1)
