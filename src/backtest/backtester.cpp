@@ -112,6 +112,7 @@ struct Backtester::Impl final : RunnerHost {
   std::vector<engine::EngineEvent> events;
   std::vector<std::uint32_t> groupIndex;  // instrument index of each bar of the group being read
   bool haveTime = false;                  // lastTime: the start of the last bar read
+  bool ran = false;                       // run() is once per backtester
   Timestamp lastTime;
   RunCurrencies runCurrencies;  // the account's and the instruments' currencies, their rates
   std::uint64_t sequence = 0;
@@ -305,6 +306,10 @@ void Backtester::Impl::progress(bool last) {
 Result<BacktestResult> Backtester::run(BarSource& source) {
   Impl& m = *impl_;
   if (m.runners.empty()) return makeError("strategy", "no strategy to run");
+  // The engine, the books and the strategies keep what the first run left: a second run on the
+  // same backtester would not start from scratch.
+  if (m.ran) return makeError("run", "this backtester has run already: construct a new one for another run");
+  m.ran = true;
   if (auto ok = m.setUp(); !ok) return ok.error();
   m.result = BacktestResult{};
   m.result.instruments = m.instruments;

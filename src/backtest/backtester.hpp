@@ -147,7 +147,8 @@ class Backtester {
   Result<bool> addStrategy(std::unique_ptr<strategy::Strategy> strategy, std::vector<InstrumentId> instruments,
                            std::string label);
   // Runs every bar of `source` once. Errors: bars out of time order, a bar of an unknown
-  // instrument, or the source's own error (file, line, field).
+  // instrument, the source's own error (file, line, field), or a second call (field "run": a
+  // backtester runs once).
   Result<BacktestResult> run(BarSource& source);
 
   const engine::Engine& engine() const noexcept;

@@ -173,6 +173,7 @@ struct TickBacktester::Impl final : RunnerHost {
   std::size_t nextDelayed = 0;
   std::uint64_t sequence = 0;
   bool running = false;
+  bool ran = false;  // run() is once per backtester
   Timestamp nextPoint{std::numeric_limits<std::int64_t>::min()};
   TickStats stats;
   std::size_t expected = 0;
@@ -320,6 +321,10 @@ void TickBacktester::Impl::progress(bool last) {
 Result<BacktestResult> TickBacktester::run(EventSource& source) {
   Impl& m = *impl_;
   if (m.runners.empty()) return makeError("strategy", "no strategy to run");
+  // The engine, the replayed books, the strategies and what they were last shown keep what the
+  // first run left: a second run on the same backtester would not start from scratch.
+  if (m.ran) return makeError("run", "this backtester has run already: construct a new one for another run");
+  m.ran = true;
   if (auto ok = m.setUp(); !ok) return ok.error();
   m.result = BacktestResult{};
   m.result.instruments = m.instruments;

@@ -73,7 +73,8 @@ class TickBacktester {
   Result<bool> addStrategy(std::unique_ptr<strategy::Strategy> strategy, std::vector<InstrumentId> instruments,
                            std::string label);
   // Replays every event of `source` once. Errors: events out of time order, an event of an
-  // unknown instrument, or the source's own error (file, line, field).
+  // unknown instrument, the source's own error (file, line, field), or a second call (field
+  // "run": a backtester runs once).
   Result<BacktestResult> run(EventSource& source);
 
   const engine::Engine& engine() const noexcept;

@@ -209,6 +209,19 @@ TEST(Backtester, SameInputsGiveByteIdenticalReports) {
   EXPECT_EQ(hashes[0], hashes[2]);
 }
 
+// A backtester runs once: a second run() on the same object is an error naming "run".
+TEST(Backtester, ASecondRunIsRefused) {
+  const auto bars = walk(2, 50, 5);
+  Backtester bt({testing::stock(1, "A"), testing::stock(2, "B")}, BacktestOptions{});
+  ASSERT_TRUE(bt.addStrategy(strategy::makeStrategy("sma_cross", {}).value(), {}, "sma").ok());
+  MemoryBarSource first(bars);
+  ASSERT_TRUE(bt.run(first).ok());
+  MemoryBarSource second(bars);
+  auto r = bt.run(second);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().field, "run");
+}
+
 // Strategies sharing instruments each hear every bar and trade from their own account: together
 // they make exactly the fills and final equity each makes alone (no volume limit, so one's orders
 // do not change the other's fills).

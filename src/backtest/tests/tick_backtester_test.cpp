@@ -55,6 +55,17 @@ TEST(TickBacktest, CrossingOrderFillsAtTheReplayedBestPricesAndPaysTheTakerFee) 
   EXPECT_EQ(held->fees().raw(), 2504);
 }
 
+// A backtester runs once: its engine and replayed books keep the first run's state, so a second
+// run() is an error naming "run" rather than a run that does not start from scratch.
+TEST(TickBacktest, ASecondRunIsRefused) {
+  auto run = runTick(l3Book(), {{10, send(testing::limit(kAaa, Side::Buy, 100, 10010))}}, ReplayDepth::L3);
+  ASSERT_TRUE(run.result.ok()) << run.result.error().message;
+  MemoryEventSource again(l3Book());
+  auto second = run.backtester->run(again);
+  ASSERT_FALSE(second.ok());
+  EXPECT_EQ(second.error().field, "run");
+}
+
 // onBook carries the five best levels a side and comes only when one of them changed: an order
 // added or cancelled below the fifth level shows nothing new.
 TEST(TickBacktest, BookUpdatesComeWhenTheFiveLevelsShownChange) {
