@@ -26,7 +26,9 @@
 #include <boost/beast/websocket.hpp>
 #include <boost/beast/websocket/ssl.hpp>
 #include <exception>
+#include <functional>
 #include <future>
+#include <mutex>
 #include <optional>
 #include <thread>
 #include <type_traits>
@@ -68,11 +70,38 @@ struct Shared {
   Handler handler;
   std::unique_ptr<ssl::context> tls;  // set when the server speaks TLS
   std::atomic<std::size_t> connections{0};
+  net::io_context* ioc = nullptr;
+
+  // Answers given on other threads (the publisher answers orders), each a task to run on its
+  // session's strand. One drain is posted per burst: an answer given while a drain is pending
+  // only joins the queue, so a burst costs one post and at most one I/O thread wake-up instead
+  // of one per answer (the wake-ups were most of the publisher's time under load).
+  std::mutex answersMutex;
+  std::vector<std::function<void()>> answers;
+  bool drainPosted = false;
 
   void log(std::string_view line) const {
     if (options.log) options.log(line);
   }
 };
+
+void queueAnswer(const std::shared_ptr<Shared>& shared, std::function<void()> task) {
+  {
+    std::lock_guard lock(shared->answersMutex);
+    shared->answers.push_back(std::move(task));
+    if (shared->drainPosted) return;
+    shared->drainPosted = true;
+  }
+  net::post(*shared->ioc, [shared] {
+    std::vector<std::function<void()>> batch;
+    {
+      std::lock_guard lock(shared->answersMutex);
+      batch.swap(shared->answers);
+      shared->drainPosted = false;
+    }
+    for (auto& answer : batch) answer();  // each dispatches onto its session's strand (inline when free)
+  });
+}
 
 bool isParseError(const beast::error_code& ec) {
   return &ec.category() == &bhttp::make_error_code(bhttp::error::bad_target).category();
@@ -312,8 +341,10 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     auto answered = std::make_shared<std::atomic<bool>>(false);
     Respond respond = [self = shared_from_this(), answered](Response response) {
       if (answered->exchange(true)) return;  // exactly once
-      net::post(self->stream_.get_executor(), [self, response = std::move(response)]() mutable {
-        self->write(std::move(response), self->keepAlive_ ? Close::No : Close::Now);
+      queueAnswer(self->shared_, [self, response = std::move(response)]() mutable {
+        net::dispatch(self->stream_.get_executor(), [self, response = std::move(response)]() mutable {
+          self->write(std::move(response), self->keepAlive_ ? Close::No : Close::Now);
+        });
       });
     };
     try {
@@ -506,6 +537,7 @@ Result<std::unique_ptr<HttpServer>> HttpServer::start(ServerOptions options, Han
 
   auto impl = std::make_unique<Impl>(static_cast<int>(options.ioThreads));
   impl->shared = std::make_shared<Shared>();
+  impl->shared->ioc = &impl->ioc;
   impl->shared->options = std::move(options);
   impl->shared->handler = std::move(handler);
   const ServerOptions& opts = impl->shared->options;
