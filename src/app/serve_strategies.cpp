@@ -170,10 +170,7 @@ std::optional<Error> ServeStrategies::start(engine::EngineRuntime& runtime, cons
     std::lock_guard lock(mutex_);
     running_ = true;
   }
-  thread_ = std::thread([this] {
-    nameThisThread("strategies");
-    run();
-  });
+  thread_ = namedThread("strategies", [this] { run(); });
   return std::nullopt;
 }
 

@@ -6,7 +6,10 @@
 #include <pthread.h>
 
 #include <cstring>
+#include <string>
 #include <string_view>
+#include <thread>
+#include <utility>
 
 namespace alphintra {
 
@@ -14,6 +17,15 @@ inline void nameThisThread(std::string_view name) noexcept {
   char buffer[16] = {};
   std::memcpy(buffer, name.data(), name.size() < 15 ? name.size() : 15);
   (void)::pthread_setname_np(::pthread_self(), buffer);
+}
+
+// A thread that names itself `name`, then runs `body`.
+template <typename Body>
+std::thread namedThread(std::string name, Body&& body) {
+  return std::thread([name = std::move(name), body = std::forward<Body>(body)]() mutable {
+    nameThisThread(name);
+    body();
+  });
 }
 
 }  // namespace alphintra

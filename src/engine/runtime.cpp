@@ -67,22 +67,10 @@ Result<std::unique_ptr<EngineRuntime>> EngineRuntime::start(RuntimeOptions optio
   rt->eventRing_ = std::make_unique<SpscRing<EngineEvent>>(rt->options_.ringCapacity);
 
   EngineRuntime* self = rt.get();
-  rt->snapshotWriter_ = std::thread([self] {
-    nameThisThread("snapshot");
-    self->snapshotLoop();
-  });
-  rt->publisher_ = std::thread([self] {
-    nameThisThread("publisher");
-    self->publisherLoop();
-  });
-  rt->engineThread_ = std::thread([self] {
-    nameThisThread("engine");
-    self->engineLoop();
-  });
-  rt->sequencer_ = std::thread([self] {
-    nameThisThread("sequencer");
-    self->sequencerLoop();
-  });
+  rt->snapshotWriter_ = namedThread("snapshot", [self] { self->snapshotLoop(); });
+  rt->publisher_ = namedThread("publisher", [self] { self->publisherLoop(); });
+  rt->engineThread_ = namedThread("engine", [self] { self->engineLoop(); });
+  rt->sequencer_ = namedThread("sequencer", [self] { self->sequencerLoop(); });
   return rt;
 }
 

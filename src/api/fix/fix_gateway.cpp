@@ -476,10 +476,7 @@ std::optional<Error> FixGateway::start() {
   impl.work.emplace(net::make_work_guard(impl.io));
   impl.accept();
   impl.started = true;
-  impl.thread = std::thread([&impl] {
-    nameThisThread("fix-gateway");
-    impl.run();
-  });
+  impl.thread = namedThread("fix-gateway", [&impl] { impl.run(); });
   for (auto& s : impl.sessions) {
     impl.log(fmt::format("fix {}: account {}, next out {}, next in {}", s->name(), s->config().account.value(),
                          s->nextOutbound(), s->nextInbound()));

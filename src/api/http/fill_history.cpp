@@ -61,10 +61,7 @@ Result<std::unique_ptr<FillHistory>> FillHistory::open(const std::filesystem::pa
   history->openedEventsThrough_ = history->committedSeen_ = through.value();
   history->seen_.store(through.value(), std::memory_order_relaxed);
   history->openedLastExecId_ = lastExec.value();
-  history->thread_ = std::thread([h = history.get()] {
-    nameThisThread("fill-history");
-    h->run();
-  });
+  history->thread_ = namedThread("fill-history", [h = history.get()] { h->run(); });
   return history;
 }
 

@@ -82,10 +82,7 @@ class LogWriter {
   static constexpr std::chrono::milliseconds kBatchWait{1};
 
   LogWriter() {
-    std::thread([this] {
-      nameThisThread("log-writer");
-      run();
-    }).detach();
+    namedThread("log-writer", [this] { run(); }).detach();
   }
 
   void run() {

@@ -336,10 +336,7 @@ void WsHub::start() {
     std::lock_guard lock(samplerMutex_);
     samplerStop_ = false;
   }
-  sampler_ = std::thread([this] {
-    nameThisThread("ws-sampler");
-    sampleLoop();
-  });
+  sampler_ = namedThread("ws-sampler", [this] { sampleLoop(); });
 }
 
 void WsHub::stop() {
