@@ -28,19 +28,15 @@ StrategyRunner::StrategyRunner(RunnerHost& host, std::uint32_t index, std::uniqu
       instruments_(std::move(instruments)),
       dense_(std::move(dense)),
       label_(std::move(label)),
-      position_(instruments_.size()),
+      marks_(instruments_.size()),
       openBuy_(instruments_.size()),
       openSell_(instruments_.size()),
-      lastClose_(instruments_.size(), 0),
-      priceScale_(instruments_.size()),
-      quantityScale_(instruments_.size()),
       trips_(instruments_.size()),
-      currency_(instruments_.size(), 0),
       slotOf_(static_cast<std::uint32_t>(instruments_.size())) {
   for (std::uint32_t i = 0; i < instruments_.size(); ++i) {
     slotOf_.insertIfAbsent(instruments_[i].id().value(), i);
-    priceScale_[i] = std::pow(10.0, -instruments_[i].pricePrecision());
-    quantityScale_[i] = std::pow(10.0, -instruments_[i].quantityPrecision());
+    marks_[i].priceScale = std::pow(10.0, -instruments_[i].pricePrecision());
+    marks_[i].quantityScale = std::pow(10.0, -instruments_[i].quantityPrecision());
   }
 }
 
@@ -148,7 +144,7 @@ void StrategyRunner::setOpeningCash(Currency base, std::int64_t raw) {
   books_[0].cashRaw = raw;
   for (std::size_t slot = 0; slot < instruments_.size(); ++slot) {
     const auto it = std::find(all.begin(), all.end(), instruments_[slot].currency());
-    currency_[slot] = it == all.end() ? 0 : static_cast<std::uint32_t>(it - all.begin());
+    marks_[slot].currency = it == all.end() ? 0 : static_cast<std::uint32_t>(it - all.begin());
   }
 }
 
@@ -184,7 +180,7 @@ void StrategyRunner::applyFillToTrip(strategy::InstrumentSlot slot, Side side, d
                                      Timestamp time) {
   Trip& t = trips_[slot];
   const double signedQty = side == Side::Buy ? qty : -qty;
-  const double before = static_cast<double>(position_[slot].raw()) * quantityScale_[slot] - signedQty;
+  const double before = static_cast<double>(marks_[slot].position.raw()) * marks_[slot].quantityScale - signedQty;
   double remaining = qty;
   if (t.open && ((before > 0 && side == Side::Sell) || (before < 0 && side == Side::Buy))) {
     const double closing = std::min(remaining, std::abs(before));
@@ -207,7 +203,7 @@ void StrategyRunner::applyFillToTrip(strategy::InstrumentSlot slot, Side side, d
     t.entryNotional += price * remaining;
     t.entryQuantity += remaining;
     t.pnl -= fee * (remaining / qty);
-    t.maxSize = std::max(t.maxSize, std::abs(static_cast<double>(position_[slot].raw()) * quantityScale_[slot]));
+    t.maxSize = std::max(t.maxSize, std::abs(static_cast<double>(marks_[slot].position.raw()) * marks_[slot].quantityScale));
   }
 }
 
@@ -240,26 +236,26 @@ void StrategyRunner::onReport(const engine::ExecutionReport& r, Timestamp time) 
   if (r.execType != oms::ExecType::Trade) return;
 
   const Instrument& in = instruments_[slot];
-  Book& book = books_[currency_[slot]];
-  const double rate = host_.fxRate[currency_[slot]];
+  Book& book = books_[marks_[slot].currency];
+  const double rate = host_.fxRate[marks_[slot].currency];
   const Money notional = oms::notional(r.lastPrice, r.lastQuantity, in);
   const std::int64_t cashMove =
       r.side == Side::Buy ? -notional.raw() - r.lastFee.raw() : notional.raw() - r.lastFee.raw();
   book.cashRaw += cashMove;
-  const Quantity before = position_[slot];
-  position_[slot] += r.side == Side::Buy ? r.lastQuantity : -r.lastQuantity;
-  openPositions_ += (position_[slot].isZero() ? 0 : 1) - (before.isZero() ? 0 : 1);
-  const double qty = static_cast<double>(r.lastQuantity.raw()) * quantityScale_[slot];
+  const Quantity before = marks_[slot].position;
+  marks_[slot].position += r.side == Side::Buy ? r.lastQuantity : -r.lastQuantity;
+  openPositions_ += (marks_[slot].position.isZero() ? 0 : 1) - (before.isZero() ? 0 : 1);
+  const double qty = static_cast<double>(r.lastQuantity.raw()) * marks_[slot].quantityScale;
   const double signedQty = r.side == Side::Buy ? qty : -qty;
-  book.positionsValue += signedQty * lastClose_[slot];
+  book.positionsValue += signedQty * marks_[slot].lastClose;
   book.grossValue +=
-      (std::abs(static_cast<double>(position_[slot].raw())) - std::abs(static_cast<double>(before.raw()))) *
-      quantityScale_[slot] * lastClose_[slot];
+      (std::abs(static_cast<double>(marks_[slot].position.raw())) - std::abs(static_cast<double>(before.raw()))) *
+      marks_[slot].quantityScale * marks_[slot].lastClose;
   if (openPositions_ == 0) {
     for (Book& b : books_) b.positionsValue = b.grossValue = 0;  // no drift left behind when flat
   }
   // Round trips and fill records in the base currency, at the rate of the fill's time.
-  const double price = static_cast<double>(r.lastPrice.raw()) * priceScale_[slot] * rate;
+  const double price = static_cast<double>(r.lastPrice.raw()) * marks_[slot].priceScale * rate;
   const double fee = static_cast<double>(r.lastFee.raw()) * book.cashScale * rate;
   applyFillToTrip(slot, r.side, qty, price, fee, time);
 
