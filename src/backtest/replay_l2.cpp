@@ -454,12 +454,13 @@ void L2Replay::levels(Side side, std::size_t maxLevels, std::vector<book::LevelV
   }
 }
 
-std::size_t L2Replay::levels(Side side, std::span<book::LevelView> out) const noexcept {
+std::size_t L2Replay::levelPairs(Side side, std::span<std::int64_t> out) const noexcept {
   const auto& v = levelsOf(side);
-  const std::size_t n = std::min(out.size(), v.size());
+  const std::size_t n = std::min(out.size() / 2, v.size());
   for (std::size_t k = 0; k < n; ++k) {
     const auto& l = v[v.size() - 1 - k];
-    out[k] = book::LevelView{Price::fromRaw(l.price), Quantity::fromRaw(l.size), 0};
+    out[2 * k] = l.price;
+    out[2 * k + 1] = l.size;
   }
   return n;
 }

@@ -48,7 +48,8 @@ class L2Replay {
 
   book::TopOfBook top() const noexcept;
   void levels(Side side, std::size_t maxLevels, std::vector<book::LevelView>& out) const;
-  std::size_t levels(Side side, std::span<book::LevelView> out) const noexcept;  // best first; how many
+  // Best first as raw (price, size) pairs, out.size() / 2 levels at most; how many there are.
+  std::size_t levelPairs(Side side, std::span<std::int64_t> out) const noexcept;
   Quantity queueAhead(OrderId id) const noexcept;
   std::size_t ownOrders() const noexcept { return own_.size(); }
   TradingStatus status() const noexcept { return status_; }

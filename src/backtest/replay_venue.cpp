@@ -336,9 +336,9 @@ void ReplayVenue::levels(std::uint32_t index, Side side, std::size_t maxLevels,
   }
 }
 
-std::size_t ReplayVenue::levels(std::uint32_t index, Side side, std::span<book::LevelView> out) const noexcept {
+std::size_t ReplayVenue::levelPairs(std::uint32_t index, Side side, std::span<std::int64_t> out) const noexcept {
   const Market& m = *markets_[index];
-  return m.l3 ? m.l3->book().depth(side, out) : m.l2->levels(side, out);
+  return m.l3 ? m.l3->book().depthPairs(side, out) : m.l2->levelPairs(side, out);
 }
 
 book::TopOfBook ReplayVenue::topOfBook(InstrumentId instrument) const {

@@ -116,7 +116,7 @@ class ReplayVenue final : public engine::Venue {
   book::TopOfBook top(std::uint32_t index) const noexcept;
   void levels(std::uint32_t index, Side side, std::size_t maxLevels, std::vector<book::LevelView>& out) const;
   // The best out.size() levels into `out` without allocating; returns how many there are.
-  std::size_t levels(std::uint32_t index, Side side, std::span<book::LevelView> out) const noexcept;
+  std::size_t levelPairs(std::uint32_t index, Side side, std::span<std::int64_t> out) const noexcept;
   // Our live orders on the instrument (tests, reports).
   std::size_t ownOrders(std::uint32_t index) const noexcept;
   // L2: the queue-ahead estimate of one of our resting orders (undefined when not resting).

@@ -244,27 +244,21 @@ void TickBacktester::Impl::deliverBook(std::uint32_t i, const marketdata::Market
     }
   }
   if (!options.depthUpdates) return;
-  constexpr std::size_t kLevels = strategy::BookUpdate::kLevels;
-  std::array<book::LevelView, kLevels> bidLevels, askLevels;
-  const std::size_t bidCount = venue->levels(i, Side::Buy, bidLevels);
-  const std::size_t askCount = venue->levels(i, Side::Sell, askLevels);
-  ShownLevels seen;
-  for (std::size_t k = 0; k < bidCount; ++k) {
-    seen.bids[2 * k] = bidLevels[k].price.raw();
-    seen.bids[2 * k + 1] = bidLevels[k].quantity.raw();
-  }
-  for (std::size_t k = 0; k < askCount; ++k) {
-    seen.asks[2 * k] = askLevels[k].price.raw();
-    seen.asks[2 * k + 1] = askLevels[k].quantity.raw();
-  }
+  ShownLevels seen;  // read straight into the compared form: most reads end at the comparison
+  const std::size_t bidCount = venue->levelPairs(i, Side::Buy, seen.bids);
+  const std::size_t askCount = venue->levelPairs(i, Side::Sell, seen.asks);
   if (seen == shownLevels[i]) return;  // the change was deeper than the levels shown
   shownLevels[i] = seen;
   strategy::BookUpdate b;
   b.instrument = instruments[i].id();
   b.exchangeTime = e.exchangeTime();
   b.receiveTime = e.body.trade.receiveTime;
-  for (std::size_t k = 0; k < bidCount; ++k) b.bids[k] = {bidLevels[k].price, bidLevels[k].quantity};
-  for (std::size_t k = 0; k < askCount; ++k) b.asks[k] = {askLevels[k].price, askLevels[k].quantity};
+  for (std::size_t k = 0; k < bidCount; ++k) {
+    b.bids[k] = {Price::fromRaw(seen.bids[2 * k]), Quantity::fromRaw(seen.bids[2 * k + 1])};
+  }
+  for (std::size_t k = 0; k < askCount; ++k) {
+    b.asks[k] = {Price::fromRaw(seen.asks[2 * k]), Quantity::fromRaw(seen.asks[2 * k + 1])};
+  }
   for (const Subscriber& sub : subscribers[i]) {
     runners[sub.runner]->strategy().onBook(b, sub.slot);
     if (!pending.empty()) drain();

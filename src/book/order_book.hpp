@@ -112,6 +112,9 @@ class OrderBook {
   void depth(Side side, std::size_t maxLevels, std::vector<LevelView>& out) const;
   // The best out.size() levels of a side into `out` (no allocation); returns how many there are.
   std::size_t depth(Side side, std::span<LevelView> out) const noexcept;
+  // The same as raw (price, displayed quantity) pairs: out[2k], out[2k + 1] for the k-th best
+  // level, for out.size() / 2 levels; returns how many levels there are (the rest untouched).
+  std::size_t depthPairs(Side side, std::span<std::int64_t> out) const noexcept;
   void orders(Side side, std::vector<OrderView>& out) const;
   std::optional<OrderView> find(OrderId id) const;
 

@@ -47,6 +47,18 @@ std::size_t OrderBook::depth(Side side, std::span<LevelView> out) const noexcept
   return n;
 }
 
+std::size_t OrderBook::depthPairs(Side side, std::span<std::int64_t> out) const noexcept {
+  const std::vector<LevelRef>& levels = sideBook(side).levels;
+  const std::size_t n = std::min(out.size() / 2, levels.size());
+  const LevelRef* best = levels.data() + levels.size() - 1;
+  for (std::size_t k = 0; k < n; ++k) {
+    const Level& l = levels_[(best - k)->level];
+    out[2 * k] = l.price;
+    out[2 * k + 1] = l.displayed;
+  }
+  return n;
+}
+
 void OrderBook::orders(Side side, std::vector<OrderView>& out) const {
   out.clear();
   const std::vector<LevelRef>& levels = sideBook(side).levels;

@@ -277,6 +277,13 @@ class Runner {
           same = into[k].price == fv[k].price && into[k].quantity == fv[k].quantity && into[k].orders == fv[k].orders;
         }
         if (!same) s << "depth " << toString(side) << " into a span differs from the vector read\n";
+        std::array<std::int64_t, 6> pairs{};
+        const std::size_t np = fast_.depthPairs(side, pairs);
+        same = np == fv.size();
+        for (std::size_t k = 0; same && k < np; ++k) {
+          same = pairs[2 * k] == fv[k].price.raw() && pairs[2 * k + 1] == fv[k].quantity.raw();
+        }
+        if (!same) s << "depth " << toString(side) << " as raw pairs differs from the vector read\n";
       }
       std::vector<OrderView> fo;
       std::vector<OrderView> ro;
