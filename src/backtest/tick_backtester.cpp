@@ -231,22 +231,50 @@ Result<bool> TickBacktester::Impl::setUp() {
 }
 
 void TickBacktester::Impl::deliverBook(std::uint32_t i, const marketdata::MarketEvent& e) {
-  const book::TopOfBook top = venue->top(i);
-  const Shown s = shownOf(top);
-  const bool quoteChanged = !(s == shown[i]);
-  shown[i] = s;
-  if (quoteChanged) {
-    strategy::QuoteTick q{instruments[i].id(), e.exchangeTime(), e.body.trade.receiveTime, top.bidPrice,
-                          top.bidQuantity,     top.askPrice,     top.askQuantity};
+  // With depth updates on an order-level book, its best levels are read once, straight into
+  // their compared form, and the top of the book is their first pair (what topOfBook() would
+  // read again); most reads end at the comparisons.
+  const bool pairsFirst = options.depthUpdates && depthOf[i] == ReplayDepth::L3;
+  ShownLevels seen;
+  std::size_t bidCount = 0, askCount = 0;
+  strategy::QuoteTick q;
+  q.instrument = instruments[i].id();
+  q.exchangeTime = e.exchangeTime();
+  q.receiveTime = e.body.trade.receiveTime;
+  Shown s;
+  if (pairsFirst) {
+    bidCount = venue->levelPairs(i, Side::Buy, seen.bids);
+    askCount = venue->levelPairs(i, Side::Sell, seen.asks);
+    s = Shown{seen.bids[0], seen.bids[1], seen.asks[0], seen.asks[1]};  // zeros past the depth
+    q.bidPrice = bidCount > 0 ? Price::fromRaw(seen.bids[0]) : Price::undefined();
+    q.bidQuantity = Quantity::fromRaw(seen.bids[1]);
+    q.askPrice = askCount > 0 ? Price::fromRaw(seen.asks[0]) : Price::undefined();
+    q.askQuantity = Quantity::fromRaw(seen.asks[1]);
+  } else {
+    const book::TopOfBook top = venue->top(i);
+    s = shownOf(top);
+    q.bidPrice = top.bidPrice;
+    q.bidQuantity = top.bidQuantity;
+    q.askPrice = top.askPrice;
+    q.askQuantity = top.askQuantity;
+  }
+  bool reread = !pairsFirst;
+  if (!(s == shown[i])) {
+    shown[i] = s;
+    const std::uint64_t before = sequence;
     for (const Subscriber& sub : subscribers[i]) {
       runners[sub.runner]->strategy().onQuote(q, sub.slot);
       if (!pending.empty()) drain();
     }
+    // A strategy that reached the engine (an order with no latency) may have changed the book.
+    reread = reread || sequence != before;
   }
   if (!options.depthUpdates) return;
-  ShownLevels seen;  // read straight into the compared form: most reads end at the comparison
-  const std::size_t bidCount = venue->levelPairs(i, Side::Buy, seen.bids);
-  const std::size_t askCount = venue->levelPairs(i, Side::Sell, seen.asks);
+  if (reread) {
+    seen = ShownLevels{};
+    bidCount = venue->levelPairs(i, Side::Buy, seen.bids);
+    askCount = venue->levelPairs(i, Side::Sell, seen.asks);
+  }
   if (seen == shownLevels[i]) return;  // the change was deeper than the levels shown
   shownLevels[i] = seen;
   strategy::BookUpdate b;

@@ -99,6 +99,40 @@ TEST(TickBacktest, BookUpdatesComeWhenTheFiveLevelsShownChange) {
   EXPECT_EQ(last.bids[4].quantity.raw(), 100);
 }
 
+// A strategy that answers a quote with an order (no latency) changes the book before onBook of
+// the same event is built: that onBook shows the order.
+class JoinOnFirstBid final : public strategy::Strategy {
+ public:
+  std::string_view name() const noexcept override { return "join_on_first_bid"; }
+  void onQuote(const strategy::QuoteTick& q, strategy::InstrumentSlot) override {
+    if (sent || !q.bidPrice.isDefined()) return;
+    sent = true;
+    (void)context().submit(testing::limit(kAaa, Side::Buy, 50, q.bidPrice.raw() + 10));
+  }
+  void onBook(const strategy::BookUpdate& b, strategy::InstrumentSlot) override { books.push_back(b); }
+  bool sent = false;
+  std::vector<strategy::BookUpdate> books;
+};
+
+TEST(TickBacktest, BookUpdateShowsAnOrderSentFromTheQuoteOfTheSameEvent) {
+  TickOptions options;
+  options.account.initialCash = 1'000'000;
+  TickBacktester bt({testing::stock(1, "AAA")}, {ReplayDepth::L3}, options);
+  auto s = std::make_unique<JoinOnFirstBid>();
+  JoinOnFirstBid* strategy = s.get();
+  ASSERT_TRUE(bt.addStrategy(std::move(s), {}, "join").ok());
+  MemoryEventSource source(testing::l3Book());  // the bid 99.90 arrives third
+  auto result = bt.run(source);
+  ASSERT_TRUE(result.ok()) << result.error().message;
+  ASSERT_TRUE(strategy->sent);
+  ASSERT_EQ(strategy->books.size(), 3u);
+  const strategy::BookUpdate& last = strategy->books.back();
+  EXPECT_EQ(last.bids[0].price.raw(), 10000);  // ours, sent while the bid's quote was heard
+  EXPECT_EQ(last.bids[0].quantity.raw(), 50);
+  EXPECT_EQ(last.bids[1].price.raw(), 9990);
+  EXPECT_EQ(last.bids[1].quantity.raw(), 100);
+}
+
 TEST(TickBacktest, L3QueuePositionIsExact) {
   auto events = l3Book();
   // We join the 99.90 bid behind order 3 at t=10 (50 shares); order 4 joins behind us at t=11.
