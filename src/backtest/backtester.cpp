@@ -8,6 +8,7 @@
 #include <optional>
 
 #include "backtest/bar_fill_venue.hpp"
+#include "backtest/instrument_lookup.hpp"
 #include "backtest/run_currencies.hpp"
 #include "backtest/strategy_runner.hpp"
 #include "engine/command.hpp"
@@ -40,17 +41,7 @@ struct Backtester::Impl final : RunnerHost {
     eo.expectedOrders = options.expectedOrders;
     eo.publishMarketData = false;
     engine = std::make_unique<engine::Engine>(eo, std::move(venuePtr));
-    std::uint64_t maxId = 0;
-    for (std::uint32_t i = 0; i < instruments.size(); ++i) {
-      index.insert(instruments[i].id().value(), i);
-      maxId = std::max(maxId, instruments[i].id().value());
-    }
-    // Ids no larger than a few times the count (the usual 1..n numbering): a direct table, read
-    // once per bar, instead of the hash index.
-    if (maxId < 4 * instruments.size() + 1024) {
-      byId.assign(maxId + 1, book::IdIndex::kMissing);
-      for (std::uint32_t i = 0; i < instruments.size(); ++i) byId[instruments[i].id().value()] = i;
-    }
+    lookup.build(instruments);
     subscribers.resize(instruments.size());
     for (const Instrument& i : instruments) priceScale.push_back(std::pow(10.0, -i.pricePrecision()));
   }
@@ -101,8 +92,7 @@ struct Backtester::Impl final : RunnerHost {
   BacktestOptions options;
   BarFillVenue* venue = nullptr;
   std::unique_ptr<engine::Engine> engine;
-  book::IdIndex index{64};
-  std::vector<std::uint32_t> byId;  // id → instrument index when ids are small (else empty)
+  InstrumentLookup lookup;  // id → instrument index, read once per bar
   std::vector<std::unique_ptr<StrategyRunner>> runners;
   std::vector<std::vector<Subscriber>> subscribers;  // by instrument index
   // The same, flat for the bar loop (built by setUp): instrument i's listeners are
@@ -143,7 +133,7 @@ Result<bool> Backtester::addStrategy(std::unique_ptr<strategy::Strategy> s, std:
   std::vector<Instrument> mine;
   std::vector<std::uint32_t> dense;
   for (InstrumentId id : ids) {
-    const std::uint32_t i = m.index.find(id.value());
+    const std::uint32_t i = m.lookup.find(id.value());
     if (i == book::IdIndex::kMissing) {
       return makeError("instruments", "instrument " + std::to_string(id.value()) + " is not defined");
     }
@@ -197,8 +187,8 @@ Result<std::size_t> Backtester::Impl::scan(std::span<const marketdata::Bar> bars
   }
   // Locals, so that the loop keeps them in registers (processGroup may touch any member).
   Timestamp time = lastTime;
-  const std::uint32_t* direct = byId.data();
-  const std::size_t directSize = byId.size();
+  const std::uint32_t* direct = lookup.direct().data();
+  const std::size_t directSize = lookup.direct().size();
   for (std::size_t k = from; k < bars.size(); ++k) {
     const marketdata::Bar& bar = bars[k];
     if (bar.start != time) {
@@ -216,7 +206,8 @@ Result<std::size_t> Backtester::Impl::scan(std::span<const marketdata::Bar> bars
       lastTime = time;
     }
     const std::uint64_t id = bar.instrument.value();
-    const std::uint32_t i = directSize != 0 ? (id < directSize ? direct[id] : book::IdIndex::kMissing) : index.find(id);
+    const std::uint32_t i =
+        directSize != 0 ? (id < directSize ? direct[id] : InstrumentLookup::kMissing) : lookup.findHashed(id);
     if (i == book::IdIndex::kMissing) {
       return makeError("data", fmt::format("a bar of instrument {}, which is not defined", id));
     }

@@ -203,7 +203,8 @@ void StrategyRunner::applyFillToTrip(strategy::InstrumentSlot slot, Side side, d
     t.entryNotional += price * remaining;
     t.entryQuantity += remaining;
     t.pnl -= fee * (remaining / qty);
-    t.maxSize = std::max(t.maxSize, std::abs(static_cast<double>(marks_[slot].position.raw()) * marks_[slot].quantityScale));
+    t.maxSize =
+        std::max(t.maxSize, std::abs(static_cast<double>(marks_[slot].position.raw()) * marks_[slot].quantityScale));
   }
 }
 

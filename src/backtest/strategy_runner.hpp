@@ -198,7 +198,7 @@ class StrategyRunner final : public strategy::StrategyContext {
     double grossValue = 0;
   };
   std::vector<Book> books_{Book{}};
-  book::IdIndex slotOf_;                 // instrument id → slot
+  book::IdIndex slotOf_;  // instrument id → slot
   std::uint64_t rejects_ = 0;
   std::size_t openPositions_ = 0;
 };

@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <limits>
 
+#include "backtest/instrument_lookup.hpp"
 #include "backtest/run_currencies.hpp"
 #include "backtest/strategy_runner.hpp"
 #include "engine/engine.hpp"
@@ -65,17 +66,7 @@ struct TickBacktester::Impl final : RunnerHost {
     eo.expectedOrders = options.expectedOrders;
     eo.publishMarketData = false;
     engine = std::make_unique<engine::Engine>(eo, std::move(venuePtr));
-    std::uint64_t maxId = 0;
-    for (std::uint32_t i = 0; i < instruments.size(); ++i) {
-      index.insert(instruments[i].id().value(), i);
-      maxId = std::max(maxId, instruments[i].id().value());
-    }
-    // Ids no larger than a few times the count (the usual 1..n numbering): a direct table, read
-    // twice per event (the lookahead and the event), instead of the hash index.
-    if (maxId < 4 * instruments.size() + 1024) {
-      byId.assign(maxId + 1, book::IdIndex::kMissing);
-      for (std::uint32_t i = 0; i < instruments.size(); ++i) byId[instruments[i].id().value()] = i;
-    }
+    lookup.build(instruments);
     subscribers.resize(instruments.size());
     lastTrade.assign(instruments.size(), Price::undefined());
     shown.resize(instruments.size());
@@ -156,7 +147,7 @@ struct TickBacktester::Impl final : RunnerHost {
   // overlaps the work on the events before it.
   void prefetch(const marketdata::MarketEvent& e) const noexcept {
     if (e.kind != marketdata::MarketEventKind::BookOrder) return;
-    const std::uint32_t i = instrumentIndex(e.instrument().value());
+    const std::uint32_t i = lookup.find(e.instrument().value());
     if (i != book::IdIndex::kMissing) venue->prefetch(i, e.body.order.orderId);
   }
   void fillTick() {
@@ -175,12 +166,7 @@ struct TickBacktester::Impl final : RunnerHost {
   TickOptions options;
   ReplayVenue* venue = nullptr;
   std::unique_ptr<engine::Engine> engine;
-  book::IdIndex index{64};
-  std::vector<std::uint32_t> byId;  // id → instrument index when ids are small (else empty)
-  std::uint32_t instrumentIndex(std::uint64_t id) const noexcept {
-    if (byId.empty()) return index.find(id);
-    return id < byId.size() ? byId[id] : book::IdIndex::kMissing;
-  }
+  InstrumentLookup lookup;  // id → instrument index, read twice per event (lookahead and event)
   std::vector<ReplayDepth> depthOf;
   std::vector<std::unique_ptr<StrategyRunner>> runners;
   std::vector<std::vector<Subscriber>> subscribers;  // by instrument index
@@ -223,7 +209,7 @@ Result<bool> TickBacktester::addStrategy(std::unique_ptr<strategy::Strategy> s, 
   std::vector<Instrument> mine;
   std::vector<std::uint32_t> dense;
   for (InstrumentId id : ids) {
-    const std::uint32_t i = m.index.find(id.value());
+    const std::uint32_t i = m.lookup.find(id.value());
     if (i == book::IdIndex::kMissing)
       return makeError("instruments", fmt::format("instrument {} is not defined", id.value()));
     mine.push_back(m.instruments[i]);
@@ -405,7 +391,7 @@ Result<BacktestResult> TickBacktester::run(EventSource& source) {
                                              "at {} ns",
                                              e.instrument().value(), t.nanos(), lastTime.nanos()));
       }
-      const std::uint32_t i = m.instrumentIndex(e.instrument().value());
+      const std::uint32_t i = m.lookup.find(e.instrument().value());
       if (i == book::IdIndex::kMissing) {
         return makeError("data",
                          fmt::format("an event of instrument {}, which is not defined", e.instrument().value()));
