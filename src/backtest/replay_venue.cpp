@@ -341,6 +341,11 @@ std::size_t ReplayVenue::levelPairs(std::uint32_t index, Side side, std::span<st
   return m.l3 ? m.l3->book().depthPairs(side, out) : m.l2->levelPairs(side, out);
 }
 
+const book::OrderBook* ReplayVenue::orderBook(std::uint32_t index) const noexcept {
+  const Market& m = *markets_[index];
+  return m.l3 ? &m.l3->book() : nullptr;
+}
+
 book::TopOfBook ReplayVenue::topOfBook(InstrumentId instrument) const {
   const std::uint32_t i = index_.find(instrument.value());
   return i == book::IdIndex::kMissing ? book::TopOfBook{} : top(i);

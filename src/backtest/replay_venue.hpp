@@ -117,6 +117,9 @@ class ReplayVenue final : public engine::Venue {
   void levels(std::uint32_t index, Side side, std::size_t maxLevels, std::vector<book::LevelView>& out) const;
   // The best out.size() levels into `out` without allocating; returns how many there are.
   std::size_t levelPairs(std::uint32_t index, Side side, std::span<std::int64_t> out) const noexcept;
+  // An order-level (L3) market's book (ours included), nullptr for a level market; it lives
+  // as long as the venue.
+  const book::OrderBook* orderBook(std::uint32_t index) const noexcept;
   // Our live orders on the instrument (tests, reports).
   std::size_t ownOrders(std::uint32_t index) const noexcept;
   // L2: the queue-ahead estimate of one of our resting orders (undefined when not resting).

@@ -47,6 +47,16 @@ struct ShownLevels {
   }
 };
 
+// What the last read of an order-level book's best levels saw: the books' topVersion of each
+// side (an unchanged one means that side reads as shownLevels holds it) and the level counts.
+struct LevelsRead {
+  static constexpr std::uint64_t kUnread = UINT64_MAX;  // read the side again
+  std::uint64_t bidVersion = kUnread, askVersion = kUnread;
+  std::size_t bidCount = 0, askCount = 0;
+};
+static_assert(strategy::BookUpdate::kLevels <= book::OrderBook::kWatchedLevels,
+              "the book's topVersion must watch every level a BookUpdate shows");
+
 Shown shownOf(const book::TopOfBook& t) {
   return Shown{t.bidPrice.isDefined() ? t.bidPrice.raw() : 0, t.bidQuantity.raw(),
                t.askPrice.isDefined() ? t.askPrice.raw() : 0, t.askQuantity.raw()};
@@ -71,6 +81,7 @@ struct TickBacktester::Impl final : RunnerHost {
     lastTrade.assign(instruments.size(), Price::undefined());
     shown.resize(instruments.size());
     shownLevels.resize(instruments.size());
+    levelsRead.resize(instruments.size());
     depthOf = std::move(depth);
     depthOf.resize(instruments.size(), ReplayDepth::L2);
     for (const Instrument& i : instruments) priceScale.push_back(std::pow(10.0, -i.pricePrecision()));
@@ -81,6 +92,7 @@ struct TickBacktester::Impl final : RunnerHost {
       c.body.defineInstrument = engine::toDefineBody(instruments[i]);
       apply(c);
       venue->setDepth(i, depthOf[i]);
+      orderBooks.push_back(venue->orderBook(i));
     }
   }
 
@@ -174,6 +186,8 @@ struct TickBacktester::Impl final : RunnerHost {
   RunCurrencies runCurrencies;  // the account's and the instruments' currencies, their rates
   std::vector<Shown> shown;
   std::vector<ShownLevels> shownLevels;
+  std::vector<LevelsRead> levelsRead;              // order-level books with depth updates
+  std::vector<const book::OrderBook*> orderBooks;  // by instrument index: the venue's L3 book, or nullptr
   std::vector<double> priceScale;
   std::vector<engine::EngineEvent> events;
   std::vector<Delayed> delayed;  // FIFO: one latency for all, so arrival order = send order
@@ -232,20 +246,43 @@ Result<bool> TickBacktester::Impl::setUp() {
 }
 
 void TickBacktester::Impl::deliverBook(std::uint32_t i, const marketdata::MarketEvent& e) {
-  // With depth updates on an order-level book, its best levels are read once, straight into
-  // their compared form, and the top of the book is their first pair (what topOfBook() would
-  // read again); most reads end at the comparisons.
-  const bool pairsFirst = options.depthUpdates && depthOf[i] == ReplayDepth::L3;
-  ShownLevels seen;
+  // With depth updates on an order-level book, its best levels are read straight into their
+  // compared form, and the top of the book is their first pair (what topOfBook() would read
+  // again). Only a side whose topVersion moved since the last read is read: shownLevels holds
+  // what the last read saw (it was delivered, or equal to what was). Most events change neither
+  // side's best levels and end here.
+  const book::OrderBook* l3 = options.depthUpdates ? orderBooks[i] : nullptr;
+  const bool pairsFirst = l3 != nullptr;
+  LevelsRead* read = nullptr;
+  std::uint64_t bidVersion = 0, askVersion = 0;
+  if (pairsFirst) {
+    read = &levelsRead[i];
+    bidVersion = l3->topVersion(Side::Buy);
+    askVersion = l3->topVersion(Side::Sell);
+    if (bidVersion == read->bidVersion && askVersion == read->askVersion) return;
+  }
+  ShownLevels seen = pairsFirst ? shownLevels[i] : ShownLevels{};
   std::size_t bidCount = 0, askCount = 0;
+  Shown s;
+  if (pairsFirst) {
+    if (bidVersion != read->bidVersion) {
+      seen.bids = {};
+      read->bidCount = l3->depthPairs(Side::Buy, seen.bids);
+      read->bidVersion = bidVersion;
+    }
+    if (askVersion != read->askVersion) {
+      seen.asks = {};
+      read->askCount = l3->depthPairs(Side::Sell, seen.asks);
+      read->askVersion = askVersion;
+    }
+    bidCount = read->bidCount;
+    askCount = read->askCount;
+  }
   strategy::QuoteTick q;
   q.instrument = instruments[i].id();
   q.exchangeTime = e.exchangeTime();
   q.receiveTime = e.body.trade.receiveTime;
-  Shown s;
   if (pairsFirst) {
-    bidCount = venue->levelPairs(i, Side::Buy, seen.bids);
-    askCount = venue->levelPairs(i, Side::Sell, seen.asks);
     s = Shown{seen.bids[0], seen.bids[1], seen.asks[0], seen.asks[1]};  // zeros past the depth
     q.bidPrice = bidCount > 0 ? Price::fromRaw(seen.bids[0]) : Price::undefined();
     q.bidQuantity = Quantity::fromRaw(seen.bids[1]);
@@ -275,6 +312,9 @@ void TickBacktester::Impl::deliverBook(std::uint32_t i, const marketdata::Market
     seen = ShownLevels{};
     bidCount = venue->levelPairs(i, Side::Buy, seen.bids);
     askCount = venue->levelPairs(i, Side::Sell, seen.asks);
+    // The quote delivered above is older than these levels: the next event reads both sides
+    // again, and compares its top with that quote.
+    if (read != nullptr) *read = LevelsRead{};
   }
   if (seen == shownLevels[i]) return;  // the change was deeper than the levels shown
   shownLevels[i] = seen;

@@ -74,8 +74,7 @@ void OrderBook::emitRestated(const Order& o, std::int64_t removed, std::vector<E
   e.leavesQuantity = Quantity::fromRaw(o.leaves);
 }
 
-void OrderBook::emitLevelUpdate(Side side, std::uint32_t level, std::int64_t price, std::vector<Event>& out) {
-  if (!options_.levelUpdates) return;
+void OrderBook::pushLevelUpdate(Side side, std::uint32_t level, std::int64_t price, std::vector<Event>& out) {
   Event& e = emit(EventType::LevelUpdate, out);
   e.side = side;
   e.price = Price::fromRaw(price);

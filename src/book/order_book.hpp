@@ -115,6 +115,12 @@ class OrderBook {
   // The same as raw (price, displayed quantity) pairs: out[2k], out[2k + 1] for the k-th best
   // level, for out.size() / 2 levels; returns how many levels there are (the rest untouched).
   std::size_t depthPairs(Side side, std::span<std::int64_t> out) const noexcept;
+  // A counter per side that moves whenever one of its best kWatchedLevels levels appears,
+  // disappears or changes its displayed quantity (and sometimes when a deeper one does). It only
+  // grows over the book's life, loads included: a reader that sees the value of its last read
+  // again knows that depthPairs of up to kWatchedLevels levels would read the same pairs.
+  static constexpr std::size_t kWatchedLevels = 5;
+  std::uint64_t topVersion(Side side) const noexcept { return sideBook(side).topVersion; }
   void orders(Side side, std::vector<OrderView>& out) const;
   std::optional<OrderView> find(OrderId id) const;
 
@@ -182,6 +188,7 @@ class OrderBook {
   struct SideBook {
     std::vector<LevelRef> levels;  // sorted; best price at the back
     IdIndex byPrice;               // price → level: O(1) lookup for orders joining a level
+    std::uint64_t topVersion = 0;  // see topVersion()
   };
 
   struct StopEntry {
@@ -201,7 +208,20 @@ class OrderBook {
   void emitRejected(OrderId id, Side side, RejectReason reason, std::vector<Event>& out);
   void emitCancelled(Order& o, CancelReason reason, std::int64_t qty, std::vector<Event>& out);
   void emitRestated(const Order& o, std::int64_t removed, std::vector<Event>& out);  // after the reduction
-  void emitLevelUpdate(Side side, std::uint32_t level, std::int64_t price, std::vector<Event>& out);
+  // Every change to a level's displayed quantity, and every level added or removed, comes here
+  // (a removed level is still in its side's list), so the side's topVersion moves here too.
+  void emitLevelUpdate(Side side, std::uint32_t level, std::int64_t price, std::vector<Event>& out) {
+    SideBook& book = sideBook(side);
+    const std::size_t n = book.levels.size();
+    if (n <= kWatchedLevels) {
+      ++book.topVersion;
+    } else {
+      const std::int64_t edge = book.levels[n - kWatchedLevels].price;  // the watched level furthest out
+      book.topVersion += side == Side::Buy ? price >= edge : price <= edge;
+    }
+    if (options_.levelUpdates) pushLevelUpdate(side, level, price, out);
+  }
+  void pushLevelUpdate(Side side, std::uint32_t level, std::int64_t price, std::vector<Event>& out);
   void emitOrderUpdate(EventType type, const Order& o, std::vector<Event>& out);
 
   // Validation.

@@ -140,6 +140,7 @@ void OrderBook::clearState() {
   levels_.clear();
   freeLevels_ = kNil;
   for (SideBook* book : {&bids_, &asks_}) {
+    ++book->topVersion;  // never reset: a reader's last value must not come back
     book->levels.clear();
     book->byPrice = IdIndex{};
     book->byPrice.reserve(options_.expectedLevels);

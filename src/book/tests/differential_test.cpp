@@ -204,6 +204,7 @@ class Runner {
       play(ref_, c, refEvents);
       coverage_.count(c, refEvents);
       if (std::string d = compareEvents(fastEvents, refEvents); !d.empty()) return dump(i, d, fastEvents, refEvents);
+      if (std::string d = checkWatchedLevels(); !d.empty()) return dump(i, d, fastEvents, refEvents);
       if (i % 64 == 63 || c.kind == Command::Kind::SetStatus) {
         if (std::string d = compareSnapshots(); !d.empty()) return dump(i, d, fastEvents, refEvents);
       }
@@ -224,6 +225,27 @@ class Runner {
       return "event count differs: fast " + std::to_string(fast.size()) + ", reference " + std::to_string(ref.size());
     }
     return {};
+  }
+
+  // The best levels of a side read the same whenever its topVersion has not moved (a reader
+  // that skips the read on an unchanged version relies on it); checked after every command.
+  std::string checkWatchedLevels() {
+    std::string out;
+    for (Side side : {Side::Buy, Side::Sell}) {
+      const std::size_t k = side == Side::Buy ? 0 : 1;
+      std::array<std::int64_t, 2 * OrderBook::kWatchedLevels> pairs{};
+      const std::size_t n = fast_.depthPairs(side, pairs);
+      const std::uint64_t version = fast_.topVersion(side);
+      if (version == watchedVersion_[k] && (pairs != watched_[k] || n != watchedCount_[k])) {
+        out += "the best " + std::string(toString(side)) + " levels changed but topVersion stayed at " +
+               std::to_string(version) + "\n";
+      }
+      if (version < watchedVersion_[k] && watchedVersion_[k] != UINT64_MAX) out += "topVersion went back\n";
+      watched_[k] = pairs;
+      watchedCount_[k] = n;
+      watchedVersion_[k] = version;
+    }
+    return out;
   }
 
   std::string compareSnapshots() {
@@ -330,6 +352,9 @@ class Runner {
   CommandGenerator gen_;
   Coverage& coverage_;
   std::deque<Command> history_;
+  std::array<std::array<std::int64_t, 2 * OrderBook::kWatchedLevels>, 2> watched_{};
+  std::array<std::size_t, 2> watchedCount_{};
+  std::array<std::uint64_t, 2> watchedVersion_{UINT64_MAX, UINT64_MAX};
   std::size_t historyLength_ = envNumber("ALPHINTRA_DIFF_HISTORY", 20);
 };
 
