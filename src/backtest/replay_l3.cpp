@@ -13,6 +13,7 @@ constexpr std::size_t sideIndex(Side s) noexcept { return s == Side::Buy ? 0 : 1
 book::BookOptions bookOptions(std::uint32_t expectedOrders) {
   book::BookOptions o;
   o.expectedOrders = expectedOrders;
+  o.topVersions = true;  // the tick backtester reads a side's best levels only when they moved
   return o;
 }
 

@@ -22,6 +22,7 @@ OrderBook::OrderBook(const Instrument& instrument, BookOptions options)
       status_(instrument.status()),
       tick_(instrument.tickSize().raw()),
       lot_(instrument.lotSize().raw()),
+      levelWork_(options.levelUpdates || options.topVersions),
       index_(options.expectedOrders) {
   // Taken (and touched) at start-up, so that page faults never land in the trading loop.
   orders_.resize(options.expectedOrders);
@@ -74,7 +75,18 @@ void OrderBook::emitRestated(const Order& o, std::int64_t removed, std::vector<E
   e.leavesQuantity = Quantity::fromRaw(o.leaves);
 }
 
-void OrderBook::pushLevelUpdate(Side side, std::uint32_t level, std::int64_t price, std::vector<Event>& out) {
+void OrderBook::levelChanged(Side side, std::uint32_t level, std::int64_t price, std::vector<Event>& out) {
+  if (options_.topVersions) {
+    SideBook& book = sideBook(side);
+    const std::size_t n = book.levels.size();
+    if (n <= kWatchedLevels) {
+      ++book.topVersion;
+    } else {
+      const std::int64_t edge = book.levels[n - kWatchedLevels].price;  // the watched level furthest out
+      book.topVersion += side == Side::Buy ? price >= edge : price <= edge;
+    }
+  }
+  if (!options_.levelUpdates) return;
   Event& e = emit(EventType::LevelUpdate, out);
   e.side = side;
   e.price = Price::fromRaw(price);

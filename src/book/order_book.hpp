@@ -40,6 +40,7 @@ struct BookOptions {
   std::uint32_t expectedLevels = 1024;      // price levels per side sized for
   bool levelUpdates = false;                // emit L2 LevelUpdate events
   bool orderUpdates = false;                // emit L3 OrderAdded/Updated/Deleted events
+  bool topVersions = false;                 // keep topVersion() (off: it stays 0)
 };
 
 struct TopOfBook {
@@ -115,10 +116,11 @@ class OrderBook {
   // The same as raw (price, displayed quantity) pairs: out[2k], out[2k + 1] for the k-th best
   // level, for out.size() / 2 levels; returns how many levels there are (the rest untouched).
   std::size_t depthPairs(Side side, std::span<std::int64_t> out) const noexcept;
-  // A counter per side that moves whenever one of its best kWatchedLevels levels appears,
-  // disappears or changes its displayed quantity (and sometimes when a deeper one does). It only
-  // grows over the book's life, loads included: a reader that sees the value of its last read
-  // again knows that depthPairs of up to kWatchedLevels levels would read the same pairs.
+  // With BookOptions::topVersions, a counter per side that moves whenever one of its best
+  // kWatchedLevels levels appears, disappears or changes its displayed quantity (and sometimes
+  // when a deeper one does). It only grows over the book's life, loads included: a reader that
+  // sees the value of its last read again knows that depthPairs of up to kWatchedLevels levels
+  // would read the same pairs. Off by default: the matching path pays nothing for it.
   static constexpr std::size_t kWatchedLevels = 5;
   std::uint64_t topVersion(Side side) const noexcept { return sideBook(side).topVersion; }
   void orders(Side side, std::vector<OrderView>& out) const;
@@ -211,17 +213,9 @@ class OrderBook {
   // Every change to a level's displayed quantity, and every level added or removed, comes here
   // (a removed level is still in its side's list), so the side's topVersion moves here too.
   void emitLevelUpdate(Side side, std::uint32_t level, std::int64_t price, std::vector<Event>& out) {
-    SideBook& book = sideBook(side);
-    const std::size_t n = book.levels.size();
-    if (n <= kWatchedLevels) {
-      ++book.topVersion;
-    } else {
-      const std::int64_t edge = book.levels[n - kWatchedLevels].price;  // the watched level furthest out
-      book.topVersion += side == Side::Buy ? price >= edge : price <= edge;
-    }
-    if (options_.levelUpdates) pushLevelUpdate(side, level, price, out);
+    if (levelWork_) levelChanged(side, level, price, out);
   }
-  void pushLevelUpdate(Side side, std::uint32_t level, std::int64_t price, std::vector<Event>& out);
+  void levelChanged(Side side, std::uint32_t level, std::int64_t price, std::vector<Event>& out);
   void emitOrderUpdate(EventType type, const Order& o, std::vector<Event>& out);
 
   // Validation.
@@ -302,6 +296,7 @@ class OrderBook {
   Price lastTradePrice_ = Price::undefined();
   Price referencePrice_ = Price::undefined();
   bool tradedInCommand_ = false;
+  bool levelWork_;  // options_.levelUpdates || options_.topVersions: one test per level change
 
   std::vector<Order> orders_;    // the pool: [0, usedOrders_) ever used
   std::vector<OrderCold> cold_;  // same indices as orders_

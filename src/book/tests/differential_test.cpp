@@ -178,12 +178,17 @@ struct Scenario {
   double weight = 1.0;  // share of the total commands
 };
 
+BookOptions withTopVersions(BookOptions o) {
+  o.topVersions = true;  // changes no event: the scenarios' own options otherwise
+  return o;
+}
+
 class Runner {
  public:
   Runner(const Scenario& sc, Coverage& coverage)
       : sc_(sc),
         instrument_(makeInstrument(sc.initialStatus)),
-        fast_(instrument_, sc.options),
+        fast_(instrument_, withTopVersions(sc.options)),
         ref_(instrument_, sc.options),
         gen_(sc.seed, sc.mix, instrument_),
         coverage_(coverage) {}
