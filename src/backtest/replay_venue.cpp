@@ -381,8 +381,10 @@ void ReplayVenue::prefetch(std::uint32_t index, std::uint64_t orderId) const noe
 
 bool ReplayVenue::onOrder(std::uint32_t index, const marketdata::BookOrderEvent& e) {
   Market& m = *markets_[index];
-  if (!m.l3) return false;               // order-level data for an L2 instrument: its levels come from elsewhere
-  expire(m, e.exchangeTime, m.pending);  // what expired before this event
+  if (!m.l3) return false;  // order-level data for an L2 instrument: its levels come from elsewhere
+  // What expired before this event: only held stops here (the book expires its own GTD orders);
+  // the common case, none, costs no call on every replayed message.
+  if (!m.stops.empty()) expire(m, e.exchangeTime, m.pending);
   const std::size_t from = m.pending.size();
   skipped_ += m.l3->onOrder(e, scratch_, m.pending);
   triggerOnOwnTrades(m, from, e.exchangeTime, m.pending);
@@ -411,7 +413,7 @@ bool ReplayVenue::onQuote(std::uint32_t index, const marketdata::QuoteEvent& e) 
 
 bool ReplayVenue::onTrade(std::uint32_t index, const marketdata::TradeEvent& e) {
   Market& m = *markets_[index];
-  expire(m, e.exchangeTime, m.pending);  // what expired before this print
+  if (m.l2 || !m.stops.empty()) expire(m, e.exchangeTime, m.pending);  // what expired before this print
   m.lastPrint = e.price;
   // L3: executions come as order events; prints alone never fill us.
   const std::size_t from = m.pending.size();
