@@ -134,7 +134,7 @@ Result<bool> Backtester::addStrategy(std::unique_ptr<strategy::Strategy> s, std:
   std::vector<std::uint32_t> dense;
   for (InstrumentId id : ids) {
     const std::uint32_t i = m.lookup.find(id.value());
-    if (i == book::IdIndex::kMissing) {
+    if (i == InstrumentLookup::kMissing) {
       return makeError("instruments", "instrument " + std::to_string(id.value()) + " is not defined");
     }
     mine.push_back(m.instruments[i]);
@@ -208,7 +208,7 @@ Result<std::size_t> Backtester::Impl::scan(std::span<const marketdata::Bar> bars
     const std::uint64_t id = bar.instrument.value();
     const std::uint32_t i =
         directSize != 0 ? (id < directSize ? direct[id] : InstrumentLookup::kMissing) : lookup.findHashed(id);
-    if (i == book::IdIndex::kMissing) {
+    if (i == InstrumentLookup::kMissing) {
       return makeError("data", fmt::format("a bar of instrument {}, which is not defined", id));
     }
     groupIndex.push_back(i);

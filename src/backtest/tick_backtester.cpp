@@ -165,7 +165,7 @@ struct TickBacktester::Impl final : RunnerHost {
   void prefetch(const marketdata::MarketEvent& e) const noexcept {
     if (e.kind != marketdata::MarketEventKind::BookOrder) return;
     const std::uint32_t i = lookup.find(e.instrument().value());
-    if (i != book::IdIndex::kMissing) venue->prefetch(i, e.body.order.orderId);
+    if (i != InstrumentLookup::kMissing) venue->prefetch(i, e.body.order.orderId);
   }
   void fillTick() {
     engine::Command c = engine::makeCommand(engine::CommandType::ClockTick);
@@ -229,7 +229,7 @@ Result<bool> TickBacktester::addStrategy(std::unique_ptr<strategy::Strategy> s, 
   std::vector<std::uint32_t> dense;
   for (InstrumentId id : ids) {
     const std::uint32_t i = m.lookup.find(id.value());
-    if (i == book::IdIndex::kMissing)
+    if (i == InstrumentLookup::kMissing)
       return makeError("instruments", fmt::format("instrument {} is not defined", id.value()));
     mine.push_back(m.instruments[i]);
     dense.push_back(i);
@@ -437,7 +437,7 @@ Result<BacktestResult> TickBacktester::run(EventSource& source) {
                                              e.instrument().value(), t.nanos(), lastTime.nanos()));
       }
       const std::uint32_t i = m.lookup.find(e.instrument().value());
-      if (i == book::IdIndex::kMissing) {
+      if (i == InstrumentLookup::kMissing) {
         return makeError("data",
                          fmt::format("an event of instrument {}, which is not defined", e.instrument().value()));
       }
