@@ -220,19 +220,33 @@ void L3Replay::fillAhead(Side side, std::int64_t price, std::uint32_t stamp, std
 
 void L3Replay::reduce(std::uint64_t feedId, std::int64_t shares, Timestamp now, std::vector<book::Event>& scratch,
                       std::vector<book::Event>& own, std::uint64_t& skipped) {
-  const Replayed* v = findReplayed(feedId);
+  Replayed* v = findReplayed(feedId);
   if (v == nullptr) {
     ++skipped;
     return;
   }
   scratch.clear();
+  // The usual answer is one Cancelled or Replaced event about this order alone: it is settled
+  // here through the slot found above, as feedEvent would after a second lookup (settle has
+  // nothing else to do with a replayed order's own event).
   if (shares >= v->leaves) {
     book_.cancel(OrderId{feedId}, now, scratch);  // its Cancelled event forgets it
+    if (scratch.size() == 1 && scratch.front().type == book::EventType::Cancelled) {
+      replayed_.erase(v);
+      return;
+    }
   } else {
     book::ReplaceOrder r;
     r.id = OrderId{feedId};
     r.quantity = Quantity::fromRaw(v->quantity - shares);  // smaller: keeps its place
     book_.replace(r, now, scratch);
+    if (scratch.size() == 1 && scratch.front().type == book::EventType::Replaced &&
+        scratch.front().orderId.value() == feedId) {
+      v->quantity = scratch.front().quantity.raw();
+      v->leaves = scratch.front().leavesQuantity.raw();
+      if (v->leaves <= 0) replayed_.erase(v);
+      return;
+    }
   }
   settle(scratch, 0, &own);
 }
