@@ -273,6 +273,8 @@ std::uint64_t L3Replay::onOrder(const marketdata::BookOrderEvent& e, std::vector
       o.selfTrade = book::SelfTradePrevention::CancelResting;
       scratch.clear();
       book_.submit(o, now, scratch);
+      // Most adds rest untouched: their one Accepted event leaves settle nothing to do.
+      if (scratch.size() == 1 && scratch.front().type == book::EventType::Accepted) return 0;
       settle(scratch, 0, &own);
       if (!scratch.empty() && scratch.front().type == book::EventType::Rejected) {
         forget(feedId);
