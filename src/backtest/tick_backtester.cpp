@@ -254,8 +254,8 @@ void TickBacktester::Impl::deliverBook(std::uint32_t i, const marketdata::Market
   // With depth updates on an order-level book, its best levels are read straight into their
   // compared form, and the top of the book is their first pair (what topOfBook() would read
   // again). Only a side whose topVersion moved since the last read is read: shownLevels holds
-  // what the last read saw (it was delivered, or equal to what was). Most events change neither
-  // side's best levels and end here.
+  // what the last read saw (it was delivered, or equal to what was). About a third of the order
+  // events of an ITCH feed change neither side's best levels and end here.
   const book::OrderBook* l3 = options.depthUpdates ? orderBooks[i] : nullptr;
   const bool pairsFirst = l3 != nullptr;
   LevelsRead* read = nullptr;
