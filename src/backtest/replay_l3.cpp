@@ -20,56 +20,11 @@ book::BookOptions bookOptions(std::uint32_t expectedOrders) {
 }  // namespace
 
 L3Replay::L3Replay(const Instrument& instrument, std::uint32_t expectedOrders)
-    : book_(instrument, bookOptions(expectedOrders)), replayed_(expectedOrders) {
+    : book_(instrument, bookOptions(expectedOrders)) {
   static_assert(kFeedBit == ReplayVenue::kFeedBit);
 }
 
 bool L3Replay::isOurs(OrderId id) noexcept { return (id.value() & ReplayVenue::kFeedBit) == 0; }
-
-bool L3Replay::isReplayed(OrderId id) noexcept {
-  return (id.value() & (ReplayVenue::kFeedBit | ReplayVenue::kSyntheticBit)) == ReplayVenue::kFeedBit;
-}
-
-L3Replay::Replayed* L3Replay::findReplayed(std::uint64_t feedId) noexcept { return replayed_.find(feedId); }
-
-void L3Replay::forget(std::uint64_t feedId) noexcept { replayed_.erase(feedId); }
-
-void L3Replay::feedEvent(const book::Event& e) noexcept {
-  switch (e.type) {
-    case book::EventType::Trade:
-      if (isReplayed(e.orderId)) {
-        if (!e.leavesQuantity.isPositive()) {
-          forget(e.orderId.value());
-        } else if (Replayed* r = findReplayed(e.orderId.value())) {
-          r->leaves = e.leavesQuantity.raw();
-        }
-      }
-      if (isReplayed(e.contraOrderId)) {
-        if (!e.contraLeavesQuantity.isPositive()) {
-          forget(e.contraOrderId.value());
-        } else if (Replayed* r = findReplayed(e.contraOrderId.value())) {
-          r->leaves = e.contraLeavesQuantity.raw();
-        }
-      }
-      break;
-    case book::EventType::Cancelled:
-    case book::EventType::Expired:
-      if (isReplayed(e.orderId)) forget(e.orderId.value());
-      break;
-    case book::EventType::Replaced:
-    case book::EventType::Restated:
-      if (isReplayed(e.orderId)) {
-        if (Replayed* r = findReplayed(e.orderId.value())) {
-          if (e.type == book::EventType::Replaced) r->quantity = e.quantity.raw();
-          if (e.type == book::EventType::Restated) r->quantity -= e.quantity.raw();
-          r->leaves = e.leavesQuantity.raw();
-          if (r->leaves <= 0) replayed_.erase(r);
-        }
-      }
-      break;
-    default: break;
-  }
-}
 
 L3Replay::Own* L3Replay::findOwn(OrderId id) noexcept {
   for (Own& o : own_) {
@@ -104,17 +59,15 @@ void L3Replay::track(OrderId id) {
   if (Own* o = findOwn(id)) {
     o->price = view->price.raw();
     o->leaves = view->leavesQuantity.raw();
-    o->stamp = nextStamp_++;
     return;
   }
-  own_.push_back(Own{id, view->account, view->side, view->price.raw(), view->leavesQuantity.raw(), nextStamp_++});
+  own_.push_back(Own{id, view->account, view->side, view->price.raw(), view->leavesQuantity.raw()});
   ++ownBySide_[sideIndex(view->side)];
 }
 
 void L3Replay::settle(const std::vector<book::Event>& events, std::size_t from, std::vector<book::Event>* forward) {
   for (std::size_t i = from; i < events.size(); ++i) {
     const book::Event& e = events[i];
-    feedEvent(e);
     bool mine = isOurs(e.orderId);
     switch (e.type) {
       case book::EventType::Trade:
@@ -192,14 +145,13 @@ void L3Replay::advanceTime(Timestamp now, std::vector<book::Event>& out) {
   settle(out, from, nullptr);
 }
 
-void L3Replay::fillAhead(Side side, std::int64_t price, std::uint32_t stamp, std::int64_t shares, Timestamp now,
+void L3Replay::fillAhead(Side side, std::int64_t price, std::int64_t sameLevelAhead, std::int64_t shares, Timestamp now,
                          std::vector<book::Event>& scratch, std::vector<book::Event>& own) {
-  std::int64_t available = 0;
+  std::int64_t available = sameLevelAhead > 0 ? sameLevelAhead : 0;
   for (const Own& o : own_) {
     if (o.side != side) continue;
     const bool better = side == Side::Buy ? o.price > price : o.price < price;
-    if (!better && !(o.price == price && o.stamp < stamp)) continue;
-    available += o.leaves;
+    if (better || (sameLevelAhead < 0 && o.price == price)) available += o.leaves;
   }
   const std::int64_t take = std::min(available, shares);
   if (take <= 0) return;
@@ -220,33 +172,17 @@ void L3Replay::fillAhead(Side side, std::int64_t price, std::uint32_t stamp, std
 
 void L3Replay::reduce(std::uint64_t feedId, std::int64_t shares, Timestamp now, std::vector<book::Event>& scratch,
                       std::vector<book::Event>& own, std::uint64_t& skipped) {
-  Replayed* v = findReplayed(feedId);
-  if (v == nullptr) {
-    ++skipped;
-    return;
-  }
   scratch.clear();
-  // The usual answer is one Cancelled or Replaced event about this order alone: it is settled
-  // here through the slot found above, as feedEvent would after a second lookup (settle has
-  // nothing else to do with a replayed order's own event).
-  if (shares >= v->leaves) {
-    book_.cancel(OrderId{feedId}, now, scratch);  // its Cancelled event forgets it
-    if (scratch.size() == 1 && scratch.front().type == book::EventType::Cancelled) {
-      replayed_.erase(v);
-      return;
+  book_.reduceBy(OrderId{feedId}, Quantity::fromRaw(shares), now, scratch);
+  // The usual answer is one event about this replayed order alone (Cancelled, Replaced, or a
+  // rejection): nothing of ours to settle.
+  if (scratch.size() == 1) {
+    const book::Event& e = scratch.front();
+    if (e.type == book::EventType::Rejected &&
+        e.reason == static_cast<std::uint8_t>(book::RejectReason::UnknownOrder)) {
+      ++skipped;  // an order the book no longer holds (ours took it whole)
     }
-  } else {
-    book::ReplaceOrder r;
-    r.id = OrderId{feedId};
-    r.quantity = Quantity::fromRaw(v->quantity - shares);  // smaller: keeps its place
-    book_.replace(r, now, scratch);
-    if (scratch.size() == 1 && scratch.front().type == book::EventType::Replaced &&
-        scratch.front().orderId.value() == feedId) {
-      v->quantity = scratch.front().quantity.raw();
-      v->leaves = scratch.front().leavesQuantity.raw();
-      if (v->leaves <= 0) replayed_.erase(v);
-      return;
-    }
+    return;
   }
   settle(scratch, 0, &own);
 }
@@ -258,10 +194,6 @@ std::uint64_t L3Replay::onOrder(const marketdata::BookOrderEvent& e, std::vector
   std::uint64_t skipped = 0;
   switch (e.action) {
     case marketdata::BookAction::Add: {
-      if (replayed_.find(feedId) != nullptr) return 1;  // the id is live already
-      // In the table before the book's events, which may change or end it.
-      *replayed_.insert(feedId) =
-          Replayed{feedId, e.price.raw(), e.quantity.raw(), e.quantity.raw(), nextStamp_++, e.side};
       book::NewOrder o;
       o.id = OrderId{feedId};
       o.account = ReplayVenue::kFeedAccount;
@@ -276,29 +208,30 @@ std::uint64_t L3Replay::onOrder(const marketdata::BookOrderEvent& e, std::vector
       // Most adds rest untouched: their one Accepted event leaves settle nothing to do.
       if (scratch.size() == 1 && scratch.front().type == book::EventType::Accepted) return 0;
       settle(scratch, 0, &own);
-      if (!scratch.empty() && scratch.front().type == book::EventType::Rejected) {
-        forget(feedId);
-        return 1;
-      }
-      return 0;
+      // Rejected: an id the book holds already, or an add the book refuses (halted, off tick...).
+      return !scratch.empty() && scratch.front().type == book::EventType::Rejected ? 1 : 0;
     }
     case marketdata::BookAction::Cancel: reduce(feedId, e.quantity.raw(), now, scratch, own, skipped); return skipped;
     case marketdata::BookAction::Delete: reduce(feedId, INT64_MAX, now, scratch, own, skipped); return skipped;
     case marketdata::BookAction::Fill: {
-      const Replayed* v = findReplayed(feedId);
-      const Side side = v ? v->side : e.side;
-      if (ownBySide_[sideIndex(side)] > 0) {
-        fillAhead(side, v ? v->price : e.price.raw(), v ? v->stamp : kLatest, e.quantity.raw(), now, scratch, own);
+      if (ownBySide_[0] + ownBySide_[1] > 0) {
+        const auto v = book_.find(OrderId{feedId});
+        const Side side = v ? v->side : e.side;
+        if (ownBySide_[sideIndex(side)] > 0) {
+          const std::int64_t ahead = v ? book_.quantityAhead(OrderId{feedId}, ReplayVenue::kFeedAccount) : -1;
+          fillAhead(side, v ? v->price.raw() : e.price.raw(), ahead, e.quantity.raw(), now, scratch, own);
+        }
       }
       reduce(feedId, e.quantity.raw(), now, scratch, own, skipped);
       return skipped;
     }
     case marketdata::BookAction::Replace: {
-      const Replayed* v = findReplayed(feedId);
-      if (v == nullptr) return 1;
-      if (v->price == e.price.raw() && e.quantity.raw() <= v->leaves) {
-        reduce(feedId, v->leaves - e.quantity.raw(), now, scratch, own, skipped);
-        return skipped;
+      const auto v = book_.find(OrderId{feedId});
+      if (!v) return 1;
+      const std::int64_t leaves = v->leavesQuantity.raw();
+      if (v->price == e.price && e.quantity.raw() <= leaves) {
+        if (e.quantity.raw() < leaves) reduce(feedId, leaves - e.quantity.raw(), now, scratch, own, skipped);
+        return skipped;  // the same price and size: nothing changes
       }
       reduce(feedId, INT64_MAX, now, scratch, own, skipped);
       marketdata::BookOrderEvent add = e;
@@ -309,7 +242,6 @@ std::uint64_t L3Replay::onOrder(const marketdata::BookOrderEvent& e, std::vector
       scratch.clear();
       book_.massCancel(ReplayVenue::kFeedAccount, now, scratch);
       settle(scratch, 0, &own);
-      // Every replayed order was cancelled (their events emptied the table).
       return 0;
     }
   }

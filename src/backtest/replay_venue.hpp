@@ -109,7 +109,7 @@ class ReplayVenue final : public engine::Venue {
   bool onTrade(std::uint32_t index, const marketdata::TradeEvent& e);
 
   // A hint that an order event about `orderId` of the instrument comes soon (L3: its slot in
-  // the replayed-order table is fetched into cache); changes nothing.
+  // the book's id index is fetched into cache); changes nothing.
   void prefetch(std::uint32_t index, std::uint64_t orderId) const noexcept;
 
   // The book's best prices and sizes as the strategies see them (ours included at L3).

@@ -160,7 +160,7 @@ struct TickBacktester::Impl final : RunnerHost {
       nextDelayed = 0;
     }
   }
-  // The replayed-order slot an order event a few events ahead will need: its cache miss
+  // The book's id-index slot an order event a few events ahead will need: its cache miss
   // overlaps the work on the events before it.
   void prefetch(const marketdata::MarketEvent& e) const noexcept {
     if (e.kind != marketdata::MarketEventKind::BookOrder) return;

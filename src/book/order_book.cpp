@@ -629,6 +629,20 @@ void OrderBook::massCancel(AccountId account, Timestamp now, std::vector<Event>&
 // ---------------------------------------------------------------------------------------------
 // Replace
 
+void OrderBook::reduceBy(OrderId id, Quantity by, Timestamp now, std::vector<Event>& out) {
+  if (!by.isPositive()) {
+    beginCommand(now, out);
+    emitRejected(id, Side::None, RejectReason::InvalidQuantity, out);
+    return;
+  }
+  const std::uint32_t idx = index_.find(id.value());
+  if (idx == IdIndex::kMissing || by.raw() >= orders_[idx].leaves) return cancel(id, now, out);
+  ReplaceOrder r;
+  r.id = id;
+  r.quantity = Quantity::fromRaw(cold_[idx].quantity - by.raw());  // smaller: keeps its place
+  replace(r, now, out);
+}
+
 void OrderBook::replace(const ReplaceOrder& request, Timestamp now, std::vector<Event>& out) {
   beginCommand(now, out);
   tradedInCommand_ = false;

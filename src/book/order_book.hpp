@@ -90,6 +90,11 @@ class OrderBook {
     if (idx != IdIndex::kMissing) __builtin_prefetch(&orders_[idx]);
   }
   void replace(const ReplaceOrder& request, Timestamp now, std::vector<Event>& out);
+  // Takes `by` off an order's open quantity keeping its place in the queue (an exchange feed's
+  // partial cancel), or cancels it when `by` reaches the open quantity: the events of replace()
+  // or cancel(), from one id lookup when the order is known. `by` must be positive
+  // (InvalidQuantity); an unknown id is rejected as by cancel().
+  void reduceBy(OrderId id, Quantity by, Timestamp now, std::vector<Event>& out);
   void massCancel(AccountId account, Timestamp now, std::vector<Event>& out);
   void setStatus(TradingStatus status, Timestamp now, std::vector<Event>& out);
   void advanceTime(Timestamp now, std::vector<Event>& out);
@@ -124,6 +129,10 @@ class OrderBook {
   static constexpr std::size_t kWatchedLevels = 5;
   std::uint64_t topVersion(Side side) const noexcept { return sideBook(side).topVersion; }
   void orders(Side side, std::vector<OrderView>& out) const;
+  // The open quantity queued ahead of a resting order at its price, counting only orders whose
+  // account is not `excluded`; -1 when `id` is not resting. Walks the level from its head, so it
+  // costs the order's queue position.
+  std::int64_t quantityAhead(OrderId id, AccountId excluded) const noexcept;
   std::optional<OrderView> find(OrderId id) const;
 
   TradingStatus status() const noexcept { return status_; }

@@ -73,6 +73,16 @@ std::optional<OrderView> OrderBook::find(OrderId id) const {
   return view(idx);
 }
 
+std::int64_t OrderBook::quantityAhead(OrderId id, AccountId excluded) const noexcept {
+  const std::uint32_t idx = index_.find(id.value());
+  if (idx == IdIndex::kMissing || orders_[idx].where != Where::Resting) return -1;
+  std::int64_t total = 0;
+  for (std::uint32_t i = levels_[orders_[idx].level].head; i != idx && i != kNil; i = orders_[i].next) {
+    if (orders_[i].account != excluded.value()) total += orders_[i].leaves;
+  }
+  return total;
+}
+
 OrderView OrderBook::view(std::uint32_t idx) const {
   const Order& o = orders_[idx];
   const OrderCold& c = cold_[idx];

@@ -5,11 +5,9 @@
 
 #include <filesystem>
 #include <fstream>
-#include <map>
 #include <sstream>
 
 #include "backtest/replay_venue.hpp"
-#include "backtest/replayed_orders.hpp"
 #include "backtest/report.hpp"
 #include "backtest/statistics.hpp"
 #include "backtest/tick_spec.hpp"
@@ -225,40 +223,6 @@ TEST(TickSources, UnknownItchSymbolIsNamed) {
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().field, "--symbol");
   EXPECT_NE(r.error().message.find("NOPE"), std::string::npos);
-}
-
-}  // namespace
-}  // namespace alphintra::backtest
-
-namespace alphintra::backtest {
-namespace {
-
-// The replayed-order table against std::map through random inserts and erases, in a small table
-// that wraps around its end and grows past its reserve.
-TEST(ReplayedOrdersTable, MatchesAMapThroughInsertsErasesAndGrowth) {
-  ReplayedOrders table(8);
-  std::map<std::uint64_t, std::int64_t> want;
-  std::uint64_t x = 12345;
-  for (int step = 0; step < 20'000; ++step) {
-    x = x * 6364136223846793005ull + 1442695040888963407ull;
-    const std::uint64_t id = (1ull << 63) | (1 + (x >> 33) % 64);  // few ids: many collisions and reuses
-    if (auto* o = table.find(id)) {
-      ASSERT_TRUE(want.count(id));
-      ASSERT_EQ(o->leaves, want[id]);
-      table.erase(o);
-      want.erase(id);
-    } else {
-      ASSERT_FALSE(want.count(id));
-      table.insert(id)->leaves = static_cast<std::int64_t>(x >> 40);
-      want[id] = static_cast<std::int64_t>(x >> 40);
-    }
-    ASSERT_EQ(table.size(), want.size());
-  }
-  for (const auto& [id, leaves] : want) {
-    ASSERT_NE(table.find(id), nullptr);
-    EXPECT_EQ(table.find(id)->leaves, leaves);
-  }
-  EXPECT_GT(want.size(), 16u);  // more than the reserve: the table grew
 }
 
 }  // namespace

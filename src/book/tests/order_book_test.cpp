@@ -60,6 +60,71 @@ TEST(OrderBook, RestsAndReportsTopOfBookDepthAndOrders) {
   EXPECT_EQ(book.levelCount(), 3u);
 }
 
+TEST(OrderBook, ReduceByKeepsTheQueuePlaceOrCancelsAtTheOpenQuantity) {
+  OrderBook book(testInstrument());
+  std::vector<Event> events;
+  book.submit(limit(1, Side::Buy, 10000, 10), Timestamp{1}, events);
+  book.submit(limit(2, Side::Buy, 10000, 7), Timestamp{2}, events);
+
+  events.clear();
+  book.reduceBy(OrderId{1}, Quantity::fromRaw(4), Timestamp{3}, events);
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(events[0].type, EventType::Replaced);
+  EXPECT_EQ(events[0].quantity.raw(), 6);
+  EXPECT_EQ(events[0].leavesQuantity.raw(), 6);
+  std::vector<OrderView> orders;
+  book.orders(Side::Buy, orders);
+  ASSERT_EQ(orders.size(), 2u);
+  EXPECT_EQ(orders[0].id, OrderId{1});  // still first in its level
+  EXPECT_EQ(orders[0].leavesQuantity.raw(), 6);
+  EXPECT_EQ(book.topOfBook().bidQuantity.raw(), 13);
+
+  events.clear();
+  book.reduceBy(OrderId{1}, Quantity::fromRaw(6), Timestamp{4}, events);  // all that is open
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(events[0].type, EventType::Cancelled);
+  EXPECT_FALSE(book.find(OrderId{1}).has_value());
+
+  events.clear();
+  book.reduceBy(OrderId{2}, Quantity::fromRaw(0), Timestamp{5}, events);
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(events[0].type, EventType::Rejected);
+  EXPECT_EQ(events[0].reason, static_cast<std::uint8_t>(RejectReason::InvalidQuantity));
+  EXPECT_EQ(book.find(OrderId{2})->leavesQuantity.raw(), 7);
+
+  events.clear();
+  book.reduceBy(OrderId{1}, Quantity::fromRaw(1), Timestamp{6}, events);  // gone already
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(events[0].type, EventType::Rejected);
+  EXPECT_EQ(events[0].reason, static_cast<std::uint8_t>(RejectReason::UnknownOrder));
+}
+
+TEST(OrderBook, QuantityAheadCountsTheLevelQueueInFrontOfAnOrder) {
+  OrderBook book(testInstrument());
+  std::vector<Event> events;
+  const AccountId feed{9};
+  book.submit(limit(1, Side::Sell, 10010, 5, 1), Timestamp{1}, events);
+  book.submit(limit(2, Side::Sell, 10010, 8, 9), Timestamp{2}, events);
+  book.submit(limit(3, Side::Sell, 10010, 3, 2), Timestamp{3}, events);
+  book.submit(limit(4, Side::Sell, 10010, 6, 9), Timestamp{4}, events);
+  book.submit(limit(5, Side::Sell, 10000, 2, 1), Timestamp{5}, events);  // a better price: another level
+
+  EXPECT_EQ(book.quantityAhead(OrderId{1}, feed), 0);  // first in its queue
+  EXPECT_EQ(book.quantityAhead(OrderId{2}, feed), 5);
+  EXPECT_EQ(book.quantityAhead(OrderId{4}, feed), 8);          // 5 + 3, not the excluded account's 8
+  EXPECT_EQ(book.quantityAhead(OrderId{4}, AccountId{}), 16);  // nothing excluded
+  EXPECT_EQ(book.quantityAhead(OrderId{5}, feed), 0);
+  EXPECT_EQ(book.quantityAhead(OrderId{77}, feed), -1);  // unknown
+
+  // A replace that grows order 1 sends it to the back of its level.
+  ReplaceOrder r;
+  r.id = OrderId{1};
+  r.quantity = Quantity::fromRaw(9);
+  book.replace(r, Timestamp{6}, events);
+  EXPECT_EQ(book.quantityAhead(OrderId{1}, feed), 3);
+  EXPECT_EQ(book.quantityAhead(OrderId{4}, feed), 3);
+}
+
 TEST(OrderBook, PoolsAreReusedAndGrowPastTheExpectedSize) {
   BookOptions options;
   options.expectedOrders = 4;
