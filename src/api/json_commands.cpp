@@ -761,6 +761,14 @@ void parseRestrict(Fields& f, const Directory& directory, engine::RestrictInstru
   b.restricted = restricted.value_or(true);
 }
 
+void parsePurgeOrders(Fields& f, engine::PurgeOrdersBody& b) {
+  // minAgeNanos: finished orders last updated longer ago than this (before the command's time)
+  // are retired.
+  if (auto age = f.integer("minAgeNanos", Need::Required, 0, std::numeric_limits<std::int64_t>::max())) {
+    b.minAgeNanos = *age;
+  }
+}
+
 std::optional<CommandType> commandTypeOf(std::string_view name) {
   for (std::uint8_t t = 1; t <= engine::kMaxCommandType; ++t) {
     const auto type = static_cast<CommandType>(t);
@@ -849,6 +857,7 @@ Result<Command> parseCommandMembers(const FlatJson& object, Directory& directory
     case CommandType::AdjustCash: parseAdjustCash(f, directory, c.body.adjustCash); break;
     case CommandType::SetFxRate: parseFxRate(f, c.body.fxRate); break;
     case CommandType::RestrictInstrument: parseRestrict(f, directory, c.body.restrict); break;
+    case CommandType::PurgeOrders: parsePurgeOrders(f, c.body.purgeOrders); break;
   }
   if (auto error = f.finish()) return *error;
 

@@ -148,9 +148,10 @@ int inspectEngine(const InspectArgs& args) {
   j["replayed"] = recovered->replayed;
   j["stateHash"] = fmt::format("{:016x}", e.stateHash());
   j["orderCount"] = e.orders().size();
+  j["ordersKept"] = e.orders().kept();
   if (args.orders) {
     nlohmann::json list = nlohmann::json::array();
-    for (const oms::OmsOrder& o : e.orders().all()) {
+    e.orders().forEach([&](const oms::OmsOrder& o) {
       const Instrument* in = e.instrument(o.instrument());
       nlohmann::json x;
       x["orderId"] = o.id.value();
@@ -168,7 +169,7 @@ int inspectEngine(const InspectArgs& args) {
         x["leavesQuantity"] = in->formatQuantity(o.state.isTerminal() ? Quantity::zero() : o.leavesQuantity);
       }
       list.push_back(std::move(x));
-    }
+    });
     j["orders"] = std::move(list);
   }
   fmt::print("{}\n", j.dump());

@@ -12,6 +12,8 @@
 //
 // Threading: none of its own; like std::vector.
 // Known limits: elements are added at the back only; clear() keeps the chunks for reuse.
+// releaseBelow() hands whole chunks at the front back to the system (a table whose old
+// records have been retired): indexes below first() must not be used after that.
 #pragma once
 
 #include <sys/mman.h>
@@ -47,7 +49,9 @@ class ChunkedVector {
   ChunkedVector(const ChunkedVector&) = delete;
   ChunkedVector& operator=(const ChunkedVector&) = delete;
   ChunkedVector(ChunkedVector&& other) noexcept
-      : chunks_(std::move(other.chunks_)), size_(std::exchange(other.size_, 0)) {
+      : chunks_(std::move(other.chunks_)),
+        size_(std::exchange(other.size_, 0)),
+        first_(std::exchange(other.first_, 0)) {
     other.chunks_.clear();
   }
   ChunkedVector& operator=(ChunkedVector&& other) noexcept {
@@ -56,6 +60,7 @@ class ChunkedVector {
       chunks_ = std::move(other.chunks_);
       other.chunks_.clear();
       size_ = std::exchange(other.size_, 0);
+      first_ = std::exchange(other.first_, 0);
     }
     return *this;
   }
@@ -70,7 +75,7 @@ class ChunkedVector {
 
   template <typename... Args>
   T& emplace_back(Args&&... args) {
-    if (size_ == capacity()) addChunk();
+    if (size_ >= capacity()) addChunk();  // >: after startAt() in the middle of a chunk
     T* slot = &chunks_[size_ >> kShift][size_ & kMask];
     ::new (static_cast<void*>(slot)) T(std::forward<Args>(args)...);
     ++size_;
@@ -79,11 +84,38 @@ class ChunkedVector {
   void push_back(const T& value) { emplace_back(value); }
   void push_back(T&& value) { emplace_back(std::move(value)); }
 
-  // Destroys every element; the chunks stay for the next elements.
+  // Destroys every element; the chunks still mapped stay for the next elements.
   void clear() noexcept {
-    for (std::size_t i = size_; i > 0; --i) (*this)[i - 1].~T();
+    for (std::size_t i = size_; i > first_; --i) (*this)[i - 1].~T();
     size_ = 0;
+    if (first_ != 0) std::erase(chunks_, nullptr);  // released ones: the rest move to the front
+    first_ = 0;
   }
+
+  // Destroys the elements below `index` and unmaps every chunk that holds only such elements;
+  // the elements from `index` on keep their indexes and addresses. Elements below first()
+  // (at most one chunk's worth below `index`) must not be used any more. The chunk-address
+  // array keeps a null entry per released chunk (8 bytes per 2 MiB released).
+  void releaseBelow(std::size_t index) noexcept {
+    if (index > size_) index = size_;
+    if (index <= first_) return;
+    for (std::size_t i = first_; i < index; ++i) (*this)[i].~T();
+    for (std::size_t c = first_ >> kShift; c < (index >> kShift); ++c) {
+      ::munmap(chunks_[c], kChunkBytes);
+      chunks_[c] = nullptr;
+    }
+    first_ = index;
+  }
+  // Makes an empty vector start at `index` (a table restored after releaseBelow()): the next
+  // element appended gets that index, and no memory is mapped for the indexes below it.
+  void startAt(std::size_t index) {
+    release();
+    chunks_.assign(index >> kShift, nullptr);
+    size_ = index;
+    first_ = index;
+  }
+  // The first index still usable (0 until releaseBelow() or startAt()).
+  std::size_t first() const noexcept { return first_; }
 
   // Maps chunks for `n` elements and faults their pages in now (start-up), so that the first
   // `n` appends take no page fault.
@@ -126,15 +158,24 @@ class ChunkedVector {
   };
   using iterator = Iterator<false>;
   using const_iterator = Iterator<true>;
-  iterator begin() noexcept { return iterator(this, 0); }
+  iterator begin() noexcept { return iterator(this, first_); }
   iterator end() noexcept { return iterator(this, size_); }
-  const_iterator begin() const noexcept { return const_iterator(this, 0); }
+  const_iterator begin() const noexcept { return const_iterator(this, first_); }
   const_iterator end() const noexcept { return const_iterator(this, size_); }
 
  private:
   // A mapping that starts on a 2 MiB boundary (over-map by 2 MiB, trim both ends), so that the
   // kernel can back its first 2 MiB with one huge page.
-  void addChunk() {
+  void addChunk() { addChunk(mapChunk()); }
+  void addChunk(T* chunk) {
+    try {
+      chunks_.push_back(chunk);
+    } catch (...) {
+      ::munmap(chunk, kChunkBytes);
+      throw;
+    }
+  }
+  T* mapChunk() {
     const std::size_t span = kChunkBytes + kHugePage;
     void* raw = ::mmap(nullptr, span, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (raw == MAP_FAILED) throw std::bad_alloc();
@@ -144,22 +185,20 @@ class ChunkedVector {
     const std::uintptr_t tail = aligned + kChunkBytes;
     if (begin + span > tail) ::munmap(reinterpret_cast<void*>(tail), begin + span - tail);
     adviseHugePages(reinterpret_cast<void*>(aligned), kChunkBytes);
-    try {
-      chunks_.push_back(reinterpret_cast<T*>(aligned));
-    } catch (...) {
-      ::munmap(reinterpret_cast<void*>(aligned), kChunkBytes);
-      throw;
-    }
+    return reinterpret_cast<T*>(aligned);
   }
 
   void release() noexcept {
     clear();
-    for (T* chunk : chunks_) ::munmap(chunk, kChunkBytes);
+    for (T* chunk : chunks_) {
+      if (chunk != nullptr) ::munmap(chunk, kChunkBytes);
+    }
     chunks_.clear();
   }
 
-  std::vector<T*> chunks_;
+  std::vector<T*> chunks_;  // null: released (releaseBelow)
   std::size_t size_ = 0;
+  std::size_t first_ = 0;  // elements below were released
 };
 
 }  // namespace alphintra

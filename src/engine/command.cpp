@@ -25,6 +25,7 @@ std::size_t bodySize(CommandType type) noexcept {
     case CommandType::AdjustCash: return sizeof(AdjustCashBody);
     case CommandType::SetFxRate: return sizeof(SetFxRateBody);
     case CommandType::RestrictInstrument: return sizeof(RestrictInstrumentBody);
+    case CommandType::PurgeOrders: return sizeof(PurgeOrdersBody);
   }
   return 0;
 }
@@ -79,6 +80,7 @@ std::string_view toString(CommandType type) noexcept {
     case CommandType::AdjustCash: return "adjust_cash";
     case CommandType::SetFxRate: return "set_fx_rate";
     case CommandType::RestrictInstrument: return "restrict_instrument";
+    case CommandType::PurgeOrders: return "purge_orders";
   }
   return "unknown";
 }
@@ -105,6 +107,7 @@ Command makeCommand(CommandType type) noexcept {
     case CommandType::AdjustCash: c.body.adjustCash = AdjustCashBody{}; break;
     case CommandType::SetFxRate: c.body.fxRate = SetFxRateBody{}; break;
     case CommandType::RestrictInstrument: c.body.restrict = RestrictInstrumentBody{}; break;
+    case CommandType::PurgeOrders: c.body.purgeOrders = PurgeOrdersBody{}; break;
   }
   return c;
 }

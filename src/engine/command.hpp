@@ -51,8 +51,9 @@ enum class CommandType : std::uint8_t {
   AdjustCash = 14,  // deposit (positive) or withdrawal (negative)
   SetFxRate = 15,
   RestrictInstrument = 16,
+  PurgeOrders = 17,  // finished orders leave the engine's memory (housekeeping)
 };
-inline constexpr std::uint8_t kMaxCommandType = 16;
+inline constexpr std::uint8_t kMaxCommandType = 17;
 
 struct CommandHeader {
   CommandType type{};
@@ -209,6 +210,15 @@ struct RestrictInstrumentBody {
   std::uint8_t reserved[7]{};
 };
 
+// Retires the finished orders (Filled, Canceled, Rejected, Expired) last updated more than
+// `minAgeNanos` before the command's time from the engine's order table (oms/order_table.hpp:
+// purgeFinished); later commands naming them find no order, and their client order ids may be
+// used again.
+struct PurgeOrdersBody {
+  std::int64_t minAgeNanos = 0;
+};
+static_assert(sizeof(PurgeOrdersBody) == 8);
+
 // A whole command as the engine sees it. The union keeps it one fixed-size value for rings.
 struct Command {
   CommandHeader header;
@@ -229,6 +239,7 @@ struct Command {
     AdjustCashBody adjustCash;
     SetFxRateBody fxRate;
     RestrictInstrumentBody restrict;
+    PurgeOrdersBody purgeOrders;
     Body() noexcept : clockTick{} {}
   } body;
 

@@ -40,6 +40,7 @@ void Engine::apply(const Command& c, std::vector<EngineEvent>& out) {
     case CommandType::AdjustCash:
     case CommandType::SetFxRate:
     case CommandType::RestrictInstrument: onAdmin(c, out); break;
+    case CommandType::PurgeOrders: onPurgeOrders(c, out); break;
   }
 }
 
@@ -47,7 +48,7 @@ void Engine::prefetch(const Command& c) const noexcept {
   const auto order = [this](AccountId account, OrderId id, const ClientOrderId& clientId) {
     if (id.isNone()) return orders_.prefetchClientId(account, clientId);
     orders_.prefetchOrder(id);
-    if (id.value() <= extras_.size()) __builtin_prefetch(&extras_[id.value() - 1]);
+    prefetchExtra(id);
   };
   switch (c.header.type) {
     case CommandType::NewOrder: orders_.prefetchClientId(c.body.newOrder.account, c.body.newOrder.clientOrderId); break;
@@ -89,12 +90,12 @@ void Engine::prefetchUpcoming(std::span<const Command> upcoming) const noexcept 
         (c.header.type == CommandType::ReplaceOrder && c.body.replace.orderId.isNone())) {
       const OrderId id = likelyTarget(c);
       orders_.prefetchOrder(id);
-      if (!id.isNone() && id.value() <= extras_.size()) __builtin_prefetch(&extras_[id.value() - 1]);
+      prefetchExtra(id);
     }
   }
   const auto venueHint = [this](const Command& c, bool record) {
     const OrderId id = likelyTarget(c);
-    if (id.isNone() || id.value() > extras_.size()) return;
+    if (id.value() < orders_.base() || id.value() > extras_.size()) return;
     const InstrumentId instrument = instruments_[pairs_[extras_[id.value() - 1].pair].instrument].id();
     if (record) {
       venue_->prefetchOrder(instrument, id);

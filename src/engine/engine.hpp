@@ -13,13 +13,15 @@
 // Threading: one engine thread owns an Engine and everything it holds. Readers on other
 // threads learn about state only through the events (or a snapshot taken on the engine thread).
 //
-// Known limits: finished orders stay in memory (the SQL projection is where history belongs;
-// an end-of-day purge is future work); mass cancel by side and trading-status changes scan the
-// order table, which is fine for commands that rare.
+// Finished orders stay in memory until a PurgeOrders command retires those older than its
+// cutoff (`serve` sends one periodically: --order-retention); history beyond that belongs to
+// the stores fed by the events. Known limits: mass cancel by side and trading-status changes
+// scan the order table, which is fine for commands that rare.
 #pragma once
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <span>
@@ -156,6 +158,7 @@ class Engine {
   void onAdmin(const Command& c, std::vector<EngineEvent>& out);
   void onInstrumentStatus(const Command& c, std::vector<EngineEvent>& out);
   void onKillSwitch(const Command& c, std::vector<EngineEvent>& out);
+  void onPurgeOrders(const Command& c, std::vector<EngineEvent>& out);
 
   // Venue answers → OMS.
   void processVenueEvents(const Command& c, std::uint32_t instrument, std::vector<EngineEvent>& out);
@@ -218,12 +221,23 @@ class Engine {
   }
   oms::OmsOrder* resolveOrder(AccountId account, OrderId id, const ClientOrderId& clientId) noexcept;
   OrderId likelyTarget(const Command& c) const noexcept;  // cache hints: the order a cancel/replace names
+  // The bookkeeping of an order the table holds (in the window, or parked with it).
+  OrderExtra& extra(OrderId id) noexcept {
+    return id.value() >= orders_.base() ? extras_[id.value() - 1] : parkedExtras_.find(id.value())->second;
+  }
+  const OrderExtra& extra(OrderId id) const noexcept {
+    return id.value() >= orders_.base() ? extras_[id.value() - 1] : parkedExtras_.find(id.value())->second;
+  }
+  void prefetchExtra(OrderId id) const noexcept {
+    if (id.value() >= orders_.base() && id.value() <= extras_.size()) __builtin_prefetch(&extras_[id.value() - 1]);
+  }
   void addInstrument(const Instrument& instrument);
 
   EngineOptions options_;
   std::unique_ptr<Venue> venue_;
   oms::OrderTable orders_;
-  ChunkedVector<OrderExtra> extras_;  // by OrderId - 1
+  ChunkedVector<OrderExtra> extras_;                  // by OrderId - 1, from orders_.base()
+  std::map<std::uint64_t, OrderExtra> parkedExtras_;  // of the orders parked below it
   oms::Ledger ledger_;
 
   std::vector<Instrument> instruments_;

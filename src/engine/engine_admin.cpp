@@ -1,5 +1,5 @@
 // Engine: admin commands (instruments, accounts, cash, FX, limits, trading states, kill
-// switch, restrictions), market data from outside and clock ticks. Each answers with one
+// switch, restrictions, purges of finished orders), market data from outside and clock ticks. Each answers with one
 // CommandResult; a refusal changes nothing.
 #include <algorithm>
 #include <cstring>
@@ -60,6 +60,23 @@ void Engine::onClockTick(const Command& c, std::vector<EngineEvent>& out) {
   commandResult(c, true, RejectCode::None, 0, expired, out);
 }
 
+// Retires finished orders (OrderTable::purgeFinished); the bookkeeping of the orders parked
+// below the window moves with them. Answers with the number of orders retired as its value.
+void Engine::onPurgeOrders(const Command& c, std::vector<EngineEvent>& out) {
+  const std::uint64_t oldBase = orders_.base();
+  const std::int64_t age = std::max<std::int64_t>(c.body.purgeOrders.minAgeNanos, 0);
+  const auto counts = orders_.purgeFinished(Timestamp{c.header.time.nanos() - std::min(age, c.header.time.nanos())});
+  const std::uint64_t newBase = orders_.base();
+  for (std::uint64_t id = oldBase; id < newBase; ++id) {
+    if (orders_.find(OrderId{id}) != nullptr) parkedExtras_.emplace_hint(parkedExtras_.end(), id, extras_[id - 1]);
+  }
+  extras_.releaseBelow(newBase - 1);
+  if (counts.purged != 0) {
+    std::erase_if(parkedExtras_, [this](const auto& entry) { return orders_.find(OrderId{entry.first}) == nullptr; });
+  }
+  commandResult(c, true, RejectCode::None, 0, static_cast<std::int64_t>(counts.purged), out);
+}
+
 void Engine::onInstrumentStatus(const Command& c, std::vector<EngineEvent>& out) {
   const InstrumentStatusBody& b = c.body.instrumentStatus;
   const std::uint32_t inst = instrumentIndex(b.instrument);
@@ -83,14 +100,14 @@ void Engine::onInstrumentStatus(const Command& c, std::vector<EngineEvent>& out)
   const bool closing = b.status == TradingStatus::Closed;
   const bool reopening = before == TradingStatus::Closed && b.status != TradingStatus::Closed;
   if (closing || reopening) {
-    for (oms::OmsOrder& o : orders_.all()) {
-      if (o.instrument() != b.instrument || o.state.isTerminal()) continue;
+    orders_.forEach([&](oms::OmsOrder& o) {
+      if (o.instrument() != b.instrument || o.state.isTerminal()) return;
       auto t = oms::transition(o.state, closing ? oms::OrderEvent::DoneForDay : oms::OrderEvent::Reopened);
-      if (!t) continue;
+      if (!t) return;
       o.state = t->next;
       o.updatedTime = lastTime_;
       report(c, o, t->execType, false, out);
-    }
+    });
   }
   commandResult(c, true, RejectCode::None, b.instrument.value(), 0, out);
 }

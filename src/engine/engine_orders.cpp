@@ -104,7 +104,7 @@ std::int64_t Engine::reservationOf(const AccountState& a, std::uint32_t instrume
 }
 
 void Engine::updateReservation(oms::OmsOrder& o) {
-  OrderExtra& x = extras_[o.id.value() - 1];
+  OrderExtra& x = extra(o.id);
   AccountState* a = &accounts_[pairs_[x.pair].account];  // the order's account (set at creation)
   std::int64_t now = 0;
   std::int64_t open = 0;
@@ -126,7 +126,7 @@ void Engine::updateReservation(oms::OmsOrder& o) {
 }
 
 void Engine::finishOrder(oms::OmsOrder& o) {
-  OrderExtra& x = extras_[o.id.value() - 1];
+  OrderExtra& x = extra(o.id);
   PairState& p = pairs_[x.pair];
   if (o.side() == Side::Buy) {
     p.openBuy -= o.leavesQuantity;
@@ -334,7 +334,7 @@ void Engine::onCancel(const Command& c, std::vector<EngineEvent>& out) {
     o->origClientOrderId = o->clientOrderId;
     o->clientOrderId = b.clientOrderId;
   }
-  const std::uint32_t inst = pairs_[extras_[o->id.value() - 1].pair].instrument;
+  const std::uint32_t inst = pairs_[extra(o->id).pair].instrument;
   targetOrder_ = o->id;
   if (!venue_->synchronous()) {
     o->state = oms::transition(o->state, oms::OrderEvent::CancelRequested)->next;
@@ -365,7 +365,7 @@ void Engine::onReplace(const Command& c, std::vector<EngineEvent>& out) {
   AccountState* a = findAccount(b.account);
   if (a == nullptr) return reject(o, RejectCode::UnknownAccount);
 
-  const OrderExtra& x = extras_[o->id.value() - 1];
+  const OrderExtra& x = extra(o->id);
   const std::uint32_t inst = pairs_[x.pair].instrument;
   const Instrument& in = instruments_[inst];
   const Quantity newTotal = b.quantity.isDefined() ? b.quantity : o->quantity;
@@ -447,15 +447,14 @@ void Engine::onMassCancel(const Command& c, std::vector<EngineEvent>& out) {
   } else {
     // One side only: the venue has no such call, so cancel the matching live orders one by
     // one, oldest first (a scan of the order table: mass cancels are rare).
-    for (std::size_t i = 0; i < orders_.size(); ++i) {
-      oms::OmsOrder& o = orders_.all()[i];
-      if (!o.state.isLive() || o.side() != b.side) continue;
-      if (!b.account.isNone() && o.account() != b.account) continue;
-      if (!b.instrument.isNone() && o.instrument() != b.instrument) continue;
+    orders_.forEach([&](oms::OmsOrder& o) {
+      if (!o.state.isLive() || o.side() != b.side) return;
+      if (!b.account.isNone() && o.account() != b.account) return;
+      if (!b.instrument.isNone() && o.instrument() != b.instrument) return;
       venueEvents_.clear();
       venue_->cancel(o.instrument(), o.id, c.header.time, venueEvents_);
-      processVenueEvents(c, pairs_[extras_[i].pair].instrument, out);
-    }
+      processVenueEvents(c, pairs_[extra(o.id).pair].instrument, out);
+    });
   }
   std::int64_t cancelled = 0;
   for (std::size_t i = before; i < out.size(); ++i) {

@@ -14,6 +14,9 @@ namespace alphintra::engine {
 namespace {
 
 constexpr std::uint32_t kMaxCount = 1u << 30;  // sanity bound on any section's element count
+// In place of the order count: the orders section of an engine that has purged orders follows
+// (a count never reaches it, being bounded by kMaxCount).
+constexpr std::uint32_t kPurgedOrdersMarker = 0xFFFFFFFFu;
 
 void putPrice(ByteWriter& w, Price p) { w.i64(p.raw()); }
 void putQty(ByteWriter& w, Quantity q) { w.i64(q.raw()); }
@@ -197,13 +200,23 @@ void Engine::save(ByteWriter& w) const {
     w.boolean(p.ownLimits);
   }
 
-  w.u32(static_cast<std::uint32_t>(orders_.size()));
-  for (std::size_t i = 0; i < orders_.size(); ++i) {
-    putOrder(w, orders_.all()[i]);
-    w.i64(extras_[i].reserved);
-    w.u32(extras_[i].pair);
-    w.i64(extras_[i].openNotional);
+  // Orders: while none has been purged, a count and every order from id 1; after a purge, a
+  // marker, the window's first id, the orders created, the number kept, then those orders.
+  if (orders_.base() == 1) {
+    w.u32(static_cast<std::uint32_t>(orders_.size()));
+  } else {
+    w.u32(kPurgedOrdersMarker);
+    w.u64(orders_.base());
+    w.u64(orders_.size());
+    w.u64(orders_.kept());
   }
+  orders_.forEach([&](const oms::OmsOrder& o) {
+    putOrder(w, o);
+    const OrderExtra& x = extra(o.id);
+    w.i64(x.reserved);
+    w.u32(x.pair);
+    w.i64(x.openNotional);
+  });
   w.u32(static_cast<std::uint32_t>(orders_.replacementIds().size()));
   for (const auto& [id, clientId] : orders_.replacementIds()) {
     w.u64(id.value());
@@ -275,20 +288,39 @@ bool Engine::load(ByteReader& r) {
     pairs_.back() = p;
   }
 
-  const std::uint32_t nOrders = r.count(kMaxCount);
-  ChunkedVector<oms::OmsOrder> orders;
-  orders.reserve(std::max<std::size_t>(nOrders, options_.expectedOrders));
-  extras_.clear();
-  extras_.reserve(std::max<std::size_t>(nOrders, options_.expectedOrders));
-  for (std::uint32_t i = 0; i < nOrders && r.ok(); ++i) {
-    orders.push_back(getOrder(r));
+  std::uint64_t base = 1;
+  std::uint64_t created = r.u32();
+  std::uint64_t kept = created;
+  if (created == kPurgedOrdersMarker) {
+    base = r.u64();
+    created = r.u64();
+    kept = r.u64();
+    if (base == 0 || base - 1 > created || kept < created - (base - 1) || kept - (created - (base - 1)) >= base) {
+      return false;
+    }
+  } else if (created > kMaxCount) {
+    return false;
+  }
+  if (!r.ok()) return false;
+  const std::size_t window = created - (base - 1);
+  orders_.startRestore(base, std::max<std::size_t>(window, options_.expectedOrders));
+  extras_.startAt(base - 1);
+  extras_.reserve(base - 1 + std::max<std::size_t>(window, options_.expectedOrders));
+  parkedExtras_.clear();
+  for (std::uint64_t i = 0; i < kept && r.ok(); ++i) {
+    const oms::OmsOrder order = getOrder(r);
     OrderExtra x;
     x.reserved = r.i64();
     x.pair = r.u32();
     x.openNotional = r.i64();
-    if (!r.ok() || orders.back().id.value() != i + 1 || x.pair >= pairs_.size()) return false;
-    extras_.push_back(x);
+    if (!r.ok() || x.pair >= pairs_.size() || !orders_.restoreOrder(order)) return false;
+    if (order.id.value() < base) {
+      parkedExtras_.emplace_hint(parkedExtras_.end(), order.id.value(), x);
+    } else {
+      extras_.push_back(x);
+    }
   }
+  if (orders_.size() != created) return false;
   const std::uint32_t nReplacementIds = r.count(kMaxCount);
   std::vector<std::pair<OrderId, ClientOrderId>> replacementIds;
   for (std::uint32_t i = 0; i < nReplacementIds && r.ok(); ++i) {
@@ -296,7 +328,7 @@ bool Engine::load(ByteReader& r) {
     replacementIds.emplace_back(id, getClientId(r));
   }
   if (!r.ok()) return false;
-  orders_.restore(std::move(orders), replacementIds);
+  orders_.finishRestore(replacementIds);
 
   if (!ledger_.load(r)) return false;
   for (AccountState& a : accounts_) a.ledger = ledger_.account(a.id);

@@ -66,7 +66,7 @@ void Engine::processVenueEvents(const Command& c, std::uint32_t instrument, std:
         oms::OmsOrder* o = orders_.find(e.orderId);
         if (o == nullptr || c.header.type != CommandType::ReplaceOrder) break;
         const ReplaceOrderBody& b = c.body.replace;
-        PairState& p = pairs_[extras_[o->id.value() - 1].pair];
+        PairState& p = pairs_[extra(o->id).pair];
         const Quantity delta = e.leavesQuantity - o->leavesQuantity;
         if (o->side() == Side::Buy) {
           p.openBuy += delta;
@@ -98,7 +98,7 @@ void Engine::processVenueEvents(const Command& c, std::uint32_t instrument, std:
         if (o == nullptr) break;
         auto t = oms::transition(o->state, oms::OrderEvent::Restated);
         if (!t) break;
-        PairState& p = pairs_[extras_[o->id.value() - 1].pair];
+        PairState& p = pairs_[extra(o->id).pair];
         if (o->side() == Side::Buy) {
           p.openBuy -= e.quantity;
         } else {
@@ -155,7 +155,7 @@ void Engine::fillOrder(const Command& c, oms::OmsOrder& o, Price price, Quantity
   o.cumNotional += rawNotional(price, qty);
   o.rateFees += fill.rateFee;
   o.fees += fill.fee;
-  PairState& p = pairs_[extras_[o.id.value() - 1].pair];
+  PairState& p = pairs_[extra(o.id).pair];
   if (o.side() == Side::Buy) {
     p.openBuy -= o.leavesQuantity - leaves;
   } else {

@@ -49,14 +49,14 @@ void LiveContext::loadAccount(const engine::Engine& engine) {
     slots_[s].position = p != nullptr ? p->quantity() : Quantity::zero();
     slots_[s].last = engine.ledger().mark(instruments_[s].id());
   }
-  for (const oms::OmsOrder& o : engine.orders().all()) {
-    if (o.account() != spec_.account || !o.state.isLive()) continue;
+  engine.orders().forEach([&](const oms::OmsOrder& o) {
+    if (o.account() != spec_.account || !o.state.isLive()) return;
     const auto slot = slotOf(o.instrument());
-    if (!slot) continue;
+    if (!slot) return;
     const bool earlier = o.clientOrderId.view().starts_with(spec_.id + ".");
     live_[o.id.value()] = LiveOrder{*slot, o.side(), o.leavesQuantity, 0, earlier};
     (o.side() == Side::Buy ? slots_[*slot].openBuy : slots_[*slot].openSell) += o.leavesQuantity;
-  }
+  });
   resync(engine.ledger().value(spec_.account), engine.lastSequence());
 }
 

@@ -1,5 +1,7 @@
 #include "oms/order_table.hpp"
 
+#include <algorithm>
+#include <bit>
 #include <utility>
 
 #include "core/huge_pages.hpp"
@@ -13,6 +15,13 @@ OrderTable::OrderTable(std::size_t expectedOrders) {
   slots_.reserve(cap);
   adviseHugePages(slots_.data(), cap * sizeof(Slot));
   slots_.resize(cap);
+  minSlots_ = cap;
+}
+
+OmsOrder* OrderTable::findParked(OrderId id) noexcept {
+  if (parked_.empty()) return nullptr;
+  const auto it = parked_.find(id.value());
+  return it == parked_.end() ? nullptr : &it->second;
 }
 
 std::uint64_t OrderTable::keyHash(AccountId account, const ClientOrderId& id) noexcept {
@@ -93,23 +102,110 @@ void OrderTable::grow() {
   }
 }
 
-void OrderTable::restore(ChunkedVector<OmsOrder>&& orders,
-                         const std::vector<std::pair<OrderId, ClientOrderId>>& replacementIds) {
-  orders_ = std::move(orders);
-  std::size_t cap = 16;
-  while (cap < (orders_.size() + replacementIds.size() + 1) * 2) cap <<= 1;
-  slots_.assign(cap, Slot{});
-  used_ = 0;
-  replacementIds_.clear();
-  for (const OmsOrder& o : orders_) {
-    if (!o.request.clientOrderId.isNone()) {
-      insertSlot(keyHash(o.account(), o.request.clientOrderId), o.id.value());
+OrderTable::PurgeCounts OrderTable::purgeFinished(Timestamp cutoff) {
+  PurgeCounts counts;
+  const auto retired = [cutoff](const OmsOrder& o) { return o.state.isTerminal() && o.updatedTime < cutoff; };
+
+  // The window moves to the start of the chunk holding the first order created at or after
+  // the cutoff (creation times follow ids): whole chunks below it are released.
+  std::size_t limit = base_ - 1;  // index of that order, or size() when there is none
+  while (limit < orders_.size() && orders_[limit].createdTime < cutoff) ++limit;
+  const std::size_t newFirst = std::max<std::size_t>(limit & ~ChunkedVector<OmsOrder>::kMask, base_ - 1);
+  const auto goes = [&](const OmsOrder& o) {
+    return o.id.value() <= newFirst && retired(o);
+  };  // parked or below newFirst
+
+  // Client ids go from the index one by one (no rebuild: a purge must not stall the engine
+  // for the whole table): first those registered by replaces, then each order's first one.
+  std::erase_if(replacementIds_, [&](const auto& entry) {
+    const OmsOrder* o = find(entry.first);
+    if (o == nullptr || !goes(*o)) return false;
+    eraseSlot(keyHash(o->account(), entry.second), entry.first.value());
+    return true;
+  });
+  const auto forget = [&](const OmsOrder& o) {
+    if (!o.request.clientOrderId.isNone()) eraseSlot(keyHash(o.account(), o.request.clientOrderId), o.id.value());
+    ++counts.purged;
+  };
+  std::erase_if(parked_, [&](const auto& entry) {
+    if (!retired(entry.second)) return false;
+    forget(entry.second);
+    return true;
+  });
+  for (std::size_t i = base_ - 1; i < newFirst; ++i) {
+    const OmsOrder& o = orders_[i];
+    if (retired(o)) {
+      forget(o);
+    } else {
+      parked_.emplace_hint(parked_.end(), o.id.value(), o);
+      ++counts.parked;
     }
   }
-  for (const auto& [id, clientId] : replacementIds) {
-    const OmsOrder* o = find(id);
-    if (o != nullptr) indexClientId(o->account(), clientId, id);
+  orders_.releaseBelow(newFirst);
+  base_ = newFirst + 1;
+  return counts;
+}
+
+// Linear probing's deletion: empty the slot, then move back each later entry of the same run
+// that its home slot allows, so that every lookup still finds its entry before an empty slot.
+void OrderTable::eraseSlot(std::uint64_t hash, std::uint64_t order) noexcept {
+  const std::size_t mask = slots_.size() - 1;
+  std::size_t i = hash & mask;
+  while (!(slots_[i].hash == hash && slots_[i].order == order)) {
+    if (slots_[i].hash == 0) return;  // not indexed
+    i = (i + 1) & mask;
   }
+  for (std::size_t j = (i + 1) & mask; slots_[j].hash != 0; j = (j + 1) & mask) {
+    const std::size_t home = slots_[j].hash & mask;
+    // The entry at j may move to i unless its home lies cyclically in (i, j].
+    const bool stays = i <= j ? (home > i && home <= j) : (home > i || home <= j);
+    if (!stays) {
+      slots_[i] = slots_[j];
+      i = j;
+    }
+  }
+  slots_[i] = Slot{};
+  --used_;
+}
+
+void OrderTable::rebuildIndex() {
+  std::size_t cap = minSlots_;
+  while (cap < (kept() + replacementIds_.size() + 1) * 2) cap <<= 1;
+  slots_.assign(cap, Slot{});
+  used_ = 0;
+  forEach([this](const OmsOrder& o) {
+    if (!o.request.clientOrderId.isNone()) insertSlot(keyHash(o.account(), o.request.clientOrderId), o.id.value());
+  });
+  for (const auto& [id, clientId] : replacementIds_) {
+    if (const OmsOrder* o = find(id)) insertSlot(keyHash(o->account(), clientId), id.value());
+  }
+}
+
+void OrderTable::startRestore(std::uint64_t base, std::size_t expectedOrders) {
+  parked_.clear();
+  replacementIds_.clear();
+  base_ = base == 0 ? 1 : base;
+  orders_.startAt(base_ - 1);
+  orders_.reserve(base_ - 1 + expectedOrders);
+}
+
+bool OrderTable::restoreOrder(const OmsOrder& order) {
+  const std::uint64_t id = order.id.value();
+  if (id < base_) {
+    if (id == 0 || (!parked_.empty() && parked_.rbegin()->first >= id)) return false;
+    parked_.emplace_hint(parked_.end(), id, order);
+    return true;
+  }
+  if (id != orders_.size() + 1) return false;
+  orders_.push_back(order);
+  return true;
+}
+
+void OrderTable::finishRestore(const std::vector<std::pair<OrderId, ClientOrderId>>& replacementIds) {
+  for (const auto& entry : replacementIds) {
+    if (find(entry.first) != nullptr) replacementIds_.push_back(entry);
+  }
+  rebuildIndex();
 }
 
 }  // namespace alphintra::oms

@@ -1,4 +1,4 @@
-// OrderTable: every order the engine has seen, by OrderId and by (account, client order id).
+// OrderTable: the orders the engine keeps, by OrderId and by (account, client order id).
 //
 // OrderIds are handed out by the engine from 1 without gaps, so records sit in an array indexed
 // by id - 1: O(1) lookup, no hashing. The array is chunked (core/chunked_vector.hpp): records
@@ -7,13 +7,24 @@
 // touched up front, so that those orders take no page fault on the engine thread. The client-id index is open
 // addressing keyed by a 64-bit hash of (account, client order id) whose entries hold the
 // OrderId; a lookup checks the candidate record's real account and ids, so a hash collision
-// costs one more probe, never a wrong answer. Entries are never removed (client order ids stay unique per account for
-// the life of the engine, including superseded ids of replaced orders).
+// costs one more probe, never a wrong answer. Client order ids stay unique per account among
+// the orders kept, superseded ids of replaced orders included.
+//
+// Retiring finished orders (purgeFinished): a long-running engine creates orders without end
+// (the simulator alone, hundreds a second), so finished orders last updated before a cutoff
+// leave the table. The array keeps one window of ids, [base(), nextOrderId()); purging moves
+// the window's start to a chunk boundary below the first order created at or after the
+// cutoff, unmaps the chunks below it, drops the finished orders there and parks the others
+// (live ones, and those finished after the cutoff) in an ordered map, found through it by id:
+// a few long-lived orders, looked up after one compare fails. A purged order's client ids
+// leave the index (deletion by backward shift), so they are free again. Purging is a command like
+// any other (engine PurgeOrders), so replay purges exactly as the live engine did.
 //
 // Threading: owned by the engine thread.
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <vector>
 
 #include "core/chunked_vector.hpp"
@@ -28,13 +39,15 @@ class OrderTable {
   // Adds a record with the next OrderId (ids are gap-free from 1) and returns it.
   OmsOrder& create(const OrderRequest& request, Timestamp now);
   OmsOrder* find(OrderId id) noexcept {
-    return id.value() >= 1 && id.value() <= orders_.size() ? &orders_[id.value() - 1] : nullptr;
+    if (id.value() >= base_ && id.value() <= orders_.size()) return &orders_[id.value() - 1];
+    return id.value() < base_ ? findParked(id) : nullptr;
   }
-  const OmsOrder* find(OrderId id) const noexcept {
-    return id.value() >= 1 && id.value() <= orders_.size() ? &orders_[id.value() - 1] : nullptr;
-  }
+  const OmsOrder* find(OrderId id) const noexcept { return const_cast<OrderTable*>(this)->find(id); }
   // The order that uses or used this client order id for this account (current or superseded).
   OmsOrder* findByClientId(AccountId account, const ClientOrderId& id) noexcept;
+  const OmsOrder* findByClientId(AccountId account, const ClientOrderId& id) const noexcept {
+    return const_cast<OrderTable*>(this)->findByClientId(account, id);
+  }
   // Registers a client order id for an order (its first id is registered by create()).
   void indexClientId(AccountId account, const ClientOrderId& id, OrderId order);
 
@@ -47,7 +60,7 @@ class OrderTable {
     __builtin_prefetch(&slots_[keyHash(account, id) & (slots_.size() - 1)]);
   }
   void prefetchOrder(OrderId id) const noexcept {
-    if (id.value() < 1 || id.value() > orders_.size()) return;
+    if (id.value() < base_ || id.value() > orders_.size()) return;
     const char* record = reinterpret_cast<const char*>(&orders_[id.value() - 1]);
     for (std::size_t offset = 0; offset < sizeof(OmsOrder); offset += 64) __builtin_prefetch(record + offset);
     __builtin_prefetch(record + sizeof(OmsOrder) - 1);
@@ -67,12 +80,43 @@ class OrderTable {
   }
 
   OrderId nextOrderId() const noexcept { return OrderId{orders_.size() + 1}; }
+  // Orders created so far (ids handed out), purged ones included.
   std::size_t size() const noexcept { return orders_.size(); }
-  const ChunkedVector<OmsOrder>& all() const noexcept { return orders_; }
-  ChunkedVector<OmsOrder>& all() noexcept { return orders_; }
+  // Orders kept: the window and the parked ones.
+  std::size_t kept() const noexcept { return orders_.size() - (base_ - 1) + parked_.size(); }
+  // The first id of the array's window (1 until a purge moves it).
+  std::uint64_t base() const noexcept { return base_; }
+  std::size_t parkedCount() const noexcept { return parked_.size(); }
 
-  // Restores the table from records (snapshot load): rebuilds the client-id index.
-  void restore(ChunkedVector<OmsOrder>&& orders, const std::vector<std::pair<OrderId, ClientOrderId>>& replacementIds);
+  // Every order kept, in id order (parked ones first: their ids are below the window's).
+  template <typename F>
+  void forEach(F&& f) {
+    for (auto& [id, order] : parked_) f(order);
+    for (std::size_t i = base_ - 1; i < orders_.size(); ++i) f(orders_[i]);
+  }
+  template <typename F>
+  void forEach(F&& f) const {
+    for (const auto& [id, order] : parked_) f(order);
+    for (std::size_t i = base_ - 1; i < orders_.size(); ++i) f(orders_[i]);
+  }
+
+  struct PurgeCounts {
+    std::size_t purged = 0;  // finished orders dropped
+    std::size_t parked = 0;  // orders moved out of the released part of the window
+  };
+  // Drops the finished orders (Filled, Canceled, Rejected, Expired) last updated before
+  // `cutoff`, as far as the window can move (see the header comment), and every such parked
+  // order; the window's start moves to base(). O(orders created before the cutoff still in
+  // the window + orders parked + replacement ids).
+  PurgeCounts purgeFinished(Timestamp cutoff);
+
+  // Restores the table (snapshot load) into an empty one: startRestore with the window's first
+  // id, then every order kept in id order (those below `base` are parked; from `base` on the
+  // ids must follow without a gap; false otherwise), then finishRestore, which rebuilds the
+  // client-id index.
+  void startRestore(std::uint64_t base, std::size_t expectedOrders);
+  [[nodiscard]] bool restoreOrder(const OmsOrder& order);
+  void finishRestore(const std::vector<std::pair<OrderId, ClientOrderId>>& replacementIds);
   // Client ids registered by replaces (beyond each order's first id), for snapshots.
   const std::vector<std::pair<OrderId, ClientOrderId>>& replacementIds() const noexcept { return replacementIds_; }
 
@@ -84,12 +128,18 @@ class OrderTable {
     std::uint64_t order = 0;
   };
   bool matches(const OmsOrder& order, const ClientOrderId& id) const noexcept;
+  OmsOrder* findParked(OrderId id) noexcept;
+  void eraseSlot(std::uint64_t hash, std::uint64_t order) noexcept;
+  void rebuildIndex();
   static std::uint64_t keyHash(AccountId account, const ClientOrderId& id) noexcept;
   void insertSlot(std::uint64_t hash, std::uint64_t order);
   void grow();
 
-  ChunkedVector<OmsOrder> orders_;
-  std::vector<Slot> slots_;  // power of two, at most half full
+  ChunkedVector<OmsOrder> orders_;            // index id - 1; usable from base_ - 1
+  std::uint64_t base_ = 1;                    // the window's first id
+  std::map<std::uint64_t, OmsOrder> parked_;  // kept orders with ids below base_
+  std::vector<Slot> slots_;                   // power of two, at most half full
+  std::size_t minSlots_ = 16;                 // what the constructor sized it for
   std::size_t used_ = 0;
   std::vector<std::pair<OrderId, ClientOrderId>> replacementIds_;
 };

@@ -173,13 +173,13 @@ const Instrument* OrderEntry::instrumentById(InstrumentId id) {
 }
 
 void OrderEntry::load(const engine::Engine& engine) {
-  for (const oms::OmsOrder& o : engine.orders().all()) {
-    if (!tracks(o.account())) continue;
+  engine.orders().forEach([&](const oms::OmsOrder& o) {
+    if (!tracks(o.account())) return;
     engine::ExecutionReport r{};
     engine::describeOrder(o, r);
     r.execType = oms::ExecType::OrderStatus;
     remember(r);
-  }
+  });
 }
 
 void OrderEntry::remember(const engine::ExecutionReport& r) { reports_.remember(r); }

@@ -30,14 +30,14 @@ void ReadModel::load(const engine::Engine& engine, const Directory& directory) {
   event.kind = engine::EventKind::ExecutionReport;
   event.commandSequence = engine.lastSequence();
   event.time = engine.lastTime();
-  for (const oms::OmsOrder& o : engine.orders().all()) {
-    if (!tracked_(o.account())) continue;
+  engine.orders().forEach([&](const oms::OmsOrder& o) {
+    if (!tracked_(o.account())) return;
     engine::ExecutionReport& r = event.body.execution;
     r = engine::ExecutionReport{};
     engine::describeOrder(o, r);
     r.execType = oms::ExecType::OrderStatus;
     apply(event, {});
-  }
+  });
 }
 
 bool ReadModel::keeps(const engine::EngineEvent& event) const noexcept {

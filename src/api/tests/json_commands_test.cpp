@@ -448,6 +448,15 @@ TEST_F(JsonCommands, RestrictInstrument) {
   EXPECT_FALSE(lift.body.restrict.restricted);
 }
 
+TEST_F(JsonCommands, PurgeOrders) {
+  const Command c = parse(R"({"type":"purge_orders","minAgeNanos":3600000000000})");
+  EXPECT_EQ(c.header.type, CommandType::PurgeOrders);
+  EXPECT_EQ(c.body.purgeOrders.minAgeNanos, 3'600'000'000'000);
+  expectError(R"({"type":"purge_orders"})", "minAgeNanos", "required");
+  expectError(R"({"type":"purge_orders","minAgeNanos":-1})", "minAgeNanos", "");
+  expectError(R"({"type":"purge_orders","minAgeNanos":"soon"})", "minAgeNanos", "");
+}
+
 TEST_F(JsonCommands, EqualInputGivesByteIdenticalCommands) {
   const char* line = R"({"type":"new_order","account":1,"symbol":"AAA","side":"buy","quantity":"1","price":"1"})";
   const Command a = parse(line);

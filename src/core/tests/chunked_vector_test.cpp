@@ -76,5 +76,48 @@ TEST(ChunkedVector, ReserveMapsChunksUpFrontAndMovesHandOverTheElements) {
   EXPECT_EQ(assigned[0], "a string long enough to live on the heap, not inline");
 }
 
+TEST(ChunkedVector, ReleaseBelowDestroysTheFrontAndKeepsTheRestInPlace) {
+  using V = ChunkedVector<std::shared_ptr<int>>;
+  auto counter = std::make_shared<int>(0);
+  V v;
+  const std::size_t n = 3 * V::kPerChunk + 5;
+  for (std::size_t i = 0; i < n; ++i) v.push_back(counter);
+  const std::shared_ptr<int>* kept = &v[2 * V::kPerChunk + 1];
+  v.releaseBelow(2 * V::kPerChunk + 1);  // two whole chunks unmapped, one element of the third destroyed
+  EXPECT_EQ(v.first(), 2 * V::kPerChunk + 1);
+  EXPECT_EQ(v.size(), n);
+  EXPECT_EQ(counter.use_count(), static_cast<long>(n - (2 * V::kPerChunk + 1)) + 1);
+  EXPECT_EQ(&v[2 * V::kPerChunk + 1], kept);  // same address
+  std::size_t visited = 0;
+  for (const auto& p : v) visited += p == counter;  // iteration starts at first()
+  EXPECT_EQ(visited, n - v.first());
+  v.push_back(counter);  // growth goes on at the back
+  EXPECT_EQ(v.size(), n + 1);
+  v.releaseBelow(1);  // at or below first(): nothing happens
+  EXPECT_EQ(v.first(), 2 * V::kPerChunk + 1);
+  v.clear();  // the released chunks' slots go; the mapped ones are reused from index 0
+  EXPECT_EQ(counter.use_count(), 1);
+  EXPECT_EQ(v.first(), 0u);
+  EXPECT_EQ(v.capacity(), 2 * V::kPerChunk);
+  v.push_back(counter);
+  EXPECT_EQ(v[0], counter);
+}
+
+TEST(ChunkedVector, StartAtBeginsAnEmptyVectorAtAnIndex) {
+  using V = ChunkedVector<std::uint64_t>;
+  V v;
+  v.startAt(V::kPerChunk + 7);  // mid-chunk: the first append maps the chunk holding it
+  EXPECT_EQ(v.size(), V::kPerChunk + 7);
+  EXPECT_EQ(v.first(), V::kPerChunk + 7);
+  for (std::uint64_t i = 0; i < V::kPerChunk; ++i) v.push_back(i);
+  EXPECT_EQ(v[V::kPerChunk + 7], 0u);
+  EXPECT_EQ(v[2 * V::kPerChunk + 6], V::kPerChunk - 1);
+  std::uint64_t sum = 0;
+  for (std::uint64_t x : v) sum += x;
+  EXPECT_EQ(sum, V::kPerChunk * (V::kPerChunk - 1) / 2);
+  v.reserve(4 * V::kPerChunk);
+  EXPECT_EQ(v.capacity(), 4 * V::kPerChunk);
+}
+
 }  // namespace
 }  // namespace alphintra

@@ -45,11 +45,11 @@ TEST(EngineDeterminism, SameCommandsGiveIdenticalEventsAndState) {
   std::size_t filled = 0;
   std::size_t rejected = 0;
   std::size_t canceled = 0;
-  for (const auto& o : a.orders().all()) {
+  a.orders().forEach([&](const oms::OmsOrder& o) {
     filled += o.state.base == oms::OrdStatus::Filled;
     rejected += o.state.base == oms::OrdStatus::Rejected;
     canceled += o.state.base == oms::OrdStatus::Canceled;
-  }
+  });
   EXPECT_GT(filled, 500u);
   EXPECT_GT(rejected, 50u);
   EXPECT_GT(canceled, 500u);

@@ -2,7 +2,8 @@
 // tests: a setup (two instruments, four margin accounts with cash, limits) followed by a random
 // mix of every command the engine takes — limit / market / stop / iceberg / IOC / GTD orders,
 // cancels and replaces (by order id and client order id), mass cancels, trading-status changes,
-// kill switch on and off, trading states, market data, FX and clock ticks. Prices stay near a
+// kill switch on and off, trading states, market data, FX and clock ticks (and, on request,
+// purges of finished orders). Prices stay near a
 // mid so that orders cross often.
 #pragma once
 
@@ -157,11 +158,21 @@ class RandomCommands {
   std::uint64_t issued_ = 0;
 };
 
-// Stamps commands like the sequencer: sequence from 1, time 1 ms apart.
-inline std::vector<Command> randomStream(std::uint64_t seed, std::size_t count) {
+// Stamps commands like the sequencer: sequence from 1, time 1 ms apart. With `purgeEvery`, every
+// that many commands one is a PurgeOrders retiring what finished more than 2 s (2,000
+// commands) before it.
+inline std::vector<Command> randomStream(std::uint64_t seed, std::size_t count, std::size_t purgeEvery = 0) {
   std::vector<Command> out = setupCommands();
   RandomCommands gen(seed);
-  while (out.size() < count) out.push_back(gen.next());
+  while (out.size() < count) {
+    if (purgeEvery != 0 && out.size() % purgeEvery == 0) {
+      Command purge = makeCommand(CommandType::PurgeOrders);
+      purge.body.purgeOrders.minAgeNanos = 2'000'000'000;
+      out.push_back(purge);
+    } else {
+      out.push_back(gen.next());
+    }
+  }
   Timestamp t(1'700'000'000'000'000'000);
   for (std::size_t i = 0; i < out.size(); ++i) {
     out[i].header.sequence = i + 1;

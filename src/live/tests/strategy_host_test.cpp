@@ -175,9 +175,9 @@ class LiveHostTest : public ::testing::Test {
   }
   std::vector<const oms::OmsOrder*> liveOrders(std::uint64_t account) {
     std::vector<const oms::OmsOrder*> out;
-    for (const auto& o : engine_.orders().all()) {
+    engine_.orders().forEach([&](const oms::OmsOrder& o) {
       if (o.account().value() == account && o.state.isLive()) out.push_back(&o);
-    }
+    });
     return out;
   }
 
@@ -214,7 +214,7 @@ TEST_F(LiveHostTest, SmaCrossTradesLiveThroughTheEngineOnBarsClosedByTheClock) {
   EXPECT_EQ(status().fills, 1u);
   // Its client order id carries the strategy id and the run tag.
   bool found = false;
-  for (const auto& o : engine_.orders().all()) found |= o.clientOrderId.view() == "sma_cross.T1.1";
+  engine_.orders().forEach([&](const oms::OmsOrder& o) { found |= o.clientOrderId.view() == "sma_cross.T1.1"; });
   EXPECT_TRUE(found);
   // Cash followed the fill exactly: 1,000,000.00 − 10 × 110.00.
   EXPECT_DOUBLE_EQ(status().cash, 1'000'000.0 - 1'100.0);
@@ -331,11 +331,11 @@ TEST_F(LiveHostTest, AStrategyThatThrowsIsStoppedAndTheOthersRunOn) {
   flush();
   // The failed strategy's resting quotes were cancelled; the other's stay.
   std::size_t failedLive = 0, calmLive = 0;
-  for (const auto& o : engine_.orders().all()) {
-    if (!o.state.isLive()) continue;
+  engine_.orders().forEach([&](const oms::OmsOrder& o) {
+    if (!o.state.isLive()) return;
     failedLive += o.account().value() == kStrategyAccount;
     calmLive += o.account().value() == 11;
-  }
+  });
   EXPECT_EQ(failedLive, 0u);
   EXPECT_EQ(calmLive, 2u);
 }

@@ -1,7 +1,11 @@
 // OrderTable: gap-free ids, lookup by (account, client order id) including ids registered by
 // replaces, equal client ids of different accounts kept apart, growth past the reserved size,
-// and a restore that rebuilds the index.
+// a restore that rebuilds the index, and purges of finished orders.
 #include <gtest/gtest.h>
+
+#include <map>
+#include <random>
+#include <string>
 
 #include "oms/order_table.hpp"
 
@@ -52,13 +56,175 @@ TEST(OrderTable, ReplacementIdsFindTheOrderAndSurviveRestore) {
   EXPECT_EQ(t.findByClientId(AccountId{1}, ClientOrderId::fromTrusted("first"))->id.value(), 1u);
 
   OrderTable restored;
-  ChunkedVector<OmsOrder> copy;
-  for (const OmsOrder& o : t.all()) copy.push_back(o);
-  restored.restore(std::move(copy), t.replacementIds());
+  restored.startRestore(1, 2);
+  t.forEach([&](const OmsOrder& o) { EXPECT_TRUE(restored.restoreOrder(o)); });
+  restored.finishRestore(t.replacementIds());
   EXPECT_EQ(restored.size(), 2u);
   EXPECT_EQ(restored.findByClientId(AccountId{1}, ClientOrderId::fromTrusted("second"))->id.value(), 1u);
   EXPECT_EQ(restored.findByClientId(AccountId{1}, ClientOrderId::fromTrusted("other"))->id.value(), 2u);
   EXPECT_EQ(restored.nextOrderId().value(), 3u);
+}
+
+// A table of `n` orders created at times 0..n-1 (client ids "c<i>", account 1), each finished
+// at its creation time except every 1000th, which stays live, and every 777th, which finished
+// late (at time 1e9).
+OrderTable tableWithHistory(std::size_t n) {
+  OrderTable t(16);
+  for (std::size_t i = 0; i < n; ++i) {
+    OmsOrder& o = t.create(request(1, "c" + std::to_string(i)), Timestamp(static_cast<std::int64_t>(i)));
+    if (i % 1000 == 0) {
+      o.state.base = OrdStatus::New;
+    } else {
+      o.state.base = i % 2 == 0 ? OrdStatus::Filled : OrdStatus::Canceled;
+      o.updatedTime = Timestamp(i % 777 == 0 ? 1'000'000'000 : static_cast<std::int64_t>(i));
+    }
+  }
+  return t;
+}
+
+bool retired(std::size_t i, std::int64_t cutoff) {
+  return i % 1000 != 0 && i % 777 != 0 && static_cast<std::int64_t>(i) < cutoff;
+}
+
+TEST(OrderTable, PurgeDropsOldFinishedOrdersAndKeepsTheOthersFindable) {
+  constexpr std::size_t kChunk = ChunkedVector<OmsOrder>::kPerChunk;
+  const std::size_t n = 3 * kChunk + 100;
+  OrderTable t = tableWithHistory(n);
+  t.indexClientId(AccountId{1}, ClientOrderId::fromTrusted("r1000"), OrderId{1001});  // a replace of a live one
+  t.indexClientId(AccountId{1}, ClientOrderId::fromTrusted("r3"), OrderId{4});        // of a retired one
+  const std::int64_t cutoff = static_cast<std::int64_t>(2 * kChunk + 50);
+
+  const auto counts = t.purgeFinished(Timestamp(cutoff));
+  // The window starts at the chunk holding the first order created at the cutoff.
+  EXPECT_EQ(t.base(), 2 * kChunk + 1);
+  std::size_t expectPurged = 0;
+  for (std::size_t i = 0; i < 2 * kChunk; ++i) expectPurged += retired(i, cutoff);
+  EXPECT_EQ(counts.purged, expectPurged);
+  EXPECT_EQ(counts.parked, 2 * kChunk - expectPurged);
+  EXPECT_EQ(t.parkedCount(), counts.parked);
+  EXPECT_EQ(t.size(), n);  // ids handed out
+  EXPECT_EQ(t.kept(), n - expectPurged);
+
+  for (std::size_t i = 0; i < n; ++i) {
+    const OrderId id{i + 1};
+    const bool gone = i < 2 * kChunk && retired(i, cutoff);
+    const OmsOrder* byId = t.find(id);
+    const OmsOrder* byClient = t.findByClientId(AccountId{1}, ClientOrderId::fromTrusted("c" + std::to_string(i)));
+    if (gone) {
+      EXPECT_EQ(byId, nullptr) << i;
+      EXPECT_EQ(byClient, nullptr) << i;
+    } else {
+      ASSERT_NE(byId, nullptr) << i;
+      EXPECT_EQ(byId->id, id);
+      EXPECT_EQ(byId->createdTime.nanos(), static_cast<std::int64_t>(i));
+      EXPECT_EQ(byClient, byId) << i;
+    }
+  }
+  EXPECT_EQ(t.findByClientId(AccountId{1}, ClientOrderId::fromTrusted("r1000"))->id.value(), 1001u);
+  EXPECT_EQ(t.findByClientId(AccountId{1}, ClientOrderId::fromTrusted("r3")), nullptr);
+  EXPECT_EQ(t.replacementIds().size(), 1u);
+
+  // forEach visits what is kept, in id order.
+  std::uint64_t last = 0;
+  std::size_t visited = 0;
+  t.forEach([&](const OmsOrder& o) {
+    EXPECT_GT(o.id.value(), last);
+    last = o.id.value();
+    ++visited;
+  });
+  EXPECT_EQ(visited, t.kept());
+
+  // Ids go on from where they were; a retired order's client id may be used again.
+  const OmsOrder& next = t.create(request(1, "c1"), Timestamp(cutoff + 1));
+  EXPECT_EQ(next.id.value(), n + 1);
+  EXPECT_EQ(t.findByClientId(AccountId{1}, ClientOrderId::fromTrusted("c1")), &next);
+
+  // A later purge also drops parked orders that have finished by then, and moves the window on.
+  t.find(OrderId{1001})->state.base = OrdStatus::Canceled;
+  t.find(OrderId{1001})->updatedTime = Timestamp(cutoff);
+  const auto again = t.purgeFinished(Timestamp(2'000'000'000));
+  EXPECT_EQ(t.find(OrderId{1001}), nullptr);
+  EXPECT_EQ(t.find(OrderId{778}), nullptr);  // finished late, retired now
+  EXPECT_NE(t.find(OrderId{1}), nullptr);    // still live
+  EXPECT_EQ(t.base(), (n / kChunk) * kChunk + 1);
+  EXPECT_GT(again.purged, 0u);
+  EXPECT_EQ(t.findByClientId(AccountId{1}, ClientOrderId::fromTrusted("c0"))->id.value(), 1u);
+}
+
+TEST(OrderTable, RestoreAfterAPurgeGivesTheSameTable) {
+  constexpr std::size_t kChunk = ChunkedVector<OmsOrder>::kPerChunk;
+  OrderTable t = tableWithHistory(2 * kChunk + 10);
+  t.purgeFinished(Timestamp(static_cast<std::int64_t>(kChunk + 5)));
+  ASSERT_EQ(t.base(), kChunk + 1);
+
+  OrderTable r;
+  r.startRestore(t.base(), t.kept());
+  t.forEach([&](const OmsOrder& o) { EXPECT_TRUE(r.restoreOrder(o)); });
+  r.finishRestore(t.replacementIds());
+  EXPECT_EQ(r.base(), t.base());
+  EXPECT_EQ(r.kept(), t.kept());
+  EXPECT_EQ(r.size(), t.size());
+  EXPECT_EQ(r.parkedCount(), t.parkedCount());
+  for (std::uint64_t id = 1; id <= t.size(); ++id) {
+    EXPECT_EQ(r.find(OrderId{id}) == nullptr, t.find(OrderId{id}) == nullptr) << id;
+  }
+  EXPECT_EQ(r.findByClientId(AccountId{1}, ClientOrderId::fromTrusted("c1000"))->id.value(), 1001u);
+
+  // Out of order or with a gap in the window: refused.
+  OrderTable bad;
+  bad.startRestore(3, 4);
+  OmsOrder o;
+  o.id = OrderId{2};
+  EXPECT_TRUE(bad.restoreOrder(o));   // parked
+  EXPECT_FALSE(bad.restoreOrder(o));  // again
+  o.id = OrderId{4};
+  EXPECT_FALSE(bad.restoreOrder(o));  // the window starts at 3
+  o.id = OrderId{3};
+  EXPECT_TRUE(bad.restoreOrder(o));
+}
+
+TEST(OrderTable, RepeatedPurgesKeepTheIndexExact) {
+  // Random orders, finishes, replaces and purges, checked against a plain model after each
+  // purge: every kept order is found by each of its client ids, no retired one is.
+  constexpr std::size_t kChunk = ChunkedVector<OmsOrder>::kPerChunk;
+  std::mt19937_64 rng(42);
+  OrderTable t(16);
+  std::map<std::pair<std::uint64_t, std::string>, std::uint64_t> model;  // (account, client id) → order
+  std::int64_t now = 0;
+  std::uint64_t nextReplace = 0;
+  for (int round = 0; round < 6; ++round) {
+    for (std::size_t i = 0; i < kChunk + 3000; ++i) {
+      ++now;
+      const std::uint64_t account = 1 + rng() % 5;
+      const std::string clientId = "o" + std::to_string(rng() % 200'000);
+      if (model.count({account, clientId}) != 0) continue;  // in use: the engine would refuse it
+      OmsOrder& o = t.create(request(account, clientId), Timestamp(now));
+      model[{account, clientId}] = o.id.value();
+      if (rng() % 50 == 0) {
+        const std::string replacement = "r" + std::to_string(++nextReplace);
+        t.indexClientId(AccountId{account}, ClientOrderId::fromTrusted(replacement), o.id);
+        model[{account, replacement}] = o.id.value();
+      }
+    }
+    // Finish most orders at random times up to now.
+    for (std::uint64_t id = t.base(); id <= t.size(); ++id) {
+      OmsOrder* o = t.find(OrderId{id});
+      if (o != nullptr && !o->state.isTerminal() && rng() % 10 != 0) {
+        o->state.base = OrdStatus::Filled;
+        o->updatedTime = Timestamp(o->createdTime.nanos() + static_cast<std::int64_t>(rng() % 5000));
+      }
+    }
+    t.purgeFinished(Timestamp(now - static_cast<std::int64_t>(rng() % 4000)));
+    for (auto it = model.begin(); it != model.end();) {
+      const auto& [key, id] = *it;
+      const OmsOrder* kept = t.find(OrderId{id});
+      const OmsOrder* found = t.findByClientId(AccountId{key.first}, ClientOrderId::fromTrusted(key.second));
+      EXPECT_EQ(found, kept) << "round " << round << " " << key.second;
+      it = kept == nullptr ? model.erase(it) : std::next(it);
+    }
+  }
+  EXPECT_GT(t.base(), 4 * kChunk);
+  EXPECT_GT(t.parkedCount(), 0u);
 }
 
 TEST(OrderTable, AveragePriceIsExactAndRounded) {
