@@ -767,6 +767,13 @@ void parsePurgeOrders(Fields& f, engine::PurgeOrdersBody& b) {
   if (auto age = f.integer("minAgeNanos", Need::Required, 0, std::numeric_limits<std::int64_t>::max())) {
     b.minAgeNanos = *age;
   }
+  // firstAccount / lastAccount: only those accounts' orders (ids, not necessarily opened).
+  const auto first = f.unsignedInteger("firstAccount", Need::Optional);
+  const auto last = f.unsignedInteger("lastAccount", Need::Optional);
+  if (first) b.firstAccount = AccountId{*first};
+  if (last) b.lastAccount = AccountId{*last};
+  if (first && last && *last != 0 && *last < *first)
+    f.fail("lastAccount", "lastAccount must not be below firstAccount");
 }
 
 std::optional<CommandType> commandTypeOf(std::string_view name) {

@@ -90,6 +90,11 @@ struct ServeArgs {
   std::string durability = "fsync";
   std::size_t ioThreads = 2;
   std::uint64_t snapshotEvery = 100'000;
+  // Finished orders leave the engine's memory after these many seconds (0: never), those of the
+  // simulator's accounts sooner; checked every purgeEvery seconds (docs/engine.md).
+  std::uint64_t orderRetention = 86'400;
+  std::uint64_t simulatorOrderRetention = 600;
+  std::uint64_t purgeEvery = 60;
   std::string webDir = ALPHINTRA_WEB_DIST;  // the built dashboard (docs/dashboard.md)
   std::string tlsCertificate;               // PEM certificate chain: HTTPS and WSS (with tlsKey)
   std::string tlsKey;                       // PEM private key
@@ -281,7 +286,15 @@ int runServe(const ServeArgs& args) {
         metrics.onEvent(e);
         history.onEvent(e);
         if (fix) fix->onEvent(e);
-        if (e.source == kBootstrapSource && e.kind == engine::EventKind::CommandResult && !e.body.result.accepted) {
+        if (e.source == kBootstrapSource && e.kind == engine::EventKind::CommandResult &&
+            e.body.result.commandType == static_cast<std::uint8_t>(engine::CommandType::PurgeOrders)) {
+          if (e.body.result.value > 0) {
+            log(fmt::format("serve: retired {} finished orders of accounts {}{}", e.body.result.value,
+                            e.body.result.subject,
+                            e.body.result.subject >= firstSimulatorAccount ? "+ (simulator)" : "+"));
+          }
+        } else if (e.source == kBootstrapSource && e.kind == engine::EventKind::CommandResult &&
+                   !e.body.result.accepted) {
           log(fmt::format("serve: start-up command {} refused: {}",
                           engine::toString(static_cast<engine::CommandType>(e.body.result.commandType)),
                           engine::toString(e.body.result.code)));
@@ -450,9 +463,28 @@ int runServe(const ServeArgs& args) {
       std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count(),
       simulate ? "" : " (simulator off)"));
 
+  // Housekeeping from this thread (the bootstrap gateway's producer): retire finished orders.
+  const auto purgePeriod = std::chrono::seconds{args.purgeEvery};
+  auto nextPurge = std::chrono::steady_clock::now() + purgePeriod;
+  const auto purge = [&](std::uint64_t retentionSeconds, AccountId first, AccountId last) {
+    if (retentionSeconds == 0) return true;
+    engine::Command c = engine::makeCommand(engine::CommandType::PurgeOrders);
+    c.header.source = kBootstrapSource;
+    c.body.purgeOrders.minAgeNanos = static_cast<std::int64_t>(retentionSeconds) * 1'000'000'000;
+    c.body.purgeOrders.firstAccount = first;
+    c.body.purgeOrders.lastAccount = last;
+    return runtime.trySubmit(kBootstrapGateway, c);
+  };
   while (gServeStop == 0 && !runtime.failed()) {
     std::this_thread::sleep_for(std::chrono::milliseconds{50});
     rest.expire();
+    if (args.purgeEvery != 0 && std::chrono::steady_clock::now() >= nextPurge) {
+      // Everyone's below the simulator's accounts, then the simulator's (a full ring: next round).
+      if (purge(args.orderRetention, AccountId{1}, AccountId{firstSimulatorAccount - 1}) &&
+          purge(args.simulatorOrderRetention, AccountId{firstSimulatorAccount}, AccountId{})) {
+        nextPurge = std::chrono::steady_clock::now() + purgePeriod;
+      }
+    }
   }
 
   log("serve: stopping");
@@ -500,6 +532,15 @@ void addServeCommand(CLI::App& app) {
       ->check(CLI::IsMember({"fsync", "none"}));
   cmd->add_option("--io-threads", args->ioThreads, "HTTP I/O threads")->check(CLI::Range(1, 64));
   cmd->add_option("--snapshot-every", args->snapshotEvery, "Commands between snapshots (0: only at stop)");
+  cmd->add_option("--order-retention", args->orderRetention,
+                  "Seconds a finished order stays in the engine's memory (0: for ever); the simulator's own "
+                  "orders follow --simulator-order-retention")
+      ->check(CLI::Range(std::uint64_t{0}, std::uint64_t{100} * 365 * 86'400));
+  cmd->add_option("--simulator-order-retention", args->simulatorOrderRetention,
+                  "Seconds a finished order of the market simulator's accounts stays in memory (0: for ever)")
+      ->check(CLI::Range(std::uint64_t{0}, std::uint64_t{100} * 365 * 86'400));
+  cmd->add_option("--purge-every", args->purgeEvery, "Seconds between purges of finished orders (0: none)")
+      ->check(CLI::Range(std::uint64_t{0}, std::uint64_t{86'400}));
   cmd->add_option("--api-rate-limit", args->apiRatePerSecond,
                   "REST requests a second per user, beyond which 429 with Retry-After (0: no limit)")
       ->check(CLI::Range(0.0, 1e9));

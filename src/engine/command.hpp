@@ -210,14 +210,17 @@ struct RestrictInstrumentBody {
   std::uint8_t reserved[7]{};
 };
 
-// Retires the finished orders (Filled, Canceled, Rejected, Expired) last updated more than
-// `minAgeNanos` before the command's time from the engine's order table (oms/order_table.hpp:
+// Retires the finished orders (Filled, Canceled, Rejected, Expired) of the accounts from
+// `firstAccount` to `lastAccount` (0: no upper bound) last updated more than `minAgeNanos`
+// before the command's time from the engine's order table (oms/order_table.hpp:
 // purgeFinished); later commands naming them find no order, and their client order ids may be
 // used again.
 struct PurgeOrdersBody {
   std::int64_t minAgeNanos = 0;
+  AccountId firstAccount;
+  AccountId lastAccount;
 };
-static_assert(sizeof(PurgeOrdersBody) == 8);
+static_assert(sizeof(PurgeOrdersBody) == 24);
 
 // A whole command as the engine sees it. The union keeps it one fixed-size value for rings.
 struct Command {

@@ -64,8 +64,10 @@ void Engine::onClockTick(const Command& c, std::vector<EngineEvent>& out) {
 // below the window moves with them. Answers with the number of orders retired as its value.
 void Engine::onPurgeOrders(const Command& c, std::vector<EngineEvent>& out) {
   const std::uint64_t oldBase = orders_.base();
-  const std::int64_t age = std::max<std::int64_t>(c.body.purgeOrders.minAgeNanos, 0);
-  const auto counts = orders_.purgeFinished(Timestamp{c.header.time.nanos() - std::min(age, c.header.time.nanos())});
+  const PurgeOrdersBody& b = c.body.purgeOrders;
+  const std::int64_t age = std::max<std::int64_t>(b.minAgeNanos, 0);
+  const Timestamp cutoff{c.header.time.nanos() - std::min(age, c.header.time.nanos())};
+  const auto counts = orders_.purgeFinished(cutoff, b.firstAccount, b.lastAccount);
   const std::uint64_t newBase = orders_.base();
   for (std::uint64_t id = oldBase; id < newBase; ++id) {
     if (orders_.find(OrderId{id}) != nullptr) parkedExtras_.emplace_hint(parkedExtras_.end(), id, extras_[id - 1]);
@@ -74,7 +76,7 @@ void Engine::onPurgeOrders(const Command& c, std::vector<EngineEvent>& out) {
   if (counts.purged != 0) {
     std::erase_if(parkedExtras_, [this](const auto& entry) { return orders_.find(OrderId{entry.first}) == nullptr; });
   }
-  commandResult(c, true, RejectCode::None, 0, static_cast<std::int64_t>(counts.purged), out);
+  commandResult(c, true, RejectCode::None, b.firstAccount.value(), static_cast<std::int64_t>(counts.purged), out);
 }
 
 void Engine::onInstrumentStatus(const Command& c, std::vector<EngineEvent>& out) {

@@ -102,9 +102,14 @@ void OrderTable::grow() {
   }
 }
 
-OrderTable::PurgeCounts OrderTable::purgeFinished(Timestamp cutoff) {
+OrderTable::PurgeCounts OrderTable::purgeFinished(Timestamp cutoff, AccountId firstAccount, AccountId lastAccount) {
   PurgeCounts counts;
-  const auto retired = [cutoff](const OmsOrder& o) { return o.state.isTerminal() && o.updatedTime < cutoff; };
+  const std::uint64_t first = firstAccount.value();
+  const std::uint64_t last = lastAccount.isNone() ? UINT64_MAX : lastAccount.value();
+  const auto retired = [=](const OmsOrder& o) {
+    return o.state.isTerminal() && o.updatedTime < cutoff && o.account().value() >= first &&
+           o.account().value() <= last;
+  };
 
   // The window moves to the start of the chunk holding the first order created at or after
   // the cutoff (creation times follow ids): whole chunks below it are released.

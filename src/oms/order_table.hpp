@@ -108,7 +108,9 @@ class OrderTable {
   // `cutoff`, as far as the window can move (see the header comment), and every such parked
   // order; the window's start moves to base(). O(orders created before the cutoff still in
   // the window + orders parked + replacement ids).
-  PurgeCounts purgeFinished(Timestamp cutoff);
+  // Only orders of accounts in [firstAccount, lastAccount] are retired (lastAccount 0: no upper bound).
+  PurgeCounts purgeFinished(Timestamp cutoff, AccountId firstAccount = AccountId{},
+                            AccountId lastAccount = AccountId{});
 
   // Restores the table (snapshot load) into an empty one: startRestore with the window's first
   // id, then every order kept in id order (those below `base` are parked; from `base` on the

@@ -455,6 +455,11 @@ TEST_F(JsonCommands, PurgeOrders) {
   expectError(R"({"type":"purge_orders"})", "minAgeNanos", "required");
   expectError(R"({"type":"purge_orders","minAgeNanos":-1})", "minAgeNanos", "");
   expectError(R"({"type":"purge_orders","minAgeNanos":"soon"})", "minAgeNanos", "");
+  const Command some = parse(R"({"type":"purge_orders","minAgeNanos":0,"firstAccount":5,"lastAccount":9})");
+  EXPECT_EQ(some.body.purgeOrders.firstAccount, AccountId{5});
+  EXPECT_EQ(some.body.purgeOrders.lastAccount, AccountId{9});
+  expectError(R"({"type":"purge_orders","minAgeNanos":0,"firstAccount":9,"lastAccount":5})", "lastAccount",
+              "must not be below");
 }
 
 TEST_F(JsonCommands, EqualInputGivesByteIdenticalCommands) {

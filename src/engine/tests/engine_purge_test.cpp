@@ -129,6 +129,28 @@ TEST(EnginePurge, NothingToRetireChangesNothing) {
   EXPECT_EQ(h.engine.orders().kept(), 1u);
 }
 
+TEST(EnginePurge, OnlyTheAccountsInRangeAreRetired) {
+  Harness h;
+  h.setUpMargin();
+  for (std::size_t i = 0; i < kChunk + 300; ++i) {  // orders 1 .. kChunk + 300, accounts 1 and 2 in turn
+    h.run(testing::limitOrder(1 + i % 2, 1, "x" + std::to_string(i), Side::Buy, 1, 800, book::TimeInForce::IOC));
+  }
+  Command onlyTwo = purge(100'000'000);
+  onlyTwo.body.purgeOrders.firstAccount = AccountId{2};
+  onlyTwo.body.purgeOrders.lastAccount = AccountId{2};
+  const auto& result = h.run(onlyTwo);
+  EXPECT_EQ(result.back().body.result.value, static_cast<std::int64_t>(kChunk / 2));
+  EXPECT_EQ(h.engine.orders().parkedCount(), kChunk / 2);  // account 1's, kept
+  EXPECT_NE(h.engine.orders().find(OrderId{1}), nullptr);
+  EXPECT_EQ(h.engine.orders().find(OrderId{2}), nullptr);
+  // From account 1 on, no upper bound: the parked ones go too.
+  Command all = purge(100'000'000);
+  all.body.purgeOrders.firstAccount = AccountId{1};
+  h.run(all);
+  EXPECT_EQ(h.engine.orders().parkedCount(), 0u);
+  EXPECT_EQ(h.engine.orders().find(OrderId{1}), nullptr);
+}
+
 TEST(EnginePurge, AStreamWithPurgesReplaysAndRestoresExactly) {
   const auto commands = testing::randomStream(13, 40'000, 2'500);
   Engine a;

@@ -1,0 +1,109 @@
+"""Finished orders leave the engine's memory after --order-retention, also across restarts.
+
+The server runs with --order-retention 1 --purge-every 1 and no simulator. A resting order is
+placed, then more than one chunk of the order table's window (8,192 orders) of IOC orders that
+the empty book cancels at once. Within a few seconds the server logs that it retired them; the
+REST read model still answers for them while the process runs. After a kill -9 (recovery
+replays the journal, purge included) and again after a clean stop (the snapshot holds the
+purged table): the resting order is there and can be cancelled, a retired order is unknown
+(404), and a retired order's client order id can be used for a new order.
+
+usage: serve_purge_test.py ALPHINTRA
+"""
+import http.client
+import json
+import os
+import re
+import signal
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from serve_harness import ServeRun, free_port, session, start_serve  # noqa: E402
+
+ALPHINTRA = sys.argv[1]
+ADMIN_PASSWORD = "purge-test-admin-pw"
+SERVE_ARGS = ("--no-simulator", "--order-retention", "1", "--purge-every", "1", "--api-rate-limit", "0")
+IOC_ORDERS = 8_500
+
+
+def order(client_id, side="buy", price="50.00", tif="ioc"):
+    return {"accountId": 2, "symbol": "MSFT", "side": side, "orderType": "limit", "quantity": "1", "price": price,
+            "timeInForce": tif, "clientOrderId": client_id}
+
+
+def post_many(port, token, orders):
+    """Sends the orders over one keep-alive connection; answers their reports."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    headers = {"Content-Type": "application/json", "Authorization": "Bearer " + token}
+    reports = []
+    try:
+        for o in orders:
+            conn.request("POST", "/api/v1/orders", body=json.dumps(o), headers=headers)
+            resp = conn.getresponse()
+            body = json.loads(resp.read().decode())
+            assert resp.status in (200, 201), (resp.status, body)
+            reports.append(body)
+    finally:
+        conn.close()
+    return reports
+
+
+def retired_in_log(log_path):
+    with open(log_path, "rb") as f:
+        text = f.read().decode(errors="replace")
+    return sum(int(n) for n in re.findall(r"retired (\d+) finished orders", text))
+
+
+def check_after_restart(trader, resting_id, retired_id, fresh_client_id):
+    status, got = trader.get("/api/v1/orders/%d" % resting_id)
+    assert status == 200 and got["status"] == "new", (status, got)
+    status, got = trader.get("/api/v1/orders/%d" % retired_id)
+    assert status == 404, (status, got)
+    # The retired order's client order id is free again: a new order, with a new id.
+    status, report = trader.post("/api/v1/orders", order(fresh_client_id))
+    assert status in (200, 201) and report["orderId"] >= retired_id + IOC_ORDERS, report  # a new id
+
+
+def main():
+    with ServeRun("alphintra-purge-") as run:
+        port = free_port()
+        log_path = os.path.join(run.data_dir, "serve.log")
+        run.proc = start_serve(ALPHINTRA, port, run.data_dir, run.log, ADMIN_PASSWORD, SERVE_ARGS)
+        trader = session(port, "trader", "trader-demo")
+        status, resting = trader.post("/api/v1/orders", order("keep", price="10.00", tif="gtc"))
+        assert status in (200, 201) and resting["status"] == "new", resting
+        reports = post_many(port, trader.token, [order("ioc-%d" % i) for i in range(IOC_ORDERS)])
+        first_ioc = reports[0]["orderId"]
+        status, got = trader.get("/api/v1/orders/%d" % reports[-1]["orderId"])
+        assert status == 200 and got["status"] == "canceled", (status, got)  # IOC on an empty book
+
+        deadline = time.time() + 60
+        while retired_in_log(log_path) < 8_000:
+            assert time.time() < deadline, "no purge logged"
+            time.sleep(0.2)
+        # While the process runs, the REST read model still answers for a retired order.
+        status, got = trader.get("/api/v1/orders/%d" % first_ioc)
+        assert status == 200 and got["status"] == "canceled", (status, got)
+
+        # kill -9: the journal, purges included, rebuilds the same table.
+        run.proc.send_signal(signal.SIGKILL)
+        run.proc.wait()
+        run.proc = start_serve(ALPHINTRA, port, run.data_dir, run.log, ADMIN_PASSWORD, SERVE_ARGS)
+        trader = session(port, "trader", "trader-demo")
+        check_after_restart(trader, resting["orderId"], first_ioc, "ioc-0")
+
+        # A clean stop writes a snapshot of the purged table; the next start loads it.
+        run.stop()
+        run.proc = start_serve(ALPHINTRA, port, run.data_dir, run.log, ADMIN_PASSWORD, SERVE_ARGS)
+        trader = session(port, "trader", "trader-demo")
+        check_after_restart(trader, resting["orderId"], first_ioc + 1, "ioc-1")
+        status, canceled, _ = trader.call("DELETE", "/api/v1/orders/%d" % resting["orderId"])
+        assert status == 200 and canceled["status"] == "canceled", (status, canceled)
+        run.stop()
+    print("ok: retired orders stay retired across kill -9 and a clean restart; the kept order trades on")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
