@@ -54,7 +54,9 @@ Result<Recovered> recover(const RecoveryOptions& options) {
     result.lastSequence = 0;
     return result;
   }
-  auto reader = store::JournalReader::open(options.journalDir, [&](std::string_view line) { log(line); });
+  // Only the records after the snapshot are read and checked (they are all recovery replays).
+  auto reader = store::JournalReader::open(
+      options.journalDir, [&](std::string_view line) { log(line); }, result.snapshotSequence + 1);
   if (!reader.ok()) return reader.error();
   const store::RecoveryReport& report = reader->report();
   if (report.recordCount > 0 && report.firstSequence > result.snapshotSequence + 1) {

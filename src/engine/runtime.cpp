@@ -34,6 +34,10 @@ Result<std::unique_ptr<EngineRuntime>> EngineRuntime::start(RuntimeOptions optio
   // The writer opens first: it cuts a torn tail (logging how many bytes) before anything reads.
   store::JournalOptions jo;
   jo.durability = options.durability;
+  // It reads the records a recovery may replay: those after the oldest snapshot (recovery
+  // falls back to it when newer ones are damaged; with none, all of them).
+  const auto snapshots = store::listSnapshots(options.dataDir / "snapshots");
+  jo.checkFrom = snapshots.empty() ? 0 : snapshots.back().first + 1;
   auto writer = store::JournalWriter::open(options.dataDir / "journal", jo, log);
   if (!writer.ok()) return writer.error();
   rt->journal_ = std::make_unique<store::JournalWriter>(std::move(writer).value());

@@ -47,6 +47,10 @@ struct JournalOptions {
   // Largest payload append() accepts (at most kMaxPayloadBytes, the format's limit).
   std::uint32_t maxPayloadBytes = 64u << 10;
   Durability durability = Durability::Fsync;
+  // Opening reads and checks the records from this sequence on (JournalReader::open's
+  // checkFrom): the engine runtime passes the oldest snapshot's, so a start-up reads what a
+  // recovery may need, not the whole history. 0: every record.
+  std::uint64_t checkFrom = 0;
 };
 
 // A torn or corrupt tail found at the end of the last segment.
@@ -62,6 +66,7 @@ struct RecoveryReport {
   std::uint64_t lastSequence = 0;   // of the newest valid record; 0 when the journal holds none
   std::uint64_t recordCount = 0;
   std::size_t segmentCount = 0;
+  std::size_t segmentsUnread = 0;    // wholly before checkFrom: taken on their names, not read
   std::optional<TornTail> tornTail;  // set when the last segment ended in invalid bytes
   bool tailTruncated = false;        // true when those bytes were cut from the file (writer open)
 };
@@ -69,13 +74,17 @@ struct RecoveryReport {
 // Receives the one-line messages recovery writes (a dropped tail); may be empty.
 using JournalLog = std::function<void(std::string_view line)>;
 
-// Read-only view of a journal directory: open() validates every record of every segment and
-// remembers where the valid data ends; replay() streams records from a given sequence. A torn
+// Read-only view of a journal directory: open() validates every record of every segment (from
+// `checkFrom` on: a segment whose records all come before it — known from the next segment's
+// first sequence — is taken on its file name, unread, so that opening a long history costs the
+// part a recovery replays) and remembers where the valid data ends; replay() streams records
+// from a given sequence, checking each as it reads. A torn
 // tail is reported and skipped but not cut (only a writer cuts), so a reader may run against a
 // directory whose writer is still appending: it sees what was valid when it opened.
 class JournalReader {
  public:
-  static Result<JournalReader> open(const std::filesystem::path& dir, const JournalLog& log = {});
+  static Result<JournalReader> open(const std::filesystem::path& dir, const JournalLog& log = {},
+                                    std::uint64_t checkFrom = 0);
 
   const RecoveryReport& report() const noexcept { return report_; }
 
@@ -96,7 +105,8 @@ class JournalReader {
  private:
   friend class JournalWriter;
   // open() for readers; the writer's open() passes truncateTail = true to cut a torn tail.
-  static Result<JournalReader> scan(const std::filesystem::path& dir, bool truncateTail, const JournalLog& log);
+  static Result<JournalReader> scan(const std::filesystem::path& dir, bool truncateTail, const JournalLog& log,
+                                    std::uint64_t checkFrom);
 
   std::vector<Segment> segments_;
   RecoveryReport report_;

@@ -1,4 +1,5 @@
-// Journal recovery scan and replay: validates every record of every segment, tells a torn
+// Journal recovery scan and replay: validates every record of every segment (from a given
+// sequence on), tells a torn
 // tail (cut, reported) from corruption anywhere else (an error naming file and offset).
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -177,11 +178,13 @@ std::optional<std::pair<std::size_t, std::uint64_t>> findValidRecordAfter(std::s
 
 }  // namespace
 
-Result<JournalReader> JournalReader::open(const std::filesystem::path& dir, const JournalLog& log) {
-  return scan(dir, false, log);
+Result<JournalReader> JournalReader::open(const std::filesystem::path& dir, const JournalLog& log,
+                                          std::uint64_t checkFrom) {
+  return scan(dir, false, log, checkFrom);
 }
 
-Result<JournalReader> JournalReader::scan(const std::filesystem::path& dir, bool truncateTail, const JournalLog& log) {
+Result<JournalReader> JournalReader::scan(const std::filesystem::path& dir, bool truncateTail, const JournalLog& log,
+                                          std::uint64_t checkFrom) {
   const std::string dirText = dir.string();
   std::error_code ec;
   if (!std::filesystem::is_directory(dir, ec)) {
@@ -221,6 +224,23 @@ Result<JournalReader> JournalReader::scan(const std::filesystem::path& dir, bool
                                            "one starts at {} (a missing or extra segment file)",
                                            path, prev.path.string(), prev.lastSequence, seg.firstSequence));
       }
+    }
+    // Wholly before checkFrom (its records end where the next segment's begin): not read.
+    if (!isLast && reader.segments_[i + 1].firstSequence <= checkFrom) {
+      seg.lastSequence = reader.segments_[i + 1].firstSequence - 1;
+      if (seg.lastSequence < seg.firstSequence) {
+        return makeError(path, fmt::format("{}: empty segment that is not the last one", path));
+      }
+      std::error_code sizeError;
+      seg.validBytes = std::filesystem::file_size(seg.path, sizeError);
+      if (sizeError) {
+        return makeError(path, fmt::format("{}: cannot read the segment's size: {}", path, sizeError.message()));
+      }
+      if (report.recordCount == 0) report.firstSequence = seg.firstSequence;
+      report.lastSequence = seg.lastSequence;
+      report.recordCount += seg.lastSequence - seg.firstSequence + 1;
+      ++report.segmentsUnread;
+      continue;
     }
     // Records stream through a chunk; the whole file is read only to judge an invalid record
     // in the last segment (is a valid record somewhere after it?).
@@ -314,7 +334,9 @@ Result<std::uint64_t> JournalReader::replay(std::uint64_t fromSequence, const Re
       if (!check.problem.empty() || check.header.sequence != expected) {
         return makeError(
             path,
-            fmt::format("{}: record at byte offset {} changed since the journal was opened: {}", path, offset,
+            fmt::format("{}: invalid record at byte offset {} (changed since the journal was opened, or in a "
+                        "segment open() did not read): {}",
+                        path, offset,
                         check.problem.empty() ? fmt::format("sequence {}, expected {}", check.header.sequence, expected)
                                               : check.problem));
       }
@@ -324,6 +346,10 @@ Result<std::uint64_t> JournalReader::replay(std::uint64_t fromSequence, const Re
       }
       in.consume(kRecordHeaderBytes + check.header.length);
       ++expected;
+    }
+    if (expected - 1 != seg.lastSequence) {  // a segment taken on its name held fewer records
+      return makeError(path, fmt::format("{}: the segment ends at sequence {} but the next one starts at {}", path,
+                                         expected - 1, seg.lastSequence + 1));
     }
   }
   return visited;

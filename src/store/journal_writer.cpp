@@ -81,7 +81,7 @@ Result<JournalWriter> JournalWriter::open(const std::filesystem::path& dir, cons
     return errnoError(w.dir_, "cannot lock the journal directory", errno);
   }
 
-  auto scanned = JournalReader::scan(dir, true, log);
+  auto scanned = JournalReader::scan(dir, true, log, options.checkFrom);
   if (!scanned) return scanned.error();
   const JournalReader& reader = scanned.value();
   w.recovery_ = reader.report();

@@ -4,6 +4,7 @@
 // no allocation per record in steady state.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -469,6 +470,68 @@ TEST(JournalRecovery, DamageAtTheEndOfANonLastSegmentIsAnError) {
   ASSERT_FALSE(torn.ok());
   EXPECT_NE(torn.error().message.find("partial payload"), std::string::npos) << torn.error().message;
   EXPECT_EQ(fs::file_size(first), bytes.size());  // not cut
+}
+
+TEST(JournalRecovery, SegmentsBeforeCheckFromAreTakenOnTheirNamesUnread) {
+  const fs::path dir = freshDirectory();
+  writeJournal(dir, 300, fastOptions(1024));
+  const auto files = segmentFiles(dir);
+  ASSERT_GE(files.size(), 4u);
+  auto full = JournalReader::open(dir);
+  ASSERT_TRUE(full.ok());
+  const auto& segs = full->segments();
+  const std::uint64_t checkFrom = segs[2].firstSequence + 1;  // inside the third segment
+
+  auto partial = JournalReader::open(dir, {}, checkFrom);
+  ASSERT_TRUE(partial.ok()) << partial.error().message;
+  EXPECT_EQ(partial->report().segmentsUnread, 2u);
+  EXPECT_EQ(partial->report().firstSequence, full->report().firstSequence);
+  EXPECT_EQ(partial->report().lastSequence, 300u);
+  EXPECT_EQ(partial->report().recordCount, full->report().recordCount);
+  for (std::size_t i = 0; i < segs.size(); ++i) {
+    EXPECT_EQ(partial->segments()[i].lastSequence, segs[i].lastSequence) << i;
+  }
+
+  // Damage in an unread segment: opening from checkFrom does not see it, a full open does, and
+  // replaying through it is an error naming the file — never a silent skip.
+  std::vector<std::byte> bytes = readFile(files.front());
+  bytes[bytes.size() / 2] ^= std::byte{0x01};
+  writeFile(files.front(), bytes);
+  EXPECT_FALSE(JournalReader::open(dir).ok());
+  auto skipping = JournalReader::open(dir, {}, checkFrom);
+  ASSERT_TRUE(skipping.ok()) << skipping.error().message;
+  std::uint64_t visited = 0;
+  auto fromStart = skipping->replay(1, [&](std::uint64_t, std::span<const std::byte>) { ++visited; });
+  ASSERT_FALSE(fromStart.ok());
+  EXPECT_NE(fromStart.error().message.find(files.front().string() + ": invalid record"), std::string::npos)
+      << fromStart.error().message;
+  // What a recovery from checkFrom reads is all there and checked.
+  std::uint64_t next = checkFrom;
+  auto fromCheck = skipping->replay(checkFrom, [&](std::uint64_t sequence, std::span<const std::byte> payload) {
+    EXPECT_EQ(sequence, next++);
+    EXPECT_EQ(std::vector<std::byte>(payload.begin(), payload.end()), payloadFor(sequence));
+  });
+  ASSERT_TRUE(fromCheck.ok()) << fromCheck.error().message;
+  EXPECT_EQ(*fromCheck, 300 - checkFrom + 1);
+
+  // The writer opens the same way and continues the sequence.
+  JournalOptions o = fastOptions(1024);
+  o.checkFrom = checkFrom;
+  auto w = JournalWriter::open(dir, o);
+  ASSERT_TRUE(w.ok()) << w.error().message;
+  appendRange(w.value(), 301, 310);
+  ASSERT_TRUE(w.value().close().ok());
+
+  // A segment taken on its name that holds fewer records than its neighbours say: replay
+  // through it stops with an error.
+  std::vector<std::byte> second = readFile(files[1]);
+  second.resize(second.size() - recordBytes(segs[1].lastSequence));
+  writeFile(files[1], second);
+  auto shortened = JournalReader::open(dir, {}, checkFrom);
+  ASSERT_TRUE(shortened.ok());
+  auto through = shortened->replay(segs[1].firstSequence, [](std::uint64_t, std::span<const std::byte>) {});
+  ASSERT_FALSE(through.ok());
+  EXPECT_NE(through.error().message.find("ends at sequence"), std::string::npos) << through.error().message;
 }
 
 TEST(JournalRecovery, AMissingSegmentIsASequenceGap) {
