@@ -15,7 +15,8 @@
 // Start: recover the data directory; on a fresh one (recovered sequence 0) submit the default
 // universe, the simulator's accounts and the demo trader's accounts (1: cash, 2: margin, each
 // with 1,000,000 USD) and wait until the engine has applied them; then start the simulator and
-// report ready (GET /readyz). Stop (SIGTERM / SIGINT): stop accepting connections, stop the
+// report ready (GET /readyz). While running, this thread sends a clock tick every second and
+// purges finished orders every --purge-every seconds. Stop (SIGTERM / SIGINT): stop accepting connections, stop the
 // simulator, stop the runtime (drain, commit, snapshot), answer what still waits, exit 0.
 //
 // Threading: the simulator is single-threaded and owned by its thread; it learns about the
@@ -78,6 +79,7 @@ constexpr std::uint32_t kBootstrapSource = 3;
 constexpr std::uint32_t kStrategySource = 5;
 constexpr auto kSimulatorPeriod = std::chrono::milliseconds{20};
 constexpr auto kBootstrapTimeout = std::chrono::seconds{10};
+constexpr auto kClockTickPeriod = std::chrono::seconds{1};  // housekeeping: GTD expiry (see the main loop)
 
 struct ServeArgs {
   std::string host = "127.0.0.1";
@@ -463,9 +465,12 @@ int runServe(const ServeArgs& args) {
       std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count(),
       simulate ? "" : " (simulator off)"));
 
-  // Housekeeping from this thread (the bootstrap gateway's producer): retire finished orders.
+  // Housekeeping from this thread (the bootstrap gateway's producer): a clock tick every second,
+  // so that GTD orders expire on time on a quiet instrument (a book otherwise learns the time
+  // only from commands for it), and retiring finished orders.
   const auto purgePeriod = std::chrono::seconds{args.purgeEvery};
   auto nextPurge = std::chrono::steady_clock::now() + purgePeriod;
+  auto nextTick = std::chrono::steady_clock::now() + kClockTickPeriod;
   const auto purge = [&](std::uint64_t retentionSeconds, AccountId first, AccountId last) {
     if (retentionSeconds == 0) return true;
     engine::Command c = engine::makeCommand(engine::CommandType::PurgeOrders);
@@ -478,6 +483,11 @@ int runServe(const ServeArgs& args) {
   while (gServeStop == 0 && !runtime.failed()) {
     std::this_thread::sleep_for(std::chrono::milliseconds{50});
     rest.expire();
+    if (std::chrono::steady_clock::now() >= nextTick) {
+      engine::Command tick = engine::makeCommand(engine::CommandType::ClockTick);
+      tick.header.source = kBootstrapSource;
+      if (runtime.trySubmit(kBootstrapGateway, tick)) nextTick = std::chrono::steady_clock::now() + kClockTickPeriod;
+    }
     if (args.purgeEvery != 0 && std::chrono::steady_clock::now() >= nextPurge) {
       // Everyone's below the simulator's accounts, then the simulator's (a full ring: next round).
       if (purge(args.orderRetention, AccountId{1}, AccountId{firstSimulatorAccount - 1}) &&

@@ -1,6 +1,8 @@
-"""Finished orders leave the engine's memory after --order-retention, also across restarts.
+"""The server's housekeeping: GTD orders expire on time, finished orders leave the engine's memory.
 
-The server runs with --order-retention 1 --purge-every 1 and no simulator. A resting order is
+The server runs with --order-retention 1 --purge-every 1 and no simulator. A GTD order on an
+instrument nothing else trades expires within a second or so of its time (the server's clock
+tick is the only thing that can expire it). A resting order is
 placed, then more than one chunk of the order table's window (8,192 orders) of IOC orders that
 the empty book cancels at once. Within a few seconds the server logs that it retired them; the
 REST read model still answers for them while the process runs. After a kill -9 (recovery
@@ -8,7 +10,7 @@ replays the journal, purge included) and again after a clean stop (the snapshot 
 purged table): the resting order is there and can be cancelled, a retired order is unknown
 (404), and a retired order's client order id can be used for a new order.
 
-usage: serve_purge_test.py ALPHINTRA
+usage: serve_housekeeping_test.py ALPHINTRA
 """
 import http.client
 import json
@@ -22,7 +24,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from serve_harness import ServeRun, free_port, session, start_serve  # noqa: E402
 
 ALPHINTRA = sys.argv[1]
-ADMIN_PASSWORD = "purge-test-admin-pw"
+ADMIN_PASSWORD = "housekeeping-test-admin-pw"
 SERVE_ARGS = ("--no-simulator", "--order-retention", "1", "--purge-every", "1", "--api-rate-limit", "0")
 IOC_ORDERS = 8_500
 
@@ -66,11 +68,24 @@ def check_after_restart(trader, resting_id, retired_id, fresh_client_id):
 
 
 def main():
-    with ServeRun("alphintra-purge-") as run:
+    with ServeRun("alphintra-housekeeping-") as run:
         port = free_port()
         log_path = os.path.join(run.data_dir, "serve.log")
         run.proc = start_serve(ALPHINTRA, port, run.data_dir, run.log, ADMIN_PASSWORD, SERVE_ARGS)
         trader = session(port, "trader", "trader-demo")
+
+        # GTD: expires about a second from now, on a symbol no other order touches.
+        gtd = dict(order("gtd-1", price="10.00", tif="gtd"), symbol="AAPL", expireTime=time.time_ns() + 1_000_000_000)
+        status, report = trader.post("/api/v1/orders", gtd)
+        assert status in (200, 201) and report["status"] == "new", (status, report)
+        deadline = time.time() + 10
+        while True:
+            status, got = trader.get("/api/v1/orders/%d" % report["orderId"])
+            assert status == 200, (status, got)
+            if got["status"] == "expired":
+                break
+            assert time.time() < deadline, "the GTD order did not expire: %r" % got
+            time.sleep(0.1)
         status, resting = trader.post("/api/v1/orders", order("keep", price="10.00", tif="gtc"))
         assert status in (200, 201) and resting["status"] == "new", resting
         reports = post_many(port, trader.token, [order("ioc-%d" % i) for i in range(IOC_ORDERS)])
@@ -101,7 +116,8 @@ def main():
         status, canceled, _ = trader.call("DELETE", "/api/v1/orders/%d" % resting["orderId"])
         assert status == 200 and canceled["status"] == "canceled", (status, canceled)
         run.stop()
-    print("ok: retired orders stay retired across kill -9 and a clean restart; the kept order trades on")
+    print("ok: the GTD order expired on time; retired orders stay retired across kill -9 and a clean restart; "
+          "the kept order trades on")
     return 0
 
 
