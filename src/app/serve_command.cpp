@@ -80,6 +80,9 @@ constexpr std::uint32_t kStrategySource = 5;
 constexpr auto kSimulatorPeriod = std::chrono::milliseconds{20};
 constexpr auto kBootstrapTimeout = std::chrono::seconds{10};
 constexpr auto kClockTickPeriod = std::chrono::seconds{1};  // housekeeping: GTD expiry (see the main loop)
+// Request ids of the housekeeping purges (bootstrap source), to tell their answers apart.
+constexpr std::uint64_t kPurgeOwnRequest = 1ull << 62;
+constexpr std::uint64_t kPurgeSimulatorRequest = (1ull << 62) + 1;
 
 struct ServeArgs {
   std::string host = "127.0.0.1";
@@ -290,10 +293,15 @@ int runServe(const ServeArgs& args) {
         if (fix) fix->onEvent(e);
         if (e.source == kBootstrapSource && e.kind == engine::EventKind::CommandResult &&
             e.body.result.commandType == static_cast<std::uint8_t>(engine::CommandType::PurgeOrders)) {
+          // The REST read model drops what the engine retired of the accounts it tracks.
+          const bool own = e.requestId == kPurgeOwnRequest;
+          if (own) {
+            const std::int64_t age = static_cast<std::int64_t>(args.orderRetention) * 1'000'000'000;
+            readModel.retire(Timestamp{e.time.nanos() - std::min(age, e.time.nanos())}, OrderId{e.body.result.subject});
+          }
           if (e.body.result.value > 0) {
-            log(fmt::format("serve: retired {} finished orders of accounts {}{}", e.body.result.value,
-                            e.body.result.subject,
-                            e.body.result.subject >= firstSimulatorAccount ? "+ (simulator)" : "+"));
+            log(fmt::format("serve: retired {} finished orders ({} accounts)", e.body.result.value,
+                            own ? "your" : "the simulator's"));
           }
         } else if (e.source == kBootstrapSource && e.kind == engine::EventKind::CommandResult &&
                    !e.body.result.accepted) {
@@ -471,10 +479,11 @@ int runServe(const ServeArgs& args) {
   const auto purgePeriod = std::chrono::seconds{args.purgeEvery};
   auto nextPurge = std::chrono::steady_clock::now() + purgePeriod;
   auto nextTick = std::chrono::steady_clock::now() + kClockTickPeriod;
-  const auto purge = [&](std::uint64_t retentionSeconds, AccountId first, AccountId last) {
+  const auto purge = [&](std::uint64_t retentionSeconds, AccountId first, AccountId last, std::uint64_t tag) {
     if (retentionSeconds == 0) return true;
     engine::Command c = engine::makeCommand(engine::CommandType::PurgeOrders);
     c.header.source = kBootstrapSource;
+    c.header.requestId = tag;
     c.body.purgeOrders.minAgeNanos = static_cast<std::int64_t>(retentionSeconds) * 1'000'000'000;
     c.body.purgeOrders.firstAccount = first;
     c.body.purgeOrders.lastAccount = last;
@@ -490,8 +499,8 @@ int runServe(const ServeArgs& args) {
     }
     if (args.purgeEvery != 0 && std::chrono::steady_clock::now() >= nextPurge) {
       // Everyone's below the simulator's accounts, then the simulator's (a full ring: next round).
-      if (purge(args.orderRetention, AccountId{1}, AccountId{firstSimulatorAccount - 1}) &&
-          purge(args.simulatorOrderRetention, AccountId{firstSimulatorAccount}, AccountId{})) {
+      if (purge(args.orderRetention, AccountId{1}, AccountId{firstSimulatorAccount - 1}, kPurgeOwnRequest) &&
+          purge(args.simulatorOrderRetention, AccountId{firstSimulatorAccount}, AccountId{}, kPurgeSimulatorRequest)) {
         nextPurge = std::chrono::steady_clock::now() + purgePeriod;
       }
     }

@@ -61,7 +61,8 @@ void Engine::onClockTick(const Command& c, std::vector<EngineEvent>& out) {
 }
 
 // Retires finished orders (OrderTable::purgeFinished); the bookkeeping of the orders parked
-// below the window moves with them. Answers with the number of orders retired as its value.
+// below the window moves with them. Answers with the number of orders retired as its value and
+// the window's new first id as its subject (below it, only parked orders are kept).
 void Engine::onPurgeOrders(const Command& c, std::vector<EngineEvent>& out) {
   const std::uint64_t oldBase = orders_.base();
   const PurgeOrdersBody& b = c.body.purgeOrders;
@@ -76,7 +77,7 @@ void Engine::onPurgeOrders(const Command& c, std::vector<EngineEvent>& out) {
   if (counts.purged != 0) {
     std::erase_if(parkedExtras_, [this](const auto& entry) { return orders_.find(OrderId{entry.first}) == nullptr; });
   }
-  commandResult(c, true, RejectCode::None, b.firstAccount.value(), static_cast<std::int64_t>(counts.purged), out);
+  commandResult(c, true, RejectCode::None, newBase, static_cast<std::int64_t>(counts.purged), out);
 }
 
 void Engine::onInstrumentStatus(const Command& c, std::vector<EngineEvent>& out) {

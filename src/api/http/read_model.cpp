@@ -29,9 +29,9 @@ void ReadModel::load(const engine::Engine& engine, const Directory& directory) {
   engine::EngineEvent event;
   event.kind = engine::EventKind::ExecutionReport;
   event.commandSequence = engine.lastSequence();
-  event.time = engine.lastTime();
   engine.orders().forEach([&](const oms::OmsOrder& o) {
     if (!tracked_(o.account())) return;
+    event.time = o.updatedTime;  // its last change: what retire() compares, as the engine does
     engine::ExecutionReport& r = event.body.execution;
     r = engine::ExecutionReport{};
     engine::describeOrder(o, r);
@@ -203,6 +203,24 @@ std::optional<QuoteEntry> ReadModel::quote(InstrumentId id) const {
   const auto it = quotes_.find(id.value());
   if (it == quotes_.end()) return std::nullopt;
   return it->second;
+}
+
+std::size_t ReadModel::retire(Timestamp cutoff, OrderId below) {
+  const auto finished = [](oms::OrdStatus s) {
+    return s == oms::OrdStatus::Filled || s == oms::OrdStatus::Canceled || s == oms::OrdStatus::Rejected ||
+           s == oms::OrdStatus::Expired;
+  };
+  std::unique_lock lock(ordersMutex_);
+  std::size_t dropped = 0;
+  for (auto it = orders_.begin(); it != orders_.end() && it->first < below.value();) {
+    if (finished(it->second.status) && it->second.report.time < cutoff) {
+      it = orders_.erase(it);
+      ++dropped;
+    } else {
+      ++it;
+    }
+  }
+  return dropped;
 }
 
 std::size_t ReadModel::orderCount() const {

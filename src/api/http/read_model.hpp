@@ -14,7 +14,8 @@
 // Invariants: an order's entry is its latest report (reports arrive in engine order); an order
 // is there only when `tracked(account)` holds — the simulator's accounts are left out, else its
 // ~200 orders a second would grow the map without bound. Finished orders stay (queries about
-// them are the point), like the engine's own order table.
+// them are the point) until the engine retires them: retire() drops the same ones, so that
+// the REST API answers the same before and after a restart.
 // Threading: one writer (the publisher thread, or the starting thread before the runtime
 // runs), many readers (HTTP I/O threads); a std::shared_mutex per map. Readers get copies.
 // Fills (execution reports of type trade) of tracked accounts are kept too, at most kMaxFills,
@@ -22,7 +23,7 @@
 // (before the start, or beyond kMaxFills) are read from there.
 // Known limits: an instrument's status is the one it had when it was defined or recovered
 // (the engine's answer to instrument_status does not carry the new status); memory grows with
-// the orders of tracked accounts.
+// the orders of tracked accounts between purges.
 #pragma once
 
 #include <atomic>
@@ -117,6 +118,11 @@ class ReadModel {
   // started from memory, then the older ones from the fill history when there is one.
   std::vector<FillEntry> fills(const OrderFilter& filter) const;
   std::size_t orderCount() const;
+  // Publisher thread, on the answer to an engine purge_orders: drops the finished orders
+  // (filled, canceled, rejected, expired) with ids below `below` (the engine's window start,
+  // the answer's subject) whose last report is older than `cutoff` — what the engine retired.
+  // Returns how many it dropped.
+  std::size_t retire(Timestamp cutoff, OrderId below);
 
  private:
   // Whether apply() keeps the event at all (an order report of a tracked account, a quote).

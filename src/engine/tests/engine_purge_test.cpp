@@ -46,6 +46,7 @@ TEST(EnginePurge, RetiredOrdersAreGoneAndKeptOnesTradeAsBefore) {
   ASSERT_TRUE(Harness::accepted(result));
   EXPECT_EQ(result.back().body.result.value, static_cast<std::int64_t>(kChunk - 2));  // orders 3 .. kChunk
   EXPECT_EQ(h.engine.orders().base(), kChunk + 1);
+  EXPECT_EQ(result.back().body.result.subject, kChunk + 1);  // the answer names the window's start
   EXPECT_EQ(h.engine.orders().parkedCount(), 2u);
   EXPECT_EQ(h.engine.orders().size(), kChunk + 502);
   EXPECT_EQ(h.engine.orders().kept(), 2u + 502u);

@@ -78,6 +78,27 @@ TEST_F(ReadModelTest, AJsonTheCallerFormattedIsKeptAndUntrackedAccountsAreLeftOu
   EXPECT_EQ(model.orderCount(), 1u);
 }
 
+TEST_F(ReadModelTest, RetireDropsWhatTheEngineRetired) {
+  const engine::Engine empty;
+  model.load(empty, directory);
+  // Report times are 1.7e18 + order id (see report()).
+  model.apply(report(1, AccountId{1}, oms::OrdStatus::Canceled), {});
+  model.apply(report(2, AccountId{1}, oms::OrdStatus::New), {});       // live
+  model.apply(report(3, AccountId{1}, oms::OrdStatus::Filled), {});    // finished after the cutoff
+  model.apply(report(4, AccountId{1}, oms::OrdStatus::Rejected), {});  // at or above the window's start
+  engine::EngineEvent expired = report(1'000, AccountId{1}, oms::OrdStatus::Expired);
+  expired.body.execution.orderId = OrderId{5};
+  model.apply(expired, {});  // below the window but last reported late
+  EXPECT_EQ(model.retire(Timestamp(1'700'000'000'000'000'003), OrderId{4}), 1u);
+  EXPECT_FALSE(model.order(OrderId{1}).has_value());
+  EXPECT_TRUE(model.order(OrderId{2}).has_value());
+  EXPECT_TRUE(model.order(OrderId{3}).has_value());
+  EXPECT_TRUE(model.order(OrderId{4}).has_value());
+  EXPECT_TRUE(model.order(OrderId{5}).has_value());
+  EXPECT_EQ(model.retire(Timestamp(1'700'000'000'000'010'000), OrderId{100}), 3u);  // 3, 4 and 5 now
+  EXPECT_EQ(model.orderCount(), 1u);
+}
+
 TEST_F(ReadModelTest, BeforeLoadItAsksForTheJsonAndKeepsIt) {
   const engine::EngineEvent e = report(3, AccountId{1}, oms::OrdStatus::New);
   EXPECT_TRUE(model.wants(e));
