@@ -16,8 +16,10 @@
 // universe, the simulator's accounts and the demo trader's accounts (1: cash, 2: margin, each
 // with 1,000,000 USD) and wait until the engine has applied them; then start the simulator and
 // report ready (GET /readyz). While running, this thread sends a clock tick every second and
-// purges finished orders every --purge-every seconds. Stop (SIGTERM / SIGINT): stop accepting connections, stop the
-// simulator, stop the runtime (drain, commit, snapshot), answer what still waits, exit 0.
+// purges finished orders every --purge-every seconds; after each snapshot the runtime deletes the
+// journal segments older than --journal-retention that no recovery needs. Stop (SIGTERM / SIGINT):
+// stop accepting connections, stop the simulator, stop the runtime (drain, commit, snapshot),
+// answer what still waits, exit 0.
 //
 // Threading: the simulator is single-threaded and owned by its thread; it learns about the
 // market from a live::EventFeed the publisher fills. Market data (quotes, public trades) is
@@ -100,6 +102,11 @@ struct ServeArgs {
   std::uint64_t orderRetention = 86'400;
   std::uint64_t simulatorOrderRetention = 600;
   std::uint64_t purgeEvery = 60;
+  // Journal segments older than this that no recovery needs are deleted after each snapshot
+  // (docs/journal.md, "Retention"); keepJournal keeps every segment.
+  std::uint64_t journalRetention = 86'400;
+  bool keepJournal = false;
+  std::uint64_t journalSegmentMb = 64;
   std::string webDir = ALPHINTRA_WEB_DIST;  // the built dashboard (docs/dashboard.md)
   std::string tlsCertificate;               // PEM certificate chain: HTTPS and WSS (with tlsKey)
   std::string tlsKey;                       // PEM private key
@@ -246,6 +253,7 @@ int runServe(const ServeArgs& args) {
   engine::RuntimeOptions options;
   options.dataDir = args.dataDir;
   options.durability = args.durability == "none" ? store::Durability::None : store::Durability::Fsync;
+  options.journalSegmentBytes = args.journalSegmentMb << 20;
   options.snapshotEvery = args.snapshotEvery;
   options.gateways = 5;  // 0 HTTP, 1 simulator, 2 bootstrap, 3 FIX (kFixGateway), 4 strategies
   options.log = log;
@@ -255,6 +263,11 @@ int runServe(const ServeArgs& args) {
   // instruments (fill_history.hpp).
   api::http::FillHistory& fillStore = *fillHistory.value();
   options.maxSnapshotSequence = fillStore.eventsThrough();
+  if (!args.keepJournal) {
+    options.journalRetention = std::chrono::seconds{args.journalRetention};
+    // A restart recovers from a snapshot no newer than what the fill history has committed.
+    options.recoveryLimit = [&fillStore] { return fillStore.committedEventsThrough(); };
+  }
   std::vector<engine::EngineEvent> replayedFills;
   options.recoveryEvents = [&replayedFills, &fillStore, firstSimulatorAccount](const engine::EngineEvent& e) {
     if (e.kind == engine::EventKind::ExecutionReport && e.body.execution.execType == oms::ExecType::Trade &&
@@ -297,7 +310,8 @@ int runServe(const ServeArgs& args) {
           const bool own = e.requestId == kPurgeOwnRequest;
           if (own) {
             const std::int64_t age = static_cast<std::int64_t>(args.orderRetention) * 1'000'000'000;
-            readModel.retire(Timestamp{e.time.nanos() - std::min(age, e.time.nanos())}, OrderId{e.body.result.subject});
+            const Timestamp cutoff{e.time.nanos() - std::min(age, e.time.nanos())};
+            readModel.retire(cutoff, OrderId{e.body.result.subject});
           }
           if (e.body.result.value > 0) {
             log(fmt::format("serve: retired {} finished orders ({} accounts)", e.body.result.value,
@@ -560,6 +574,14 @@ void addServeCommand(CLI::App& app) {
       ->check(CLI::Range(std::uint64_t{0}, std::uint64_t{100} * 365 * 86'400));
   cmd->add_option("--purge-every", args->purgeEvery, "Seconds between purges of finished orders (0: none)")
       ->check(CLI::Range(std::uint64_t{0}, std::uint64_t{86'400}));
+  cmd->add_option("--journal-retention", args->journalRetention,
+                  "Seconds the journal keeps a segment no recovery needs before deleting it")
+      ->check(CLI::Range(std::uint64_t{0}, std::uint64_t{100} * 365 * 86'400));
+  cmd->add_option("--journal-segment-mb", args->journalSegmentMb,
+                  "Size of a journal segment file in MiB: the unit the retention deletes")
+      ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1024}));
+  cmd->add_flag("--keep-journal", args->keepJournal,
+                "Keep every journal segment (a whole-history replay stays possible; the journal grows without bound)");
   cmd->add_option("--api-rate-limit", args->apiRatePerSecond,
                   "REST requests a second per user, beyond which 429 with Retry-After (0: no limit)")
       ->check(CLI::Range(0.0, 1e9));

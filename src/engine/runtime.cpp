@@ -34,6 +34,7 @@ Result<std::unique_ptr<EngineRuntime>> EngineRuntime::start(RuntimeOptions optio
   // The writer opens first: it cuts a torn tail (logging how many bytes) before anything reads.
   store::JournalOptions jo;
   jo.durability = options.durability;
+  jo.segmentBytes = options.journalSegmentBytes;
   // It reads the records a recovery may replay: those after the oldest snapshot (recovery
   // falls back to it when newer ones are damaged; with none, all of them).
   const auto snapshots = store::listSnapshots(options.dataDir / "snapshots");
@@ -305,8 +306,29 @@ void EngineRuntime::snapshotLoop() {
     }
     auto written = store::writeSnapshot(options_.dataDir / "snapshots", sequence, bytes);
     if (!written.ok() && options_.log) options_.log("snapshot not written: " + written.error().message);
+    if (written.ok()) applyJournalRetention();
     std::lock_guard lock(mutex_);
     if (spareSnapshot_.capacity() < bytes.capacity()) spareSnapshot_.swap(bytes);  // for the next one
+  }
+}
+
+void EngineRuntime::applyJournalRetention() {
+  if (!options_.journalRetention) return;
+  const auto snapshots = store::listSnapshots(options_.dataDir / "snapshots");  // newest first
+  if (snapshots.empty()) return;
+  const std::uint64_t oldest = snapshots.back().first;
+  if (options_.recoveryLimit && oldest > options_.recoveryLimit()) return;
+  auto pruned =
+      store::pruneJournal(options_.dataDir / "journal", store::PruneOptions{oldest, *options_.journalRetention});
+  if (!options_.log) return;
+  if (!pruned.ok()) {
+    options_.log("journal retention: " + pruned.error().message);
+  } else if (pruned->segmentsRemoved > 0) {
+    options_.log("journal: removed " + std::to_string(pruned->segmentsRemoved) +
+                 (pruned->segmentsRemoved == 1 ? " segment (" : " segments (") + std::to_string(pruned->bytesRemoved) +
+                 " bytes) written more than " + std::to_string(options_.journalRetention->count()) +
+                 " s ago and before the oldest snapshot (" + std::to_string(oldest) +
+                 "); the journal now starts at sequence " + std::to_string(pruned->firstSequence));
   }
 }
 

@@ -33,12 +33,14 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <filesystem>
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -57,7 +59,8 @@ namespace alphintra::engine {
 struct RuntimeOptions {
   std::filesystem::path dataDir = "data";  // journal/ and snapshots/ inside
   store::Durability durability = store::Durability::Fsync;
-  std::size_t ringCapacity = 1u << 16;  // per ring (commands or events)
+  std::uint64_t journalSegmentBytes = 64ull << 20;  // store::JournalOptions::segmentBytes
+  std::size_t ringCapacity = 1u << 16;              // per ring (commands or events)
   // Commands per group commit at most. Only a cap: a batch is what has arrived, so under light
   // load batches stay small. Under full load a commit of ~2.5 MB (16384 commands) keeps
   // fdatasync near the disk's streaming rate; 4096 (~600 KB) held a VM disk to ~0.9 M commands/s.
@@ -79,6 +82,15 @@ struct RuntimeOptions {
   // start() returns; the live handler sees only events of new commands).
   std::uint64_t maxSnapshotSequence = UINT64_MAX;
   std::function<void(const EngineEvent&)> recoveryEvents;
+  // Journal retention (store::pruneJournal), on the snapshot thread after each snapshot written:
+  // the closed segments whose records all come before the oldest snapshot — the oldest a
+  // recovery may fall back to — and that were last written at least this long ago are deleted.
+  // Unset: every segment is kept (a whole-history replay stays possible).
+  std::optional<std::chrono::seconds> journalRetention;
+  // The newest snapshot a restart's recovery may use (what it will pass as maxSnapshotSequence);
+  // called on the snapshot thread. While the oldest snapshot is newer, a recovery would replay
+  // the journal from its start, so nothing is deleted. Unset: no limit.
+  std::function<std::uint64_t()> recoveryLimit;
 };
 
 using EventHandler = std::function<void(const EngineEvent&)>;
@@ -128,6 +140,7 @@ class EngineRuntime {
   void snapshotLoop();
   void fail(std::string message);
   void requestSnapshot();
+  void applyJournalRetention();  // snapshot thread
   void runQueries();
   // Pushes all of `records` into `ring`, waking `consumer` after each push and parking on `room`
   // while the ring is full.

@@ -16,6 +16,7 @@
 // nothing here throws (an allocation failure while opening excepted).
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
@@ -179,5 +180,25 @@ class JournalWriter {
   RecoveryReport recovery_;
   std::string failure_;  // the first I/O failure; non-empty = the writer is failed
 };
+
+// Retention: deletes the oldest segments once no recovery needs their records (docs/journal.md,
+// "Retention"). A segment goes only when every record in it comes before `keepFrom` — known from
+// the next segment's name, so the newest segment (the writer's) always stays — and it was last
+// written at least `minAge` ago. Segments go oldest first and the first one that must stay ends
+// the pass, so what is left is always a gap-free journal, also after a crash in the middle.
+// Reads no record. Call it from the process that holds the writer (or with none): the writer
+// only touches its newest segment.
+struct PruneOptions {
+  std::uint64_t keepFrom = 0;  // records at or after this sequence stay; 0 or 1: nothing goes
+  std::chrono::seconds minAge{0};
+};
+
+struct PruneReport {
+  std::size_t segmentsRemoved = 0;
+  std::uint64_t bytesRemoved = 0;
+  std::uint64_t firstSequence = 0;  // the oldest segment left's first sequence (0: no segment)
+};
+
+Result<PruneReport> pruneJournal(const std::filesystem::path& dir, const PruneOptions& options);
 
 }  // namespace alphintra::store

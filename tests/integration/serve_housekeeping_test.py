@@ -8,7 +8,9 @@ the empty book cancels at once. Within a few seconds the server logs that it ret
 the REST API no longer knows them (404). After a kill -9 (recovery
 replays the journal, purge included) and again after a clean stop (the snapshot holds the
 purged table): the resting order is there and can be cancelled, a retired order is unknown
-(404), and a retired order's client order id can be used for a new order.
+(404), and a retired order's client order id can be used for a new order. The journal, in 1 MiB
+segments with --journal-retention 0, loses its first segment at the clean stop's snapshot; the
+server then restarts from it, also after a kill -9.
 
 usage: serve_housekeeping_test.py ALPHINTRA
 """
@@ -25,7 +27,8 @@ from serve_harness import ServeRun, free_port, session, start_serve  # noqa: E40
 
 ALPHINTRA = sys.argv[1]
 ADMIN_PASSWORD = "housekeeping-test-admin-pw"
-SERVE_ARGS = ("--no-simulator", "--order-retention", "1", "--purge-every", "1", "--api-rate-limit", "0")
+SERVE_ARGS = ("--no-simulator", "--order-retention", "1", "--purge-every", "1", "--api-rate-limit", "0",
+              "--journal-segment-mb", "1", "--journal-retention", "0", "--snapshot-every", "500")
 IOC_ORDERS = 8_500
 
 
@@ -55,6 +58,13 @@ def retired_in_log(log_path):
     with open(log_path, "rb") as f:
         text = f.read().decode(errors="replace")
     return sum(int(n) for n in re.findall(r"retired (\d+) finished orders", text))
+
+
+def journal_start(data_dir):
+    """The first sequence of the oldest journal segment (segments are named after it)."""
+    names = sorted(n for n in os.listdir(os.path.join(data_dir, "journal")) if re.fullmatch(r"journal-\d{20}\.log", n))
+    assert names, "no journal segment"
+    return int(names[0][len("journal-"):-len(".log")])
 
 
 def check_after_restart(trader, resting_id, retired_id, fresh_client_id):
@@ -112,14 +122,32 @@ def main():
 
         # A clean stop writes a snapshot of the purged table; the next start loads it.
         run.stop()
+        # Journal retention (--journal-retention 0, 1 MiB segments; ~8,700 commands of ~160 bytes
+        # fill one segment and part of a second): at the stop's snapshot, the segments wholly
+        # before the older of the two kept snapshots were deleted.
+        snapshots = [int(n[len("snapshot-"):-len(".snap")]) for n in os.listdir(os.path.join(run.data_dir, "snapshots"))
+                     if re.fullmatch(r"snapshot-\d{20}\.snap", n)]
+        start = journal_start(run.data_dir)
+        assert 1 < start <= min(snapshots), (start, snapshots)
+        with open(log_path, "rb") as f:
+            assert b"journal: removed 1 segment" in f.read()
         run.proc = start_serve(ALPHINTRA, port, run.data_dir, run.log, ADMIN_PASSWORD, SERVE_ARGS)
         trader = session(port, "trader", "trader-demo")
         check_after_restart(trader, resting["orderId"], first_ioc + 1, "ioc-1")
         status, canceled, _ = trader.call("DELETE", "/api/v1/orders/%d" % resting["orderId"])
         assert status == 200 and canceled["status"] == "canceled", (status, canceled)
+
+        # kill -9 on the pruned journal: a snapshot and the records after it rebuild the state.
+        run.proc.send_signal(signal.SIGKILL)
+        run.proc.wait()
+        run.proc = start_serve(ALPHINTRA, port, run.data_dir, run.log, ADMIN_PASSWORD, SERVE_ARGS)
+        trader = session(port, "trader", "trader-demo")
+        status, got = trader.get("/api/v1/orders/%d" % resting["orderId"])
+        assert status == 200 and got["status"] == "canceled", (status, got)
+        assert journal_start(run.data_dir) == start
         run.stop()
     print("ok: the GTD order expired on time; retired orders stay retired across kill -9 and a clean restart; "
-          "the kept order trades on")
+          "the kept order trades on; the journal's old segments were deleted and recovery did not need them")
     return 0
 
 

@@ -60,6 +60,7 @@ Result<std::unique_ptr<FillHistory>> FillHistory::open(const std::filesystem::pa
   if (!lastExec.ok()) return makeError("fills", fmt::format("{}: {}", file.string(), lastExec.error().message));
   history->openedEventsThrough_ = history->committedSeen_ = through.value();
   history->seen_.store(through.value(), std::memory_order_relaxed);
+  history->committed_.store(through.value(), std::memory_order_release);
   history->openedLastExecId_ = lastExec.value();
   history->thread_ = namedThread("fill-history", [h = history.get()] { h->run(); });
   return history;
@@ -154,6 +155,7 @@ Result<bool> FillHistory::flush() {
   }
   if (sqlite3_exec(writer_, "COMMIT", nullptr, nullptr, nullptr) != SQLITE_OK) return sqliteError(writer_, "commit");
   committedSeen_ = seen;
+  committed_.store(seen, std::memory_order_release);
   return true;
 }
 

@@ -53,6 +53,9 @@ class FillHistory {
   // new file or one written before this was recorded) and the highest exec id stored.
   std::uint64_t eventsThrough() const noexcept { return openedEventsThrough_; }
   std::uint64_t lastExecId() const noexcept { return openedLastExecId_; }
+  // The sequence recorded with the latest commit (any thread): a restart now would recover from
+  // a snapshot no newer than this (the journal's retention keeps what that needs).
+  std::uint64_t committedEventsThrough() const noexcept { return committed_.load(std::memory_order_acquire); }
   // Commits the queue now (the writer thread does it every kFlushPeriod). Any thread.
   Result<bool> flush();
   // Fills with execId < belowExecId matching the filter (accounts, account, instrument), newest
@@ -71,7 +74,8 @@ class FillHistory {
   std::vector<FillEntry> queue_;
   std::uint64_t dropped_ = 0;
   std::atomic<std::uint64_t> seen_{0};
-  std::uint64_t committedSeen_ = 0;  // under writeMutex_
+  std::uint64_t committedSeen_ = 0;          // under writeMutex_
+  std::atomic<std::uint64_t> committed_{0};  // committedSeen_, for other threads
   std::uint64_t openedEventsThrough_ = 0;
   std::uint64_t openedLastExecId_ = 0;
   std::mutex writeMutex_;  // one flush at a time (the thread, flush(), the destructor)

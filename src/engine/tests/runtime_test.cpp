@@ -8,11 +8,15 @@
 #include <atomic>
 #include <chrono>
 #include <filesystem>
+#include <fstream>
+#include <functional>
 #include <mutex>
+#include <optional>
 #include <thread>
 
 #include "engine/runtime.hpp"
 #include "engine/tests/random_engine_commands.hpp"
+#include "store/journal.hpp"
 #include "store/snapshot_file.hpp"
 
 namespace alphintra::engine {
@@ -123,6 +127,93 @@ TEST(Runtime, SnapshotsAreSpacedByTheStateSize) {
   const std::uint64_t bySize = run(1);
   EXPECT_GE(bySize, 2u);
   EXPECT_LT(bySize, byCount / 4);
+}
+
+// Journal retention: after each snapshot the segments before the oldest snapshot go (when old
+// enough and when the recovery limit allows); what is left recovers the same state as a full
+// replay of an unpruned twin, also when the newest snapshot is damaged and recovery falls back.
+TEST(Runtime, JournalRetentionDeletesOnlyWhatNoRecoveryNeeds) {
+  const auto commands = testing::randomStream(23, 4'000);
+  const auto run = [&](const std::filesystem::path& root, std::optional<std::chrono::seconds> retention,
+                       std::function<std::uint64_t()> limit) {
+    RuntimeOptions options;
+    options.dataDir = root;
+    options.durability = store::Durability::None;
+    options.journalSegmentBytes = 8 << 10;  // ~60 records a segment
+    options.snapshotEvery = 500;
+    options.snapshotBytesPerCommand = 0;
+    options.clock = [] { return Timestamp(1'000'000'000); };  // the same stamps in every run
+    options.journalRetention = retention;
+    options.recoveryLimit = std::move(limit);
+    auto rt = EngineRuntime::start(options, [](const EngineEvent&) {});
+    ASSERT_TRUE(rt.ok()) << rt.error().message;
+    for (Command c : commands) {
+      c.header.sequence = 0;
+      c.header.time = Timestamp{};
+      ASSERT_TRUE(rt.value()->submit(0, c));
+    }
+    EXPECT_FALSE(rt.value()->stop().has_value());
+  };
+  const auto firstSegment = [](const std::filesystem::path& root) {
+    auto reader = store::JournalReader::open(root / "journal");
+    EXPECT_TRUE(reader.ok());
+    return reader.ok() ? reader->report().firstSequence : 0;
+  };
+  const auto restartHash = [](const std::filesystem::path& root) {
+    RecoveryOptions o;
+    o.journalDir = root / "journal";
+    o.snapshotDir = root / "snapshots";
+    auto r = recover(o);
+    EXPECT_TRUE(r.ok()) << (r.ok() ? "" : r.error().message);
+    return r.ok() ? r->engine->stateHash() : 0;
+  };
+
+  const auto base = freshDir();
+  const auto twin = base / "kept";
+  run(twin, std::nullopt, {});
+  EXPECT_EQ(firstSegment(twin), 1u);
+  RecoveryOptions full;
+  full.journalDir = twin / "journal";
+  full.snapshotDir = twin / "snapshots";
+  full.useSnapshots = false;
+  auto replayed = recover(full);
+  ASSERT_TRUE(replayed.ok()) << replayed.error().message;
+  const std::uint64_t expected = replayed->engine->stateHash();
+
+  const auto pruned = base / "pruned";
+  run(pruned, std::chrono::seconds{0}, [] { return UINT64_MAX; });
+  const auto snapshots = store::listSnapshots(pruned / "snapshots");
+  ASSERT_EQ(snapshots.size(), 2u);
+  const std::uint64_t oldest = snapshots.back().first;
+  EXPECT_GT(firstSegment(pruned), 1u);
+  EXPECT_LE(firstSegment(pruned), oldest);        // the oldest snapshot's successors are all there
+  EXPECT_GT(firstSegment(pruned) + 200, oldest);  // and not much more (segments of ~60 records)
+  EXPECT_EQ(restartHash(pruned), expected);
+  // The newest snapshot damaged: recovery falls back to the older one, whose records were kept.
+  {
+    std::ofstream damage(snapshots.front().second, std::ios::binary | std::ios::in | std::ios::out);
+    damage.seekp(40);
+    damage.put('\x5a');
+  }
+  EXPECT_EQ(restartHash(pruned), expected);
+  // With no snapshot at all, the pruned journal cannot rebuild the state: an error, not a guess.
+  RecoveryOptions scratch;
+  scratch.journalDir = pruned / "journal";
+  scratch.snapshotDir = pruned / "snapshots";
+  scratch.useSnapshots = false;
+  auto refused = recover(scratch);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.error().message.find("journal starts at sequence"), std::string::npos) << refused.error().message;
+
+  // A recovery limit below every snapshot (a projection that has committed nothing yet) keeps
+  // the whole journal, and so do segments younger than the retention.
+  const auto limited = base / "limited";
+  run(limited, std::chrono::seconds{0}, [] { return std::uint64_t{0}; });
+  EXPECT_EQ(firstSegment(limited), 1u);
+  const auto young = base / "young";
+  run(young, std::chrono::seconds{3600}, {});
+  EXPECT_EQ(firstSegment(young), 1u);
+  EXPECT_EQ(restartHash(young), expected);
 }
 
 TEST(Runtime, SequencerStampsTimeFromTheInjectedClockNeverBackwards) {
