@@ -306,12 +306,17 @@ int runServe(const ServeArgs& args) {
         if (fix) fix->onEvent(e);
         if (e.source == kBootstrapSource && e.kind == engine::EventKind::CommandResult &&
             e.body.result.commandType == static_cast<std::uint8_t>(engine::CommandType::PurgeOrders)) {
-          // The REST read model drops what the engine retired of the accounts it tracks.
+          // The REST read model and the FIX order entry drop what the engine retired of the
+          // accounts they track.
           const bool own = e.requestId == kPurgeOwnRequest;
           if (own) {
             const std::int64_t age = static_cast<std::int64_t>(args.orderRetention) * 1'000'000'000;
             const Timestamp cutoff{e.time.nanos() - std::min(age, e.time.nanos())};
             readModel.retire(cutoff, OrderId{e.body.result.subject});
+            if (fix) {
+              fix->retireOrders(cutoff, OrderId{e.body.result.subject},
+                                static_cast<std::uint64_t>(e.body.result.value));
+            }
           }
           if (e.body.result.value > 0) {
             log(fmt::format("serve: retired {} finished orders ({} accounts)", e.body.result.value,

@@ -498,6 +498,24 @@ void FixGateway::onEvent(const engine::EngineEvent& e) {
       break;
     default: return;
   }
+  push(e);
+}
+
+void FixGateway::retireOrders(Timestamp cutoff, OrderId below, std::uint64_t retired) {
+  // Through the ring, behind every report before the purge.
+  engine::EngineEvent e;
+  e.kind = engine::EventKind::CommandResult;
+  e.time = cutoff;
+  e.body.result = engine::CommandResultReport{};
+  e.body.result.commandType = static_cast<std::uint8_t>(engine::CommandType::PurgeOrders);
+  e.body.result.accepted = true;
+  e.body.result.subject = below.value();
+  e.body.result.value = static_cast<std::int64_t>(retired);
+  push(e);
+}
+
+void FixGateway::push(const engine::EngineEvent& e) {
+  Impl& impl = *impl_;
   if (!impl.events->tryPush(e)) {
     // Full: the gateway thread is behind. Spin briefly, then park until it pops (a yield loop
     // here made hundreds of thousands of sched_yield calls a second under a streamed load).

@@ -73,12 +73,17 @@ class FixGateway {
   std::uint16_t port() const noexcept;
   // Publisher thread.
   void onEvent(const engine::EngineEvent& event);
+  // Publisher thread: the engine retired the finished orders below `below` last changed before
+  // `cutoff` (`retired` of them, all accounts counted); their reports leave the order entry's
+  // table (OrderEntry::onOrdersRetired).
+  void retireOrders(Timestamp cutoff, OrderId below, std::uint64_t retired);
   // Closes the listener and the connections (without Logout: a restart continues the
   // sessions), flushes the stores, joins the thread. Idempotent.
   void stop();
 
  private:
   FixGateway() = default;
+  void push(const engine::EngineEvent& event);  // into the gateway thread's ring, waking it
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };

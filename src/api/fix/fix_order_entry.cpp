@@ -1,6 +1,8 @@
 // OrderEntry: FIX order messages ↔ engine commands and events (see fix_order_entry.hpp).
 #include "api/fix/fix_order_entry.hpp"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include <tuple>
@@ -178,11 +180,20 @@ void OrderEntry::load(const engine::Engine& engine) {
     engine::ExecutionReport r{};
     engine::describeOrder(o, r);
     r.execType = oms::ExecType::OrderStatus;
-    remember(r);
+    remember(r, o.updatedTime);  // its last change: what a retirement compares, as the engine does
   });
 }
 
-void OrderEntry::remember(const engine::ExecutionReport& r) { reports_.remember(r); }
+void OrderEntry::remember(const engine::ExecutionReport& r, Timestamp time) { reports_.remember(r, time); }
+
+void OrderEntry::onOrdersRetired(Timestamp cutoff, OrderId below, std::uint64_t retired) {
+  retiredSinceCompaction_ += retired;
+  if (retiredSinceCompaction_ < std::max<std::uint64_t>(kMinCompaction, reports_.size() / 2)) return;
+  // Purges only move forward (a later cutoff, a higher window), so the latest covers the
+  // earlier ones.
+  reports_.retire(cutoff, below.value());
+  retiredSinceCompaction_ = 0;
+}
 
 bool OrderEntry::submit(Session& session, const MessageView& m, engine::Command& c, std::int64_t now) {
   c.header.source = source_;
@@ -658,7 +669,7 @@ void OrderEntry::onEvent(const engine::EngineEvent& e, std::int64_t now) {
   switch (e.kind) {
     case engine::EventKind::ExecutionReport: {
       const engine::ExecutionReport& r = e.body.execution;
-      remember(r);
+      remember(r, e.time);
       for (const auto& [account, session] : sessionsByAccount_) {
         if (account == r.account.value()) writeReport(*session, r, e.time.nanos(), now);
       }
@@ -672,6 +683,9 @@ void OrderEntry::onEvent(const engine::EngineEvent& e, std::int64_t now) {
       return;
     }
     case engine::EventKind::CommandResult: {
+      if (e.body.result.commandType == static_cast<std::uint8_t>(engine::CommandType::PurgeOrders)) {
+        return onOrdersRetired(e.time, OrderId{e.body.result.subject}, static_cast<std::uint64_t>(e.body.result.value));
+      }
       if (e.source != source_) return;
       auto it = massCancels_.find(e.requestId);
       if (it == massCancels_.end()) return;

@@ -15,12 +15,12 @@
 // own refusals; a supported-by-FIX message we do not take is a BusinessMessageReject (380=3).
 //
 // Owns: a cache of instruments (from the Directory, filled on first use), the last report of
-// every order of the sessions' accounts (for OrderStatusRequest; loaded from the recovered
-// engine at start), and the open mass-cancel requests by request id.
+// every order of the sessions' accounts that the engine still holds (for OrderStatusRequest;
+// loaded from the recovered engine at start, retired with the engine's purges), and the open
+// mass-cancel requests by request id.
 // Threading: the gateway's thread only (the publisher hands events over through a ring).
 // Known limits: no repeating groups (parties, allocations); ExecInst supports only 6
-// (participate don't initiate = post only); the report table grows with the accounts' orders
-// (report_table.hpp).
+// (participate don't initiate = post only).
 #pragma once
 
 #include <cstdint>
@@ -52,8 +52,17 @@ class OrderEntry final : public SessionApplication {
   void load(const engine::Engine& engine);
 
   void onApplicationMessage(Session& session, const MessageView& message, std::int64_t now) override;
-  // Reports about the sessions' accounts and answers to our own requests.
+  // Reports about the sessions' accounts and answers to our own requests; a PurgeOrders result
+  // (from FixGateway::retireOrders) goes to onOrdersRetired.
   void onEvent(const engine::EngineEvent& event, std::int64_t now);
+  // The engine retired the finished orders below `below` last changed before `cutoff` (`retired`
+  // of them, every account counted). A status request for one then answers "unknown order", as
+  // after a restart — once the table's next compaction has run: it runs when the orders retired
+  // since the last one reach half the table (and kMinCompaction), so that each compaction of the
+  // whole table frees at least half of it. Until then a retired order's last report is still
+  // answered.
+  static constexpr std::uint64_t kMinCompaction = 4096;
+  void onOrdersRetired(Timestamp cutoff, OrderId below, std::uint64_t retired);
 
   std::size_t orderCount() const noexcept { return reports_.size(); }
 
@@ -74,7 +83,7 @@ class OrderEntry final : public SessionApplication {
   void onStatus(Session& s, const MessageView& m, std::uint64_t seq, std::int64_t now);
   void onMassCancel(Session& s, const MessageView& m, std::uint64_t seq, std::int64_t now);
 
-  void remember(const engine::ExecutionReport& r);
+  void remember(const engine::ExecutionReport& r, Timestamp time);
   void writeReport(Session& s, const engine::ExecutionReport& r, std::int64_t transactTime, std::int64_t now);
   void writeCancelReject(Session& s, const engine::CancelRejectReport& r, std::int64_t now);
   // An ExecutionReport rejecting a NewOrderSingle the edge refused.
@@ -92,6 +101,7 @@ class OrderEntry final : public SessionApplication {
   std::map<std::string, Instrument, std::less<>> instrumentsBySymbol_;
   std::unordered_map<std::uint64_t, const Instrument*> instrumentsById_;
   ReportTable reports_;
+  std::uint64_t retiredSinceCompaction_ = 0;
   std::unordered_map<std::uint64_t, PendingMassCancel> massCancels_;
   std::uint64_t nextRequestId_ = 1;
   std::uint64_t nextMassCancelId_ = 1;

@@ -11,8 +11,12 @@
 // key whose hash is already taken by a different key goes to an overflow map, so a collision is
 // never a wrong answer.
 //
-// Threading: the FIX gateway's thread only. Known limit: reports are kept for the life of the
-// process (finished orders included); the table grows with the accounts' orders.
+// Retirement: when the engine retires finished orders (a purge, docs/engine.md), retire() drops
+// their reports and ClOrdIDs by compaction — the kept reports copied into fresh storage, both
+// indexes rebuilt — in O(size). The caller spaces compactions (fix_order_entry.hpp) so that each
+// frees at least half the table: amortized, a constant cost per order.
+//
+// Threading: the FIX gateway's thread only.
 #pragma once
 
 #include <cstdint>
@@ -23,6 +27,7 @@
 #include "core/chunked_vector.hpp"
 #include "core/client_order_id.hpp"
 #include "core/ids.hpp"
+#include "core/time.hpp"
 #include "engine/event.hpp"
 
 namespace alphintra::api::fix {
@@ -35,8 +40,12 @@ class ReportTable {
   // `hash` is for tests that force collisions.
   explicit ReportTable(KeyHash hash = &defaultHash) : hash_(hash) {}
 
-  // Records `r` as its order's last report (orders without an id are ignored).
-  void remember(const engine::ExecutionReport& r);
+  // Records `r`, made at `time`, as its order's last report (orders without an id are ignored).
+  void remember(const engine::ExecutionReport& r, Timestamp time);
+  // Drops the reports of finished orders (Filled, Canceled, Rejected, Expired) below
+  // `belowOrderId` whose last report is older than `cutoff` — what the engine retired — with every
+  // ClOrdID they carried; answers how many went.
+  std::size_t retire(Timestamp cutoff, std::uint64_t belowOrderId);
   const engine::ExecutionReport* byOrderId(std::uint64_t orderId) const noexcept;
   const engine::ExecutionReport* byClientId(AccountId account, const ClientOrderId& id) const noexcept;
   std::size_t size() const noexcept { return reports_.size(); }
@@ -62,6 +71,7 @@ class ReportTable {
 
   KeyHash hash_;
   ChunkedVector<engine::ExecutionReport> reports_;
+  ChunkedVector<Timestamp> times_;  // of each report in reports_
   book::IdIndex byOrderId_{1024};
   ChunkedVector<ClientEntry> clientEntries_;
   book::IdIndex byClientKey_{1024};                                       // slotKey → clientEntries_ index

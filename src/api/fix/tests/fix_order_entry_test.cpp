@@ -224,6 +224,63 @@ TEST_F(OrderEntryTest, EngineReportsBecomeExecutionReportsAndAnswerStatus) {
   EXPECT_EQ(last()[tag::OrdStatus], "8");
 }
 
+// The engine's purges reach the report table: once the retired orders are worth a compaction,
+// a status request for one answers "unknown" (as after a restart); live and recent orders stay.
+TEST_F(OrderEntryTest, OrdersTheEngineRetiredLeaveTheStatusTable) {
+  const auto report = [&](std::uint64_t order, std::string_view clOrdId, oms::OrdStatus status, std::int64_t time) {
+    engine::EngineEvent e;
+    e.kind = engine::EventKind::ExecutionReport;
+    e.time = Timestamp{time};
+    engine::ExecutionReport& r = e.body.execution;
+    r = engine::ExecutionReport{};
+    r.orderId = OrderId{order};
+    r.account = AccountId{1};
+    r.instrument = InstrumentId{7};
+    r.clientOrderId = ClientOrderId::fromTrusted(clOrdId);
+    r.execType = status == oms::OrdStatus::New ? oms::ExecType::New : oms::ExecType::Canceled;
+    r.status = status;
+    r.side = Side::Buy;
+    r.price = Price::fromRaw(15025);
+    r.orderQuantity = Quantity::fromRaw(10);
+    entry_.onEvent(e, kT0);
+  };
+  const std::uint64_t kOld = OrderEntry::kMinCompaction + 100;
+  for (std::uint64_t i = 1; i <= kOld; ++i) report(i, "R" + std::to_string(i), oms::OrdStatus::Canceled, kT0 + 10);
+  report(kOld + 1, "LIVE", oms::OrdStatus::New, kT0 + 10);         // below the window, but live
+  report(kOld + 2, "YOUNG", oms::OrdStatus::Canceled, kT0 + 900);  // finished after the cutoff
+  report(kOld + 3, "ABOVE", oms::OrdStatus::Canceled, kT0 + 10);   // at or above the window's first id
+  const auto status = [&](std::string_view clOrdId) {
+    deliver("H", {{tag::ClOrdID, std::string(clOrdId)}, {tag::Symbol, "AAPL"}, {tag::Side, "1"}});
+    return last()[tag::OrdStatus];
+  };
+  const auto purge = [&](std::int64_t retired) {
+    engine::EngineEvent e;
+    e.kind = engine::EventKind::CommandResult;
+    e.source = 3;  // not the order entry's: a purge result is taken from any source
+    e.time = Timestamp{kT0 + 500};
+    e.body.result = engine::CommandResultReport{};
+    e.body.result.commandType = static_cast<std::uint8_t>(engine::CommandType::PurgeOrders);
+    e.body.result.subject = kOld + 3;
+    e.body.result.value = retired;
+    entry_.onEvent(e, kT0);
+  };
+  // Too few retired for a compaction: the table still answers them.
+  purge(10);
+  EXPECT_EQ(entry_.orderCount(), kOld + 3);
+  EXPECT_EQ(status("R1"), "4");
+  purge(static_cast<std::int64_t>(kOld));
+  EXPECT_EQ(entry_.orderCount(), 3u);
+  EXPECT_EQ(status("R1"), "8");  // unknown
+  EXPECT_EQ(status("R" + std::to_string(kOld)), "8");
+  EXPECT_EQ(status("LIVE"), "0");
+  EXPECT_EQ(status("YOUNG"), "4");
+  EXPECT_EQ(status("ABOVE"), "4");
+  // The order ids are free of their reports too: a later report of a kept order updates it.
+  report(kOld + 1, "LIVE", oms::OrdStatus::Canceled, kT0 + 1'000);
+  EXPECT_EQ(status("LIVE"), "4");
+  EXPECT_EQ(entry_.orderCount(), 3u);
+}
+
 TEST_F(OrderEntryTest, CancelRejectAndMassCancelReport) {
   engine::EngineEvent e;
   e.kind = engine::EventKind::CancelReject;
