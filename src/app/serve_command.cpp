@@ -35,6 +35,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -103,9 +104,9 @@ struct ServeArgs {
   std::uint64_t simulatorOrderRetention = 600;
   std::uint64_t purgeEvery = 60;
   // Journal segments older than this that no recovery needs are deleted after each snapshot
-  // (docs/journal.md, "Retention"); keepJournal keeps every segment.
-  std::uint64_t journalRetention = 86'400;
-  bool keepJournal = false;
+  // (docs/journal.md, "Retention"). Unset (the default): the journal keeps every command, the
+  // platform's complete record (DESIGN.md).
+  std::optional<std::uint64_t> journalRetention;
   std::uint64_t journalSegmentMb = 64;
   std::string webDir = ALPHINTRA_WEB_DIST;  // the built dashboard (docs/dashboard.md)
   std::string tlsCertificate;               // PEM certificate chain: HTTPS and WSS (with tlsKey)
@@ -263,8 +264,8 @@ int runServe(const ServeArgs& args) {
   // instruments (fill_history.hpp).
   api::http::FillHistory& fillStore = *fillHistory.value();
   options.maxSnapshotSequence = fillStore.eventsThrough();
-  if (!args.keepJournal) {
-    options.journalRetention = std::chrono::seconds{args.journalRetention};
+  if (args.journalRetention) {
+    options.journalRetention = std::chrono::seconds{*args.journalRetention};
     // A restart recovers from a snapshot no newer than what the fill history has committed.
     options.recoveryLimit = [&fillStore] { return fillStore.committedEventsThrough(); };
   }
@@ -580,13 +581,12 @@ void addServeCommand(CLI::App& app) {
   cmd->add_option("--purge-every", args->purgeEvery, "Seconds between purges of finished orders (0: none)")
       ->check(CLI::Range(std::uint64_t{0}, std::uint64_t{86'400}));
   cmd->add_option("--journal-retention", args->journalRetention,
-                  "Seconds the journal keeps a segment no recovery needs before deleting it")
+                  "Delete journal segments no recovery needs once they are this many seconds old (default: keep "
+                  "every segment, the complete record of commands)")
       ->check(CLI::Range(std::uint64_t{0}, std::uint64_t{100} * 365 * 86'400));
   cmd->add_option("--journal-segment-mb", args->journalSegmentMb,
                   "Size of a journal segment file in MiB: the unit the retention deletes")
       ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1024}));
-  cmd->add_flag("--keep-journal", args->keepJournal,
-                "Keep every journal segment (a whole-history replay stays possible; the journal grows without bound)");
   cmd->add_option("--api-rate-limit", args->apiRatePerSecond,
                   "REST requests a second per user, beyond which 429 with Retry-After (0: no limit)")
       ->check(CLI::Range(0.0, 1e9));
