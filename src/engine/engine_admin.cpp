@@ -74,9 +74,7 @@ void Engine::onPurgeOrders(const Command& c, std::vector<EngineEvent>& out) {
     if (orders_.find(OrderId{id}) != nullptr) parkedExtras_.emplace_hint(parkedExtras_.end(), id, extras_[id - 1]);
   }
   extras_.releaseBelow(newBase - 1);
-  if (counts.purged != 0) {
-    std::erase_if(parkedExtras_, [this](const auto& entry) { return orders_.find(OrderId{entry.first}) == nullptr; });
-  }
+  for (const std::uint64_t id : orders_.retiredParked()) parkedExtras_.erase(id);
   commandResult(c, true, RejectCode::None, newBase, static_cast<std::int64_t>(counts.purged), out);
 }
 

@@ -219,7 +219,7 @@ void Engine::save(ByteWriter& w) const {
   });
   w.u32(static_cast<std::uint32_t>(orders_.replacementIds().size()));
   for (const auto& [id, clientId] : orders_.replacementIds()) {
-    w.u64(id.value());
+    w.u64(id);
     putClientId(w, clientId);
   }
 

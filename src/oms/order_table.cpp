@@ -72,8 +72,9 @@ OmsOrder* OrderTable::findByClientId(AccountId account, const ClientOrderId& id)
 // replace chain are in replacementIds_ (searched only after a hash match, which is rare).
 bool OrderTable::matches(const OmsOrder& o, const ClientOrderId& id) const noexcept {
   if (o.request.clientOrderId == id || o.clientOrderId == id || o.origClientOrderId == id) return true;
-  for (const auto& [order, clientId] : replacementIds_) {
-    if (order == o.id && clientId == id) return true;
+  const auto [begin, end] = replacementIds_.equal_range(o.id.value());
+  for (auto it = begin; it != end; ++it) {
+    if (it->second == id) return true;
   }
   return false;
 }
@@ -81,7 +82,7 @@ bool OrderTable::matches(const OmsOrder& o, const ClientOrderId& id) const noexc
 void OrderTable::indexClientId(AccountId account, const ClientOrderId& id, OrderId order) {
   if (id.isNone()) return;
   insertSlot(keyHash(account, id), order.value());
-  replacementIds_.emplace_back(order, id);
+  replacementIds_.emplace(order.value(), id);
 }
 
 void OrderTable::insertSlot(std::uint64_t hash, std::uint64_t order) {
@@ -102,47 +103,65 @@ void OrderTable::grow() {
   }
 }
 
+void OrderTable::park(const OmsOrder& o) {
+  parked_.emplace_hint(parked_.end(), o.id.value(), o);
+  if (o.state.isTerminal()) {
+    parkedFinished_[o.account().value()].emplace(o.updatedTime.nanos(), o.id.value());
+  } else {
+    parkedLive_.push_back(o.id.value());
+  }
+}
+
+void OrderTable::forget(const OmsOrder& o) noexcept {
+  if (!o.request.clientOrderId.isNone()) eraseSlot(keyHash(o.account(), o.request.clientOrderId), o.id.value());
+  const auto [begin, end] = replacementIds_.equal_range(o.id.value());
+  for (auto it = begin; it != end; ++it) eraseSlot(keyHash(o.account(), it->second), o.id.value());
+  replacementIds_.erase(begin, end);
+}
+
 OrderTable::PurgeCounts OrderTable::purgeFinished(Timestamp cutoff, AccountId firstAccount, AccountId lastAccount) {
   PurgeCounts counts;
+  retiredParked_.clear();
   const std::uint64_t first = firstAccount.value();
   const std::uint64_t last = lastAccount.isNone() ? UINT64_MAX : lastAccount.value();
-  const auto retired = [=](const OmsOrder& o) {
-    return o.state.isTerminal() && o.updatedTime < cutoff && o.account().value() >= first &&
-           o.account().value() <= last;
-  };
+
+  // Parked orders that have finished since they were last looked at join their account's
+  // finished set (a terminal order changes no more).
+  std::erase_if(parkedLive_, [this](std::uint64_t id) {
+    const OmsOrder& o = parked_.find(id)->second;
+    if (!o.state.isTerminal()) return false;
+    parkedFinished_[o.account().value()].emplace(o.updatedTime.nanos(), id);
+    return true;
+  });
+  // Each account in range gives up its finished parked orders last updated before the cutoff.
+  for (auto account = parkedFinished_.lower_bound(first); account != parkedFinished_.end() && account->first <= last;) {
+    auto& finished = account->second;
+    while (!finished.empty() && finished.begin()->first < cutoff.nanos()) {
+      const std::uint64_t id = finished.begin()->second;
+      finished.erase(finished.begin());
+      const auto it = parked_.find(id);
+      forget(it->second);
+      parked_.erase(it);
+      retiredParked_.push_back(id);
+      ++counts.purged;
+    }
+    account = finished.empty() ? parkedFinished_.erase(account) : std::next(account);
+  }
 
   // The window moves to the start of the chunk holding the first order created at or after
   // the cutoff (creation times follow ids): whole chunks below it are released.
   std::size_t limit = base_ - 1;  // index of that order, or size() when there is none
   while (limit < orders_.size() && orders_[limit].createdTime < cutoff) ++limit;
   const std::size_t newFirst = std::max<std::size_t>(limit & ~ChunkedVector<OmsOrder>::kMask, base_ - 1);
-  const auto goes = [&](const OmsOrder& o) {
-    return o.id.value() <= newFirst && retired(o);
-  };  // parked or below newFirst
-
-  // Client ids go from the index one by one (no rebuild: a purge must not stall the engine
-  // for the whole table): first those registered by replaces, then each order's first one.
-  std::erase_if(replacementIds_, [&](const auto& entry) {
-    const OmsOrder* o = find(entry.first);
-    if (o == nullptr || !goes(*o)) return false;
-    eraseSlot(keyHash(o->account(), entry.second), entry.first.value());
-    return true;
-  });
-  const auto forget = [&](const OmsOrder& o) {
-    if (!o.request.clientOrderId.isNone()) eraseSlot(keyHash(o.account(), o.request.clientOrderId), o.id.value());
-    ++counts.purged;
-  };
-  std::erase_if(parked_, [&](const auto& entry) {
-    if (!retired(entry.second)) return false;
-    forget(entry.second);
-    return true;
-  });
   for (std::size_t i = base_ - 1; i < newFirst; ++i) {
     const OmsOrder& o = orders_[i];
-    if (retired(o)) {
+    const bool retired =
+        o.state.isTerminal() && o.updatedTime < cutoff && o.account().value() >= first && o.account().value() <= last;
+    if (retired) {
       forget(o);
+      ++counts.purged;
     } else {
-      parked_.emplace_hint(parked_.end(), o.id.value(), o);
+      park(o);
       ++counts.parked;
     }
   }
@@ -182,12 +201,15 @@ void OrderTable::rebuildIndex() {
     if (!o.request.clientOrderId.isNone()) insertSlot(keyHash(o.account(), o.request.clientOrderId), o.id.value());
   });
   for (const auto& [id, clientId] : replacementIds_) {
-    if (const OmsOrder* o = find(id)) insertSlot(keyHash(o->account(), clientId), id.value());
+    if (const OmsOrder* o = find(OrderId{id})) insertSlot(keyHash(o->account(), clientId), id);
   }
 }
 
 void OrderTable::startRestore(std::uint64_t base, std::size_t expectedOrders) {
   parked_.clear();
+  parkedLive_.clear();
+  parkedFinished_.clear();
+  retiredParked_.clear();
   replacementIds_.clear();
   base_ = base == 0 ? 1 : base;
   orders_.startAt(base_ - 1);
@@ -198,7 +220,7 @@ bool OrderTable::restoreOrder(const OmsOrder& order) {
   const std::uint64_t id = order.id.value();
   if (id < base_) {
     if (id == 0 || (!parked_.empty() && parked_.rbegin()->first >= id)) return false;
-    parked_.emplace_hint(parked_.end(), id, order);
+    park(order);
     return true;
   }
   if (id != orders_.size() + 1) return false;
@@ -207,8 +229,8 @@ bool OrderTable::restoreOrder(const OmsOrder& order) {
 }
 
 void OrderTable::finishRestore(const std::vector<std::pair<OrderId, ClientOrderId>>& replacementIds) {
-  for (const auto& entry : replacementIds) {
-    if (find(entry.first) != nullptr) replacementIds_.push_back(entry);
+  for (const auto& [id, clientId] : replacementIds) {
+    if (find(id) != nullptr) replacementIds_.emplace(id.value(), clientId);
   }
   rebuildIndex();
 }

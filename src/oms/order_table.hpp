@@ -15,16 +15,24 @@
 // leave the table. The array keeps one window of ids, [base(), nextOrderId()); purging moves
 // the window's start to a chunk boundary below the first order created at or after the
 // cutoff, unmaps the chunks below it, drops the finished orders there and parks the others
-// (live ones, and those finished after the cutoff) in an ordered map, found through it by id:
-// a few long-lived orders, looked up after one compare fails. A purged order's client ids
-// leave the index (deletion by backward shift), so they are free again. Purging is a command like
-// any other (engine PurgeOrders), so replay purges exactly as the live engine did.
+// (live ones, and those finished after the cutoff) in an ordered map, found through it by id
+// after one compare fails. A purge must not cost the whole parked set: one for the
+// simulator's accounts (minutes of retention) parks every order of the other accounts (a day
+// of retention), so there may be millions. So the parked orders are also kept by what a purge
+// asks of them: the ids of those still live (resting orders: few), looked at again by every
+// purge, and the finished ones per account in (last update, id) order, of which a purge takes
+// its accounts' oldest until the cutoff. A purged order's client ids, replacement ids
+// included (kept by order id), leave the index by backward-shift deletion, so they are free
+// again. Purging is a command like any other (engine PurgeOrders), so replay purges exactly as
+// the live engine did.
 //
 // Threading: owned by the engine thread.
 #pragma once
 
 #include <cstdint>
 #include <map>
+#include <set>
+#include <utility>
 #include <vector>
 
 #include "core/chunked_vector.hpp"
@@ -106,11 +114,14 @@ class OrderTable {
   };
   // Drops the finished orders (Filled, Canceled, Rejected, Expired) last updated before
   // `cutoff`, as far as the window can move (see the header comment), and every such parked
-  // order; the window's start moves to base(). O(orders created before the cutoff still in
-  // the window + orders parked + replacement ids).
-  // Only orders of accounts in [firstAccount, lastAccount] are retired (lastAccount 0: no upper bound).
+  // order; the window's start moves to base(). Only orders of accounts in [firstAccount,
+  // lastAccount] are retired (lastAccount 0: no upper bound). Cost: the orders leaving the
+  // window, the parked live orders, the parked accounts in range and a log-time step per order
+  // retired — not the parked orders kept.
   PurgeCounts purgeFinished(Timestamp cutoff, AccountId firstAccount = AccountId{},
                             AccountId lastAccount = AccountId{});
+  // The parked orders (ids below the window) the last purge retired.
+  const std::vector<std::uint64_t>& retiredParked() const noexcept { return retiredParked_; }
 
   // Restores the table (snapshot load) into an empty one: startRestore with the window's first
   // id, then every order kept in id order (those below `base` are parked; from `base` on the
@@ -119,8 +130,8 @@ class OrderTable {
   void startRestore(std::uint64_t base, std::size_t expectedOrders);
   [[nodiscard]] bool restoreOrder(const OmsOrder& order);
   void finishRestore(const std::vector<std::pair<OrderId, ClientOrderId>>& replacementIds);
-  // Client ids registered by replaces (beyond each order's first id), for snapshots.
-  const std::vector<std::pair<OrderId, ClientOrderId>>& replacementIds() const noexcept { return replacementIds_; }
+  // Client ids registered by replaces (beyond each order's first id), by order id, for snapshots.
+  const std::multimap<std::uint64_t, ClientOrderId>& replacementIds() const noexcept { return replacementIds_; }
 
  private:
   // 16 bytes: a probe touches one cache line for four slots. The indexed id itself is not
@@ -131,6 +142,8 @@ class OrderTable {
   };
   bool matches(const OmsOrder& order, const ClientOrderId& id) const noexcept;
   OmsOrder* findParked(OrderId id) noexcept;
+  void park(const OmsOrder& order);             // into parked_ and the live or finished index
+  void forget(const OmsOrder& order) noexcept;  // its client ids leave the index
   void eraseSlot(std::uint64_t hash, std::uint64_t order) noexcept;
   void rebuildIndex();
   static std::uint64_t keyHash(AccountId account, const ClientOrderId& id) noexcept;
@@ -140,10 +153,14 @@ class OrderTable {
   ChunkedVector<OmsOrder> orders_;            // index id - 1; usable from base_ - 1
   std::uint64_t base_ = 1;                    // the window's first id
   std::map<std::uint64_t, OmsOrder> parked_;  // kept orders with ids below base_
-  std::vector<Slot> slots_;                   // power of two, at most half full
-  std::size_t minSlots_ = 16;                 // what the constructor sized it for
+  std::vector<std::uint64_t> parkedLive_;     // ids of parked orders live when last looked at
+  // Parked finished orders: account → (last update in ns, id).
+  std::map<std::uint64_t, std::set<std::pair<std::int64_t, std::uint64_t>>> parkedFinished_;
+  std::vector<std::uint64_t> retiredParked_;
+  std::vector<Slot> slots_;    // power of two, at most half full
+  std::size_t minSlots_ = 16;  // what the constructor sized it for
   std::size_t used_ = 0;
-  std::vector<std::pair<OrderId, ClientOrderId>> replacementIds_;
+  std::multimap<std::uint64_t, ClientOrderId> replacementIds_;  // order id → a later client id
 };
 
 }  // namespace alphintra::oms

@@ -3,9 +3,11 @@
 // a restore that rebuilds the index, and purges of finished orders.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <map>
 #include <random>
 #include <string>
+#include <vector>
 
 #include "oms/order_table.hpp"
 
@@ -20,6 +22,12 @@ OrderRequest request(std::uint64_t account, std::string_view clientId) {
   r.quantity = Quantity::fromRaw(100);
   r.price = Price::fromRaw(1000);
   return r;
+}
+
+std::vector<std::pair<OrderId, ClientOrderId>> replacementList(const OrderTable& t) {
+  std::vector<std::pair<OrderId, ClientOrderId>> list;
+  for (const auto& [id, clientId] : t.replacementIds()) list.emplace_back(OrderId{id}, clientId);
+  return list;
 }
 
 TEST(OrderTable, HandsOutGapFreeIdsAndFindsByClientId) {
@@ -58,7 +66,7 @@ TEST(OrderTable, ReplacementIdsFindTheOrderAndSurviveRestore) {
   OrderTable restored;
   restored.startRestore(1, 2);
   t.forEach([&](const OmsOrder& o) { EXPECT_TRUE(restored.restoreOrder(o)); });
-  restored.finishRestore(t.replacementIds());
+  restored.finishRestore(replacementList(t));
   EXPECT_EQ(restored.size(), 2u);
   EXPECT_EQ(restored.findByClientId(AccountId{1}, ClientOrderId::fromTrusted("second"))->id.value(), 1u);
   EXPECT_EQ(restored.findByClientId(AccountId{1}, ClientOrderId::fromTrusted("other"))->id.value(), 2u);
@@ -160,7 +168,7 @@ TEST(OrderTable, RestoreAfterAPurgeGivesTheSameTable) {
   OrderTable r;
   r.startRestore(t.base(), t.kept());
   t.forEach([&](const OmsOrder& o) { EXPECT_TRUE(r.restoreOrder(o)); });
-  r.finishRestore(t.replacementIds());
+  r.finishRestore(replacementList(t));
   EXPECT_EQ(r.base(), t.base());
   EXPECT_EQ(r.kept(), t.kept());
   EXPECT_EQ(r.size(), t.size());
@@ -225,6 +233,89 @@ TEST(OrderTable, RepeatedPurgesKeepTheIndexExact) {
   }
   EXPECT_GT(t.base(), 4 * kChunk);
   EXPECT_GT(t.parkedCount(), 0u);
+}
+
+TEST(OrderTable, PurgesByAccountRangeRetireExactlyWhatTheRuleSays) {
+  // Orders of six accounts finish at random — parked ones included — and purges with random
+  // cutoffs and account ranges run between; after each, an order is gone exactly when it is
+  // below the window, finished, last updated before the cutoff and of an account in range, and
+  // the counts and retiredParked() say so. Then a restore of the table gives the same answers.
+  constexpr std::size_t kChunk = ChunkedVector<OmsOrder>::kPerChunk;
+  std::mt19937_64 rng(7);
+  OrderTable t(16);
+  struct Model {
+    std::uint64_t account;
+    std::string clientId;
+  };
+  std::map<std::uint64_t, Model> kept;
+  std::int64_t now = 0;
+  for (int round = 0; round < 12; ++round) {
+    for (std::size_t i = 0; i < kChunk / 2; ++i) {
+      ++now;
+      const std::uint64_t account = 1 + rng() % 6;
+      const std::string clientId = "k" + std::to_string(round) + "-" + std::to_string(i);
+      const OmsOrder& o = t.create(request(account, clientId), Timestamp(now));
+      kept[o.id.value()] = Model{account, clientId};
+      if (rng() % 40 == 0) t.indexClientId(AccountId{account}, ClientOrderId::fromTrusted("x" + clientId), o.id);
+    }
+    // Finish a random share of the live orders, parked or not, at times up to now.
+    for (const auto& [id, m] : kept) {
+      OmsOrder* o = t.find(OrderId{id});
+      ASSERT_NE(o, nullptr) << id;
+      if (!o->state.isTerminal() && rng() % 3 == 0) {
+        o->state.base = rng() % 2 == 0 ? OrdStatus::Filled : OrdStatus::Canceled;
+        o->updatedTime = Timestamp(std::max(o->createdTime.nanos(), now - static_cast<std::int64_t>(rng() % 20'000)));
+      }
+    }
+    const std::uint64_t oldBase = t.base();
+    const Timestamp cutoff(now - static_cast<std::int64_t>(rng() % 30'000));
+    const std::uint64_t first = rng() % 4 == 0 ? 0 : 1 + rng() % 6;
+    const std::uint64_t last = rng() % 3 == 0 ? 0 : first + rng() % 3;  // 0: no upper bound
+    std::map<std::uint64_t, bool> before;  // id → terminal, updated before the cutoff, in range
+    for (const auto& [id, m] : kept) {
+      const OmsOrder* o = t.find(OrderId{id});
+      before[id] =
+          o->state.isTerminal() && o->updatedTime < cutoff && m.account >= first && (last == 0 || m.account <= last);
+    }
+    const auto counts = t.purgeFinished(cutoff, AccountId{first}, AccountId{last});
+    std::size_t purged = 0;
+    std::vector<std::uint64_t> retiredParked;
+    for (auto it = kept.begin(); it != kept.end();) {
+      const std::uint64_t id = it->first;
+      const bool goes = id < t.base() && before[id];
+      ASSERT_EQ(t.find(OrderId{id}) == nullptr, goes) << "round " << round << " order " << id;
+      const OmsOrder* byClient =
+          t.findByClientId(AccountId{it->second.account}, ClientOrderId::fromTrusted(it->second.clientId));
+      ASSERT_EQ(byClient == nullptr, goes) << id;
+      if (!goes) {
+        ++it;
+        continue;
+      }
+      ++purged;
+      if (id < oldBase) retiredParked.push_back(id);
+      it = kept.erase(it);
+    }
+    EXPECT_EQ(counts.purged, purged) << "round " << round;
+    std::vector<std::uint64_t> reported = t.retiredParked();
+    std::sort(reported.begin(), reported.end());
+    EXPECT_EQ(reported, retiredParked) << "round " << round;
+    EXPECT_EQ(t.kept(), kept.size());
+  }
+  EXPECT_GT(t.base(), 3 * kChunk);
+  EXPECT_GT(t.parkedCount(), 1000u);
+
+  // A restored table purges the same way.
+  OrderTable r;
+  r.startRestore(t.base(), t.kept());
+  t.forEach([&](const OmsOrder& o) { ASSERT_TRUE(r.restoreOrder(o)); });
+  r.finishRestore(replacementList(t));
+  const Timestamp cutoff(now + 1);
+  const auto a = t.purgeFinished(cutoff, AccountId{2}, AccountId{4});
+  const auto b = r.purgeFinished(cutoff, AccountId{2}, AccountId{4});
+  EXPECT_EQ(a.purged, b.purged);
+  EXPECT_GT(a.purged, 0u);
+  EXPECT_EQ(t.kept(), r.kept());
+  for (const auto& [id, m] : kept) EXPECT_EQ(t.find(OrderId{id}) == nullptr, r.find(OrderId{id}) == nullptr) << id;
 }
 
 TEST(OrderTable, AveragePriceIsExactAndRounded) {
