@@ -145,14 +145,21 @@ TEST(Runtime, JournalRetentionDeletesOnlyWhatNoRecoveryNeeds) {
     options.clock = [] { return Timestamp(1'000'000'000); };  // the same stamps in every run
     options.journalRetention = retention;
     options.recoveryLimit = std::move(limit);
-    auto rt = EngineRuntime::start(options, [](const EngineEvent&) {});
-    ASSERT_TRUE(rt.ok()) << rt.error().message;
-    for (Command c : commands) {
-      c.header.sequence = 0;
-      c.header.time = Timestamp{};
-      ASSERT_TRUE(rt.value()->submit(0, c));
+    // Two sessions, each ending in a snapshot at its stop, so that two snapshots are kept
+    // whether or not the snapshot thread got to the periodic ones (a newer state replaces one
+    // not yet written).
+    const std::size_t half = commands.size() / 2;
+    for (const auto& [from, to] : {std::pair{std::size_t{0}, half}, std::pair{half, commands.size()}}) {
+      auto rt = EngineRuntime::start(options, [](const EngineEvent&) {});
+      ASSERT_TRUE(rt.ok()) << rt.error().message;
+      for (std::size_t i = from; i < to; ++i) {
+        Command c = commands[i];
+        c.header.sequence = 0;
+        c.header.time = Timestamp{};
+        ASSERT_TRUE(rt.value()->submit(0, c));
+      }
+      EXPECT_FALSE(rt.value()->stop().has_value());
     }
-    EXPECT_FALSE(rt.value()->stop().has_value());
   };
   const auto firstSegment = [](const std::filesystem::path& root) {
     auto reader = store::JournalReader::open(root / "journal");
