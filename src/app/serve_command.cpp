@@ -269,12 +269,17 @@ int runServe(const ServeArgs& args) {
     // A restart recovers from a snapshot no newer than what the fill history has committed.
     options.recoveryLimit = [&fillStore] { return fillStore.committedEventsThrough(); };
   }
+  // The same for the finished orders it stores: every final report the replay regenerates goes
+  // to the history again (stored by order id, so once).
   std::vector<engine::EngineEvent> replayedFills;
-  options.recoveryEvents = [&replayedFills, &fillStore, firstSimulatorAccount](const engine::EngineEvent& e) {
-    if (e.kind == engine::EventKind::ExecutionReport && e.body.execution.execType == oms::ExecType::Trade &&
-        e.body.execution.execId > fillStore.lastExecId() && e.body.execution.account.value() < firstSimulatorAccount) {
-      replayedFills.push_back(e);
-    }
+  std::vector<engine::EngineEvent> replayedOrders;
+  options.recoveryEvents = [&replayedFills, &replayedOrders, &fillStore,
+                            firstSimulatorAccount](const engine::EngineEvent& e) {
+    if (e.kind != engine::EventKind::ExecutionReport || e.body.execution.account.value() >= firstSimulatorAccount)
+      return;
+    const engine::ExecutionReport& r = e.body.execution;
+    if (r.execType == oms::ExecType::Trade && r.execId > fillStore.lastExecId()) replayedFills.push_back(e);
+    if (oms::OrderState{r.status}.isTerminal()) replayedOrders.push_back(e);
   };
   const bool simulate = !args.noSimulator;
   // Trades recorded as history (1 s bars and trades) for GET .../history and backtests.
@@ -339,6 +344,8 @@ int runServe(const ServeArgs& args) {
                           replayedFills.size()));
         }
         replayedFills = {};
+        for (const engine::EngineEvent& order : replayedOrders) readModel.recordReplayedOrder(order);
+        replayedOrders = {};
         fillStore.advance(e.lastSequence());
         // Committed before the API answers: GET /api/v1/fills reads replayed fills from the store,
         // and the writer thread would only commit them within its next period.

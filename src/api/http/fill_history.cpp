@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <string>
 
 namespace alphintra::api::http {
@@ -43,6 +44,9 @@ Result<std::unique_ptr<FillHistory>> FillHistory::open(const std::filesystem::pa
       "CREATE TABLE IF NOT EXISTS fills(exec_id INTEGER PRIMARY KEY, account INTEGER NOT NULL,"
       " instrument INTEGER NOT NULL, json TEXT NOT NULL);"
       "CREATE INDEX IF NOT EXISTS fills_account ON fills(account, exec_id);"
+      "CREATE TABLE IF NOT EXISTS orders(order_id INTEGER PRIMARY KEY, account INTEGER NOT NULL,"
+      " instrument INTEGER NOT NULL, status INTEGER NOT NULL, json TEXT NOT NULL);"
+      "CREATE INDEX IF NOT EXISTS orders_account ON orders(account, order_id);"
       "CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value INTEGER NOT NULL);";
   if (sqlite3_exec(writer.value(), schema, nullptr, nullptr, nullptr) != SQLITE_OK) {
     Error e = sqliteError(writer.value(), fmt::format("cannot create the fills table in {}", file.string()));
@@ -89,6 +93,20 @@ void FillHistory::append(const FillEntry& fill) {
   queue_.push_back(fill);
 }
 
+void FillHistory::appendOrder(const StoredOrder& order) {
+  std::lock_guard lock(queueMutex_);
+  if (orderQueue_.size() >= kMaxQueued / 4) {  // ~80 MB of reports: the writer is far behind
+    ++dropped_;
+    return;
+  }
+  orderQueue_.push_back(order);
+}
+
+void FillHistory::setOrderFormatter(OrderFormatter formatter) {
+  std::lock_guard write(writeMutex_);
+  formatter_ = std::move(formatter);
+}
+
 void FillHistory::advance(std::uint64_t sequence) noexcept {
   // Release: the appends before it are in the queue when a flush reads this value.
   if (sequence > seen_.load(std::memory_order_relaxed)) seen_.store(sequence, std::memory_order_release);
@@ -123,11 +141,18 @@ Result<bool> FillHistory::flush() {
   // Read before taking the queue: every fill of the events through `seen` is then in the batch.
   const std::uint64_t seen = seen_.load(std::memory_order_acquire);
   std::vector<FillEntry> batch;
+  std::vector<StoredOrder> orderBatch;
   {
     std::lock_guard lock(queueMutex_);
     batch.swap(queue_);
+    orderBatch.swap(orderQueue_);
   }
-  if (batch.empty() && seen == committedSeen_) return true;
+  if (batch.empty() && orderBatch.empty() && seen == committedSeen_) return true;
+  std::vector<OrderEntry> formatted;  // before the transaction: formatting takes no lock of the database
+  formatted.reserve(orderBatch.size());
+  for (const StoredOrder& o : orderBatch) {
+    formatted.push_back(formatter_ ? formatter_(o) : OrderEntry{o.orderId, o.account, o.instrument, o.status, o.json});
+  }
   if (sqlite3_exec(writer_, "BEGIN", nullptr, nullptr, nullptr) != SQLITE_OK) return sqliteError(writer_, "begin");
   Statement insert(writer_, "INSERT OR IGNORE INTO fills(exec_id, account, instrument, json) VALUES(?, ?, ?, ?)");
   if (insert.stmt == nullptr) return sqliteError(writer_, "prepare insert");
@@ -142,6 +167,23 @@ Result<bool> FillHistory::flush() {
       return e;
     }
     sqlite3_reset(insert.stmt);
+  }
+  Statement insertOrder(
+      writer_, "INSERT OR REPLACE INTO orders(order_id, account, instrument, status, json) VALUES(?, ?, ?, ?, ?)");
+  if (insertOrder.stmt == nullptr) return sqliteError(writer_, "prepare order insert");
+  for (const OrderEntry& o : formatted) {
+    if (o.json.empty()) continue;  // nothing to answer with (no formatter, no JSON)
+    sqlite3_bind_int64(insertOrder.stmt, 1, static_cast<sqlite3_int64>(o.orderId.value()));
+    sqlite3_bind_int64(insertOrder.stmt, 2, static_cast<sqlite3_int64>(o.account.value()));
+    sqlite3_bind_int64(insertOrder.stmt, 3, static_cast<sqlite3_int64>(o.instrument.value()));
+    sqlite3_bind_int64(insertOrder.stmt, 4, static_cast<sqlite3_int64>(o.status));
+    sqlite3_bind_text(insertOrder.stmt, 5, o.json.data(), static_cast<int>(o.json.size()), SQLITE_STATIC);
+    if (sqlite3_step(insertOrder.stmt) != SQLITE_DONE) {
+      Error e = sqliteError(writer_, "insert order");
+      sqlite3_exec(writer_, "ROLLBACK", nullptr, nullptr, nullptr);
+      return e;
+    }
+    sqlite3_reset(insertOrder.stmt);
   }
   Statement mark(writer_,
                  "INSERT INTO meta(key, value) VALUES('events_through', ?)"
@@ -194,6 +236,63 @@ Result<std::vector<FillEntry>> FillHistory::query(const OrderFilter& filter, std
     out.push_back(std::move(f));
   }
   if (rc != SQLITE_DONE) return sqliteError(reader_, "query");
+  return out;
+}
+
+namespace {
+
+OrderEntry orderRow(sqlite3_stmt* stmt) {
+  OrderEntry o;
+  o.orderId = OrderId{static_cast<std::uint64_t>(sqlite3_column_int64(stmt, 0))};
+  o.account = AccountId{static_cast<std::uint64_t>(sqlite3_column_int64(stmt, 1))};
+  o.instrument = InstrumentId{static_cast<std::uint64_t>(sqlite3_column_int64(stmt, 2))};
+  o.status = static_cast<oms::OrdStatus>(sqlite3_column_int64(stmt, 3));
+  const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(stmt, 4));
+  o.json.assign(text != nullptr ? text : "", static_cast<std::size_t>(sqlite3_column_bytes(stmt, 4)));
+  return o;
+}
+
+}  // namespace
+
+Result<std::optional<OrderEntry>> FillHistory::order(OrderId id) const {
+  std::lock_guard lock(readMutex_);
+  Statement select(reader_, "SELECT order_id, account, instrument, status, json FROM orders WHERE order_id = ?");
+  if (select.stmt == nullptr) return sqliteError(reader_, "prepare order query");
+  sqlite3_bind_int64(select.stmt, 1, static_cast<sqlite3_int64>(std::min<std::uint64_t>(id.value(), INT64_MAX)));
+  const int rc = sqlite3_step(select.stmt);
+  if (rc == SQLITE_ROW) return std::optional<OrderEntry>(orderRow(select.stmt));
+  if (rc == SQLITE_DONE) return std::optional<OrderEntry>();
+  return sqliteError(reader_, "order query");
+}
+
+Result<std::vector<OrderEntry>> FillHistory::orders(const OrderFilter& filter) const {
+  std::vector<OrderEntry> out;
+  if (filter.limit == 0 || (filter.accounts && filter.accounts->empty())) return out;
+  std::string sql = "SELECT order_id, account, instrument, status, json FROM orders WHERE 1";
+  if (filter.account) sql += " AND account = ?";
+  if (filter.accounts) {
+    sql += " AND account IN (";
+    for (std::size_t i = 0; i < filter.accounts->size(); ++i) sql += i == 0 ? "?" : ", ?";
+    sql += ")";
+  }
+  if (filter.status) sql += " AND status = ?";
+  if (filter.instrument) sql += " AND instrument = ?";
+  sql += " ORDER BY order_id LIMIT ?";
+  std::lock_guard lock(readMutex_);
+  Statement select(reader_, sql);
+  if (select.stmt == nullptr) return sqliteError(reader_, "prepare orders query");
+  int at = 1;
+  const auto bind = [&](std::uint64_t v) { sqlite3_bind_int64(select.stmt, at++, static_cast<sqlite3_int64>(v)); };
+  if (filter.account) bind(filter.account->value());
+  if (filter.accounts) {
+    for (AccountId a : *filter.accounts) bind(a.value());
+  }
+  if (filter.status) bind(static_cast<std::uint64_t>(*filter.status));
+  if (filter.instrument) bind(filter.instrument->value());
+  bind(filter.limit);
+  int rc;
+  while ((rc = sqlite3_step(select.stmt)) == SQLITE_ROW) out.push_back(orderRow(select.stmt));
+  if (rc != SQLITE_DONE) return sqliteError(reader_, "orders query");
   return out;
 }
 

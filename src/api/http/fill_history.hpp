@@ -1,15 +1,17 @@
-// FillHistory: the fills of the platform's accounts kept across restarts, in SQLite
-// (DATA_DIR/fills.db), so GET /api/v1/fills lists fills from before the process started — the
-// engine keeps positions, not a fill history, and the in-memory read model only holds the fills
-// since the start.
+// FillHistory: the fills and the finished orders of the platform's accounts kept across
+// restarts, in SQLite (DATA_DIR/fills.db), so GET /api/v1/fills lists fills from before the
+// process started — the engine keeps positions, not a fill history, and the in-memory read model
+// only holds the fills since the start — and GET /api/v1/orders still answers an order after the
+// engine has retired it (engine PurgeOrders).
 //
 // Owns: the database file (table fills: exec_id primary key, account, instrument, the fill's
-// JSON as GET /api/v1/fills lists it); two connections, one for the writer thread and one for
-// queries. WAL journal, synchronous NORMAL: a commit survives a process crash (kill -9); a
-// power cut may lose the last commits (the engine's journal, not this projection, is the record).
-// Threading: append() on the publisher thread only queues (bounded; beyond kMaxQueued a fill is
-// dropped and counted — history must never slow the engine down); the writer thread commits the
-// queue in one transaction every kFlushPeriod; query() from any thread.
+// JSON as GET /api/v1/fills lists it; table orders: order_id primary key, account, instrument,
+// status, the order's last report as GET /api/v1/orders answers it); two connections, one for
+// the writer thread and one for queries. WAL journal, synchronous NORMAL: a commit survives a process crash (kill -9);
+// a power cut may lose the last commits (the engine's journal, not this projection, is the record). Threading: append()
+// and appendOrder() on the publisher thread only queue (bounded; beyond kMaxQueued a fill or an order is dropped and
+// counted — history must never slow the engine down); the writer thread formats the orders' JSON (the formatter, off
+// the publisher thread) and commits both queues in one transaction every kFlushPeriod; queries from any thread.
 // Invariants: exec ids are the engine's, unique and increasing, so a fill seen twice (a replay)
 // is stored once, and "older than exec id X" splits memory from history exactly.
 // Crash recovery: each commit also records `eventsThrough`, the engine sequence through which
@@ -26,8 +28,10 @@
 #include <condition_variable>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <thread>
 #include <vector>
 
@@ -47,6 +51,11 @@ class FillHistory {
   FillHistory& operator=(const FillHistory&) = delete;
 
   void append(const FillEntry& fill);  // publisher thread
+  // A finished order's last report (publisher thread); stored by order id, a later one for the
+  // same order replacing it. Its JSON is written by `formatter` on the writer thread.
+  void appendOrder(const StoredOrder& order);
+  using OrderFormatter = std::function<OrderEntry(const StoredOrder&)>;
+  void setOrderFormatter(OrderFormatter formatter);  // before the first appendOrder
   // Every event of engine sequences up to `sequence` has been appended (publisher thread).
   void advance(std::uint64_t sequence) noexcept;
   // As committed when the file was opened: the sequence recorded with the last commit (0 for a
@@ -62,6 +71,10 @@ class FillHistory {
   // first, at most filter.limit.
   Result<std::vector<FillEntry>> query(const OrderFilter& filter, std::uint64_t belowExecId) const;
   std::uint64_t dropped() const;
+  // A stored order by id; the stored orders matching the filter (filter.status included) in id
+  // order, at most filter.limit.
+  Result<std::optional<OrderEntry>> order(OrderId id) const;
+  Result<std::vector<OrderEntry>> orders(const OrderFilter& filter) const;
 
  private:
   FillHistory(sqlite3* writer, sqlite3* reader);
@@ -72,6 +85,8 @@ class FillHistory {
   sqlite3* reader_;
   mutable std::mutex queueMutex_;
   std::vector<FillEntry> queue_;
+  std::vector<StoredOrder> orderQueue_;
+  OrderFormatter formatter_;
   std::uint64_t dropped_ = 0;
   std::atomic<std::uint64_t> seen_{0};
   std::uint64_t committedSeen_ = 0;          // under writeMutex_

@@ -22,6 +22,25 @@ void ReadModel::addInstrument(const Instrument& instrument) {
   instruments_.try_emplace(instrument.id().value(), instrument);
 }
 
+namespace {
+
+bool finished(oms::OrdStatus s) {
+  return s == oms::OrdStatus::Filled || s == oms::OrdStatus::Canceled || s == oms::OrdStatus::Rejected ||
+         s == oms::OrdStatus::Expired;
+}
+
+StoredOrder storedFrom(const engine::EngineEvent& event) {
+  const engine::ExecutionReport& r = event.body.execution;
+  return StoredOrder{r.orderId, r.account, r.instrument, r.status, event, {}};
+}
+
+}  // namespace
+
+void ReadModel::setFillHistory(FillHistory* history) {
+  history_ = history;
+  if (history_ != nullptr) history_->setOrderFormatter([this](const StoredOrder& o) { return toEntry(o); });
+}
+
 void ReadModel::load(const engine::Engine& engine, const Directory& directory) {
   directory_.store(&directory, std::memory_order_release);
   for (const Instrument& i : engine.instruments()) addInstrument(i);
@@ -68,6 +87,8 @@ void ReadModel::apply(const engine::EngineEvent& event, const std::string& json)
     entry.status = r.status;
     entry.report = event;
     entry.json = json;  // empty (no allocation) unless the caller formatted it
+    // A finished order goes to the history too, where it stays after the engine retires it.
+    if (history_ != nullptr && finished(r.status)) history_->appendOrder(entry);
     lock.unlock();
     if (r.execType == oms::ExecType::Trade) addFill(event);
   } else {
@@ -94,6 +115,14 @@ void ReadModel::recordReplayedFill(const engine::EngineEvent& event) {
     return;
   }
   if (std::optional<FillEntry> entry = formatFill(event)) history_->append(*entry);
+}
+
+void ReadModel::recordReplayedOrder(const engine::EngineEvent& event) {
+  if (history_ == nullptr || !keeps(event) || event.kind != engine::EventKind::ExecutionReport ||
+      !finished(event.body.execution.status)) {
+    return;
+  }
+  history_->appendOrder(storedFrom(event));
 }
 
 std::optional<FillEntry> ReadModel::formatFill(const engine::EngineEvent& event) const {
@@ -170,7 +199,12 @@ OrderEntry ReadModel::toEntry(StoredOrder stored) const {
 std::optional<OrderEntry> ReadModel::order(OrderId id) const {
   std::shared_lock lock(ordersMutex_);
   const auto it = orders_.find(id.value());
-  if (it == orders_.end()) return std::nullopt;
+  if (it == orders_.end()) {
+    lock.unlock();
+    if (history_ == nullptr) return std::nullopt;
+    auto stored = history_->order(id);  // retired by the engine, or from before this start
+    return stored.ok() ? std::move(stored).value() : std::nullopt;
+  }
   StoredOrder stored = it->second;
   lock.unlock();
   return toEntry(std::move(stored));
@@ -195,7 +229,23 @@ std::vector<OrderEntry> ReadModel::orders(const OrderFilter& filter) const {
   std::vector<OrderEntry> out;
   out.reserve(found.size());
   for (StoredOrder& stored : found) out.push_back(toEntry(std::move(stored)));
-  return out;
+  if (history_ == nullptr) return out;
+  // With the history: both lists in id order, merged, an order in both answered from memory.
+  auto stored = history_->orders(filter);
+  if (!stored.ok() || stored.value().empty()) return out;
+  std::vector<OrderEntry> merged;
+  merged.reserve(std::min(filter.limit, out.size() + stored.value().size()));
+  auto a = out.begin();
+  auto b = stored.value().begin();
+  while (merged.size() < filter.limit && (a != out.end() || b != stored.value().end())) {
+    if (b == stored.value().end() || (a != out.end() && a->orderId.value() <= b->orderId.value())) {
+      if (b != stored.value().end() && a->orderId == b->orderId) ++b;
+      merged.push_back(std::move(*a++));
+    } else {
+      merged.push_back(std::move(*b++));
+    }
+  }
+  return merged;
 }
 
 std::optional<QuoteEntry> ReadModel::quote(InstrumentId id) const {
@@ -206,10 +256,6 @@ std::optional<QuoteEntry> ReadModel::quote(InstrumentId id) const {
 }
 
 std::size_t ReadModel::retire(Timestamp cutoff, OrderId below) {
-  const auto finished = [](oms::OrdStatus s) {
-    return s == oms::OrdStatus::Filled || s == oms::OrdStatus::Canceled || s == oms::OrdStatus::Rejected ||
-           s == oms::OrdStatus::Expired;
-  };
   std::unique_lock lock(ordersMutex_);
   std::size_t dropped = 0;
   for (auto it = orders_.begin(); it != orders_.end() && it->first < below.value();) {

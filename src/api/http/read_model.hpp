@@ -15,7 +15,8 @@
 // is there only when `tracked(account)` holds — the simulator's accounts are left out, else its
 // ~200 orders a second would grow the map without bound. Finished orders stay (queries about
 // them are the point) until the engine retires them: retire() drops the same ones, so that
-// the REST API answers the same before and after a restart.
+// memory answers the same before and after a restart; with a FillHistory every finished order
+// is also stored there as it finishes, and queries go on answering it from there.
 // Threading: one writer (the publisher thread, or the starting thread before the runtime
 // runs), many readers (HTTP I/O threads); a std::shared_mutex per map. Readers get copies.
 // Fills (execution reports of type trade) of tracked accounts are kept too, at most kMaxFills,
@@ -105,15 +106,22 @@ class ReadModel {
 
   std::vector<Instrument> instruments() const;  // by id
   std::optional<Instrument> instrument(InstrumentId id) const;
+  // From memory, else (with a fill history) from the stored finished orders: an order the engine
+  // retired is still answered.
   std::optional<OrderEntry> order(OrderId id) const;
-  std::vector<OrderEntry> orders(const OrderFilter& filter) const;  // by orderId, at most filter.limit
+  // By orderId, at most filter.limit: memory and the stored finished orders merged.
+  std::vector<OrderEntry> orders(const OrderFilter& filter) const;
   std::optional<QuoteEntry> quote(InstrumentId id) const;
   // Before the runtime starts: fills are also kept in `history` (fill_history.hpp), so that
   // fills() continues with those from before the process started.
-  void setFillHistory(FillHistory* history) noexcept { history_ = history; }
+  // Finished orders of tracked accounts are stored there too (their JSON written by its writer
+  // thread), and order() / orders() answer from it what memory no longer holds.
+  void setFillHistory(FillHistory* history);
   // After load(): a fill the recovery replay regenerated goes to the fill history only (it is
   // from before this start). Events of other kinds or of untracked accounts are ignored.
   void recordReplayedFill(const engine::EngineEvent& event);
+  // The same for a finished order's report the replay regenerated (stored again by order id).
+  void recordReplayedOrder(const engine::EngineEvent& event);
   // Fills of tracked accounts, newest first (filter.status unused): those since the process
   // started from memory, then the older ones from the fill history when there is one.
   std::vector<FillEntry> fills(const OrderFilter& filter) const;

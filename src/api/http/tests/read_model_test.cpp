@@ -1,11 +1,16 @@
 // ReadModel (api/http/read_model.hpp): once load() has given it the directory, order reports are
 // kept as events and formatted when read — the same JSON formatEvent writes, none asked of the
 // publisher — while quotes and replayed fills keep their old paths; before load() it keeps the
-// JSON its caller formatted.
+// JSON its caller formatted. With a fill history, finished orders are stored as they finish and
+// answered from there once retired, lists merging memory and history.
 #include "api/http/read_model.hpp"
 
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+#include <filesystem>
+
+#include "api/http/fill_history.hpp"
 #include "api/json_events.hpp"
 #include "engine/engine.hpp"
 
@@ -97,6 +102,73 @@ TEST_F(ReadModelTest, RetireDropsWhatTheEngineRetired) {
   EXPECT_TRUE(model.order(OrderId{5}).has_value());
   EXPECT_EQ(model.retire(Timestamp(1'700'000'000'000'010'000), OrderId{100}), 3u);  // 3, 4 and 5 now
   EXPECT_EQ(model.orderCount(), 1u);
+}
+
+TEST_F(ReadModelTest, FinishedOrdersAreStoredAndAnsweredAfterTheEngineRetiresThem) {
+  const auto dir = std::filesystem::temp_directory_path() / ("read_model_history_" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  const std::string expectedJson = [&] {
+    auto history = FillHistory::open(dir / "fills.db");
+    EXPECT_TRUE(history.ok());
+    model.setFillHistory(history.value().get());
+    const engine::Engine empty;
+    model.load(empty, directory);
+    model.apply(report(1, AccountId{1}, oms::OrdStatus::New), {});
+    const engine::EngineEvent canceled = report(1, AccountId{1}, oms::OrdStatus::Canceled);
+    model.apply(canceled, {});
+    model.apply(report(2, AccountId{1}, oms::OrdStatus::New), {});       // live: never stored
+    model.apply(report(3, AccountId{500}, oms::OrdStatus::Filled), {});  // untracked: never stored
+    model.apply(report(4, AccountId{2}, oms::OrdStatus::Rejected), {});
+    EXPECT_TRUE(history.value()->flush().ok());
+    EXPECT_EQ(model.retire(Timestamp(1'700'000'000'000'010'000), OrderId{100}), 2u);  // 1 and 4
+    EXPECT_EQ(model.orderCount(), 1u);
+
+    // Retired from memory, answered from the history with the last report.
+    const auto retired = model.order(OrderId{1});
+    EXPECT_TRUE(retired.has_value());
+    if (!retired) return std::string{};
+    EXPECT_EQ(retired->json, formatEvent(canceled, directory));
+    EXPECT_EQ(retired->status, oms::OrdStatus::Canceled);
+    EXPECT_EQ(retired->account, AccountId{1});
+    EXPECT_FALSE(model.order(OrderId{3}).has_value());
+    // Lists merge both in id order; filters apply to the history too.
+    OrderFilter all;
+    const auto listed = model.orders(all);
+    EXPECT_EQ(listed.size(), 3u);
+    if (listed.size() == 3) {
+      EXPECT_EQ(listed[0].orderId, OrderId{1});
+      EXPECT_EQ(listed[1].orderId, OrderId{2});
+      EXPECT_EQ(listed[2].orderId, OrderId{4});
+    }
+    OrderFilter canceledOnly;
+    canceledOnly.status = oms::OrdStatus::Canceled;
+    EXPECT_EQ(model.orders(canceledOnly).size(), 1u);
+    OrderFilter granted;
+    granted.accounts = std::vector<AccountId>{AccountId{2}};
+    EXPECT_EQ(model.orders(granted).size(), 1u);
+    OrderFilter two;
+    two.limit = 2;
+    EXPECT_EQ(model.orders(two).size(), 2u);
+    // An order in memory and in the history (finished, not retired yet) is listed once.
+    model.apply(report(5, AccountId{1}, oms::OrdStatus::Filled), {});
+    EXPECT_TRUE(history.value()->flush().ok());
+    EXPECT_EQ(model.orders(all).size(), 4u);
+    return formatEvent(canceled, directory);
+  }();
+  // Another process start: the store alone answers (the replay path stores again, once).
+  ReadModel later{[](AccountId a) { return a.value() < 100; }};
+  auto history = FillHistory::open(dir / "fills.db");
+  ASSERT_TRUE(history.ok());
+  later.setFillHistory(history.value().get());
+  const engine::Engine empty;
+  later.load(empty, directory);
+  later.recordReplayedOrder(report(1, AccountId{1}, oms::OrdStatus::Canceled));
+  ASSERT_TRUE(history.value()->flush().ok());
+  ASSERT_TRUE(later.order(OrderId{1}).has_value());
+  EXPECT_EQ(later.order(OrderId{1})->json, expectedJson);
+  EXPECT_EQ(later.orders(OrderFilter{}).size(), 3u);  // 1, 4 and 5
+  std::filesystem::remove_all(dir);
 }
 
 TEST_F(ReadModelTest, BeforeLoadItAsksForTheJsonAndKeepsIt) {
