@@ -214,7 +214,8 @@ std::vector<OrderEntry> ReadModel::orders(const OrderFilter& filter) const {
   std::vector<StoredOrder> found;
   {
     std::shared_lock lock(ordersMutex_);
-    for (const auto& [id, entry] : orders_) {
+    for (auto it = orders_.upper_bound(filter.afterOrderId); it != orders_.end(); ++it) {
+      const StoredOrder& entry = it->second;
       if (found.size() >= filter.limit) break;
       if (filter.account && entry.account != *filter.account) continue;
       if (filter.accounts &&

@@ -82,6 +82,7 @@ struct OrderFilter {
   std::optional<AccountId> account;
   std::optional<oms::OrdStatus> status;
   std::optional<InstrumentId> instrument;
+  std::uint64_t afterOrderId = 0;  // order lists: only ids above it (the next page)
   std::size_t limit = 1000;
 };
 

@@ -320,6 +320,13 @@ void RestApi::listOrders(const Request& request, const auth::Principal& principa
         return respond(errorResponse(400, "invalid_request", fmt::format("unknown symbol \"{}\"", value), name));
       }
       filter.instrument = instrument->id();
+    } else if (name == "afterOrderId") {
+      const auto after = parseUnsigned(value);
+      if (!after) {
+        return respond(errorResponse(400, "invalid_request",
+                                     fmt::format("afterOrderId \"{}\" is not a non-negative integer", value), name));
+      }
+      filter.afterOrderId = *after;
     } else if (name == "limit") {
       const auto limit = parseUnsigned(value);
       if (!limit || *limit == 0 || *limit > kMaxListLimit) {
@@ -330,7 +337,8 @@ void RestApi::listOrders(const Request& request, const auth::Principal& principa
     } else {
       return respond(errorResponse(
           400, "invalid_request",
-          fmt::format("unknown query parameter \"{}\"; expected accountId, status, symbol, limit", name), name));
+          fmt::format("unknown query parameter \"{}\"; expected accountId, status, symbol, afterOrderId, limit", name),
+          name));
     }
   }
   const std::vector<OrderEntry> orders = readModel_.orders(filter);

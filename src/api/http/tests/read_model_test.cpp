@@ -150,6 +150,17 @@ TEST_F(ReadModelTest, FinishedOrdersAreStoredAndAnsweredAfterTheEngineRetiresThe
     OrderFilter two;
     two.limit = 2;
     EXPECT_EQ(model.orders(two).size(), 2u);
+    OrderFilter next;  // the page after order 1: memory's 2, then the history's 4
+    next.afterOrderId = 1;
+    next.limit = 2;
+    const auto page = model.orders(next);
+    EXPECT_EQ(page.size(), 2u);
+    if (page.size() == 2) {
+      EXPECT_EQ(page[0].orderId, OrderId{2});
+      EXPECT_EQ(page[1].orderId, OrderId{4});
+    }
+    next.afterOrderId = 4;
+    EXPECT_TRUE(model.orders(next).empty());
     // An order in memory and in the history (finished, not retired yet) is listed once.
     model.apply(report(5, AccountId{1}, oms::OrdStatus::Filled), {});
     EXPECT_TRUE(history.value()->flush().ok());
