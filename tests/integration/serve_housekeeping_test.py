@@ -114,8 +114,13 @@ def main():
         assert status == 200 and [o["orderId"] for o in listed["orders"]] == [first_ioc + i for i in range(3)], listed
         status, page = trader.get("/api/v1/orders?status=canceled&limit=3&afterOrderId=%d" % (first_ioc + 2))
         assert status == 200 and [o["orderId"] for o in page["orders"]] == [first_ioc + 3 + i for i in range(3)], page
+        last_ioc = reports[-1]["orderId"]
+        status, newest = trader.get("/api/v1/orders?status=canceled&order=desc&limit=2&beforeOrderId=%d" % last_ioc)
+        assert status == 200 and [o["orderId"] for o in newest["orders"]] == [last_ioc - 1, last_ioc - 2], newest
         status, bad = trader.get("/api/v1/orders?afterOrderId=-1")
         assert status == 400 and bad["field"] == "afterOrderId", (status, bad)
+        status, bad = trader.get("/api/v1/orders?order=newest")
+        assert status == 400 and bad["field"] == "order", (status, bad)
         status, got = trader.get("/api/v1/orders/%d" % resting["orderId"])
         assert status == 200 and got["status"] == "new", (status, got)
 

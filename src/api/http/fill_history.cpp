@@ -268,7 +268,9 @@ Result<std::optional<OrderEntry>> FillHistory::order(OrderId id) const {
 Result<std::vector<OrderEntry>> FillHistory::orders(const OrderFilter& filter) const {
   std::vector<OrderEntry> out;
   if (filter.limit == 0 || (filter.accounts && filter.accounts->empty())) return out;
-  std::string sql = "SELECT order_id, account, instrument, status, json FROM orders WHERE order_id > ?";
+  if (filter.afterOrderId >= filter.beforeOrderId) return out;
+  std::string sql =
+      "SELECT order_id, account, instrument, status, json FROM orders WHERE order_id > ? AND order_id < ?";
   if (filter.account) sql += " AND account = ?";
   if (filter.accounts) {
     sql += " AND account IN (";
@@ -277,13 +279,14 @@ Result<std::vector<OrderEntry>> FillHistory::orders(const OrderFilter& filter) c
   }
   if (filter.status) sql += " AND status = ?";
   if (filter.instrument) sql += " AND instrument = ?";
-  sql += " ORDER BY order_id LIMIT ?";
+  sql += filter.newestFirst ? " ORDER BY order_id DESC LIMIT ?" : " ORDER BY order_id LIMIT ?";
   std::lock_guard lock(readMutex_);
   Statement select(reader_, sql);
   if (select.stmt == nullptr) return sqliteError(reader_, "prepare orders query");
   int at = 1;
   const auto bind = [&](std::uint64_t v) { sqlite3_bind_int64(select.stmt, at++, static_cast<sqlite3_int64>(v)); };
   bind(std::min<std::uint64_t>(filter.afterOrderId, static_cast<std::uint64_t>(INT64_MAX)));
+  bind(std::min<std::uint64_t>(filter.beforeOrderId, static_cast<std::uint64_t>(INT64_MAX)));
   if (filter.account) bind(filter.account->value());
   if (filter.accounts) {
     for (AccountId a : *filter.accounts) bind(a.value());

@@ -5,6 +5,7 @@
 #include "api/http/fill_history.hpp"
 
 #include <algorithm>
+#include <iterator>
 #include <limits>
 #include <mutex>
 #include <nlohmann/json.hpp>
@@ -212,34 +213,47 @@ std::optional<OrderEntry> ReadModel::order(OrderId id) const {
 
 std::vector<OrderEntry> ReadModel::orders(const OrderFilter& filter) const {
   std::vector<StoredOrder> found;
-  {
-    std::shared_lock lock(ordersMutex_);
-    for (auto it = orders_.upper_bound(filter.afterOrderId); it != orders_.end(); ++it) {
-      const StoredOrder& entry = it->second;
-      if (found.size() >= filter.limit) break;
-      if (filter.account && entry.account != *filter.account) continue;
+  if (filter.afterOrderId < filter.beforeOrderId) {
+    const auto matches = [&filter](const StoredOrder& entry) {
+      if (filter.account && entry.account != *filter.account) return false;
       if (filter.accounts &&
           std::find(filter.accounts->begin(), filter.accounts->end(), entry.account) == filter.accounts->end()) {
-        continue;
+        return false;
       }
-      if (filter.status && entry.status != *filter.status) continue;
-      if (filter.instrument && entry.instrument != *filter.instrument) continue;
-      found.push_back(entry);
+      if (filter.status && entry.status != *filter.status) return false;
+      return !filter.instrument || entry.instrument == *filter.instrument;
+    };
+    std::shared_lock lock(ordersMutex_);
+    const auto first = orders_.upper_bound(filter.afterOrderId);
+    const auto last = orders_.lower_bound(filter.beforeOrderId);  // one past the range
+    const auto collect = [&](auto begin, auto end) {
+      for (auto it = begin; it != end && found.size() < filter.limit; ++it) {
+        if (matches(it->second)) found.push_back(it->second);
+      }
+    };
+    if (filter.newestFirst) {
+      collect(std::make_reverse_iterator(last), std::make_reverse_iterator(first));
+    } else {
+      collect(first, last);
     }
   }
   std::vector<OrderEntry> out;
   out.reserve(found.size());
   for (StoredOrder& stored : found) out.push_back(toEntry(std::move(stored)));
   if (history_ == nullptr) return out;
-  // With the history: both lists in id order, merged, an order in both answered from memory.
+  // With the history: both lists in the same id order, merged, an order in both answered from
+  // memory.
   auto stored = history_->orders(filter);
   if (!stored.ok() || stored.value().empty()) return out;
+  const auto before = [&filter](const OrderEntry& x, const OrderEntry& y) {
+    return filter.newestFirst ? x.orderId.value() > y.orderId.value() : x.orderId.value() < y.orderId.value();
+  };
   std::vector<OrderEntry> merged;
   merged.reserve(std::min(filter.limit, out.size() + stored.value().size()));
   auto a = out.begin();
   auto b = stored.value().begin();
   while (merged.size() < filter.limit && (a != out.end() || b != stored.value().end())) {
-    if (b == stored.value().end() || (a != out.end() && a->orderId.value() <= b->orderId.value())) {
+    if (b == stored.value().end() || (a != out.end() && !before(*b, *a))) {
       if (b != stored.value().end() && a->orderId == b->orderId) ++b;
       merged.push_back(std::move(*a++));
     } else {

@@ -82,7 +82,10 @@ struct OrderFilter {
   std::optional<AccountId> account;
   std::optional<oms::OrdStatus> status;
   std::optional<InstrumentId> instrument;
-  std::uint64_t afterOrderId = 0;  // order lists: only ids above it (the next page)
+  // Order lists: only ids strictly between these (a page), newest first when asked.
+  std::uint64_t afterOrderId = 0;
+  std::uint64_t beforeOrderId = UINT64_MAX;
+  bool newestFirst = false;
   std::size_t limit = 1000;
 };
 
@@ -110,7 +113,8 @@ class ReadModel {
   // From memory, else (with a fill history) from the stored finished orders: an order the engine
   // retired is still answered.
   std::optional<OrderEntry> order(OrderId id) const;
-  // By orderId, at most filter.limit: memory and the stored finished orders merged.
+  // By orderId (descending with filter.newestFirst), at most filter.limit: memory and the stored
+  // finished orders merged.
   std::vector<OrderEntry> orders(const OrderFilter& filter) const;
   std::optional<QuoteEntry> quote(InstrumentId id) const;
   // Before the runtime starts: fills are also kept in `history` (fill_history.hpp), so that

@@ -327,6 +327,19 @@ void RestApi::listOrders(const Request& request, const auth::Principal& principa
                                      fmt::format("afterOrderId \"{}\" is not a non-negative integer", value), name));
       }
       filter.afterOrderId = *after;
+    } else if (name == "beforeOrderId") {
+      const auto before = parseUnsigned(value);
+      if (!before || *before == 0) {
+        return respond(errorResponse(400, "invalid_request",
+                                     fmt::format("beforeOrderId \"{}\" is not a positive integer", value), name));
+      }
+      filter.beforeOrderId = *before;
+    } else if (name == "order") {
+      if (value != "asc" && value != "desc") {
+        return respond(
+            errorResponse(400, "invalid_request", fmt::format("order \"{}\": expected asc or desc", value), name));
+      }
+      filter.newestFirst = value == "desc";
     } else if (name == "limit") {
       const auto limit = parseUnsigned(value);
       if (!limit || *limit == 0 || *limit > kMaxListLimit) {
@@ -335,10 +348,12 @@ void RestApi::listOrders(const Request& request, const auth::Principal& principa
       }
       filter.limit = static_cast<std::size_t>(*limit);
     } else {
-      return respond(errorResponse(
-          400, "invalid_request",
-          fmt::format("unknown query parameter \"{}\"; expected accountId, status, symbol, afterOrderId, limit", name),
-          name));
+      return respond(
+          errorResponse(400, "invalid_request",
+                        fmt::format("unknown query parameter \"{}\"; expected accountId, status, symbol, afterOrderId, "
+                                    "beforeOrderId, order, limit",
+                                    name),
+                        name));
     }
   }
   const std::vector<OrderEntry> orders = readModel_.orders(filter);

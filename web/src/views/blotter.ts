@@ -75,7 +75,7 @@ export class Blotter {
   private async refresh(): Promise<void> {
     const account = this.state.selection.account;
     try {
-      const answer = await this.state.api.get<{ orders: ExecutionReport[] }>(`/api/v1/orders?accountId=${account}&limit=1000`);
+      const answer = await this.state.api.get<{ orders: ExecutionReport[] }>(`/api/v1/orders?accountId=${account}&order=desc&limit=1000`);
       if (account !== this.state.selection.account) return;
       for (const r of answer.orders) this.upsert(r);
       this.status.textContent = '';

@@ -161,6 +161,21 @@ TEST_F(ReadModelTest, FinishedOrdersAreStoredAndAnsweredAfterTheEngineRetiresThe
     }
     next.afterOrderId = 4;
     EXPECT_TRUE(model.orders(next).empty());
+    OrderFilter newest;  // newest first, across memory and history, and paged backwards
+    newest.newestFirst = true;
+    newest.limit = 2;
+    auto top = model.orders(newest);
+    EXPECT_EQ(top.size(), 2u);
+    if (top.size() == 2) {
+      EXPECT_EQ(top[0].orderId, OrderId{4});
+      EXPECT_EQ(top[1].orderId, OrderId{2});
+    }
+    newest.beforeOrderId = 2;
+    top = model.orders(newest);
+    EXPECT_EQ(top.size(), 1u);
+    if (top.size() == 1) {
+      EXPECT_EQ(top[0].orderId, OrderId{1});
+    }
     // An order in memory and in the history (finished, not retired yet) is listed once.
     model.apply(report(5, AccountId{1}, oms::OrdStatus::Filled), {});
     EXPECT_TRUE(history.value()->flush().ok());
