@@ -240,7 +240,8 @@ std::vector<OrderEntry> ReadModel::orders(const OrderFilter& filter) const {
   std::vector<OrderEntry> out;
   out.reserve(found.size());
   for (StoredOrder& stored : found) out.push_back(toEntry(std::move(stored)));
-  if (history_ == nullptr) return out;
+  // The history holds finished orders only: a query for live ones (status=new, ...) skips it.
+  if (history_ == nullptr || (filter.status && !finished(*filter.status))) return out;
   // With the history: both lists in the same id order, merged, an order in both answered from
   // memory.
   auto stored = history_->orders(filter);
