@@ -83,6 +83,8 @@ constexpr std::uint32_t kStrategySource = 5;
 constexpr auto kSimulatorPeriod = std::chrono::milliseconds{20};
 constexpr auto kBootstrapTimeout = std::chrono::seconds{10};
 constexpr auto kClockTickPeriod = std::chrono::seconds{1};  // housekeeping: GTD expiry (see the main loop)
+// How much later than a purge's cutoff the finished orders are stored before it is sent.
+constexpr std::chrono::seconds kPersistAhead{5};
 // Request ids of the housekeeping purges (bootstrap source), to tell their answers apart.
 constexpr std::uint64_t kPurgeOwnRequest = 1ull << 62;
 constexpr std::uint64_t kPurgeSimulatorRequest = (1ull << 62) + 1;
@@ -269,17 +271,12 @@ int runServe(const ServeArgs& args) {
     // A restart recovers from a snapshot no newer than what the fill history has committed.
     options.recoveryLimit = [&fillStore] { return fillStore.committedEventsThrough(); };
   }
-  // The same for the finished orders it stores: every final report the replay regenerates goes
-  // to the history again (stored by order id, so once).
   std::vector<engine::EngineEvent> replayedFills;
-  std::vector<engine::EngineEvent> replayedOrders;
-  options.recoveryEvents = [&replayedFills, &replayedOrders, &fillStore,
-                            firstSimulatorAccount](const engine::EngineEvent& e) {
-    if (e.kind != engine::EventKind::ExecutionReport || e.body.execution.account.value() >= firstSimulatorAccount)
-      return;
-    const engine::ExecutionReport& r = e.body.execution;
-    if (r.execType == oms::ExecType::Trade && r.execId > fillStore.lastExecId()) replayedFills.push_back(e);
-    if (oms::OrderState{r.status}.isTerminal()) replayedOrders.push_back(e);
+  options.recoveryEvents = [&replayedFills, &fillStore, firstSimulatorAccount](const engine::EngineEvent& e) {
+    if (e.kind == engine::EventKind::ExecutionReport && e.body.execution.execType == oms::ExecType::Trade &&
+        e.body.execution.execId > fillStore.lastExecId() && e.body.execution.account.value() < firstSimulatorAccount) {
+      replayedFills.push_back(e);
+    }
   };
   const bool simulate = !args.noSimulator;
   // Trades recorded as history (1 s bars and trades) for GET .../history and backtests.
@@ -344,8 +341,6 @@ int runServe(const ServeArgs& args) {
                           replayedFills.size()));
         }
         replayedFills = {};
-        for (const engine::EngineEvent& order : replayedOrders) readModel.recordReplayedOrder(order);
-        replayedOrders = {};
         fillStore.advance(e.lastSequence());
         // Committed before the API answers: GET /api/v1/fills reads replayed fills from the store,
         // and the writer thread would only commit them within its next period.
@@ -508,6 +503,23 @@ int runServe(const ServeArgs& args) {
   auto nextTick = std::chrono::steady_clock::now() + kClockTickPeriod;
   const auto purge = [&](std::uint64_t retentionSeconds, AccountId first, AccountId last, std::uint64_t tag) {
     if (retentionSeconds == 0) return true;
+    if (tag == kPurgeOwnRequest) {
+      // The orders this purge may retire go to the order history first, committed, so that a
+      // crash cannot lose one: all finished before a cutoff kPersistAhead later than the
+      // engine's will be (the purge is stamped well within that of now).
+      const std::int64_t cutoff = wallClockNanos() - static_cast<std::int64_t>(retentionSeconds) * 1'000'000'000 +
+                                  std::chrono::nanoseconds{kPersistAhead}.count();
+      constexpr std::size_t kBatch = 65'536;  // a commit each, so the queue stays small
+      for (;;) {
+        const std::size_t queued = readModel.persistFinished(Timestamp{cutoff}, kBatch);
+        if (auto flushed = fillStore.flush(); !flushed.ok()) {
+          log(fmt::format("error: order history: {}; finished orders are not retired until it is written",
+                          flushed.error().message));
+          return true;  // this round's purge of your orders skipped; tried again next period
+        }
+        if (queued < kBatch) break;
+      }
+    }
     engine::Command c = engine::makeCommand(engine::CommandType::PurgeOrders);
     c.header.source = kBootstrapSource;
     c.header.requestId = tag;

@@ -95,11 +95,7 @@ void FillHistory::append(const FillEntry& fill) {
 
 void FillHistory::appendOrder(const StoredOrder& order) {
   std::lock_guard lock(queueMutex_);
-  if (orderQueue_.size() >= kMaxQueued / 4) {  // ~80 MB of reports: the writer is far behind
-    ++dropped_;
-    return;
-  }
-  orderQueue_.push_back(order);
+  orderQueue_.push_back(order);  // never dropped: the engine retires it once it is committed
 }
 
 void FillHistory::setOrderFormatter(OrderFormatter formatter) {

@@ -8,10 +8,12 @@
 // JSON as GET /api/v1/fills lists it; table orders: order_id primary key, account, instrument,
 // status, the order's last report as GET /api/v1/orders answers it); two connections, one for
 // the writer thread and one for queries. WAL journal, synchronous NORMAL: a commit survives a process crash (kill -9);
-// a power cut may lose the last commits (the engine's journal, not this projection, is the record). Threading: append()
-// and appendOrder() on the publisher thread only queue (bounded; beyond kMaxQueued a fill or an order is dropped and
-// counted — history must never slow the engine down); the writer thread formats the orders' JSON (the formatter, off
-// the publisher thread) and commits both queues in one transaction every kFlushPeriod; queries from any thread.
+// a power cut may lose the last commits (the engine's journal, not this projection, is the record).
+// Threading: append() on the publisher thread only queues (bounded; beyond kMaxQueued a fill is
+// dropped and counted — history must never slow the engine down); appendOrder() queues too,
+// never dropping (the read model hands over batches its caller commits before retiring them);
+// the writer thread formats the orders' JSON and commits both queues in one transaction every
+// kFlushPeriod (or flush() does, from any thread); queries from any thread.
 // Invariants: exec ids are the engine's, unique and increasing, so a fill seen twice (a replay)
 // is stored once, and "older than exec id X" splits memory from history exactly.
 // Crash recovery: each commit also records `eventsThrough`, the engine sequence through which
@@ -51,8 +53,9 @@ class FillHistory {
   FillHistory& operator=(const FillHistory&) = delete;
 
   void append(const FillEntry& fill);  // publisher thread
-  // A finished order's last report (publisher thread); stored by order id, a later one for the
-  // same order replacing it. Its JSON is written by `formatter` on the writer thread.
+  // A finished order's last report (any thread: the read model queues them before a purge);
+  // stored by order id, a later one for the same order replacing it. Its JSON is written by
+  // `formatter` on the writer thread.
   void appendOrder(const StoredOrder& order);
   using OrderFormatter = std::function<OrderEntry(const StoredOrder&)>;
   void setOrderFormatter(OrderFormatter formatter);  // before the first appendOrder

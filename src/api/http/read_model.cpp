@@ -29,12 +29,6 @@ bool finished(oms::OrdStatus s) {
   return s == oms::OrdStatus::Filled || s == oms::OrdStatus::Canceled || s == oms::OrdStatus::Rejected ||
          s == oms::OrdStatus::Expired;
 }
-
-StoredOrder storedFrom(const engine::EngineEvent& event) {
-  const engine::ExecutionReport& r = event.body.execution;
-  return StoredOrder{r.orderId, r.account, r.instrument, r.status, event, {}};
-}
-
 }  // namespace
 
 void ReadModel::setFillHistory(FillHistory* history) {
@@ -58,6 +52,9 @@ void ReadModel::load(const engine::Engine& engine, const Directory& directory) {
     r.execType = oms::ExecType::OrderStatus;
     apply(event, {});
   });
+  // Loaded in id order; the queue of finished orders must be in report-time order.
+  std::unique_lock lock(ordersMutex_);
+  std::stable_sort(finishedQueue_.begin(), finishedQueue_.end());
 }
 
 bool ReadModel::keeps(const engine::EngineEvent& event) const noexcept {
@@ -82,14 +79,14 @@ void ReadModel::apply(const engine::EngineEvent& event, const std::string& json)
     const engine::ExecutionReport& r = event.body.execution;
     std::unique_lock lock(ordersMutex_);
     StoredOrder& entry = orders_[r.orderId.value()];
+    const bool wasFinished = entry.orderId.value() != 0 && finished(entry.status);
     entry.orderId = r.orderId;
     entry.account = r.account;
     entry.instrument = r.instrument;
     entry.status = r.status;
     entry.report = event;
     entry.json = json;  // empty (no allocation) unless the caller formatted it
-    // A finished order goes to the history too, where it stays after the engine retires it.
-    if (history_ != nullptr && finished(r.status)) history_->appendOrder(entry);
+    if (!wasFinished && finished(r.status)) finishedQueue_.emplace_back(event.time.nanos(), r.orderId.value());
     lock.unlock();
     if (r.execType == oms::ExecType::Trade) addFill(event);
   } else {
@@ -116,14 +113,6 @@ void ReadModel::recordReplayedFill(const engine::EngineEvent& event) {
     return;
   }
   if (std::optional<FillEntry> entry = formatFill(event)) history_->append(*entry);
-}
-
-void ReadModel::recordReplayedOrder(const engine::EngineEvent& event) {
-  if (history_ == nullptr || !keeps(event) || event.kind != engine::EventKind::ExecutionReport ||
-      !finished(event.body.execution.status)) {
-    return;
-  }
-  history_->appendOrder(storedFrom(event));
 }
 
 std::optional<FillEntry> ReadModel::formatFill(const engine::EngineEvent& event) const {
@@ -272,17 +261,38 @@ std::optional<QuoteEntry> ReadModel::quote(InstrumentId id) const {
 }
 
 std::size_t ReadModel::retire(Timestamp cutoff, OrderId below) {
+  std::vector<StoredOrder> unstored;  // normally none: persistFinished stored them before the purge
   std::unique_lock lock(ordersMutex_);
   std::size_t dropped = 0;
   for (auto it = orders_.begin(); it != orders_.end() && it->first < below.value();) {
     if (finished(it->second.status) && it->second.report.time < cutoff) {
+      if (history_ != nullptr && !it->second.persisted) unstored.push_back(std::move(it->second));
       it = orders_.erase(it);
       ++dropped;
     } else {
       ++it;
     }
   }
+  lock.unlock();
+  for (const StoredOrder& o : unstored) history_->appendOrder(o);
   return dropped;
+}
+
+std::size_t ReadModel::persistFinished(Timestamp cutoff, std::size_t limit) {
+  if (history_ == nullptr) return 0;
+  std::vector<StoredOrder> batch;
+  {
+    std::unique_lock lock(ordersMutex_);
+    while (!finishedQueue_.empty() && finishedQueue_.front().first < cutoff.nanos() && batch.size() < limit) {
+      const auto it = orders_.find(finishedQueue_.front().second);
+      finishedQueue_.pop_front();
+      if (it == orders_.end() || it->second.persisted) continue;  // retired meanwhile, or stored
+      it->second.persisted = true;
+      batch.push_back(it->second);
+    }
+  }
+  for (const StoredOrder& o : batch) history_->appendOrder(o);
+  return batch.size();
 }
 
 std::size_t ReadModel::orderCount() const {

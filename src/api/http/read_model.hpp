@@ -62,6 +62,7 @@ struct StoredOrder {
   oms::OrdStatus status = oms::OrdStatus::New;
   engine::EngineEvent report{};
   std::string json;
+  bool persisted = false;  // finished and handed to the order history
 };
 
 struct QuoteEntry {
@@ -119,14 +120,12 @@ class ReadModel {
   std::optional<QuoteEntry> quote(InstrumentId id) const;
   // Before the runtime starts: fills are also kept in `history` (fill_history.hpp), so that
   // fills() continues with those from before the process started.
-  // Finished orders of tracked accounts are stored there too (their JSON written by its writer
-  // thread), and order() / orders() answer from it what memory no longer holds.
+  // Finished orders of tracked accounts are stored there too before the engine retires them
+  // (persistFinished, retire), and order() / orders() answer from it what memory no longer holds.
   void setFillHistory(FillHistory* history);
   // After load(): a fill the recovery replay regenerated goes to the fill history only (it is
   // from before this start). Events of other kinds or of untracked accounts are ignored.
   void recordReplayedFill(const engine::EngineEvent& event);
-  // The same for a finished order's report the replay regenerated (stored again by order id).
-  void recordReplayedOrder(const engine::EngineEvent& event);
   // Fills of tracked accounts, newest first (filter.status unused): those since the process
   // started from memory, then the older ones from the fill history when there is one.
   std::vector<FillEntry> fills(const OrderFilter& filter) const;
@@ -135,7 +134,15 @@ class ReadModel {
   // (filled, canceled, rejected, expired) with ids below `below` (the engine's window start,
   // the answer's subject) whose last report is older than `cutoff` — what the engine retired.
   // Returns how many it dropped.
+  // An order still unstored goes to the history as it is dropped (see persistFinished).
   std::size_t retire(Timestamp cutoff, OrderId below);
+  // Hands the finished orders last reported before `cutoff`, not stored yet, to the history
+  // (queued; its flush() commits them). The server calls it, and commits, before each purge it
+  // sends, with a cutoff a little later than the purge's: so every order the engine retires is
+  // already stored and a crash cannot lose one. Cost: the orders stored (a queue of finished
+  // orders in report-time order, not a scan). Answers how many it queued.
+  // At most `limit` at a time (the caller commits, then asks again).
+  std::size_t persistFinished(Timestamp cutoff, std::size_t limit = SIZE_MAX);
 
  private:
   // Whether apply() keeps the event at all (an order report of a tracked account, a quote).
@@ -150,8 +157,9 @@ class ReadModel {
   mutable std::shared_mutex instrumentsMutex_;
   std::map<std::uint64_t, Instrument> instruments_;
   mutable std::shared_mutex ordersMutex_;
-  std::map<std::uint64_t, StoredOrder> orders_;      // ordered: lists come out by orderId
-  static constexpr std::size_t kMaxFills = 100'000;  // oldest dropped beyond
+  std::map<std::uint64_t, StoredOrder> orders_;                       // ordered: lists come out by orderId
+  std::deque<std::pair<std::int64_t, std::uint64_t>> finishedQueue_;  // (report time, order id), by time
+  static constexpr std::size_t kMaxFills = 100'000;                   // oldest dropped beyond
   mutable std::shared_mutex fillsMutex_;
   std::deque<FillEntry> fills_;
   FillHistory* history_ = nullptr;
