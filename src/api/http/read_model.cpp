@@ -86,7 +86,9 @@ void ReadModel::apply(const engine::EngineEvent& event, const std::string& json)
     entry.status = r.status;
     entry.report = event;
     entry.json = json;  // empty (no allocation) unless the caller formatted it
-    if (!wasFinished && finished(r.status)) finishedQueue_.emplace_back(event.time.nanos(), r.orderId.value());
+    if (history_ != nullptr && !wasFinished && finished(r.status)) {
+      finishedQueue_.emplace_back(event.time.nanos(), r.orderId.value());  // to store before a purge
+    }
     lock.unlock();
     if (r.execType == oms::ExecType::Trade) addFill(event);
   } else {
