@@ -512,7 +512,7 @@ int runServe(const ServeArgs& args) {
       constexpr std::size_t kBatch = 65'536;  // a commit each, so the queue stays small
       for (;;) {
         const std::size_t queued = readModel.persistFinished(Timestamp{cutoff}, kBatch);
-        if (auto flushed = fillStore.flush(); !flushed.ok()) {
+        if (auto flushed = fillStore.flush(/*durable=*/true); !flushed.ok()) {
           log(fmt::format("error: order history: {}; finished orders are not retired until it is written",
                           flushed.error().message));
           return true;  // this round's purge of your orders skipped; tried again next period

@@ -132,7 +132,7 @@ void FillHistory::run() {
   }
 }
 
-Result<bool> FillHistory::flush() {
+Result<bool> FillHistory::flush(bool durable) {
   std::lock_guard write(writeMutex_);
   // Read before taking the queue: every fill of the events through `seen` is then in the batch.
   const std::uint64_t seen = seen_.load(std::memory_order_acquire);
@@ -143,12 +143,23 @@ Result<bool> FillHistory::flush() {
     batch.swap(queue_);
     orderBatch.swap(orderQueue_);
   }
-  if (batch.empty() && orderBatch.empty() && seen == committedSeen_) return true;
+  if (!durable && batch.empty() && orderBatch.empty() && seen == committedSeen_) return true;
   std::vector<OrderEntry> formatted;  // before the transaction: formatting takes no lock of the database
   formatted.reserve(orderBatch.size());
   for (const StoredOrder& o : orderBatch) {
     formatted.push_back(formatter_ ? formatter_(o) : OrderEntry{o.orderId, o.account, o.instrument, o.status, o.json});
   }
+  // In WAL mode a FULL commit syncs the log, earlier (NORMAL) commits' frames included.
+  if (durable && sqlite3_exec(writer_, "PRAGMA synchronous=FULL", nullptr, nullptr, nullptr) != SQLITE_OK) {
+    return sqliteError(writer_, "synchronous=FULL");
+  }
+  struct Restore {
+    sqlite3* db;
+    bool on;
+    ~Restore() {
+      if (on) sqlite3_exec(db, "PRAGMA synchronous=NORMAL", nullptr, nullptr, nullptr);
+    }
+  } restore{writer_, durable};
   if (sqlite3_exec(writer_, "BEGIN", nullptr, nullptr, nullptr) != SQLITE_OK) return sqliteError(writer_, "begin");
   Statement insert(writer_, "INSERT OR IGNORE INTO fills(exec_id, account, instrument, json) VALUES(?, ?, ?, ?)");
   if (insert.stmt == nullptr) return sqliteError(writer_, "prepare insert");

@@ -69,7 +69,10 @@ class FillHistory {
   // a snapshot no newer than this (the journal's retention keeps what that needs).
   std::uint64_t committedEventsThrough() const noexcept { return committed_.load(std::memory_order_acquire); }
   // Commits the queue now (the writer thread does it every kFlushPeriod). Any thread.
-  Result<bool> flush();
+  // `durable`: the commit is synced to disk (synchronous=FULL), and with it every earlier one —
+  // what the server asks before it lets the engine retire the orders just stored, so that not
+  // even a power cut loses them.
+  Result<bool> flush(bool durable = false);
   // Fills with execId < belowExecId matching the filter (accounts, account, instrument), newest
   // first, at most filter.limit.
   Result<std::vector<FillEntry>> query(const OrderFilter& filter, std::uint64_t belowExecId) const;

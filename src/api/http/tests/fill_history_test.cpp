@@ -106,6 +106,40 @@ TEST(FillHistory, TheWriterThreadCommitsWithoutAnExplicitFlush) {
   std::filesystem::remove_all(file.parent_path());
 }
 
+TEST(FillHistory, ADurableFlushCommitsOrdersEvenWithNothingQueued) {
+  const auto file = tempFile("durable");
+  {
+    auto history = FillHistory::open(file);
+    ASSERT_TRUE(history.ok());
+    EXPECT_TRUE(history.value()->flush(/*durable=*/true).ok());  // nothing queued: still a synced commit
+    StoredOrder order;
+    order.orderId = OrderId{12};
+    order.account = AccountId{3};
+    order.instrument = InstrumentId{7};
+    order.status = oms::OrdStatus::Filled;
+    order.json = "{\"orderId\":12}";
+    history.value()->appendOrder(order);
+    history.value()->advance(40);
+    ASSERT_TRUE(history.value()->flush(/*durable=*/true).ok());
+    ASSERT_TRUE(history.value()->flush().ok());  // and back to the ordinary commits
+  }
+  auto history = FillHistory::open(file);
+  ASSERT_TRUE(history.ok());
+  EXPECT_EQ(history.value()->eventsThrough(), 40u);
+  const auto stored = history.value()->order(OrderId{12});
+  ASSERT_TRUE(stored.ok() && stored.value().has_value());
+  EXPECT_EQ(stored.value()->json, "{\"orderId\":12}");
+  EXPECT_EQ(stored.value()->account, AccountId{3});
+  EXPECT_EQ(stored.value()->status, oms::OrdStatus::Filled);
+  OrderFilter mine;
+  mine.accounts = std::vector<AccountId>{AccountId{3}};
+  mine.status = oms::OrdStatus::Filled;
+  EXPECT_EQ(history.value()->orders(mine).value().size(), 1u);
+  mine.status = oms::OrdStatus::Canceled;
+  EXPECT_TRUE(history.value()->orders(mine).value().empty());
+  std::filesystem::remove_all(file.parent_path());
+}
+
 TEST(FillHistory, AnUnwritableFileIsAnError) {
   auto history = FillHistory::open("/nonexistent-dir/for/sure/fills.db");
   ASSERT_FALSE(history.ok());
