@@ -268,8 +268,9 @@ int runServe(const ServeArgs& args) {
   options.maxSnapshotSequence = fillStore.eventsThrough();
   if (args.journalRetention) {
     options.journalRetention = std::chrono::seconds{*args.journalRetention};
-    // A restart recovers from a snapshot no newer than what the fill history has committed.
-    options.recoveryLimit = [&fillStore] { return fillStore.committedEventsThrough(); };
+    // A restart recovers from a snapshot no newer than what the fill history has committed; a
+    // power cut may undo its unsynced commits, so the limit is its last synced one.
+    options.recoveryLimit = [&fillStore] { return fillStore.durableEventsThrough(); };
   }
   std::vector<engine::EngineEvent> replayedFills;
   options.recoveryEvents = [&replayedFills, &fillStore, firstSimulatorAccount](const engine::EngineEvent& e) {

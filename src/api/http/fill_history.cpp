@@ -64,7 +64,7 @@ Result<std::unique_ptr<FillHistory>> FillHistory::open(const std::filesystem::pa
   if (!lastExec.ok()) return makeError("fills", fmt::format("{}: {}", file.string(), lastExec.error().message));
   history->openedEventsThrough_ = history->committedSeen_ = through.value();
   history->seen_.store(through.value(), std::memory_order_relaxed);
-  history->committed_.store(through.value(), std::memory_order_release);
+  history->durable_.store(through.value(), std::memory_order_release);
   history->openedLastExecId_ = lastExec.value();
   history->thread_ = namedThread("fill-history", [h = history.get()] { h->run(); });
   return history;
@@ -124,10 +124,13 @@ std::uint64_t FillHistory::dropped() const {
 
 void FillHistory::run() {
   std::unique_lock lock(queueMutex_);
+  auto nextDurable = std::chrono::steady_clock::now() + kDurablePeriod;
   while (!stop_) {
     wake_.wait_for(lock, kFlushPeriod, [this] { return stop_; });
     lock.unlock();
-    (void)flush();
+    const bool durable = std::chrono::steady_clock::now() >= nextDurable;
+    if (durable) nextDurable = std::chrono::steady_clock::now() + kDurablePeriod;
+    (void)flush(durable);
     lock.lock();
   }
 }
@@ -204,7 +207,7 @@ Result<bool> FillHistory::flush(bool durable) {
   }
   if (sqlite3_exec(writer_, "COMMIT", nullptr, nullptr, nullptr) != SQLITE_OK) return sqliteError(writer_, "commit");
   committedSeen_ = seen;
-  committed_.store(seen, std::memory_order_release);
+  if (durable) durable_.store(seen, std::memory_order_release);
   return true;
 }
 

@@ -65,9 +65,11 @@ class FillHistory {
   // new file or one written before this was recorded) and the highest exec id stored.
   std::uint64_t eventsThrough() const noexcept { return openedEventsThrough_; }
   std::uint64_t lastExecId() const noexcept { return openedLastExecId_; }
-  // The sequence recorded with the latest commit (any thread): a restart now would recover from
-  // a snapshot no newer than this (the journal's retention keeps what that needs).
-  std::uint64_t committedEventsThrough() const noexcept { return committed_.load(std::memory_order_acquire); }
+  // The sequence recorded with the latest commit synced to disk (any thread): a restart, even
+  // after a power cut, recovers from a snapshot no newer than this (the journal's retention
+  // keeps what that needs). The writer thread syncs a commit every kDurablePeriod.
+  std::uint64_t durableEventsThrough() const noexcept { return durable_.load(std::memory_order_acquire); }
+  static constexpr std::chrono::seconds kDurablePeriod{60};
   // Commits the queue now (the writer thread does it every kFlushPeriod). Any thread.
   // `durable`: the commit is synced to disk (synchronous=FULL), and with it every earlier one —
   // what the server asks before it lets the engine retire the orders just stored, so that not
@@ -95,8 +97,8 @@ class FillHistory {
   OrderFormatter formatter_;
   std::uint64_t dropped_ = 0;
   std::atomic<std::uint64_t> seen_{0};
-  std::uint64_t committedSeen_ = 0;          // under writeMutex_
-  std::atomic<std::uint64_t> committed_{0};  // committedSeen_, for other threads
+  std::uint64_t committedSeen_ = 0;        // under writeMutex_
+  std::atomic<std::uint64_t> durable_{0};  // committedSeen_ as of the last synced commit
   std::uint64_t openedEventsThrough_ = 0;
   std::uint64_t openedLastExecId_ = 0;
   std::mutex writeMutex_;  // one flush at a time (the thread, flush(), the destructor)

@@ -119,13 +119,20 @@ TEST(FillHistory, ADurableFlushCommitsOrdersEvenWithNothingQueued) {
     order.status = oms::OrdStatus::Filled;
     order.json = "{\"orderId\":12}";
     history.value()->appendOrder(order);
+    history.value()->advance(30);
+    ASSERT_TRUE(history.value()->flush().ok());
+    EXPECT_EQ(history.value()->durableEventsThrough(), 0u);  // an ordinary commit is not synced
     history.value()->advance(40);
     ASSERT_TRUE(history.value()->flush(/*durable=*/true).ok());
+    EXPECT_EQ(history.value()->durableEventsThrough(), 40u);
+    history.value()->advance(45);
     ASSERT_TRUE(history.value()->flush().ok());  // and back to the ordinary commits
+    EXPECT_EQ(history.value()->durableEventsThrough(), 40u);
   }
   auto history = FillHistory::open(file);
   ASSERT_TRUE(history.ok());
-  EXPECT_EQ(history.value()->eventsThrough(), 40u);
+  EXPECT_EQ(history.value()->eventsThrough(), 45u);
+  EXPECT_EQ(history.value()->durableEventsThrough(), 45u);  // what the file holds at open
   const auto stored = history.value()->order(OrderId{12});
   ASSERT_TRUE(stored.ok() && stored.value().has_value());
   EXPECT_EQ(stored.value()->json, "{\"orderId\":12}");
