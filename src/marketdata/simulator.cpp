@@ -65,11 +65,6 @@ double pow10(int places) noexcept {
   return v;
 }
 
-bool isTerminal(oms::OrdStatus s) noexcept {
-  return s == oms::OrdStatus::Filled || s == oms::OrdStatus::Canceled || s == oms::OrdStatus::Rejected ||
-         s == oms::OrdStatus::Expired;
-}
-
 constexpr char kDigits[] = "0123456789abcdefghijklmnopqrstuvwxyz";
 
 std::uint64_t splitmix(std::uint64_t& x) noexcept {
@@ -599,7 +594,7 @@ void MarketSimulator::onEvent(const engine::EngineEvent& event) {
         case oms::ExecType::Restated: o->leaves = r.leavesQuantity.raw(); break;
         default: break;
       }
-      if (isTerminal(r.status)) releaseSlot(slot);
+      if (oms::isTerminal(r.status)) releaseSlot(slot);
       return;
     }
     case engine::EventKind::CancelReject: {

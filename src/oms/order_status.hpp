@@ -33,6 +33,11 @@ enum class OrdStatus : std::uint8_t {
   PendingReplace = 'E',
 };
 
+// A finished order: nothing happens to it any more, and a purge may retire it.
+constexpr bool isTerminal(OrdStatus s) noexcept {
+  return s == OrdStatus::Filled || s == OrdStatus::Canceled || s == OrdStatus::Rejected || s == OrdStatus::Expired;
+}
+
 enum class ExecType : std::uint8_t {
   New = '0',
   DoneForDay = '3',
@@ -81,10 +86,7 @@ struct OrderState {
     if (pending == Pending::Replace) return OrdStatus::PendingReplace;
     return base;
   }
-  bool isTerminal() const noexcept {
-    return base == OrdStatus::Filled || base == OrdStatus::Canceled || base == OrdStatus::Rejected ||
-           base == OrdStatus::Expired;
-  }
+  bool isTerminal() const noexcept { return oms::isTerminal(base); }
   // Live: can still trade (also while a cancel/replace is pending).
   bool isLive() const noexcept { return !isTerminal() && base != OrdStatus::PendingNew; }
 };

@@ -47,13 +47,9 @@ void ReportTable::indexClientId(const ClientKey& key, std::uint32_t report) {
 }
 
 std::size_t ReportTable::retire(Timestamp cutoff, std::uint64_t belowOrderId) {
-  const auto finished = [](oms::OrdStatus st) {
-    return st == oms::OrdStatus::Filled || st == oms::OrdStatus::Canceled || st == oms::OrdStatus::Rejected ||
-           st == oms::OrdStatus::Expired;
-  };
   const auto goes = [&](std::size_t i) {
     const engine::ExecutionReport& r = reports_[i];
-    return r.orderId.value() < belowOrderId && finished(r.status) && times_[i] < cutoff;
+    return r.orderId.value() < belowOrderId && oms::isTerminal(r.status) && times_[i] < cutoff;
   };
   std::size_t dropped = 0;
   for (std::size_t i = 0; i < reports_.size(); ++i) dropped += goes(i) ? 1 : 0;

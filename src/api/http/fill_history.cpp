@@ -4,7 +4,9 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <optional>
 #include <string>
+#include <string_view>
 
 namespace alphintra::api::http {
 namespace {
@@ -20,6 +22,20 @@ struct Statement {
 
 Error sqliteError(sqlite3* db, std::string_view what) {
   return makeError("fills", fmt::format("{}: {}", what, db != nullptr ? sqlite3_errmsg(db) : "out of memory"));
+}
+
+// A failure inside the open transaction: rolls it back (the next flush begins a new one) and says why.
+Error rollback(sqlite3* db, std::string_view what) {
+  Error e = sqliteError(db, what);
+  sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
+  return e;
+}
+
+// Runs a bound statement of the open transaction and resets it for the next row.
+std::optional<Error> stepRow(sqlite3* db, sqlite3_stmt* stmt, std::string_view what) {
+  if (sqlite3_step(stmt) != SQLITE_DONE) return rollback(db, what);
+  sqlite3_reset(stmt);
+  return std::nullopt;
 }
 
 Result<sqlite3*> openConnection(const std::filesystem::path& file) {
@@ -165,22 +181,17 @@ Result<bool> FillHistory::flush(bool durable) {
   } restore{writer_, durable};
   if (sqlite3_exec(writer_, "BEGIN", nullptr, nullptr, nullptr) != SQLITE_OK) return sqliteError(writer_, "begin");
   Statement insert(writer_, "INSERT OR IGNORE INTO fills(exec_id, account, instrument, json) VALUES(?, ?, ?, ?)");
-  if (insert.stmt == nullptr) return sqliteError(writer_, "prepare insert");
+  if (insert.stmt == nullptr) return rollback(writer_, "prepare insert");
   for (const FillEntry& f : batch) {
     sqlite3_bind_int64(insert.stmt, 1, static_cast<sqlite3_int64>(f.execId));
     sqlite3_bind_int64(insert.stmt, 2, static_cast<sqlite3_int64>(f.account.value()));
     sqlite3_bind_int64(insert.stmt, 3, static_cast<sqlite3_int64>(f.instrument.value()));
     sqlite3_bind_text(insert.stmt, 4, f.json.data(), static_cast<int>(f.json.size()), SQLITE_STATIC);
-    if (sqlite3_step(insert.stmt) != SQLITE_DONE) {
-      Error e = sqliteError(writer_, "insert");
-      sqlite3_exec(writer_, "ROLLBACK", nullptr, nullptr, nullptr);
-      return e;
-    }
-    sqlite3_reset(insert.stmt);
+    if (auto error = stepRow(writer_, insert.stmt, "insert")) return *error;
   }
   Statement insertOrder(
       writer_, "INSERT OR REPLACE INTO orders(order_id, account, instrument, status, json) VALUES(?, ?, ?, ?, ?)");
-  if (insertOrder.stmt == nullptr) return sqliteError(writer_, "prepare order insert");
+  if (insertOrder.stmt == nullptr) return rollback(writer_, "prepare order insert");
   for (const OrderEntry& o : formatted) {
     if (o.json.empty()) continue;  // nothing to answer with (no formatter, no JSON)
     sqlite3_bind_int64(insertOrder.stmt, 1, static_cast<sqlite3_int64>(o.orderId.value()));
@@ -188,23 +199,14 @@ Result<bool> FillHistory::flush(bool durable) {
     sqlite3_bind_int64(insertOrder.stmt, 3, static_cast<sqlite3_int64>(o.instrument.value()));
     sqlite3_bind_int64(insertOrder.stmt, 4, static_cast<sqlite3_int64>(o.status));
     sqlite3_bind_text(insertOrder.stmt, 5, o.json.data(), static_cast<int>(o.json.size()), SQLITE_STATIC);
-    if (sqlite3_step(insertOrder.stmt) != SQLITE_DONE) {
-      Error e = sqliteError(writer_, "insert order");
-      sqlite3_exec(writer_, "ROLLBACK", nullptr, nullptr, nullptr);
-      return e;
-    }
-    sqlite3_reset(insertOrder.stmt);
+    if (auto error = stepRow(writer_, insertOrder.stmt, "insert order")) return *error;
   }
   Statement mark(writer_,
                  "INSERT INTO meta(key, value) VALUES('events_through', ?)"
                  " ON CONFLICT(key) DO UPDATE SET value = max(value, excluded.value)");
-  if (mark.stmt == nullptr) return sqliteError(writer_, "prepare mark");
+  if (mark.stmt == nullptr) return rollback(writer_, "prepare mark");
   sqlite3_bind_int64(mark.stmt, 1, static_cast<sqlite3_int64>(seen));
-  if (sqlite3_step(mark.stmt) != SQLITE_DONE) {
-    Error e = sqliteError(writer_, "mark");
-    sqlite3_exec(writer_, "ROLLBACK", nullptr, nullptr, nullptr);
-    return e;
-  }
+  if (auto error = stepRow(writer_, mark.stmt, "mark")) return *error;
   if (sqlite3_exec(writer_, "COMMIT", nullptr, nullptr, nullptr) != SQLITE_OK) return sqliteError(writer_, "commit");
   committedSeen_ = seen;
   if (durable) durable_.store(seen, std::memory_order_release);

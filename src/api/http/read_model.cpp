@@ -23,14 +23,6 @@ void ReadModel::addInstrument(const Instrument& instrument) {
   instruments_.try_emplace(instrument.id().value(), instrument);
 }
 
-namespace {
-
-bool finished(oms::OrdStatus s) {
-  return s == oms::OrdStatus::Filled || s == oms::OrdStatus::Canceled || s == oms::OrdStatus::Rejected ||
-         s == oms::OrdStatus::Expired;
-}
-}  // namespace
-
 void ReadModel::setFillHistory(FillHistory* history) {
   history_ = history;
   if (history_ != nullptr) history_->setOrderFormatter([this](const StoredOrder& o) { return toEntry(o); });
@@ -79,14 +71,14 @@ void ReadModel::apply(const engine::EngineEvent& event, const std::string& json)
     const engine::ExecutionReport& r = event.body.execution;
     std::unique_lock lock(ordersMutex_);
     StoredOrder& entry = orders_[r.orderId.value()];
-    const bool wasFinished = entry.orderId.value() != 0 && finished(entry.status);
+    const bool wasFinished = entry.orderId.value() != 0 && oms::isTerminal(entry.status);
     entry.orderId = r.orderId;
     entry.account = r.account;
     entry.instrument = r.instrument;
     entry.status = r.status;
     entry.report = event;
     entry.json = json;  // empty (no allocation) unless the caller formatted it
-    if (history_ != nullptr && !wasFinished && finished(r.status)) {
+    if (history_ != nullptr && !wasFinished && oms::isTerminal(r.status)) {
       finishedQueue_.emplace_back(event.time.nanos(), r.orderId.value());  // to store before a purge
     }
     lock.unlock();
@@ -232,7 +224,7 @@ std::vector<OrderEntry> ReadModel::orders(const OrderFilter& filter) const {
   out.reserve(found.size());
   for (StoredOrder& stored : found) out.push_back(toEntry(std::move(stored)));
   // The history holds finished orders only: a query for live ones (status=new, ...) skips it.
-  if (history_ == nullptr || (filter.status && !finished(*filter.status))) return out;
+  if (history_ == nullptr || (filter.status && !oms::isTerminal(*filter.status))) return out;
   // With the history: both lists in the same id order, merged, an order in both answered from
   // memory.
   auto stored = history_->orders(filter);
@@ -267,7 +259,7 @@ std::size_t ReadModel::retire(Timestamp cutoff, OrderId below) {
   std::unique_lock lock(ordersMutex_);
   std::size_t dropped = 0;
   for (auto it = orders_.begin(); it != orders_.end() && it->first < below.value();) {
-    if (finished(it->second.status) && it->second.report.time < cutoff) {
+    if (oms::isTerminal(it->second.status) && it->second.report.time < cutoff) {
       if (history_ != nullptr && !it->second.persisted) unstored.push_back(std::move(it->second));
       it = orders_.erase(it);
       ++dropped;

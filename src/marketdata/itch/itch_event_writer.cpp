@@ -10,11 +10,6 @@ namespace {
 
 constexpr std::int64_t kMaxTimestamp = (std::int64_t{1} << 48) - 1;  // ITCH timestamps are 6 bytes
 
-bool isTerminal(oms::OrdStatus s) noexcept {
-  return s == oms::OrdStatus::Filled || s == oms::OrdStatus::Canceled || s == oms::OrdStatus::Rejected ||
-         s == oms::OrdStatus::Expired;
-}
-
 char sideOf(Side s) noexcept { return s == Side::Sell ? 'S' : 'B'; }
 
 }  // namespace
@@ -221,7 +216,7 @@ void ItchEventWriter::onReport(const engine::ExecutionReport& r, Timestamp time)
       break;
     default: break;  // PendingCancel / PendingReplace / OrderStatus / DoneForDay change nothing on the book
   }
-  if (isTerminal(r.status)) o.finished = true;
+  if (oms::isTerminal(r.status)) o.finished = true;
   if (o.finished) {
     if (Incoming* in = incoming(id)) {
       deleteOld(*in, time);  // finishCommand() erases it
