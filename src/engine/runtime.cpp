@@ -68,13 +68,20 @@ Result<std::unique_ptr<EngineRuntime>> EngineRuntime::start(RuntimeOptions optio
     rt->gatewayRings_.push_back(std::make_unique<SpscRing<Command>>(rt->options_.ringCapacity));
     rt->gatewayRoom_.push_back(std::make_unique<WakeWord>());
   }
-  rt->engineRing_ = std::make_unique<SpscRing<Command>>(rt->options_.ringCapacity);
+  switch (rt->options_.engineThread) {
+    case EngineThread::Own: rt->engineOnSequencer_ = false; break;
+    case EngineThread::Sequencer: rt->engineOnSequencer_ = true; break;
+    case EngineThread::Auto: rt->engineOnSequencer_ = rt->options_.durability == store::Durability::None; break;
+  }
+  if (!rt->engineOnSequencer_) rt->engineRing_ = std::make_unique<SpscRing<Command>>(rt->options_.ringCapacity);
   rt->eventRing_ = std::make_unique<SpscRing<EngineEvent>>(rt->options_.ringCapacity);
+  rt->events_.reserve(4096);
+  rt->snapshotDue_ = rt->options_.snapshotEvery;
 
   EngineRuntime* self = rt.get();
   rt->snapshotWriter_ = namedThread("snapshot", [self] { self->snapshotLoop(); });
   rt->publisher_ = namedThread("publisher", [self] { self->publisherLoop(); });
-  rt->engineThread_ = namedThread("engine", [self] { self->engineLoop(); });
+  if (!rt->engineOnSequencer_) rt->engineThread_ = namedThread("engine", [self] { self->engineLoop(); });
   rt->sequencer_ = namedThread("sequencer", [self] { self->sequencerLoop(); });
   return rt;
 }
@@ -138,6 +145,7 @@ void EngineRuntime::sequencerLoop() {
   Timestamp lastTime = engine_->lastTime();
   const auto ready = [this] {
     if (stopping_.load(std::memory_order_acquire)) return true;
+    if (engineOnSequencer_ && queriesWaiting_.load(std::memory_order_acquire)) return true;
     for (auto& ring : gatewayRings_) {
       if (ring->sizeApprox() != 0) return true;
     }
@@ -145,6 +153,7 @@ void EngineRuntime::sequencerLoop() {
   };
   IdleWait idle(sequencerWake_);
   for (;;) {
+    if (engineOnSequencer_ && queriesWaiting_.load(std::memory_order_relaxed)) runQueries();
     std::size_t n = 0;
     for (std::size_t g = 0; g < gatewayRings_.size() && n < batch.size(); ++g) {
       const std::size_t k = gatewayRings_[g]->popBatch(std::span(batch.data() + n, batch.size() - n));
@@ -183,10 +192,18 @@ void EngineRuntime::sequencerLoop() {
       continue;
     }
     durable_.store(committed.value(), std::memory_order_release);
-    pushAll(*engineRing_, std::span<const Command>(batch.data(), n), engineWake_, engineRoom_);
+    if (engineOnSequencer_) {
+      applyBatch(std::span<const Command>(batch.data(), n));
+    } else {
+      pushAll(*engineRing_, std::span<const Command>(batch.data(), n), engineWake_, engineRoom_);
+    }
   }
   sequencerDone_.store(true, std::memory_order_release);
-  engineWake_.notify();
+  if (engineOnSequencer_) {
+    finishApplying();
+  } else {
+    engineWake_.notify();
+  }
 }
 
 namespace {
@@ -196,10 +213,6 @@ constexpr std::size_t kEventFlush = 64;
 
 void EngineRuntime::engineLoop() {
   std::vector<Command> batch(options_.batchLimit);
-  std::vector<EngineEvent> events;
-  events.reserve(4096);
-  std::uint64_t sinceSnapshot = 0;
-  std::uint64_t snapshotDue = options_.snapshotEvery;  // commands after the last snapshot
   const auto ready = [this] {
     return engineRing_->sizeApprox() != 0 || sequencerDone_.load(std::memory_order_acquire) ||
            queriesWaiting_.load(std::memory_order_acquire);
@@ -215,28 +228,37 @@ void EngineRuntime::engineLoop() {
     }
     idle.reset();
     engineRoom_.notify();  // the sequencer may be waiting for room
-    for (std::size_t i = 0; i < n && i < kPrefetchAhead; ++i) engine_->prefetch(batch[i]);
-    // Events go to the publisher a few dozen at a time (and at the end of the batch): one ring
-    // publication and one wake-up check per group instead of per command, so a busy engine and
-    // publisher do not trade a cache line and a fence for every two or three events.
-    for (std::size_t i = 0; i < n; ++i) {
-      engine_->prefetchUpcoming(std::span<const Command>(batch.data() + i, n - i));
-      engine_->apply(batch[i], events);
-      if (events.size() >= kEventFlush || i + 1 == n) {
-        pushAll(*eventRing_, std::span<const EngineEvent>(events), publisherWake_, eventRoom_);
-        events.clear();
-      }
-      applied_.store(batch[i].header.sequence, std::memory_order_release);
-      if (options_.snapshotEvery != 0 && ++sinceSnapshot >= snapshotDue) {
-        sinceSnapshot = 0;
-        requestSnapshot();
-        snapshotDue = options_.snapshotEvery;
-        if (options_.snapshotBytesPerCommand != 0) {
-          snapshotDue = std::max<std::uint64_t>(snapshotDue, lastSnapshotBytes_ / options_.snapshotBytesPerCommand);
-        }
+    applyBatch(std::span<const Command>(batch.data(), n));
+  }
+  finishApplying();
+}
+
+void EngineRuntime::applyBatch(std::span<const Command> commands) {
+  const std::size_t n = commands.size();
+  for (std::size_t i = 0; i < n && i < kPrefetchAhead; ++i) engine_->prefetch(commands[i]);
+  // Events go to the publisher a few dozen at a time (and at the end of the batch): one ring
+  // publication and one wake-up check per group instead of per command, so a busy engine and
+  // publisher do not trade a cache line and a fence for every two or three events.
+  for (std::size_t i = 0; i < n; ++i) {
+    engine_->prefetchUpcoming(commands.subspan(i));
+    engine_->apply(commands[i], events_);
+    if (events_.size() >= kEventFlush || i + 1 == n) {
+      pushAll(*eventRing_, std::span<const EngineEvent>(events_), publisherWake_, eventRoom_);
+      events_.clear();
+    }
+    applied_.store(commands[i].header.sequence, std::memory_order_release);
+    if (options_.snapshotEvery != 0 && ++sinceSnapshot_ >= snapshotDue_) {
+      sinceSnapshot_ = 0;
+      requestSnapshot();
+      snapshotDue_ = options_.snapshotEvery;
+      if (options_.snapshotBytesPerCommand != 0) {
+        snapshotDue_ = std::max<std::uint64_t>(snapshotDue_, lastSnapshotBytes_ / options_.snapshotBytesPerCommand);
       }
     }
   }
+}
+
+void EngineRuntime::finishApplying() {
   // Final snapshot: the next start replays nothing.
   if (!failed_.load(std::memory_order_acquire) && engine_->lastSequence() != 0) requestSnapshot();
   {
@@ -253,7 +275,7 @@ bool EngineRuntime::inspect(Query query) {
   if (queriesClosed_ || queries_.size() >= kMaxPendingQueries) return false;
   queries_.push_back(std::move(query));
   queriesWaiting_.store(true, std::memory_order_release);
-  engineWake_.notify();
+  (engineOnSequencer_ ? sequencerWake_ : engineWake_).notify();
   return true;
 }
 

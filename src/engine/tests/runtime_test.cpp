@@ -30,8 +30,13 @@ std::filesystem::path freshDir() {
   return dir;
 }
 
-TEST(Runtime, EventsFollowDurableCommandsAndARestartRecoversTheState) {
-  const auto root = freshDir();
+// Each runs with the engine on a thread of its own and on the sequencer's (EngineThread).
+constexpr EngineThread kEngineThreads[] = {EngineThread::Own, EngineThread::Sequencer};
+
+std::string nameOf(EngineThread t) { return t == EngineThread::Own ? "own" : "sequencer"; }
+
+void eventsFollowDurableCommands(EngineThread engineThread, store::Durability durability) {
+  const auto root = freshDir() / (nameOf(engineThread) + (durability == store::Durability::None ? "-none" : "-fsync"));
   const auto commands = testing::randomStream(31, 3'000);
 
   std::mutex mutex;
@@ -40,6 +45,8 @@ TEST(Runtime, EventsFollowDurableCommandsAndARestartRecoversTheState) {
   std::atomic<bool> notDurable{false};
   RuntimeOptions options;
   options.dataDir = root;
+  options.durability = durability;
+  options.engineThread = engineThread;
   options.snapshotEvery = 1'000;
   options.ringCapacity = 1024;  // small rings: backpressure is exercised
   auto rt = EngineRuntime::start(options, [&](const EngineEvent& e) {
@@ -49,6 +56,7 @@ TEST(Runtime, EventsFollowDurableCommandsAndARestartRecoversTheState) {
     events.push_back(e);
   });
   ASSERT_TRUE(rt.ok()) << rt.error().message;
+  EXPECT_EQ(rt.value()->engineOnSequencer(), engineThread == EngineThread::Sequencer);
   runtime = rt.value().get();
   for (Command c : commands) {
     c.header.sequence = 0;  // the sequencer stamps these
@@ -83,6 +91,27 @@ TEST(Runtime, EventsFollowDurableCommandsAndARestartRecoversTheState) {
   ASSERT_TRUE(replayed.ok()) << replayed.error().message;
   EXPECT_EQ(replayed->engine->stateHash(), restartedHash);
   EXPECT_EQ(replayed->replayed, commands.size());
+}
+
+TEST(Runtime, EventsFollowDurableCommandsAndARestartRecoversTheState) {
+  for (const store::Durability durability : {store::Durability::Fsync, store::Durability::None}) {
+    for (const EngineThread engineThread : kEngineThreads) {
+      SCOPED_TRACE(nameOf(engineThread));
+      eventsFollowDurableCommands(engineThread, durability);
+    }
+  }
+}
+
+TEST(Runtime, AutoPutsTheEngineOnTheSequencerOnlyWithoutFsync) {
+  for (const store::Durability durability : {store::Durability::Fsync, store::Durability::None}) {
+    RuntimeOptions options;
+    options.dataDir = freshDir() / (durability == store::Durability::None ? "none" : "fsync");
+    options.durability = durability;
+    auto rt = EngineRuntime::start(options, {});
+    ASSERT_TRUE(rt.ok()) << rt.error().message;
+    EXPECT_EQ(rt.value()->engineOnSequencer(), durability == store::Durability::None);
+    EXPECT_FALSE(rt.value()->stop().has_value());
+  }
 }
 
 // Snapshots come every `snapshotEvery` commands while the state is small, and further apart
@@ -244,31 +273,35 @@ TEST(Runtime, SequencerStampsTimeFromTheInjectedClockNeverBackwards) {
 }
 
 TEST(Runtime, InspectRunsQueriesOnTheEngineThreadBetweenCommandsAndRefusesAfterStop) {
-  const auto root = freshDir();
-  const auto commands = testing::randomStream(7, 500);
-  RuntimeOptions options;
-  options.dataDir = root;
-  options.durability = store::Durability::None;
-  auto rt = EngineRuntime::start(options, [](const EngineEvent&) {});
-  ASSERT_TRUE(rt.ok()) << rt.error().message;
-  for (Command c : commands) {
-    c.header.sequence = 0;
-    c.header.time = Timestamp{};
-    ASSERT_TRUE(rt.value()->submit(0, c));
+  for (const EngineThread engineThread : kEngineThreads) {
+    SCOPED_TRACE(nameOf(engineThread));
+    const auto root = freshDir() / nameOf(engineThread);
+    const auto commands = testing::randomStream(7, 500);
+    RuntimeOptions options;
+    options.dataDir = root;
+    options.durability = store::Durability::None;
+    options.engineThread = engineThread;
+    auto rt = EngineRuntime::start(options, [](const EngineEvent&) {});
+    ASSERT_TRUE(rt.ok()) << rt.error().message;
+    for (Command c : commands) {
+      c.header.sequence = 0;
+      c.header.time = Timestamp{};
+      ASSERT_TRUE(rt.value()->submit(0, c));
+    }
+    // A query sees a consistent engine: the sequence it reads is one the engine had finished.
+    std::atomic<std::uint64_t> seen{0};
+    std::atomic<int> ran{0};
+    for (int i = 0; i < 50; ++i) {
+      ASSERT_TRUE(rt.value()->inspect([&](const Engine& e) {
+        seen.store(e.lastSequence());
+        ran.fetch_add(1);
+      }));
+    }
+    EXPECT_FALSE(rt.value()->stop().has_value());
+    EXPECT_EQ(ran.load(), 50);  // every accepted query ran, at the latest when the engine stopped
+    EXPECT_LE(seen.load(), commands.size());
+    EXPECT_FALSE(rt.value()->inspect([](const Engine&) { FAIL() << "a query after stop ran"; }));
   }
-  // A query sees a consistent engine: the sequence it reads is one the engine had finished.
-  std::atomic<std::uint64_t> seen{0};
-  std::atomic<int> ran{0};
-  for (int i = 0; i < 50; ++i) {
-    ASSERT_TRUE(rt.value()->inspect([&](const Engine& e) {
-      seen.store(e.lastSequence());
-      ran.fetch_add(1);
-    }));
-  }
-  EXPECT_FALSE(rt.value()->stop().has_value());
-  EXPECT_EQ(ran.load(), 50);  // every accepted query ran, at the latest when the engine stopped
-  EXPECT_LE(seen.load(), commands.size());
-  EXPECT_FALSE(rt.value()->inspect([](const Engine&) { FAIL() << "a query after stop ran"; }));
 }
 
 // Waits until `done()` holds; false after `kGuard`, which only a lost wake-up reaches (the test
@@ -285,37 +318,41 @@ bool waitFor(Done&& done) {
 }
 
 TEST(Runtime, ParkedThreadsWakeForEveryCommandAndQuery) {
-  const auto root = freshDir();
-  RuntimeOptions options;
-  options.dataDir = root;
-  options.durability = store::Durability::None;
-  std::atomic<std::uint64_t> lastEventSequence{0};
-  auto rt = EngineRuntime::start(options, [&](const EngineEvent& e) { lastEventSequence.store(e.commandSequence); });
-  ASSERT_TRUE(rt.ok()) << rt.error().message;
-  EngineRuntime& runtime = *rt.value();
+  for (const EngineThread engineThread : kEngineThreads) {
+    SCOPED_TRACE(nameOf(engineThread));
+    const auto root = freshDir() / nameOf(engineThread);
+    RuntimeOptions options;
+    options.dataDir = root;
+    options.durability = store::Durability::None;
+    options.engineThread = engineThread;
+    std::atomic<std::uint64_t> lastEventSequence{0};
+    auto rt = EngineRuntime::start(options, [&](const EngineEvent& e) { lastEventSequence.store(e.commandSequence); });
+    ASSERT_TRUE(rt.ok()) << rt.error().message;
+    EngineRuntime& runtime = *rt.value();
 
-  std::vector<Command> commands = testing::setupCommands();
-  for (int i = 0; i < 300; ++i) commands.push_back(testing::deposit(1 + i % 4, 1));  // each answered by a result
-  std::uint64_t sequence = 0;
-  for (Command c : commands) {
-    // Idle long enough for the sequencer, the engine and the publisher to park (they spin for
-    // microseconds); the command must wake all three in turn.
-    std::this_thread::sleep_for(std::chrono::microseconds{300});
-    c.header.sequence = 0;
-    c.header.time = Timestamp{};
-    ASSERT_TRUE(runtime.submit(0, c));
-    ++sequence;
-    ASSERT_TRUE(waitFor([&] { return lastEventSequence.load() == sequence; })) << "command " << sequence;
+    std::vector<Command> commands = testing::setupCommands();
+    for (int i = 0; i < 300; ++i) commands.push_back(testing::deposit(1 + i % 4, 1));  // each answered by a result
+    std::uint64_t sequence = 0;
+    for (Command c : commands) {
+      // Idle long enough for the sequencer, the engine and the publisher to park (they spin for
+      // microseconds); the command must wake all three in turn.
+      std::this_thread::sleep_for(std::chrono::microseconds{300});
+      c.header.sequence = 0;
+      c.header.time = Timestamp{};
+      ASSERT_TRUE(runtime.submit(0, c));
+      ++sequence;
+      ASSERT_TRUE(waitFor([&] { return lastEventSequence.load() == sequence; })) << "command " << sequence;
+    }
+    // A query wakes a parked engine thread.
+    for (int i = 0; i < 100; ++i) {
+      std::this_thread::sleep_for(std::chrono::microseconds{300});
+      std::atomic<bool> ran{false};
+      ASSERT_TRUE(runtime.inspect([&](const Engine&) { ran.store(true); }));
+      ASSERT_TRUE(waitFor([&] { return ran.load(); })) << "query " << i;
+    }
+    EXPECT_EQ(runtime.appliedSequence(), commands.size());
+    EXPECT_FALSE(runtime.stop().has_value());
   }
-  // A query wakes a parked engine thread.
-  for (int i = 0; i < 100; ++i) {
-    std::this_thread::sleep_for(std::chrono::microseconds{300});
-    std::atomic<bool> ran{false};
-    ASSERT_TRUE(runtime.inspect([&](const Engine&) { ran.store(true); }));
-    ASSERT_TRUE(waitFor([&] { return ran.load(); })) << "query " << i;
-  }
-  EXPECT_EQ(runtime.appliedSequence(), commands.size());
-  EXPECT_FALSE(runtime.stop().has_value());
 }
 
 }  // namespace
