@@ -21,7 +21,9 @@
 // Threading: exactly one producer thread calls tryPush / tryPushBatch and exactly one consumer
 // thread calls tryPop / popBatch (they may be the same thread). capacity() may be called from
 // anywhere; sizeApprox() from anywhere, as a snapshot that may be stale by the time it returns.
-// A second producer or consumer is a data race. The ring is neither copyable nor movable.
+// A second producer or consumer is a data race; the producer (or consumer) role may pass from one
+// thread to another only through a happens-before edge (a mutex both take, as the engine runtime
+// does for its event ring). The ring is neither copyable nor movable.
 //
 // Limits: T must be trivially copyable (records are moved with memcpy, as fixed-layout wire and
 // journal records are); 64-bit counters do not wrap in practice (centuries at 10^9 records/s).

@@ -9,6 +9,12 @@ namespace alphintra::engine {
 
 namespace {
 
+// Events the engine loop collects before handing them to the publisher (see applyBatch).
+constexpr std::size_t kEventFlush = 64;
+// The largest batch the sequencer applies itself (applyHere): ~64 commands take the engine about
+// as long as waking its parked thread takes on a VM (~30 µs).
+constexpr std::size_t kApplyHereMax = 64;
+
 Timestamp systemClock() {
   return Timestamp(
       std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch())
@@ -68,12 +74,7 @@ Result<std::unique_ptr<EngineRuntime>> EngineRuntime::start(RuntimeOptions optio
     rt->gatewayRings_.push_back(std::make_unique<SpscRing<Command>>(rt->options_.ringCapacity));
     rt->gatewayRoom_.push_back(std::make_unique<WakeWord>());
   }
-  switch (rt->options_.engineThread) {
-    case EngineThread::Own: rt->engineOnSequencer_ = false; break;
-    case EngineThread::Sequencer: rt->engineOnSequencer_ = true; break;
-    case EngineThread::Auto: rt->engineOnSequencer_ = rt->options_.durability == store::Durability::None; break;
-  }
-  if (!rt->engineOnSequencer_) rt->engineRing_ = std::make_unique<SpscRing<Command>>(rt->options_.ringCapacity);
+  rt->engineRing_ = std::make_unique<SpscRing<Command>>(rt->options_.ringCapacity);
   rt->eventRing_ = std::make_unique<SpscRing<EngineEvent>>(rt->options_.ringCapacity);
   rt->events_.reserve(4096);
   rt->snapshotDue_ = rt->options_.snapshotEvery;
@@ -81,7 +82,7 @@ Result<std::unique_ptr<EngineRuntime>> EngineRuntime::start(RuntimeOptions optio
   EngineRuntime* self = rt.get();
   rt->snapshotWriter_ = namedThread("snapshot", [self] { self->snapshotLoop(); });
   rt->publisher_ = namedThread("publisher", [self] { self->publisherLoop(); });
-  if (!rt->engineOnSequencer_) rt->engineThread_ = namedThread("engine", [self] { self->engineLoop(); });
+  rt->engineThread_ = namedThread("engine", [self] { self->engineLoop(); });
   rt->sequencer_ = namedThread("sequencer", [self] { self->sequencerLoop(); });
   return rt;
 }
@@ -145,7 +146,6 @@ void EngineRuntime::sequencerLoop() {
   Timestamp lastTime = engine_->lastTime();
   const auto ready = [this] {
     if (stopping_.load(std::memory_order_acquire)) return true;
-    if (engineOnSequencer_ && queriesWaiting_.load(std::memory_order_acquire)) return true;
     for (auto& ring : gatewayRings_) {
       if (ring->sizeApprox() != 0) return true;
     }
@@ -153,7 +153,6 @@ void EngineRuntime::sequencerLoop() {
   };
   IdleWait idle(sequencerWake_);
   for (;;) {
-    if (engineOnSequencer_ && queriesWaiting_.load(std::memory_order_relaxed)) runQueries();
     std::size_t n = 0;
     for (std::size_t g = 0; g < gatewayRings_.size() && n < batch.size(); ++g) {
       const std::size_t k = gatewayRings_[g]->popBatch(std::span(batch.data() + n, batch.size() - n));
@@ -192,24 +191,31 @@ void EngineRuntime::sequencerLoop() {
       continue;
     }
     durable_.store(committed.value(), std::memory_order_release);
-    if (engineOnSequencer_) {
-      applyBatch(std::span<const Command>(batch.data(), n));
-    } else {
+    if (!applyHere(std::span<const Command>(batch.data(), n))) {
       pushAll(*engineRing_, std::span<const Command>(batch.data(), n), engineWake_, engineRoom_);
     }
   }
   sequencerDone_.store(true, std::memory_order_release);
-  if (engineOnSequencer_) {
-    finishApplying();
-  } else {
-    engineWake_.notify();
-  }
+  engineWake_.notify();
 }
 
-namespace {
-// Events the engine loop collects before handing them to the publisher (see engineLoop).
-constexpr std::size_t kEventFlush = 64;
-}  // namespace
+bool EngineRuntime::applyHere(std::span<const Command> commands) {
+  // The engine thread applies what it pops with applyMutex_ held, so an empty ring seen with the
+  // mutex held means every batch handed over before has been applied: this one may go next, on
+  // this thread. When the engine thread holds the mutex (busy), or batches wait in the ring, the
+  // batch is handed over as usual and the two threads work in parallel. So is a large batch: it
+  // means commands arrive faster than one thread sequences and applies them (while the sequencer
+  // applied, the next batch piled up), and the engine thread then takes over the applying.
+  if (options_.engineThread != EngineThread::Adaptive || commands.size() > kApplyHereMax ||
+      engineRing_->sizeApprox() != 0) {
+    return false;
+  }
+  std::unique_lock lock(applyMutex_, std::try_to_lock);
+  if (!lock.owns_lock() || engineRing_->sizeApprox() != 0) return false;
+  applyBatch(commands);
+  batchesAppliedBySequencer_.fetch_add(1, std::memory_order_relaxed);
+  return true;
+}
 
 void EngineRuntime::engineLoop() {
   std::vector<Command> batch(options_.batchLimit);
@@ -219,17 +225,23 @@ void EngineRuntime::engineLoop() {
   };
   IdleWait idle(engineWake_);
   for (;;) {
-    if (queriesWaiting_.load(std::memory_order_relaxed)) runQueries();
-    const std::size_t n = engineRing_->popBatch(std::span(batch));
-    if (n == 0) {
-      if (sequencerDone_.load(std::memory_order_acquire) && engineRing_->sizeApprox() == 0) break;
-      idle.idle(ready);
-      continue;
+    if (queriesWaiting_.load(std::memory_order_relaxed) || engineRing_->sizeApprox() != 0) {
+      // Held while popping and applying (see applyHere), and while queries run: the sequencer
+      // may be applying a batch of its own.
+      std::lock_guard lock(applyMutex_);
+      if (queriesWaiting_.load(std::memory_order_relaxed)) runQueries();
+      const std::size_t n = engineRing_->popBatch(std::span(batch));
+      if (n != 0) {
+        engineRoom_.notify();  // the sequencer may be waiting for room
+        applyBatch(std::span<const Command>(batch.data(), n));
+        idle.reset();
+        continue;
+      }
     }
-    idle.reset();
-    engineRoom_.notify();  // the sequencer may be waiting for room
-    applyBatch(std::span<const Command>(batch.data(), n));
+    if (sequencerDone_.load(std::memory_order_acquire) && engineRing_->sizeApprox() == 0) break;
+    idle.idle(ready);
   }
+  std::lock_guard lock(applyMutex_);
   finishApplying();
 }
 
@@ -275,7 +287,7 @@ bool EngineRuntime::inspect(Query query) {
   if (queriesClosed_ || queries_.size() >= kMaxPendingQueries) return false;
   queries_.push_back(std::move(query));
   queriesWaiting_.store(true, std::memory_order_release);
-  (engineOnSequencer_ ? sequencerWake_ : engineWake_).notify();
+  engineWake_.notify();
   return true;
 }
 

@@ -10,10 +10,12 @@
 //    acknowledgement a client sees, follows a durable command;
 //  * engine: applies commands in sequence (the only thread touching Engine), pushes events to
 //    the publisher ring and, every `snapshotEvery` commands (more apart when the state is large:
-//    see snapshotBytesPerCommand), serializes its state for the snapshot thread. Under
-//    Durability::None (EngineThread::Auto) the sequencer thread applies each batch itself right
-//    after writing it: with no fdatasync to overlap, a thread of its own only added a hand-off —
-//    a wake-up of a parked thread, ~30 µs of scheduling delay on a VM — to every command's path;
+//    see snapshotBytesPerCommand), serializes its state for the snapshot thread. When the engine
+//    thread is idle (nothing in its ring, not applying), the sequencer applies a committed batch
+//    itself (EngineThread::Adaptive): under light load that saves every command a hand-off to a
+//    parked thread — a wake-up, ~30 µs of scheduling delay on a VM — while under load the batches
+//    still go through the ring and the two threads work in parallel (one mutex, taken once per
+//    batch, keeps a single thread in the engine at a time);
 //  * publisher: hands each event to the caller's handler (execution reports to clients,
 //    market data, metrics);
 //  * snapshot: writes serialized states to disk (file I/O stays off the engine thread).
@@ -59,11 +61,9 @@
 
 namespace alphintra::engine {
 
-// Which thread applies the commands: one of its own, fed by the sequencer through a ring, or the
-// sequencer itself after each commit. Auto: the sequencer under Durability::None (nothing to
-// overlap with applying), a thread of its own under Fsync (applying one batch while the next
-// one's fdatasync runs).
-enum class EngineThread : std::uint8_t { Auto, Own, Sequencer };
+// Which thread applies a committed batch. Adaptive: the sequencer itself when the engine thread is
+// idle, else the engine thread (through its ring). Own: always the engine thread.
+enum class EngineThread : std::uint8_t { Adaptive, Own };
 
 struct RuntimeOptions {
   std::filesystem::path dataDir = "data";  // journal/ and snapshots/ inside
@@ -83,7 +83,7 @@ struct RuntimeOptions {
   // holds records, which costs about what loading it does. 0: by count only.
   std::uint64_t snapshotBytesPerCommand = 128;
   std::size_t gateways = 1;
-  EngineThread engineThread = EngineThread::Auto;
+  EngineThread engineThread = EngineThread::Adaptive;
   EngineOptions engine{};
   std::function<Timestamp()> clock;  // live clock, read by the sequencer only (default: system clock)
   std::function<void(std::string_view)> log;
@@ -138,8 +138,10 @@ class EngineRuntime {
   std::uint64_t durableSequence() const noexcept { return durable_.load(std::memory_order_acquire); }
   std::uint64_t appliedSequence() const noexcept { return applied_.load(std::memory_order_acquire); }
   bool failed() const noexcept { return failed_.load(std::memory_order_acquire); }
-  // Whether the sequencer thread applies the commands (RuntimeOptions::engineThread resolved).
-  bool engineOnSequencer() const noexcept { return engineOnSequencer_; }
+  // Batches the sequencer applied itself (EngineThread::Adaptive, the engine thread idle).
+  std::uint64_t batchesAppliedBySequencer() const noexcept {
+    return batchesAppliedBySequencer_.load(std::memory_order_relaxed);
+  }
   // Snapshots serialized by the engine thread so far (periodic and final).
   std::uint64_t snapshotsTaken() const noexcept { return snapshotsTaken_.load(std::memory_order_relaxed); }
   std::string failure() const;
@@ -148,9 +150,11 @@ class EngineRuntime {
   EngineRuntime() = default;
   void sequencerLoop();
   void engineLoop();
-  // The engine's side, on whichever thread applies commands (engineLoop or the sequencer):
+  // The engine's side, on whichever thread applies commands, with applyMutex_ held:
   void applyBatch(std::span<const Command> commands);
   void finishApplying();  // final snapshot, last queries, then the publisher may stop
+  // Sequencer: applies `commands` itself when the engine thread is idle; false: hand them over.
+  bool applyHere(std::span<const Command> commands);
   void publisherLoop();
   void snapshotLoop();
   void fail(std::string message);
@@ -175,7 +179,6 @@ class EngineRuntime {
   // One word per waiting thread and cause (idle_wait.hpp); each has one parking thread.
   WakeWord sequencerWake_;  // a gateway ring has commands, or stopping
   WakeWord engineWake_;     // the engine ring has commands, the sequencer is done, or a query waits
-                            // (with the engine on the sequencer, queries wake sequencerWake_)
   WakeWord publisherWake_;  // the event ring has events, or the engine is done
   WakeWord engineRoom_;     // the sequencer waits for room in the engine ring
   WakeWord eventRoom_;      // the engine waits for room in the event ring
@@ -194,9 +197,12 @@ class EngineRuntime {
   std::string failure_;
   std::vector<std::byte> pendingSnapshot_;
   std::vector<std::byte> spareSnapshot_;  // a written snapshot's buffer, reused by the next one
-  std::size_t lastSnapshotBytes_ = 0;     // engine thread only
-  // The applying thread's state (engine thread, or the sequencer when engineOnSequencer_).
-  bool engineOnSequencer_ = false;
+  std::size_t lastSnapshotBytes_ = 0;     // the applying thread only (applyMutex_)
+  // Held by whichever thread is in the engine (applying a batch, running queries): the engine
+  // thread for what it pops, the sequencer for a batch it applies itself. Guards engine_ and the
+  // applying state below; once per batch, never per command.
+  std::mutex applyMutex_;
+  std::atomic<std::uint64_t> batchesAppliedBySequencer_{0};
   std::vector<EngineEvent> events_;  // collected for the publisher (kEventFlush at a time)
   std::uint64_t sinceSnapshot_ = 0;  // commands since the last snapshot
   std::uint64_t snapshotDue_ = 0;    // commands between snapshots now

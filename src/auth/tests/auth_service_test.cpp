@@ -10,19 +10,14 @@
 #include <filesystem>
 
 #include "auth/totp.hpp"
+#include "core/tests/scratch_dir.hpp"
 
 namespace alphintra::auth {
 namespace {
 
 constexpr std::int64_t kNow = 1'700'000'000;
 
-std::filesystem::path freshDir() {
-  const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-  auto dir = std::filesystem::path(::testing::TempDir()) /
-             ("alphintra-auth-" + std::string(info->name()) + "-" + std::to_string(::getpid()));
-  std::filesystem::remove_all(dir);
-  return dir;
-}
+std::filesystem::path freshDir() { return scratchDirectory("auth"); }
 
 AuthOptions optionsIn(const std::filesystem::path& dir) {
   AuthOptions o;

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "core/tests/scratch_dir.hpp"
 #include "engine/recovery.hpp"
 #include "engine/tests/random_engine_commands.hpp"
 #include "store/journal.hpp"
@@ -15,13 +16,7 @@
 namespace alphintra::engine {
 namespace {
 
-std::filesystem::path freshDir() {
-  const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-  auto dir = std::filesystem::path(::testing::TempDir()) /
-             ("alphintra-recovery-" + std::string(info->name()) + "-" + std::to_string(::getpid()));
-  std::filesystem::remove_all(dir);
-  return dir;
-}
+std::filesystem::path freshDir() { return scratchDirectory("recovery"); }
 
 void writeJournal(const std::filesystem::path& dir, const std::vector<Command>& commands, std::size_t from = 0,
                   std::size_t to = static_cast<std::size_t>(-1)) {

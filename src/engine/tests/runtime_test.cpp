@@ -14,6 +14,7 @@
 #include <optional>
 #include <thread>
 
+#include "core/tests/scratch_dir.hpp"
 #include "engine/runtime.hpp"
 #include "engine/tests/random_engine_commands.hpp"
 #include "store/journal.hpp"
@@ -22,18 +23,13 @@
 namespace alphintra::engine {
 namespace {
 
-std::filesystem::path freshDir() {
-  const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-  auto dir = std::filesystem::path(::testing::TempDir()) /
-             ("alphintra-runtime-" + std::string(info->name()) + "-" + std::to_string(::getpid()));
-  std::filesystem::remove_all(dir);
-  return dir;
-}
+std::filesystem::path freshDir() { return scratchDirectory("runtime"); }
 
-// Each runs with the engine on a thread of its own and on the sequencer's (EngineThread).
-constexpr EngineThread kEngineThreads[] = {EngineThread::Own, EngineThread::Sequencer};
+// Each runs with the sequencer applying small batches while the engine thread is idle
+// (Adaptive, the default) and with every batch handed to the engine thread (Own).
+constexpr EngineThread kEngineThreads[] = {EngineThread::Adaptive, EngineThread::Own};
 
-std::string nameOf(EngineThread t) { return t == EngineThread::Own ? "own" : "sequencer"; }
+std::string nameOf(EngineThread t) { return t == EngineThread::Own ? "own" : "adaptive"; }
 
 void eventsFollowDurableCommands(EngineThread engineThread, store::Durability durability) {
   const auto root = freshDir() / (nameOf(engineThread) + (durability == store::Durability::None ? "-none" : "-fsync"));
@@ -56,7 +52,6 @@ void eventsFollowDurableCommands(EngineThread engineThread, store::Durability du
     events.push_back(e);
   });
   ASSERT_TRUE(rt.ok()) << rt.error().message;
-  EXPECT_EQ(rt.value()->engineOnSequencer(), engineThread == EngineThread::Sequencer);
   runtime = rt.value().get();
   for (Command c : commands) {
     c.header.sequence = 0;  // the sequencer stamps these
@@ -64,6 +59,9 @@ void eventsFollowDurableCommands(EngineThread engineThread, store::Durability du
     ASSERT_TRUE(rt.value()->submit(0, c));
   }
   EXPECT_FALSE(rt.value()->stop().has_value());
+  if (engineThread == EngineThread::Own) {
+    EXPECT_EQ(rt.value()->batchesAppliedBySequencer(), 0u);
+  }
   EXPECT_FALSE(notDurable.load());
   EXPECT_EQ(rt.value()->durableSequence(), commands.size());
   EXPECT_EQ(rt.value()->appliedSequence(), commands.size());
@@ -99,18 +97,6 @@ TEST(Runtime, EventsFollowDurableCommandsAndARestartRecoversTheState) {
       SCOPED_TRACE(nameOf(engineThread));
       eventsFollowDurableCommands(engineThread, durability);
     }
-  }
-}
-
-TEST(Runtime, AutoPutsTheEngineOnTheSequencerOnlyWithoutFsync) {
-  for (const store::Durability durability : {store::Durability::Fsync, store::Durability::None}) {
-    RuntimeOptions options;
-    options.dataDir = freshDir() / (durability == store::Durability::None ? "none" : "fsync");
-    options.durability = durability;
-    auto rt = EngineRuntime::start(options, {});
-    ASSERT_TRUE(rt.ok()) << rt.error().message;
-    EXPECT_EQ(rt.value()->engineOnSequencer(), durability == store::Durability::None);
-    EXPECT_FALSE(rt.value()->stop().has_value());
   }
 }
 
@@ -335,7 +321,8 @@ TEST(Runtime, ParkedThreadsWakeForEveryCommandAndQuery) {
     std::uint64_t sequence = 0;
     for (Command c : commands) {
       // Idle long enough for the sequencer, the engine and the publisher to park (they spin for
-      // microseconds); the command must wake all three in turn.
+      // microseconds); the command must wake them in turn (Adaptive: the sequencer applies it
+      // itself, so the engine thread stays parked).
       std::this_thread::sleep_for(std::chrono::microseconds{300});
       c.header.sequence = 0;
       c.header.time = Timestamp{};
@@ -351,8 +338,43 @@ TEST(Runtime, ParkedThreadsWakeForEveryCommandAndQuery) {
       ASSERT_TRUE(waitFor([&] { return ran.load(); })) << "query " << i;
     }
     EXPECT_EQ(runtime.appliedSequence(), commands.size());
+    // Each command came alone, to an idle engine thread.
+    EXPECT_EQ(runtime.batchesAppliedBySequencer(), engineThread == EngineThread::Adaptive ? commands.size() : 0u);
     EXPECT_FALSE(runtime.stop().has_value());
   }
+}
+
+// A batch larger than the sequencer applies itself goes to the engine thread. The clock holds the
+// sequencer inside its first batch (one command) while a thousand more arrive: that one is applied
+// by the sequencer, the next batch — all thousand — by the engine thread.
+TEST(Runtime, TheSequencerHandsLargeBatchesToTheEngineThread) {
+  const auto root = freshDir();
+  std::atomic<bool> entered{false};
+  std::atomic<bool> released{false};
+  std::atomic<bool> guardHit{false};
+  RuntimeOptions options;
+  options.dataDir = root;
+  options.durability = store::Durability::None;
+  options.clock = [&] {
+    entered.store(true);
+    if (!waitFor([&] { return released.load(); })) guardHit.store(true);
+    return Timestamp(1'000);
+  };
+  std::atomic<std::uint64_t> events{0};
+  auto rt = EngineRuntime::start(options, [&](const EngineEvent&) { events.fetch_add(1); });
+  ASSERT_TRUE(rt.ok()) << rt.error().message;
+  EngineRuntime& runtime = *rt.value();
+  std::vector<Command> commands = testing::setupCommands();
+  for (int i = 0; i < 1'000; ++i) commands.push_back(testing::deposit(1 + i % 4, 1));
+  ASSERT_TRUE(runtime.submit(0, commands[0]));
+  ASSERT_TRUE(waitFor([&] { return entered.load(); }));
+  for (std::size_t i = 1; i < commands.size(); ++i) ASSERT_TRUE(runtime.submit(0, commands[i]));
+  released.store(true);
+  ASSERT_TRUE(waitFor([&] { return runtime.appliedSequence() == commands.size(); }));
+  EXPECT_EQ(runtime.batchesAppliedBySequencer(), 1u);
+  EXPECT_FALSE(runtime.stop().has_value());
+  EXPECT_FALSE(guardHit.load());
+  EXPECT_GE(events.load(), commands.size());
 }
 
 }  // namespace

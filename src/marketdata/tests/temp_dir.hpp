@@ -16,8 +16,11 @@ class TempDir {
  public:
   TempDir() {
     const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    path_ = std::filesystem::temp_directory_path() / (std::string{"alphintra_md_"} + info->test_suite_name() + "_" +
-                                                      info->name() + "_" + std::to_string(::getpid()));
+    std::string name = std::string{"alphintra_md_"} + info->test_suite_name() + "_" + info->name();
+    for (char& c : name) {
+      if (c == '/') c = '_';  // parameterized tests (Prefix/Suite, Name/0): one directory, not a tree
+    }
+    path_ = std::filesystem::temp_directory_path() / (name + "_" + std::to_string(::getpid()));
     std::filesystem::remove_all(path_);
     std::filesystem::create_directories(path_);
   }

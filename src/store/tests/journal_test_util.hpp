@@ -12,19 +12,14 @@
 #include <string>
 #include <vector>
 
+#include "core/tests/scratch_dir.hpp"
 #include "store/journal.hpp"
 
 namespace alphintra::store::testing {
 
-// A directory that exists only for this test (removed first if a previous run left it).
-inline std::filesystem::path freshDirectory() {
-  const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-  std::filesystem::path dir =
-      std::filesystem::path(::testing::TempDir()) / ("alphintra-journal-" + std::string(info->test_suite_name()) + "-" +
-                                                     info->name() + "-" + std::to_string(::getpid()));
-  std::filesystem::remove_all(dir);
-  return dir;
-}
+// A directory that exists only for this test (removed first if a previous run left it, and at
+// the test process's exit).
+inline std::filesystem::path freshDirectory() { return scratchDirectory("journal"); }
 
 // 1..97 bytes whose content depends on the sequence: a misplaced record cannot pass for another.
 inline std::vector<std::byte> payloadFor(std::uint64_t sequence) {

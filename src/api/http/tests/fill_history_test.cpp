@@ -7,14 +7,13 @@
 #include <string>
 
 #include "api/http/read_model.hpp"
+#include "core/tests/scratch_dir.hpp"
 
 namespace alphintra::api::http {
 namespace {
 
 std::filesystem::path tempFile(const char* name) {
-  const auto dir =
-      std::filesystem::temp_directory_path() / ("fill_history_test_" + std::to_string(::getpid()) + "_" + name);
-  std::filesystem::remove_all(dir);
+  const auto dir = scratchDirectory(std::string("fill-history-") + name);
   std::filesystem::create_directories(dir);
   return dir / "fills.db";
 }
