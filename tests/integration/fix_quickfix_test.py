@@ -67,6 +67,20 @@ class Serve:
         text = open(self.log_path).read()
         return int(re.findall(r"listening on http://127\.0\.0\.1:(\d+)", text)[-1])
 
+    def wait_stored(self, session, *parts, seconds=10):
+        """Waits until a message holding every one of `parts` is in the session's store of sent
+        messages (data/fix/SESSION/messages, written before the socket is)."""
+        path = os.path.join(self.data_dir, "fix", session, "messages")
+        deadline = time.time() + seconds
+        while time.time() < deadline:
+            if os.path.exists(path):
+                with open(path, "rb") as f:
+                    frames = f.read().decode("latin-1").split("8=FIX.4.4\x01")
+                if any(all(p in frame for p in parts) for frame in frames):
+                    return
+            time.sleep(0.02)
+        raise AssertionError("%s: no stored message with %s within %d s" % (session, parts, seconds))
+
     def stop(self, sig=signal.SIGTERM):
         os.kill(self.proc.pid, sig)
         code = self.proc.wait(timeout=20)
@@ -407,6 +421,10 @@ def main():
         time.sleep(0.3)
         order(b, "B2", 2, 3, "99.00")
         b.expect("B2 filled", t11="B2", t150="F", t39=2)
+        # B's report comes before A's (the aggressor's first) and may reach B before the server
+        # has stored A's: wait until A's fill is in A's session store, so that it is one the
+        # next Logon must resend rather than one sent live after it.
+        serve.wait_stored("CLIENT1-ALPHA", "\x0111=A9\x01", "\x01150=F\x01")
         a.logon()
         a.expect("fill resent after reconnect", t35=8, t11="A9", t150="F", t39=2, t43="Y")
 
