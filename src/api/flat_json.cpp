@@ -42,7 +42,7 @@ void appendUtf8(std::string& out, std::uint32_t cp) {
 
 class Reader {
  public:
-  Reader(std::string_view text, FlatJson& out, std::deque<std::string>& storage)
+  Reader(std::string_view text, FlatJson& out, std::forward_list<std::string>& storage)
       : text_(text), out_(out), storage_(storage) {}
 
   // The whole text: one object, then only whitespace.
@@ -237,7 +237,7 @@ class Reader {
       const auto c = static_cast<unsigned char>(text_[pos_]);
       if (c == '"') {
         ++pos_;
-        out = storage_.emplace_back(std::move(s));
+        out = storage_.emplace_front(std::move(s));
         return true;
       }
       if (c < 0x20) return fail("a control character in a string (escape it)");
@@ -301,7 +301,7 @@ class Reader {
 
   std::string_view text_;
   FlatJson& out_;
-  std::deque<std::string>& storage_;
+  std::forward_list<std::string>& storage_;
   std::size_t pos_ = 0;
   std::string error_;
   bool notObject_ = false;
@@ -311,6 +311,7 @@ class Reader {
 
 Result<FlatJson> FlatJson::parse(std::string_view text) {
   FlatJson json;
+  json.members_.reserve(16);  // an order has ~8 members: one allocation, no regrowth
   Reader reader(text, json, json.storage_);
   if (reader.document()) return json;
   if (reader.notObject()) return makeError("", "the JSON text is not an object");
@@ -326,6 +327,16 @@ const FlatJson::Member* FlatJson::find(std::string_view key) const noexcept {
 
 std::optional<std::string_view> FlatJson::duplicate() const {
   if (members_.size() < 2) return std::nullopt;
+  if (members_.size() <= 32) {
+    // Few members (an order's ~8): compare each with those before it, without allocating. The
+    // first member that repeats an earlier name, in text order, as the sort below finds.
+    for (std::size_t i = 1; i < members_.size(); ++i) {
+      for (std::size_t j = 0; j < i; ++j) {
+        if (members_[i].key == members_[j].key) return members_[i].key;
+      }
+    }
+    return std::nullopt;
+  }
   std::vector<std::size_t> order(members_.size());
   for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
   std::stable_sort(order.begin(), order.end(),

@@ -21,7 +21,7 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <deque>
+#include <forward_list>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -68,11 +68,14 @@ class FlatJson {
   void add(Member member) { members_.push_back(member); }
   void addString(std::string_view key, std::string_view text) { add(Member{key, Kind::String, text, 0}); }
   void addUnsigned(std::string_view key, std::uint64_t value) { add(Member{key, Kind::Unsigned, {}, value}); }
-  std::string_view own(std::string text) { return storage_.emplace_back(std::move(text)); }
+  std::string_view own(std::string text) { return storage_.emplace_front(std::move(text)); }
 
  private:
   std::vector<Member> members_;
-  std::deque<std::string> storage_;  // unescaped strings (a deque: views into it stay valid)
+  // Unescaped strings. A list: views into it stay valid, and an object without escapes (an
+  // order, nearly always) allocates nothing for it — a deque allocates its map and a first block
+  // even empty, two of the ~85 allocations a REST order cost.
+  std::forward_list<std::string> storage_;
 };
 
 }  // namespace alphintra::api

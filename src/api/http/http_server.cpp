@@ -43,7 +43,14 @@ namespace websocket = boost::beast::websocket;
 namespace net = boost::asio;
 namespace ssl = boost::asio::ssl;
 using tcp = net::ip::tcp;
-using TlsStream = beast::ssl_stream<beast::tcp_stream>;
+// Streams typed on their strand, not on Beast's default type-erased `any_io_executor`: every
+// asynchronous operation asks its executor for outstanding-work tracking, which for a type-erased
+// strand builds a new erased copy (a heap allocation and a reference count) each time, on every
+// read and write of every request.
+using StrandExecutor = net::strand<net::io_context::executor_type>;
+using StrandSocket = net::basic_stream_socket<tcp, StrandExecutor>;
+using PlainStream = beast::basic_stream<tcp, StrandExecutor, beast::unlimited_rate_policy>;
+using TlsStream = beast::ssl_stream<PlainStream>;
 
 namespace {
 
@@ -219,7 +226,7 @@ class WsConnection : public WebSocketTransport, public std::enable_shared_from_t
   bool closedNotified_ = false;
 };
 
-// Stream is beast::tcp_stream (plain HTTP) or TlsStream (HTTPS: a TLS handshake first, under the
+// Stream is PlainStream (plain HTTP) or TlsStream (HTTPS: a TLS handshake first, under the
 // read timeout, and a close_notify before the TCP shutdown).
 template <class Stream>
 class Session : public std::enable_shared_from_this<Session<Stream>> {
@@ -228,7 +235,7 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
 
  public:
   // The acceptor has counted this connection already; the destructor uncounts it.
-  Session(tcp::socket&& socket, std::shared_ptr<Shared> shared, bool overCapacity)
+  Session(StrandSocket&& socket, std::shared_ptr<Shared> shared, bool overCapacity)
       : stream_(makeStream(std::move(socket), *shared)), shared_(std::move(shared)), overCapacity_(overCapacity) {}
   ~Session() { shared_->connections.fetch_sub(1, std::memory_order_relaxed); }
   Session(const Session&) = delete;
@@ -239,7 +246,7 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
   }
 
  private:
-  static Stream makeStream(tcp::socket&& socket, Shared& shared) {
+  static Stream makeStream(StrandSocket&& socket, Shared& shared) {
     if constexpr (kTls) {
       return Stream(std::move(socket), *shared.tls);
     } else {
@@ -248,7 +255,7 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     }
   }
 
-  beast::tcp_stream& tcpStream() { return beast::get_lowest_layer(stream_); }
+  PlainStream& tcpStream() { return beast::get_lowest_layer(stream_); }
 
   void handshake() {
     if constexpr (kTls) {
@@ -397,7 +404,7 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
       }
     }
     beast::error_code ignored;
-    tcpStream().socket().shutdown(tcp::socket::shutdown_send, ignored);
+    tcpStream().socket().shutdown(net::socket_base::shutdown_send, ignored);
   }
 
   // Lingering close: stop sending, then read and drop what the client still sends (bounded).
@@ -467,7 +474,7 @@ class Listener : public std::enable_shared_from_this<Listener> {
   std::uint16_t port() const noexcept { return port_; }
 
  private:
-  void onAccept(beast::error_code ec, tcp::socket socket) {
+  void onAccept(beast::error_code ec, StrandSocket socket) {
     if (ec == net::error::operation_aborted || !acceptor_.is_open()) return;  // closed
     if (ec) {
       shared_->log(fmt::format("http: accept failed: {}", ec.message()));
@@ -477,7 +484,7 @@ class Listener : public std::enable_shared_from_this<Listener> {
       if (shared_->tls) {
         std::make_shared<Session<TlsStream>>(std::move(socket), shared_, over)->run();
       } else {
-        std::make_shared<Session<beast::tcp_stream>>(std::move(socket), shared_, over)->run();
+        std::make_shared<Session<PlainStream>>(std::move(socket), shared_, over)->run();
       }
     }
     accept();

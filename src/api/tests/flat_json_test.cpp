@@ -80,6 +80,16 @@ TEST(FlatJson, FindsTheFirstNameGivenTwiceAndEdits) {
   FlatJson j = parsed(R"({"b":1,"a":2,"c":3,"a":4,"b":5})");
   ASSERT_TRUE(j.duplicate().has_value());
   EXPECT_EQ(*j.duplicate(), "a");  // the first repeat met when reading
+  // Past 32 members the search sorts instead of comparing pairs: the same answers.
+  for (const std::size_t n : {std::size_t{5}, std::size_t{40}}) {
+    std::string text = "{";
+    for (std::size_t i = 0; i < n; ++i) text += "\"m" + std::to_string(i) + "\":" + std::to_string(i) + ",";
+    const std::string unique = text.substr(0, text.size() - 1) + "}";
+    EXPECT_FALSE(parsed(unique).duplicate().has_value()) << n;
+    const std::string twice = text + "\"m3\":0,\"m1\":0,\"m3\":1}";
+    ASSERT_TRUE(parsed(twice).duplicate().has_value()) << n;
+    EXPECT_EQ(*parsed(twice).duplicate(), "m3") << n;
+  }
   FlatJson k = parsed(R"({"accountId":7})");
   k.rename("accountId", "account");
   k.addString("type", k.own("new_order"));
