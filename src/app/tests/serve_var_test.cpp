@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "app/serve_var.hpp"
+#include "core/tests/scratch_dir.hpp"
 
 namespace alphintra::app {
 namespace {
@@ -18,15 +19,8 @@ constexpr std::int64_t kEnd = 1'700'000'000;  // seconds since the epoch: the wi
 constexpr std::int64_t kWindow = 300;
 
 struct TempDir {
-  std::filesystem::path path;
-  TempDir() {
-    path = std::filesystem::temp_directory_path() /
-           ("serve_var_test_" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(path);
-    std::filesystem::create_directories(path);
-  }
-  ~TempDir() { std::filesystem::remove_all(path); }
+  std::filesystem::path path = scratchDirectory("serve-var");
+  TempDir() { std::filesystem::create_directories(path); }
 };
 
 // Writes one 1-second bar per entry of `closes` whose value is > 0 (0: no trade that second),
