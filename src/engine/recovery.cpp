@@ -54,21 +54,6 @@ Result<Recovered> recover(const RecoveryOptions& options) {
     result.lastSequence = 0;
     return result;
   }
-  // Only the records after the snapshot are read and checked (they are all recovery replays).
-  auto reader = store::JournalReader::open(
-      options.journalDir, [&](std::string_view line) { log(line); }, result.snapshotSequence + 1);
-  if (!reader.ok()) return reader.error();
-  const store::RecoveryReport& report = reader->report();
-  if (report.recordCount > 0 && report.firstSequence > result.snapshotSequence + 1) {
-    return makeError("journal", "journal starts at sequence " + std::to_string(report.firstSequence) +
-                                    " but the state needs every record after " +
-                                    std::to_string(result.snapshotSequence));
-  }
-  if (report.lastSequence < result.snapshotSequence) {
-    return makeError("journal", "snapshot at sequence " + std::to_string(result.snapshotSequence) +
-                                    " is ahead of the journal, which ends at " + std::to_string(report.lastSequence));
-  }
-
   Engine& engine = *result.engine;
   std::vector<EngineEvent> events;
   events.reserve(1024);
@@ -98,22 +83,42 @@ Result<Recovered> recover(const RecoveryOptions& options) {
     }
     window.erase(window.begin(), window.begin() + static_cast<std::ptrdiff_t>(end));
   };
+  // Only the records after the snapshot are read, each checked once and applied as soon as it
+  // passes (JournalReader::read): a journal found damaged part-way fails the recovery, and the
+  // engine built so far goes with it.
+  const std::uint64_t from = result.snapshotSequence + 1;
   std::optional<Error> failure;
-  auto replayed =
-      reader->replay(result.snapshotSequence + 1, [&](std::uint64_t sequence, std::span<const std::byte> payload) {
+  auto reader = store::JournalReader::read(
+      options.journalDir, from,
+      [&](std::uint64_t sequence, std::span<const std::byte> payload) {
         if (failure) return;
+        if (sequence != from + result.replayed) {  // a gap: the checks below name it
+          failure = makeError("journal", "record " + std::to_string(sequence) + " does not follow the snapshot");
+          return;
+        }
         auto command = decode(payload, sequence);
         if (!command.ok()) {
           failure = makeError("journal", "record " + std::to_string(sequence) + ": " + command.error().message);
           return;
         }
+        ++result.replayed;
         window.push_back(command.value());
         if (window.size() == kWindow) applyUpTo(kWindow - kPrefetchAhead);
-      });
-  if (!replayed.ok()) return replayed.error();
+      },
+      [&](std::string_view line) { log(line); });
+  if (!reader.ok()) return reader.error();
+  const store::RecoveryReport& report = reader->report();
+  if (report.recordCount > 0 && report.firstSequence > from) {
+    return makeError("journal", "journal starts at sequence " + std::to_string(report.firstSequence) +
+                                    " but the state needs every record after " +
+                                    std::to_string(result.snapshotSequence));
+  }
+  if (report.lastSequence < result.snapshotSequence) {
+    return makeError("journal", "snapshot at sequence " + std::to_string(result.snapshotSequence) +
+                                    " is ahead of the journal, which ends at " + std::to_string(report.lastSequence));
+  }
   if (failure) return *failure;
   applyUpTo(window.size());
-  result.replayed = replayed.value();
   result.lastSequence = engine.lastSequence();
   result.eventHash = options.hashEvents ? eventHash : 0;
   return result;

@@ -68,6 +68,7 @@ struct RecoveryReport {
   std::uint64_t recordCount = 0;
   std::size_t segmentCount = 0;
   std::size_t segmentsUnread = 0;    // wholly before checkFrom: taken on their names, not read
+  std::uint64_t visited = 0;         // records handed to JournalReader::read()'s visitor
   std::optional<TornTail> tornTail;  // set when the last segment ended in invalid bytes
   bool tailTruncated = false;        // true when those bytes were cut from the file (writer open)
 };
@@ -90,6 +91,12 @@ class JournalReader {
   const RecoveryReport& report() const noexcept { return report_; }
 
   using RecordVisitor = std::function<void(std::uint64_t sequence, std::span<const std::byte> payload)>;
+  // open() and replay() in one pass, for a recovery: every record from `fromSequence` on is
+  // read and checked once and visited as soon as it passes (report().visited counts them). A
+  // torn tail ends the visits, as with open(). On an error the records before the bad one have
+  // been visited already: a caller that applied them discards what it built.
+  static Result<JournalReader> read(const std::filesystem::path& dir, std::uint64_t fromSequence,
+                                    const RecordVisitor& visit, const JournalLog& log = {});
   // Calls `visit` for every valid record with sequence >= fromSequence, in order, and returns
   // how many it visited. Records are checked again as they are read: a file changed since
   // open() is an error, not a silent difference. The payload span lives until visit returns.
@@ -106,8 +113,9 @@ class JournalReader {
  private:
   friend class JournalWriter;
   // open() for readers; the writer's open() passes truncateTail = true to cut a torn tail.
+  // With `visit`, each valid record from checkFrom on is visited as it is checked (read()).
   static Result<JournalReader> scan(const std::filesystem::path& dir, bool truncateTail, const JournalLog& log,
-                                    std::uint64_t checkFrom);
+                                    std::uint64_t checkFrom, const RecordVisitor* visit = nullptr);
 
   std::vector<Segment> segments_;
   RecoveryReport report_;

@@ -1,6 +1,6 @@
 // Journal recovery scan and replay: validates every record of every segment (from a given
-// sequence on), tells a torn
-// tail (cut, reported) from corruption anywhere else (an error naming file and offset).
+// sequence on), tells a torn tail (cut, reported) from corruption anywhere else (an error
+// naming file and offset); read() hands each record on as it passes.
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -183,8 +183,13 @@ Result<JournalReader> JournalReader::open(const std::filesystem::path& dir, cons
   return scan(dir, false, log, checkFrom);
 }
 
+Result<JournalReader> JournalReader::read(const std::filesystem::path& dir, std::uint64_t fromSequence,
+                                          const RecordVisitor& visit, const JournalLog& log) {
+  return scan(dir, false, log, fromSequence, &visit);
+}
+
 Result<JournalReader> JournalReader::scan(const std::filesystem::path& dir, bool truncateTail, const JournalLog& log,
-                                          std::uint64_t checkFrom) {
+                                          std::uint64_t checkFrom, const RecordVisitor* visit) {
   const std::string dirText = dir.string();
   std::error_code ec;
   if (!std::filesystem::is_directory(dir, ec)) {
@@ -285,6 +290,10 @@ Result<JournalReader> JournalReader::scan(const std::filesystem::path& dir, bool
       if (check.header.sequence != expected) {
         return makeError(path, fmt::format("{}: record at byte offset {} has sequence {}, expected {}", path, offset,
                                            check.header.sequence, expected));
+      }
+      if (visit != nullptr && expected >= checkFrom) {
+        (*visit)(expected, in.available().subspan(kRecordHeaderBytes, check.header.length));
+        ++report.visited;
       }
       in.consume(kRecordHeaderBytes + check.header.length);
       offset += kRecordHeaderBytes + check.header.length;

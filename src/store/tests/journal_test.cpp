@@ -534,6 +534,69 @@ TEST(JournalRecovery, SegmentsBeforeCheckFromAreTakenOnTheirNamesUnread) {
   EXPECT_NE(through.error().message.find("ends at sequence"), std::string::npos) << through.error().message;
 }
 
+// read(): open() and replay() in one pass. It visits exactly what replay() would, from the
+// given sequence across segment rolls, stops at a torn tail, and fails on damage in the middle
+// after visiting only the records before the damage.
+TEST(JournalRecovery, ReadChecksAndVisitsInOnePass) {
+  const fs::path dir = freshDirectory();
+  writeJournal(dir, 300, fastOptions(1024));
+  ASSERT_GE(segmentFiles(dir).size(), 4u);
+  const auto readFrom = [&](std::uint64_t from, std::vector<Record>& out) {
+    out.clear();
+    return JournalReader::read(dir, from, [&](std::uint64_t sequence, std::span<const std::byte> payload) {
+      out.push_back(Record{sequence, {payload.begin(), payload.end()}});
+    });
+  };
+  std::vector<Record> visited;
+  for (const std::uint64_t from : {std::uint64_t{0}, std::uint64_t{1}, std::uint64_t{137}, std::uint64_t{300}}) {
+    SCOPED_TRACE("from " + std::to_string(from));
+    auto reader = readFrom(from, visited);
+    ASSERT_TRUE(reader.ok()) << reader.error().message;
+    expectSequence(visited, std::max<std::uint64_t>(from, 1), 300);
+    EXPECT_EQ(reader->report().visited, visited.size());
+    EXPECT_EQ(reader->report().lastSequence, 300u);
+    EXPECT_EQ(reader->report().recordCount, 300u);
+  }
+  auto beyond = readFrom(301, visited);
+  ASSERT_TRUE(beyond.ok());
+  EXPECT_TRUE(visited.empty());
+
+  // A torn tail: every record before it, then the report says what was ignored (not cut).
+  const fs::path last = segmentFiles(dir).back();
+  const auto size = fs::file_size(last);
+  fs::resize_file(last, size - 2);
+  Captured captured;
+  auto torn = JournalReader::read(
+      dir, 1,
+      [&](std::uint64_t sequence, std::span<const std::byte>) {
+        visited.push_back(Record{sequence, {}});
+      },
+      captured.log());
+  ASSERT_TRUE(torn.ok()) << torn.error().message;
+  ASSERT_TRUE(torn->report().tornTail.has_value());
+  EXPECT_EQ(visited.size(), 299u);
+  EXPECT_EQ(visited.back().sequence, 299u);
+  EXPECT_EQ(fs::file_size(last), size - 2);
+  EXPECT_EQ(captured.lines.size(), 1u);
+
+  // Damage in the middle of the second segment: an error naming the file, after the records
+  // before it and none after.
+  const fs::path second = segmentFiles(dir)[1];
+  auto full = JournalReader::open(dir);
+  ASSERT_TRUE(full.ok());
+  const std::uint64_t secondFirst = full->segments()[1].firstSequence;
+  std::vector<std::byte> bytes = readFile(second);
+  bytes[recordBytes(secondFirst) + 9] ^= std::byte{0x10};  // its second record's sequence
+  writeFile(second, bytes);
+  auto damaged = readFrom(1, visited);
+  ASSERT_FALSE(damaged.ok());
+  EXPECT_NE(damaged.error().message.find(second.string() + ": corrupt record at byte offset " +
+                                         std::to_string(recordBytes(secondFirst))),
+            std::string::npos)
+      << damaged.error().message;
+  expectSequence(visited, 1, secondFirst);
+}
+
 TEST(JournalRecovery, AMissingSegmentIsASequenceGap) {
   const fs::path dir = freshDirectory();
   writeJournal(dir, 100, fastOptions(1024));
