@@ -110,6 +110,9 @@ struct ServeArgs {
   // platform's complete record (DESIGN.md).
   std::optional<std::uint64_t> journalRetention;
   std::uint64_t journalSegmentMb = 64;
+  // Days of market-data history (trades, 1 s bars) older than this are deleted (serve_history.hpp).
+  // Unset (the default): kept for ever.
+  std::optional<std::uint64_t> historyRetention;
   std::string webDir = ALPHINTRA_WEB_DIST;  // the built dashboard (docs/dashboard.md)
   std::string tlsCertificate;               // PEM certificate chain: HTTPS and WSS (with tlsKey)
   std::string tlsKey;                       // PEM private key
@@ -281,7 +284,11 @@ int runServe(const ServeArgs& args) {
   };
   const bool simulate = !args.noSimulator;
   // Trades recorded as history (1 s bars and trades) for GET .../history and backtests.
-  auto historyResult = ServeHistory::open(std::filesystem::path(args.dataDir) / "history", directory);
+  ServeHistoryOptions historyOptions;
+  if (args.historyRetention) historyOptions.retention = std::chrono::seconds{*args.historyRetention};
+  historyOptions.log = log;
+  auto historyResult =
+      ServeHistory::open(std::filesystem::path(args.dataDir) / "history", directory, std::move(historyOptions));
   if (!historyResult.ok()) {
     log(fmt::format("error: {}", historyResult.error().message));
     return 2;
@@ -604,6 +611,10 @@ void addServeCommand(CLI::App& app) {
                   "Delete journal segments no recovery needs once they are this many seconds old (default: keep "
                   "every segment, the complete record of commands)")
       ->check(CLI::Range(std::uint64_t{0}, std::uint64_t{100} * 365 * 86'400));
+  cmd->add_option("--history-retention", args->historyRetention,
+                  "Delete market-data history (trades, 1 s bars) of days that ended more than this many seconds "
+                  "ago, at start and hourly (at least 86400; default: keep it all)")
+      ->check(CLI::Range(std::uint64_t{86'400}, std::uint64_t{100} * 365 * 86'400));
   cmd->add_option("--journal-segment-mb", args->journalSegmentMb,
                   "Size of a journal segment file in MiB: the unit the retention deletes")
       ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1024}));

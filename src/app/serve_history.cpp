@@ -19,7 +19,11 @@ constexpr std::int64_t kNanosPerSecond = 1'000'000'000;
 }  // namespace
 
 Result<std::unique_ptr<ServeHistory>> ServeHistory::open(const std::filesystem::path& dir,
-                                                         const api::Directory& directory) {
+                                                         const api::Directory& directory, ServeHistoryOptions options) {
+  if (options.retention && *options.retention < kMinRetention) {
+    return makeError("history-retention", fmt::format("is {} s; at least {} s (a day) or none",
+                                                      options.retention->count(), kMinRetention.count()));
+  }
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
   if (ec) return makeError("data-dir", fmt::format("cannot create {}: {}", dir.string(), ec.message()));
@@ -28,12 +32,31 @@ Result<std::unique_ptr<ServeHistory>> ServeHistory::open(const std::filesystem::
   auto reader = marketdata::HistoryReader::open(dir);
   if (!reader.ok()) return reader.error();
   return std::unique_ptr<ServeHistory>(
-      new ServeHistory(directory, std::move(writer.value()), std::move(reader.value())));
+      new ServeHistory(directory, std::move(writer.value()), std::move(reader.value()), dir, std::move(options)));
 }
 
 ServeHistory::ServeHistory(const api::Directory& directory, marketdata::HistoryWriter writer,
-                           marketdata::HistoryReader reader)
-    : directory_(directory), writer_(std::move(writer)), reader_(std::move(reader)), recorder_(writer_) {}
+                           marketdata::HistoryReader reader, std::filesystem::path dir, ServeHistoryOptions options)
+    : directory_(directory),
+      dir_(std::move(dir)),
+      options_(std::move(options)),
+      writer_(std::move(writer)),
+      reader_(std::move(reader)),
+      recorder_(writer_) {}
+
+void ServeHistory::prune() {
+  if (!options_.retention) return;
+  const auto now = std::chrono::system_clock::now().time_since_epoch();
+  const Timestamp cutoff{std::chrono::duration_cast<std::chrono::nanoseconds>(now - *options_.retention).count()};
+  auto report = marketdata::pruneHistory(dir_, cutoff);
+  if (!options_.log) return;
+  if (!report.ok()) {
+    options_.log(fmt::format("history: retention stopped: {}", report.error().message));
+  } else if (report->filesRemoved != 0) {
+    options_.log(fmt::format("history: removed {} files ({} bytes) of days ended more than {} s ago",
+                             report->filesRemoved, report->bytesRemoved, options_.retention->count()));
+  }
+}
 
 ServeHistory::~ServeHistory() { stop(); }
 
@@ -68,9 +91,15 @@ void ServeHistory::run() {
       (void)recorder_.onEngineEvent(e);  // an out-of-order trade is refused by the store, not fatal
     }
   };
+  prune();
+  auto lastPrune = std::chrono::steady_clock::now();
   while (!stop_.load(std::memory_order_acquire)) {
     drain();
     const auto now = std::chrono::steady_clock::now();
+    if (now - lastPrune >= kPruneEvery) {
+      prune();
+      lastPrune = now;
+    }
     if (now - lastFlush >= std::chrono::seconds{1}) {
       (void)recorder_.flush();
       lastFlush = now;

@@ -28,21 +28,6 @@ struct Fd {
   }
 };
 
-// Start of the partition a file name stands for ("YYYY-MM-DD.md" or "YYYY.md"); false if not one.
-bool partitionStart(const std::string& name, std::int64_t& lo) {
-  Timestamp t;
-  std::string reason;
-  if (name.size() == 13 && name.ends_with(".md") && parseUtcTime(name.substr(0, 10), t, reason)) {
-    lo = t.nanos();
-    return true;
-  }
-  if (name.size() == 7 && name.ends_with(".md") && parseUtcTime(name.substr(0, 4) + "-01-01", t, reason)) {
-    lo = t.nanos();
-    return true;
-  }
-  return false;
-}
-
 std::optional<HistoryInstrument> readInstrumentFile(const std::filesystem::path& file, InstrumentId id) {
   std::ifstream in(file);
   if (!in) return std::nullopt;
@@ -90,7 +75,7 @@ Result<HistoryQueryStats> HistoryReader::scan(InstrumentId instrument, MarketEve
   std::vector<std::pair<std::int64_t, std::filesystem::path>> files;
   for (const auto& entry : std::filesystem::directory_iterator(folder, ec)) {
     std::int64_t lo = 0, hi = 0;
-    if (!partitionStart(entry.path().filename().string(), lo)) continue;
+    if (!historyPartitionSpan(entry.path().filename().string(), lo, hi)) continue;
     historyPartitionRange(kind, intervalNanos, lo, lo, hi);
     if (hi > start.nanos() && lo < end.nanos()) files.emplace_back(lo, entry.path());
   }
@@ -101,6 +86,7 @@ Result<HistoryQueryStats> HistoryReader::scan(InstrumentId instrument, MarketEve
   auto buffer = std::make_unique<std::byte[]>(kBufferBytes);
   for (const auto& [lo, path] : files) {
     Fd f{::open(path.c_str(), O_RDONLY | O_CLOEXEC)};
+    if (f.fd < 0 && errno == ENOENT) continue;  // deleted by retention (pruneHistory) since the listing
     if (f.fd < 0) return makeError("store", fmt::format("{}: cannot open: {}", path.string(), std::strerror(errno)));
     ++stats.filesRead;
     HistoryFileHeader header;

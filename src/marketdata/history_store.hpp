@@ -118,6 +118,23 @@ class HistoryReader {
   std::filesystem::path dir_;
 };
 
+// Retention: deletes the partition files — of every series of every instrument — whose whole
+// span ends at or before `cutoff`: a day's file ("YYYY-MM-DD.md") once that UTC day is over by
+// then, a year's ("YYYY.md", bars of 1 h and longer) once the year is. Reads no record and
+// leaves instrument.txt, the directories and any other file alone. Safe beside a writer (with a
+// cutoff a day or more in the past it only writes later partitions) and beside readers (a query
+// skips a file deleted after it listed it). An error names the file it could not delete; what was
+// deleted before it stays deleted.
+struct HistoryPruneReport {
+  std::uint64_t filesRemoved = 0;
+  std::uint64_t bytesRemoved = 0;
+};
+Result<HistoryPruneReport> pruneHistory(const std::filesystem::path& dir, Timestamp cutoff);
+
+// The span [lo, hi) of a partition file named "YYYY-MM-DD.md" (a UTC day) or "YYYY.md" (a UTC
+// year); false for any other name.
+bool historyPartitionSpan(const std::string& fileName, std::int64_t& lo, std::int64_t& hi);
+
 // Series directory name and partition file name for a record (shared by writer and reader).
 std::string historySeriesName(MarketEventKind kind, std::int64_t intervalNanos);
 std::string historyPartitionName(MarketEventKind kind, std::int64_t intervalNanos, std::int64_t timeNanos);

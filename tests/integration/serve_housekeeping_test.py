@@ -10,7 +10,9 @@ REST API answers them from the order history (fills.db), singly and in lists. Af
 the purged table): the resting order is there and can be cancelled, a retired order is still
 answered from the history, and a retired order's client order id can be used for a new order.
 The journal, in 1 MiB segments with --journal-retention 0, loses its first segment at the clean
-stop's snapshot; the server then restarts from it, also after a kill -9.
+stop's snapshot; the server then restarts from it, also after a kill -9. With --history-retention
+172800, a market-data history file of a day long past is deleted at start, yesterday's is kept,
+and a retention under a day is refused.
 
 usage: serve_housekeeping_test.py ALPHINTRA
 """
@@ -19,6 +21,7 @@ import json
 import os
 import re
 import signal
+import subprocess
 import sys
 import time
 
@@ -28,7 +31,8 @@ from serve_harness import ServeRun, free_port, session, start_serve  # noqa: E40
 ALPHINTRA = sys.argv[1]
 ADMIN_PASSWORD = "housekeeping-test-admin-pw"
 SERVE_ARGS = ("--no-simulator", "--order-retention", "1", "--purge-every", "1", "--api-rate-limit", "0",
-              "--journal-segment-mb", "1", "--journal-retention", "0", "--snapshot-every", "500")
+              "--journal-segment-mb", "1", "--journal-retention", "0", "--snapshot-every", "500",
+              "--history-retention", "172800")
 IOC_ORDERS = 8_500
 
 
@@ -77,11 +81,36 @@ def check_after_restart(trader, resting_id, retired_id, fresh_client_id):
     assert status in (200, 201) and report["orderId"] >= retired_id + IOC_ORDERS, report  # a new id
 
 
+def seed_history(data_dir):
+    """Partition files of an instrument no one trades: one of a day long past, one of yesterday."""
+    folder = os.path.join(data_dir, "history", "999", "trades")
+    os.makedirs(folder)
+    old = os.path.join(folder, "2020-01-01.md")
+    yesterday = os.path.join(folder, time.strftime("%Y-%m-%d.md", time.gmtime(time.time() - 86400)))
+    for path in (old, yesterday):
+        with open(path, "wb") as f:
+            f.write(b"\0" * 4096)
+    return old, yesterday
+
+
 def main():
+    # A retention shorter than a day would cut the files being written: refused, naming the option.
+    refused = subprocess.run([ALPHINTRA, "serve", "--history-retention", "3600"], capture_output=True, text=True)
+    assert refused.returncode != 0 and "--history-retention" in refused.stderr + refused.stdout, refused
     with ServeRun("alphintra-housekeeping-") as run:
         port = free_port()
         log_path = os.path.join(run.data_dir, "serve.log")
+        # History retention (--history-retention 172800): at start, a day's files that ended more
+        # than two days ago go; yesterday's stay.
+        old_history, recent_history = seed_history(run.data_dir)
         run.proc = start_serve(ALPHINTRA, port, run.data_dir, run.log, ADMIN_PASSWORD, SERVE_ARGS)
+        deadline = time.time() + 10
+        while os.path.exists(old_history):
+            assert time.time() < deadline, "the old history file was not removed"
+            time.sleep(0.1)
+        assert os.path.exists(recent_history)
+        with open(log_path, "rb") as f:
+            assert b"history: removed 1 files (4096 bytes)" in f.read()
         trader = session(port, "trader", "trader-demo")
 
         # GTD: expires about a second from now, on a symbol no other order touches.
@@ -159,7 +188,8 @@ def main():
         run.stop()
     print("ok: the GTD order expired on time; retired orders stay retired across kill -9 and a clean restart "
           "and are answered from the order history; "
-          "the kept order trades on; the journal's old segments were deleted and recovery did not need them")
+          "the kept order trades on; the journal's old segments were deleted and recovery did not need them; "
+          "old market-data history was deleted")
     return 0
 
 

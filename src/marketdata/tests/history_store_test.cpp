@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <fstream>
 #include <vector>
 
 #include "marketdata/bar_aggregator.hpp"
@@ -103,6 +104,87 @@ TEST(HistoryStore, SecondBarsAnswerCoarserQueriesAcrossDays) {
   ASSERT_NE(firstDirect, direct.end());
   for (std::size_t i = 0; i < minutes.size(); ++i)
     EXPECT_TRUE(sameBar(minutes[i], *(firstDirect + static_cast<long>(i))));
+}
+
+// Retention: day files whose day is over by the cutoff go, in every series; the day the cutoff
+// falls in, year files of a year not over, instrument.txt and foreign files stay; queries over
+// what is left answer as before, and over what went answer nothing (not an error).
+TEST(HistoryStore, PruneDeletesWholePartitionsBeforeTheCutoff) {
+  TempDir dir;
+  const InstrumentId id{7};
+  const auto trades = tape(id, kDay0 + 600 * kSecond, 369'000);  // days 0..2, 700 ms apart
+  {
+    auto writer = HistoryWriter::open(dir.path());
+    ASSERT_TRUE(writer.ok());
+    ASSERT_TRUE(writer.value().describe(HistoryInstrument{id, "PRN", 2, 0}).ok());
+    for (const TradeEvent& t : trades) ASSERT_TRUE(writer.value().appendTrade(t).ok());
+    for (const Bar& b : aggregateDirect(trades, kSecond)) ASSERT_TRUE(writer.value().appendBar(b, kSecond).ok());
+    for (const Bar& b : aggregateDirect(trades, kNanosPerDay)) {
+      ASSERT_TRUE(writer.value().appendBar(b, kNanosPerDay).ok());
+    }
+    ASSERT_TRUE(writer.value().flush().ok());
+  }
+  const auto series = dir.path() / "7";
+  ASSERT_TRUE(std::filesystem::exists(series / "trades" / "2024-03-03.md"));
+  ASSERT_TRUE(std::filesystem::exists(series / "bars-1d" / "2024.md"));
+  std::ofstream(series / "trades" / "notes.txt") << "not a partition";
+  const auto sizeOf = [](const std::filesystem::path& p) { return std::filesystem::file_size(p); };
+  const std::uint64_t expectedBytes =
+      sizeOf(series / "trades" / "2024-03-01.md") + sizeOf(series / "trades" / "2024-03-02.md") +
+      sizeOf(series / "bars-1s" / "2024-03-01.md") + sizeOf(series / "bars-1s" / "2024-03-02.md");
+
+  // A cutoff inside day 2: days 0 and 1 go, day 2 stays.
+  const Timestamp cutoff{kDay0 + 2 * kNanosPerDay + 3600 * kSecond};
+  auto pruned = pruneHistory(dir.path(), cutoff);
+  ASSERT_TRUE(pruned.ok()) << pruned.error().message;
+  EXPECT_EQ(pruned->filesRemoved, 4u);
+  EXPECT_EQ(pruned->bytesRemoved, expectedBytes);
+  for (const char* s : {"trades", "bars-1s"}) {
+    EXPECT_FALSE(std::filesystem::exists(series / s / "2024-03-01.md")) << s;
+    EXPECT_FALSE(std::filesystem::exists(series / s / "2024-03-02.md")) << s;
+    EXPECT_TRUE(std::filesystem::exists(series / s / "2024-03-03.md")) << s;
+  }
+  EXPECT_TRUE(std::filesystem::exists(series / "bars-1d" / "2024.md"));  // the year is not over
+  EXPECT_TRUE(std::filesystem::exists(series / "trades" / "notes.txt"));
+  EXPECT_TRUE(std::filesystem::exists(series / "instrument.txt"));
+
+  auto reader = HistoryReader::open(dir.path()).value();
+  std::vector<TradeEvent> left;
+  for (const TradeEvent& t : trades) {
+    if (t.exchangeTime.nanos() >= kDay0 + 2 * kNanosPerDay) left.push_back(t);
+  }
+  const std::int64_t all = kDay0 + 4 * kNanosPerDay;
+  expectSame(query(reader, id, 60 * kSecond, kDay0 + 2 * kNanosPerDay, all), aggregateDirect(left, 60 * kSecond));
+  EXPECT_TRUE(query(reader, id, 60 * kSecond, kDay0, kDay0 + 2 * kNanosPerDay).empty());
+  std::uint64_t tradesRead = 0;
+  auto scanned = reader.queryTrades(id, Timestamp{kDay0}, Timestamp{all}, [&](const TradeEvent&) {
+    ++tradesRead;
+    return true;
+  });
+  ASSERT_TRUE(scanned.ok()) << scanned.error().message;
+  EXPECT_EQ(tradesRead, left.size());
+
+  // Again: nothing more is due. A cutoff after the year ends takes the year file too.
+  EXPECT_EQ(pruneHistory(dir.path(), cutoff)->filesRemoved, 0u);
+  auto yearOver = pruneHistory(dir.path(), Timestamp{daysFromCivil(2025, 1, 1) * kNanosPerDay});
+  ASSERT_TRUE(yearOver.ok());
+  EXPECT_EQ(yearOver->filesRemoved, 3u);  // day 2 of trades and of 1 s bars, and the 2024 daily bars
+  EXPECT_FALSE(std::filesystem::exists(series / "bars-1d" / "2024.md"));
+  EXPECT_FALSE(pruneHistory(dir.path() / "missing", cutoff).ok());
+}
+
+// Partition names and their spans; anything else is not a partition.
+TEST(HistoryStore, PartitionSpansFromFileNames) {
+  std::int64_t lo = 0, hi = 0;
+  ASSERT_TRUE(historyPartitionSpan("2024-03-01.md", lo, hi));
+  EXPECT_EQ(lo, kDay0);
+  EXPECT_EQ(hi, kDay0 + kNanosPerDay);
+  ASSERT_TRUE(historyPartitionSpan("2024.md", lo, hi));
+  EXPECT_EQ(lo, daysFromCivil(2024, 1, 1) * kNanosPerDay);
+  EXPECT_EQ(hi, daysFromCivil(2025, 1, 1) * kNanosPerDay);
+  for (const char* name : {"2024-03-01.txt", "2024-13-01.md", "notes.md", "20x4.md", "2024-03-1.md", ".md", ""}) {
+    EXPECT_FALSE(historyPartitionSpan(name, lo, hi)) << name;
+  }
 }
 
 TEST(HistoryStore, DailyBarsGoOneFilePerYearAndFinerQueriesFail) {
