@@ -14,6 +14,11 @@ void addServeFixOptions(CLI::App& serve, ServeFixArgs& args) {
                    "it trades, the Logon password); repeatable");
   serve.add_option("--fix-max-heartbeat", args.maxHeartBtInt, "Largest HeartBtInt (seconds) a Logon may ask for")
       ->check(CLI::Range(1, 3600));
+  serve
+      .add_option("--fix-store-messages", args.storeMessages,
+                  "Sent messages each FIX session keeps for resend requests; older ones are dropped and a resend "
+                  "of them is gap-filled (0, the default: keep every one)")
+      ->check(CLI::Range(std::uint64_t{0}, std::uint64_t{1} << 40));
 }
 
 Result<std::unique_ptr<api::fix::FixGateway>> makeFixGateway(const ServeFixArgs& args, const std::string& dataDir,
@@ -30,6 +35,7 @@ Result<std::unique_ptr<api::fix::FixGateway>> makeFixGateway(const ServeFixArgs&
   options.stateDir = std::filesystem::path(dataDir) / "fix";
   options.source = kFixSource;
   options.timings.maxHeartBtInt = args.maxHeartBtInt;
+  options.storeMessages = args.storeMessages;
   options.log = std::move(log);
   for (const std::string& spec : args.sessions) {
     auto session = api::fix::parseSessionSpec(spec);

@@ -29,6 +29,7 @@ struct ServeFixArgs {
   std::string host = "127.0.0.1";
   std::vector<std::string> sessions;  // SENDER:TARGET:ACCOUNT[:PASSWORD]
   std::uint32_t maxHeartBtInt = 300;
+  std::uint64_t storeMessages = 0;  // sent messages kept per session for resend (0: all)
 };
 
 void addServeFixOptions(CLI::App& serve, ServeFixArgs& args);

@@ -437,7 +437,8 @@ Result<std::unique_ptr<FixGateway>> FixGateway::create(FixOptions options, const
       return makeError("fix-session",
                        fmt::format("session {}:{} is given twice", config.senderCompId, config.targetCompId));
     }
-    auto store = SessionStore::open(impl.options.stateDir / (config.senderCompId + "-" + config.targetCompId));
+    auto store = SessionStore::open(impl.options.stateDir / (config.senderCompId + "-" + config.targetCompId),
+                                    impl.options.storeMessages);
     if (!store.ok()) return store.error();
     impl.stores.push_back(std::move(store).value());
     impl.sessions.push_back(

@@ -44,6 +44,7 @@ struct FixOptions {
   std::uint16_t port = 0;          // 0: any free port (see FixGateway::port)
   std::vector<FixSessionConfig> sessions;
   std::filesystem::path stateDir = "data/fix";  // one directory per session: SENDER-TARGET
+  std::uint64_t storeMessages = 0;              // sent messages kept for resend (SessionStore; 0: all)
   SessionTimings timings;
   std::uint32_t source = 4;  // the `source` of the commands FIX sends
   std::chrono::milliseconds logonTimeout{10'000};

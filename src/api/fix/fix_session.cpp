@@ -391,7 +391,12 @@ void Session::resend(std::uint64_t beginSeq, std::uint64_t endSeq, std::int64_t 
   if (beginSeq > endSeq) return;
   log(fmt::format("resending {}..{}", beginSeq, endSeq));
   std::uint64_t gapStart = 0;  // first of a run of session messages to skip with a gap fill
-  for (std::uint64_t s = beginSeq; s <= endSeq; ++s) {
+  std::uint64_t s = beginSeq;
+  if (s < store_.firstStored()) {  // pruned by the store's retention: one gap fill over them
+    gapStart = s;
+    s = std::min(store_.firstStored(), endSeq + 1);
+  }
+  for (; s <= endSeq; ++s) {
     const bool stored = store_.load(s, resendBuffer_);
     if (stored) resendView_.parse(resendBuffer_);
     if (!stored || isSessionMsgType(resendView_.msgType())) {

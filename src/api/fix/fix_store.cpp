@@ -4,7 +4,9 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <charconv>
 #include <cstring>
 #include <system_error>
 
@@ -32,8 +34,9 @@ bool writeAll(int fd, const char* data, std::size_t size) {
 
 }  // namespace
 
-Result<std::unique_ptr<SessionStore>> SessionStore::open(const std::filesystem::path& dir) {
+Result<std::unique_ptr<SessionStore>> SessionStore::open(const std::filesystem::path& dir, std::uint64_t keepMessages) {
   std::unique_ptr<SessionStore> store(new SessionStore());
+  store->keep_ = keepMessages;
   if (dir.empty()) return store;
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
@@ -45,13 +48,35 @@ Result<std::unique_ptr<SessionStore>> SessionStore::open(const std::filesystem::
   if (store->messagesFd_ < 0) return fileError(messagesPath, "cannot open");
   store->inboundFd_ = ::open(inboundPath.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
   if (store->inboundFd_ < 0) return fileError(inboundPath, "cannot open");
+  const auto startPath = dir / "start";
+  store->startFd_ = ::open(startPath.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (store->startFd_ < 0) return fileError(startPath, "cannot open");
 
-  // The index: frame the file message by message.
-  std::string content;
+  // Where the kept messages begin (retention; none yet: 0).
   const off_t size = ::lseek(store->messagesFd_, 0, SEEK_END);
   if (size < 0) return fileError(messagesPath, "cannot seek");
-  content.resize(static_cast<std::size_t>(size));
-  if (size > 0 && ::pread(store->messagesFd_, content.data(), content.size(), 0) != size) {
+  std::uint64_t start = 0;
+  char startText[32] = {};
+  const ssize_t startBytes = ::pread(store->startFd_, startText, sizeof(startText) - 1, 0);
+  if (startBytes < 0) return fileError(startPath, "cannot read");
+  if (startBytes > 0) {
+    std::string_view t(startText, static_cast<std::size_t>(startBytes));
+    while (!t.empty() && t.back() == '\n') t.remove_suffix(1);
+    std::uint64_t offset = 0;
+    const auto [end, parseError] = std::from_chars(t.data(), t.data() + t.size(), offset);  // leading zeros allowed
+    if (t.empty() || parseError != std::errc{} || end != t.data() + t.size()) {
+      return makeError(startPath.string(), "does not hold a byte offset");
+    }
+    // Beyond the end only when a reset emptied the file and a crash came before `start` was
+    // rewritten: the store is empty.
+    start = std::min<std::uint64_t>(offset, static_cast<std::uint64_t>(size));
+  }
+
+  // The index: frame the kept part of the file message by message.
+  std::string content;
+  content.resize(static_cast<std::size_t>(static_cast<std::uint64_t>(size) - start));
+  if (!content.empty() && ::pread(store->messagesFd_, content.data(), content.size(), static_cast<off_t>(start)) !=
+                              static_cast<ssize_t>(content.size())) {
     return fileError(messagesPath, "cannot read");
   }
   std::size_t pos = 0;
@@ -64,19 +89,21 @@ Result<std::unique_ptr<SessionStore>> SessionStore::open(const std::filesystem::
     if (!seq) break;
     if (store->offsets_.empty()) store->firstSequence_ = *seq;
     if (*seq != store->nextOutbound()) {
-      return makeError(messagesPath.string(), "message at byte " + std::to_string(pos) + " has MsgSeqNum " +
+      return makeError(messagesPath.string(), "message at byte " + std::to_string(start + pos) + " has MsgSeqNum " +
                                                   std::to_string(*seq) + ", expected " +
                                                   std::to_string(store->nextOutbound()));
     }
-    store->offsets_.push_back(pos);
+    store->offsets_.push_back(start + pos);
     pos += f.length;
   }
   if (pos < content.size()) {
     // A torn tail: cut it, so that the next append continues a well-formed log.
-    if (::ftruncate(store->messagesFd_, static_cast<off_t>(pos)) != 0) return fileError(messagesPath, "cannot cut");
+    if (::ftruncate(store->messagesFd_, static_cast<off_t>(start + pos)) != 0) {
+      return fileError(messagesPath, "cannot cut");
+    }
   }
-  store->fileBytes_ = pos;
-  if (::lseek(store->messagesFd_, static_cast<off_t>(pos), SEEK_SET) < 0) {
+  store->fileBytes_ = start + pos;
+  if (::lseek(store->messagesFd_, static_cast<off_t>(start + pos), SEEK_SET) < 0) {
     return fileError(messagesPath, "cannot seek");
   }
 
@@ -97,6 +124,7 @@ SessionStore::~SessionStore() {
   (void)flush();
   if (messagesFd_ >= 0) ::close(messagesFd_);
   if (inboundFd_ >= 0) ::close(inboundFd_);
+  if (startFd_ >= 0) ::close(startFd_);
 }
 
 void SessionStore::setNextInbound(std::uint64_t sequence) noexcept {
@@ -115,14 +143,14 @@ void SessionStore::append(std::string_view message) {
 }
 
 bool SessionStore::load(std::uint64_t sequence, std::string& out) {
+  if (messagesFd_ >= 0 && flush()) return false;  // first: a flush may prune
   if (sequence < firstSequence_ || sequence >= nextOutbound()) return false;
   const std::size_t i = sequence - firstSequence_;
   if (messagesFd_ < 0) {
-    const std::uint64_t end = i + 1 < offsets_.size() ? offsets_[i + 1] : memory_.size();
-    out.assign(memory_, offsets_[i], end - offsets_[i]);
+    const std::uint64_t end = i + 1 < offsets_.size() ? offsets_[i + 1] : fileBytes_;
+    out.assign(memory_, offsets_[i] - memoryBase_, end - offsets_[i]);
     return true;
   }
-  if (flush()) return false;
   const std::uint64_t end = i + 1 < offsets_.size() ? offsets_[i + 1] : fileBytes_;
   out.resize(end - offsets_[i]);
   return ::pread(messagesFd_, out.data(), out.size(), static_cast<off_t>(offsets_[i])) ==
@@ -135,14 +163,52 @@ std::optional<Error> SessionStore::reset() {
   fileBytes_ = 0;
   pending_.clear();
   memory_.clear();
+  memoryBase_ = 0;
   nextInbound_ = 1;
   inboundDirty_ = true;
   if (messagesFd_ >= 0) {
     if (::ftruncate(messagesFd_, 0) != 0 || ::lseek(messagesFd_, 0, SEEK_SET) < 0) {
       return fileError(dir_ / "messages", "cannot truncate");
     }
+    if (auto error = writeStart(0)) return error;
   }
   return flush();
+}
+
+std::optional<Error> SessionStore::writeStart(std::uint64_t offset) {
+  char text[32];
+  const std::size_t digits = formatUnsigned(offset, text);
+  // Fixed width, so that a shorter number never leaves old digits behind it.
+  std::string line(20 - std::min<std::size_t>(digits, 20), '0');
+  line.append(text, digits);
+  line.push_back('\n');
+  if (::pwrite(startFd_, line.data(), line.size(), 0) != static_cast<ssize_t>(line.size())) {
+    return fileError(dir_ / "start", "cannot write");
+  }
+  return std::nullopt;
+}
+
+std::optional<Error> SessionStore::prune() {
+  const std::uint64_t drop = offsets_.size() - keep_;
+  const std::uint64_t start = offsets_[drop];
+  if (messagesFd_ < 0) {
+    memory_.erase(0, start - memoryBase_);
+    memoryBase_ = start;
+  } else {
+    // `start` reaches the disk before the bytes before it go: a crash in between leaves bytes
+    // that are no longer read, never a file whose kept messages are not where `start` says.
+    if (auto error = writeStart(start)) return error;
+    if (::fdatasync(startFd_) != 0) return fileError(dir_ / "start", "cannot sync");
+    const std::uint64_t hole = start & ~std::uint64_t{4095};  // whole blocks only
+    if (hole != 0 &&
+        ::fallocate(messagesFd_, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, 0, static_cast<off_t>(hole)) != 0 &&
+        errno != EOPNOTSUPP) {
+      return fileError(dir_ / "messages", "cannot free the pruned messages");
+    }
+  }
+  offsets_.erase(offsets_.begin(), offsets_.begin() + static_cast<std::ptrdiff_t>(drop));
+  firstSequence_ += drop;
+  return std::nullopt;
 }
 
 std::optional<Error> SessionStore::writeInbound() {
@@ -157,6 +223,9 @@ std::optional<Error> SessionStore::writeInbound() {
 }
 
 std::optional<Error> SessionStore::flush() {
+  if (keep_ != 0 && offsets_.size() >= 2 * keep_ && pending_.empty()) {
+    if (auto error = prune()) return error;
+  }
   if (messagesFd_ < 0) {
     inboundDirty_ = false;
     return std::nullopt;
@@ -165,6 +234,9 @@ std::optional<Error> SessionStore::flush() {
     if (!writeAll(messagesFd_, pending_.data(), pending_.size())) return fileError(dir_ / "messages", "cannot write");
     fileBytes_ += pending_.size();
     pending_.clear();
+    if (keep_ != 0 && offsets_.size() >= 2 * keep_) {
+      if (auto error = prune()) return error;
+    }
   }
   if (inboundDirty_) {
     inboundDirty_ = false;

@@ -14,8 +14,16 @@
 //
 // Open reads `messages` frame by frame to rebuild the index (offset of each sequence number);
 // a torn tail (a frame cut by a crash mid-write) is cut off.
-// Threading: one thread (the FIX gateway's). Known limits: the index holds 8 bytes per sent
-// message in memory; messages are never pruned except by a sequence reset.
+//
+// Retention (`keepMessages` > 0): once twice that many messages are stored, a flush drops all
+// but the newest keepMessages — a resend of older ones is answered with a gap fill, as for
+// session messages. The file is not rewritten: `start` (20 digits) records the byte offset of
+// the oldest kept message, synced before the bytes before it are punched out of `messages`
+// (fallocate PUNCH_HOLE: the disk space goes back, offsets stay; on a file system without
+// holes only the index shrinks). Open frames `messages` from that offset. A crash between the
+// two steps leaves bytes that are no longer read.
+// Threading: one thread (the FIX gateway's). Known limits: the index holds 8 bytes per stored
+// message in memory.
 #pragma once
 
 #include <cstdint>
@@ -32,13 +40,16 @@ namespace alphintra::api::fix {
 
 class SessionStore {
  public:
-  // Creates the directory when missing. An empty path keeps the store in memory.
-  static Result<std::unique_ptr<SessionStore>> open(const std::filesystem::path& dir);
+  // Creates the directory when missing. An empty path keeps the store in memory. keepMessages:
+  // the sent messages kept for resend (see Retention above); 0 keeps every one.
+  static Result<std::unique_ptr<SessionStore>> open(const std::filesystem::path& dir, std::uint64_t keepMessages = 0);
   ~SessionStore();
   SessionStore(const SessionStore&) = delete;
   SessionStore& operator=(const SessionStore&) = delete;
 
   std::uint64_t nextOutbound() const noexcept { return firstSequence_ + offsets_.size(); }
+  // The oldest sent message still stored (nextOutbound() when none is).
+  std::uint64_t firstStored() const noexcept { return firstSequence_; }
   std::uint64_t nextInbound() const noexcept { return nextInbound_; }
   void setNextInbound(std::uint64_t sequence) noexcept;
 
@@ -54,12 +65,17 @@ class SessionStore {
  private:
   SessionStore() = default;
   std::optional<Error> writeInbound();
+  std::optional<Error> writeStart(std::uint64_t offset);
+  std::optional<Error> prune();  // flush(): drops all but the newest keep_ messages
 
   std::filesystem::path dir_;
   int messagesFd_ = -1;
   int inboundFd_ = -1;
+  int startFd_ = -1;
+  std::uint64_t keep_ = 0;
   std::uint64_t firstSequence_ = 1;
   std::vector<std::uint64_t> offsets_;  // offsets_[i]: start of message firstSequence_ + i
+  std::uint64_t memoryBase_ = 0;        // memory mode: the offset of memory_'s first byte
   std::uint64_t fileBytes_ = 0;         // bytes of `messages` on disk (or in memory_)
   std::string pending_;                 // appended, not yet written
   std::string memory_;                  // the whole log, in memory mode

@@ -2,6 +2,7 @@
 // heartbeats, test requests, sequence gaps, PossDup, sequence reset, garbled and malformed
 // messages, resend) and the store across a restart.
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include <unistd.h>
 
@@ -12,6 +13,7 @@
 #include <vector>
 
 #include "api/fix/fix_session.hpp"
+#include "core/tests/scratch_dir.hpp"
 
 namespace alphintra::api::fix {
 namespace {
@@ -268,6 +270,33 @@ TEST_F(SessionTest, ResendGapFillsSessionMessagesAndResendsApplicationMessages) 
   EXPECT_EQ(fieldsOf(out_.written[before + 3])[tag::ClOrdID], "X2");
 }
 
+// With a retention of 2, the store keeps the newest messages only: a resend from 1 gap-fills
+// what was dropped in one message, then resends what is kept.
+TEST_F(SessionTest, ResendOfMessagesTheStoreDroppedIsAGapFill) {
+  store_ = std::move(SessionStore::open("", 2)).value();
+  session_ = std::make_unique<Session>(FixSessionConfig{"CL", "US", AccountId{1}, "pw"}, *store_, app_);
+  logon();  // out 1
+  for (const char* id : {"X2", "X3", "X4"}) {
+    session_->begin("8", kT0).field(tag::ClOrdID, id);  // out 2, 3, 4
+    session_->commit();
+  }
+  ASSERT_FALSE(store_->flush());
+  EXPECT_EQ(store_->firstStored(), 3u);  // 4 stored reached twice the retention: 1 and 2 dropped
+  std::string stored;
+  EXPECT_FALSE(store_->load(2, stored));
+  const std::size_t before = sent();
+  deliver(message("2", 2, {{tag::BeginSeqNo, "1"}, {tag::EndSeqNo, "0"}}), kT0 + kSecond);
+  ASSERT_EQ(sent() - before, 3u);
+  auto gap = fieldsOf(out_.written[before]);
+  EXPECT_EQ(gap[tag::MsgType], "4");
+  EXPECT_EQ(gap[tag::MsgSeqNum], "1");
+  EXPECT_EQ(gap[tag::NewSeqNo], "3");
+  EXPECT_EQ(gap[tag::GapFillFlag], "Y");
+  EXPECT_EQ(fieldsOf(out_.written[before + 1])[tag::ClOrdID], "X3");
+  EXPECT_EQ(fieldsOf(out_.written[before + 2])[tag::ClOrdID], "X4");
+  EXPECT_EQ(fieldsOf(out_.written[before + 2])[tag::PossDupFlag], "Y");
+}
+
 TEST_F(SessionTest, MessagesWhileDisconnectedAreNumberedAndStored) {
   logon();
   session_->onDisconnect();
@@ -316,6 +345,68 @@ TEST(SessionStoreFile, SurvivesReopenAndCutsATornTail) {
   EXPECT_EQ(store->nextOutbound(), 1u);
   EXPECT_EQ(store->nextInbound(), 1u);
   std::filesystem::remove_all(dir);
+}
+
+// Retention on disk: at twice `keep` stored messages the oldest go; `start` says where the kept
+// ones begin, the bytes before it are punched out, and a reopen sees exactly the kept ones.
+TEST(SessionStoreFile, RetentionKeepsTheNewestMessagesAcrossReopen) {
+  const auto dir = alphintra::scratchDirectory("fix-store-keep");
+  const std::string padding(500, 'p');
+  const auto messageFor = [&](std::uint64_t seq) {
+    MessageWriter w;
+    w.start("8");
+    w.integer(tag::MsgSeqNum, static_cast<std::int64_t>(seq));
+    w.field(tag::Text, padding);
+    return std::string(w.finish());
+  };
+  const auto appendUpTo = [&](SessionStore& store, std::uint64_t last) {
+    while (store.nextOutbound() <= last) {
+      store.append(messageFor(store.nextOutbound()));
+      ASSERT_FALSE(store.flush());  // as the gateway does before each write to the socket
+    }
+  };
+  std::string loaded;
+  {
+    auto store = std::move(SessionStore::open(dir, 1000)).value();
+    appendUpTo(*store, 2500);
+    EXPECT_EQ(store->firstStored(), 1001u);  // pruned once, at 2,000 stored
+    EXPECT_EQ(store->nextOutbound(), 2501u);
+    EXPECT_FALSE(store->load(1000, loaded));
+    ASSERT_TRUE(store->load(1001, loaded));
+    EXPECT_EQ(loaded, messageFor(1001));
+  }
+  const std::uint64_t size = std::filesystem::file_size(dir / "messages");
+  struct stat st {};
+  ASSERT_EQ(::stat((dir / "messages").c_str(), &st), 0);
+  // Where the file system has holes the first thousand messages' blocks are gone; elsewhere the
+  // file keeps them and only the index and `start` moved.
+  if (static_cast<std::uint64_t>(st.st_blocks) * 512 < size) {
+    EXPECT_LE(static_cast<std::uint64_t>(st.st_blocks) * 512, size - 1000 * messageFor(1).size() + 8192);
+  }
+  {
+    auto reopened = SessionStore::open(dir, 1000);
+    ASSERT_TRUE(reopened.ok()) << reopened.error().message;
+    auto store = std::move(reopened).value();
+    EXPECT_EQ(store->firstStored(), 1001u);
+    EXPECT_EQ(store->nextOutbound(), 2501u);
+    ASSERT_TRUE(store->load(1001, loaded));
+    EXPECT_EQ(loaded, messageFor(1001));
+    ASSERT_TRUE(store->load(2500, loaded));
+    EXPECT_EQ(loaded, messageFor(2500));
+    appendUpTo(*store, 3200);
+    EXPECT_EQ(store->firstStored(), 2001u);
+    ASSERT_TRUE(store->load(3200, loaded));
+    EXPECT_EQ(loaded, messageFor(3200));
+    // A reset empties it, `start` included.
+    ASSERT_FALSE(store->reset());
+    EXPECT_EQ(store->firstStored(), 1u);
+    appendUpTo(*store, 3);
+  }
+  auto store = std::move(SessionStore::open(dir, 1000)).value();
+  EXPECT_EQ(store->firstStored(), 1u);
+  EXPECT_EQ(store->nextOutbound(), 4u);
+  ASSERT_TRUE(store->load(1, loaded));
+  EXPECT_EQ(loaded, messageFor(1));
 }
 
 }  // namespace
