@@ -61,13 +61,15 @@ Result<HistoryPruneReport> pruneHistory(const std::filesystem::path& dir, Timest
       }
       if (fileError) return listError(series->path(), fileError);
       for (const auto& path : due) {
+        std::error_code sizeError;
+        const auto bytes = std::filesystem::file_size(path, sizeError);
         std::error_code removeError;
-        const auto bytes = std::filesystem::file_size(path, removeError);
-        if (!std::filesystem::remove(path, removeError) && removeError) {
+        if (!std::filesystem::remove(path, removeError)) {
+          if (!removeError) continue;  // gone already
           return makeError("history", fmt::format("{}: cannot delete: {}", path.string(), removeError.message()));
         }
         ++report.filesRemoved;
-        if (bytes != static_cast<std::uintmax_t>(-1)) report.bytesRemoved += bytes;
+        if (!sizeError) report.bytesRemoved += bytes;
       }
     }
     if (seriesError) return listError(instrument->path(), seriesError);

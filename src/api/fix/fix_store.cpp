@@ -223,20 +223,17 @@ std::optional<Error> SessionStore::writeInbound() {
 }
 
 std::optional<Error> SessionStore::flush() {
-  if (keep_ != 0 && offsets_.size() >= 2 * keep_ && pending_.empty()) {
+  if (!pending_.empty()) {  // file mode only: memory mode appends straight to memory_
+    if (!writeAll(messagesFd_, pending_.data(), pending_.size())) return fileError(dir_ / "messages", "cannot write");
+    fileBytes_ += pending_.size();
+    pending_.clear();
+  }
+  if (keep_ != 0 && offsets_.size() >= 2 * keep_) {
     if (auto error = prune()) return error;
   }
   if (messagesFd_ < 0) {
     inboundDirty_ = false;
     return std::nullopt;
-  }
-  if (!pending_.empty()) {
-    if (!writeAll(messagesFd_, pending_.data(), pending_.size())) return fileError(dir_ / "messages", "cannot write");
-    fileBytes_ += pending_.size();
-    pending_.clear();
-    if (keep_ != 0 && offsets_.size() >= 2 * keep_) {
-      if (auto error = prune()) return error;
-    }
   }
   if (inboundDirty_) {
     inboundDirty_ = false;
