@@ -19,6 +19,10 @@ void addServeFixOptions(CLI::App& serve, ServeFixArgs& args) {
                   "Sent messages each FIX session keeps for resend requests; older ones are dropped and a resend "
                   "of them is gap-filled (0, the default: keep every one)")
       ->check(CLI::Range(std::uint64_t{0}, std::uint64_t{1} << 40));
+  serve.add_option("--fix-schedule", args.schedule,
+                   "The FIX sessions' hours in UTC, HH:MM[:SS]-HH:MM[:SS] daily or 'Day HH:MM-Day HH:MM' weekly: "
+                   "Logons only inside them, sequence numbers reset to 1 as each period begins (default: always "
+                   "open, no reset)");
 }
 
 Result<std::unique_ptr<api::fix::FixGateway>> makeFixGateway(const ServeFixArgs& args, const std::string& dataDir,
@@ -37,9 +41,16 @@ Result<std::unique_ptr<api::fix::FixGateway>> makeFixGateway(const ServeFixArgs&
   options.timings.maxHeartBtInt = args.maxHeartBtInt;
   options.storeMessages = args.storeMessages;
   options.log = std::move(log);
+  std::optional<api::fix::SessionSchedule> schedule;
+  if (!args.schedule.empty()) {
+    auto parsed = api::fix::SessionSchedule::parse(args.schedule);
+    if (!parsed.ok()) return parsed.error();
+    schedule = std::move(parsed).value();
+  }
   for (const std::string& spec : args.sessions) {
     auto session = api::fix::parseSessionSpec(spec);
     if (!session.ok()) return session.error();
+    session.value().schedule = schedule;
     options.sessions.push_back(std::move(session).value());
   }
   if (options.sessions.empty()) return makeError("fix-session", "--fix-port needs at least one --fix-session");

@@ -30,6 +30,7 @@ struct ServeFixArgs {
   std::vector<std::string> sessions;  // SENDER:TARGET:ACCOUNT[:PASSWORD]
   std::uint32_t maxHeartBtInt = 300;
   std::uint64_t storeMessages = 0;  // sent messages kept per session for resend (0: all)
+  std::string schedule;             // the sessions' hours (api::fix::SessionSchedule); empty: always open
 };
 
 void addServeFixOptions(CLI::App& serve, ServeFixArgs& args);

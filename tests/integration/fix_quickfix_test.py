@@ -9,7 +9,9 @@ restarts of serve (SIGTERM, then SIGKILL) mid-session with sequence numbers cont
 Raw socket: the session-level acceptance cases — heartbeat/test request, garbled messages
 ignored, session Rejects with RefTagID and SessionRejectReason, sequence gap → ResendRequest,
 gap fill, sequence reset, PossDup duplicates, too-low MsgSeqNum → Logout, resend with gap fill,
-SendingTime accuracy, heartbeat timeout; the server still serves afterwards.
+SendingTime accuracy, heartbeat timeout; the server still serves afterwards. A second serve with
+--fix-schedule: Logout at the end of the hours, Logon refused until the next period, which starts
+again at MsgSeqNum 1.
 Standard library only. Usage: fix_quickfix_test.py ALPHINTRA QUICKFIX_CLIENT
 """
 import datetime
@@ -40,8 +42,9 @@ def now_fix(offset_seconds=0):
 
 
 class Serve:
-    def __init__(self, binary, data_dir, fix_port, log_path):
+    def __init__(self, binary, data_dir, fix_port, log_path, extra=()):
         self.binary, self.data_dir, self.fix_port, self.log_path = binary, data_dir, fix_port, log_path
+        self.extra = list(extra)
         self.proc = None
 
     def start(self):
@@ -49,7 +52,7 @@ class Serve:
         self.proc = subprocess.Popen(
             [self.binary, "serve", "--port", "0", "--data-dir", self.data_dir, "--no-simulator", "--durability",
              "none", "--fix-port", str(self.fix_port), "--fix-session", "CLIENT1:ALPHA:1",
-             "--fix-session", "CLIENT2:ALPHA:2:secret", "--fix-session", "RAW:ALPHA:1"],
+             "--fix-session", "CLIENT2:ALPHA:2:secret", "--fix-session", "RAW:ALPHA:1"] + self.extra,
             stdout=log, stderr=log)
         deadline = time.time() + 20
         while time.time() < deadline:
@@ -367,6 +370,51 @@ def slow_reader_test(port, orders=300000):
         r.close()
 
 
+def schedule_test(binary, tmp):
+    """--fix-schedule: a Logon inside the hours, a Logout at their end, a Logon between the end and
+    the next period refused, and the next period starting again at MsgSeqNum 1."""
+    bad = subprocess.run([binary, "serve", "--port", "0", "--data-dir", os.path.join(tmp, "bad"), "--no-simulator",
+                          "--fix-port", "0", "--fix-session", "RAW:ALPHA:1", "--fix-schedule", "25:00-01:00"],
+                         capture_output=True, text=True, timeout=30)
+    assert bad.returncode != 0 and "fix-schedule" in bad.stdout + bad.stderr, (bad.returncode, bad.stderr)
+
+    # Hours that end 12 s from now; the next period begins 3 s later (a day of 23:59:57).
+    base = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0)
+    end, start = base + datetime.timedelta(seconds=12), base + datetime.timedelta(seconds=15)
+    spec = "%s-%s" % (start.strftime("%H:%M:%S"), end.strftime("%H:%M:%S"))
+    port = free_port()
+    log_path = os.path.join(tmp, "schedule.log")
+    serve = Serve(binary, os.path.join(tmp, "schedule"), port, log_path, extra=["--fix-schedule", spec])
+    serve.start()
+    try:
+        r = Raw(port)
+        r.send("A", [(98, 0), (108, 30)])
+        r.expect("logon inside the hours", t35="A", t34=1)
+        r.send("0")
+        left = (end - datetime.datetime.now(datetime.timezone.utc)).total_seconds()
+        assert left > 1, "serve took too long to start for the schedule test"
+        r.expect("logout at the end of the hours", timeout=left + 5, t35=5, t58="end of the session's hours")
+        r.send("5")
+        assert r.recv() is None, "the connection stays open after the Logout exchange"
+        r.close()
+
+        early = Raw(port)
+        early.seq = 4
+        early.send("A", [(98, 0), (108, 30)])
+        d = early.expect("logon between periods", t35=5)
+        assert "outside the session's hours (%s UTC)" % spec in d["58"], d
+        early.close()
+
+        time.sleep(max(0.0, (start - datetime.datetime.now(datetime.timezone.utc)).total_seconds()) + 0.5)
+        late = Raw(port)
+        late.send("A", [(98, 0), (108, 30)])
+        late.expect("logon in the next period, numbers reset", t35="A", t34=1)
+        late.close()
+        assert "sequence numbers reset to 1" in open(log_path).read()
+    finally:
+        serve.stop(signal.SIGTERM)
+
+
 def main():
     binary, client_binary = sys.argv[1], sys.argv[2]
     tmp = tempfile.mkdtemp(prefix="alphintra-fix-")
@@ -461,6 +509,7 @@ def main():
 
         raw_session_tests(fix_port)
         slow_reader_test(fix_port)
+        schedule_test(binary, tmp)
         with urllib.request.urlopen("http://127.0.0.1:%d/readyz" % serve.http_port(), timeout=5) as resp:
             assert resp.status == 200
         b.send("H", t11="B3", t55="AAPL", t54=1)

@@ -117,7 +117,31 @@ void Session::onWrongBeginString(std::int64_t now) {
   logoutAndClose("BeginString must be FIX.4.4", now);
 }
 
+bool Session::keepSchedule(std::int64_t now) {
+  if (!config_.schedule) return true;
+  const SessionSchedule& schedule = *config_.schedule;
+  // A store from before its time was recorded belongs to the period it is found in.
+  if (store_.created() == 0) {
+    if (auto e = store_.setCreated(now)) log(fmt::format("cannot record the store's time: {}", e->message));
+  }
+  const bool newPeriod = store_.created() < schedule.periodStart(now);
+  const bool open = schedule.open(now);
+  if (output_ != nullptr) {
+    if ((newPeriod || !open) && state_ == SessionState::LoggedOn) {
+      log(fmt::format("the session's hours ({} UTC) ended: logging out", schedule.text()));
+      logout("end of the session's hours", now);
+    }
+    return open && !newPeriod;
+  }
+  if (newPeriod) {
+    if (auto e = store_.reset(now)) log(fmt::format("cannot reset the store: {}", e->message));
+    log(fmt::format("a new period of the session's hours ({} UTC): sequence numbers reset to 1", schedule.text()));
+  }
+  return open;
+}
+
 void Session::onLogon(SessionOutput& output, const MessageView& m, std::int64_t now) {
+  const bool inHours = keepSchedule(now);  // before the connection is taken: a new period resets
   output_ = &output;
   lastReceived_ = now;
   ++counters_.received;
@@ -128,6 +152,7 @@ void Session::onLogon(SessionOutput& output, const MessageView& m, std::int64_t 
     state_ = SessionState::LoggedOn;  // so that the Logout is numbered and sent
     logoutAndClose(why, now);
   };
+  if (!inHours) return refuse(fmt::format("outside the session's hours ({} UTC)", config_.schedule->text()));
   if (m.problem()) {
     return refuse(fmt::format("malformed Logon (tag {}, SessionRejectReason {})", m.problemTag(),
                               static_cast<int>(*m.problem())));
@@ -148,7 +173,7 @@ void Session::onLogon(SessionOutput& output, const MessageView& m, std::int64_t 
   if (skew > timings_.maxLatencyNanos) return refuse("SendingTime (52) is too far from our clock");
   const bool reset = m.get(tag::ResetSeqNumFlag).value_or("N") == "Y";
   if (reset) {
-    if (auto e = store_.reset()) log(fmt::format("cannot reset the store: {}", e->message));
+    if (auto e = store_.reset(now)) log(fmt::format("cannot reset the store: {}", e->message));
     log("sequence numbers reset by the counterparty's Logon");
   }
   const std::uint64_t expected = store_.nextInbound();
@@ -440,6 +465,7 @@ void Session::resend(std::uint64_t beginSeq, std::uint64_t endSeq, std::int64_t 
 }
 
 void Session::onTimer(std::int64_t now) {
+  keepSchedule(now);
   if (output_ == nullptr) return;
   if (state_ == SessionState::LogoutSent) {
     if (now - logoutSentAt_ >= timings_.logoutTimeoutNanos) {

@@ -18,6 +18,10 @@
 //  * Timers (onTimer): a Heartbeat after HeartBtInt of silence from us; a TestRequest after
 //    1.2 × HeartBtInt of silence from the counterparty; disconnect after 2.4 × HeartBtInt;
 //    disconnect when a Logout we sent is not answered within logoutTimeout.
+//  * Schedule (FixSessionConfig::schedule): a Logon outside the session's hours is refused with
+//    a Logout; at the end of the hours (or the turn of the period, for a window that never
+//    closes) a connected session is logged out; when a period begins, the store is reset, so
+//    both sides start again at MsgSeqNum 1. Checked on every timer tick and on Logon.
 // Application messages (anything not a session message) go to the SessionApplication, in
 // sequence, with the header already checked; it answers with begin()/commit() and reject().
 // Messages are stored (SessionStore) and numbered even while no counterparty is connected:
@@ -29,10 +33,12 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 
 #include "api/fix/fix_codec.hpp"
+#include "api/fix/fix_schedule.hpp"
 #include "api/fix/fix_store.hpp"
 #include "core/ids.hpp"
 
@@ -43,6 +49,9 @@ struct FixSessionConfig {
   std::string targetCompId;  // ours: the counterparty's TargetCompID (56)
   AccountId account;         // the account the session trades
   std::string password;      // Logon Password (554); empty: none required
+  // The session's hours (fix_schedule.hpp); none: always open, sequence numbers reset only by
+  // a Logon with ResetSeqNumFlag.
+  std::optional<SessionSchedule> schedule = std::nullopt;
 };
 
 struct SessionTimings {
@@ -127,6 +136,10 @@ class Session {
   bool checkSendingTime(const MessageView& m, std::uint64_t seq, std::int64_t now);
   void dispatch(const MessageView& m, std::uint64_t seq, std::int64_t now);
   void onSequenceReset(const MessageView& m, std::uint64_t seq, bool gapFill, std::int64_t now);
+  // The schedule's part of the timer and of Logon: resets the store for a new period when no
+  // counterparty is connected, logs a connected one out at the end of the hours. Whether the
+  // session may be up at `now`.
+  bool keepSchedule(std::int64_t now);
   void log(std::string_view line) const;
 
   FixSessionConfig config_;

@@ -10,6 +10,8 @@
 #include <cstring>
 #include <system_error>
 
+#include <fmt/format.h>
+
 #include "api/fix/fix_codec.hpp"
 
 namespace alphintra::api::fix {
@@ -32,6 +34,32 @@ bool writeAll(int fd, const char* data, std::size_t size) {
   return true;
 }
 
+// A file of one number in text (fixed width, leading zeros allowed); empty: none.
+Result<std::optional<std::uint64_t>> readNumber(int fd, const std::filesystem::path& path, std::string_view what) {
+  char text[32] = {};
+  const ssize_t bytes = ::pread(fd, text, sizeof(text) - 1, 0);
+  if (bytes < 0) return fileError(path, "cannot read");
+  if (bytes == 0) return std::optional<std::uint64_t>{};
+  std::string_view t(text, static_cast<std::size_t>(bytes));
+  while (!t.empty() && t.back() == '\n') t.remove_suffix(1);
+  std::uint64_t value = 0;
+  const auto [end, parseError] = std::from_chars(t.data(), t.data() + t.size(), value);
+  if (t.empty() || parseError != std::errc{} || end != t.data() + t.size()) {
+    return makeError(path.string(), fmt::format("does not hold {}", what));
+  }
+  return std::optional<std::uint64_t>{value};
+}
+
+// Writes `value` as 20 digits and a newline, so that a smaller number never leaves old digits.
+bool writeNumber(int fd, std::uint64_t value) {
+  char text[32];
+  const std::size_t digits = formatUnsigned(value, text);
+  std::string line(20 - std::min<std::size_t>(digits, 20), '0');
+  line.append(text, digits);
+  line.push_back('\n');
+  return ::pwrite(fd, line.data(), line.size(), 0) == static_cast<ssize_t>(line.size());
+}
+
 }  // namespace
 
 Result<std::unique_ptr<SessionStore>> SessionStore::open(const std::filesystem::path& dir, std::uint64_t keepMessages) {
@@ -51,26 +79,21 @@ Result<std::unique_ptr<SessionStore>> SessionStore::open(const std::filesystem::
   const auto startPath = dir / "start";
   store->startFd_ = ::open(startPath.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
   if (store->startFd_ < 0) return fileError(startPath, "cannot open");
+  const auto createdPath = dir / "created";
+  store->createdFd_ = ::open(createdPath.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (store->createdFd_ < 0) return fileError(createdPath, "cannot open");
+  auto created = readNumber(store->createdFd_, createdPath, "a time");
+  if (!created.ok()) return created.error();
+  store->created_ = static_cast<std::int64_t>(created->value_or(0));
 
   // Where the kept messages begin (retention; none yet: 0).
   const off_t size = ::lseek(store->messagesFd_, 0, SEEK_END);
   if (size < 0) return fileError(messagesPath, "cannot seek");
-  std::uint64_t start = 0;
-  char startText[32] = {};
-  const ssize_t startBytes = ::pread(store->startFd_, startText, sizeof(startText) - 1, 0);
-  if (startBytes < 0) return fileError(startPath, "cannot read");
-  if (startBytes > 0) {
-    std::string_view t(startText, static_cast<std::size_t>(startBytes));
-    while (!t.empty() && t.back() == '\n') t.remove_suffix(1);
-    std::uint64_t offset = 0;
-    const auto [end, parseError] = std::from_chars(t.data(), t.data() + t.size(), offset);  // leading zeros allowed
-    if (t.empty() || parseError != std::errc{} || end != t.data() + t.size()) {
-      return makeError(startPath.string(), "does not hold a byte offset");
-    }
-    // Beyond the end only when a reset emptied the file and a crash came before `start` was
-    // rewritten: the store is empty.
-    start = std::min<std::uint64_t>(offset, static_cast<std::uint64_t>(size));
-  }
+  auto startOffset = readNumber(store->startFd_, startPath, "a byte offset");
+  if (!startOffset.ok()) return startOffset.error();
+  // Beyond the end only when a reset emptied the file and a crash came before `start` was
+  // rewritten: the store is empty.
+  const std::uint64_t start = std::min<std::uint64_t>(startOffset->value_or(0), static_cast<std::uint64_t>(size));
 
   // The index: frame the kept part of the file message by message.
   std::string content;
@@ -125,6 +148,7 @@ SessionStore::~SessionStore() {
   if (messagesFd_ >= 0) ::close(messagesFd_);
   if (inboundFd_ >= 0) ::close(inboundFd_);
   if (startFd_ >= 0) ::close(startFd_);
+  if (createdFd_ >= 0) ::close(createdFd_);
 }
 
 void SessionStore::setNextInbound(std::uint64_t sequence) noexcept {
@@ -157,7 +181,7 @@ bool SessionStore::load(std::uint64_t sequence, std::string& out) {
          static_cast<ssize_t>(out.size());
 }
 
-std::optional<Error> SessionStore::reset() {
+std::optional<Error> SessionStore::reset(std::int64_t now) {
   offsets_.clear();
   firstSequence_ = 1;
   fileBytes_ = 0;
@@ -172,18 +196,21 @@ std::optional<Error> SessionStore::reset() {
     }
     if (auto error = writeStart(0)) return error;
   }
-  return flush();
+  if (auto error = flush()) return error;
+  // Last: a crash before this line leaves the old time, and the reset is done again.
+  return setCreated(now);
 }
 
 std::optional<Error> SessionStore::writeStart(std::uint64_t offset) {
-  char text[32];
-  const std::size_t digits = formatUnsigned(offset, text);
-  // Fixed width, so that a shorter number never leaves old digits behind it.
-  std::string line(20 - std::min<std::size_t>(digits, 20), '0');
-  line.append(text, digits);
-  line.push_back('\n');
-  if (::pwrite(startFd_, line.data(), line.size(), 0) != static_cast<ssize_t>(line.size())) {
-    return fileError(dir_ / "start", "cannot write");
+  if (!writeNumber(startFd_, offset)) return fileError(dir_ / "start", "cannot write");
+  return std::nullopt;
+}
+
+std::optional<Error> SessionStore::setCreated(std::int64_t at) {
+  created_ = at;
+  if (createdFd_ < 0) return std::nullopt;
+  if (!writeNumber(createdFd_, static_cast<std::uint64_t>(std::max<std::int64_t>(at, 0)))) {
+    return fileError(dir_ / "created", "cannot write");
   }
   return std::nullopt;
 }

@@ -22,6 +22,8 @@
 // (fallocate PUNCH_HOLE: the disk space goes back, offsets stay; on a file system without
 // holes only the index shrinks). Open frames `messages` from that offset. A crash between the
 // two steps leaves bytes that are no longer read.
+// `created` holds when the sequence numbers began (the session's schedule resets the store in
+// every new period; fix_schedule.hpp), as 20 digits of nanoseconds since the epoch.
 // Threading: one thread (the FIX gateway's). Known limits: the index holds 8 bytes per stored
 // message in memory.
 #pragma once
@@ -57,8 +59,13 @@ class SessionStore {
   void append(std::string_view message);
   // The stored message with `sequence`, copied into `out`; false when it is not stored.
   bool load(std::uint64_t sequence, std::string& out);
-  // Both sequence numbers back to 1, the stored messages dropped (Logon with ResetSeqNumFlag).
-  std::optional<Error> reset();
+  // Both sequence numbers back to 1, the stored messages dropped (Logon with ResetSeqNumFlag, a
+  // new period of the session's schedule); `now` becomes created().
+  std::optional<Error> reset(std::int64_t now = 0);
+  // When the sequence numbers began (the last reset; nanoseconds since the epoch, UTC); 0: not
+  // known (a store that was never reset since this was recorded).
+  std::int64_t created() const noexcept { return created_; }
+  std::optional<Error> setCreated(std::int64_t at);
   // Writes what append() and setNextInbound() changed; an error names the file.
   std::optional<Error> flush();
 
@@ -72,6 +79,8 @@ class SessionStore {
   int messagesFd_ = -1;
   int inboundFd_ = -1;
   int startFd_ = -1;
+  int createdFd_ = -1;
+  std::int64_t created_ = 0;
   std::uint64_t keep_ = 0;
   std::uint64_t firstSequence_ = 1;
   std::vector<std::uint64_t> offsets_;  // offsets_[i]: start of message firstSequence_ + i

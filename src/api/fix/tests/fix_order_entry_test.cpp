@@ -9,25 +9,15 @@
 #include <vector>
 
 #include "api/fix/fix_order_entry.hpp"
+#include "api/fix/tests/session_doubles.hpp"
 
 namespace alphintra::api::fix {
 namespace {
 
 constexpr std::int64_t kT0 = 1'700'000'000'000'000'000;
 
-struct Output : SessionOutput {
-  std::vector<std::string> written;
-  void write(std::string_view bytes) override { written.emplace_back(bytes); }
-  void close() override {}
-};
-
-std::map<std::uint32_t, std::string> fieldsOf(std::string_view m) {
-  MessageView v;
-  v.parse(m);
-  std::map<std::uint32_t, std::string> out;
-  for (const Field& f : v) out[f.tag] = std::string(f.value);
-  return out;
-}
+using Output = doubles::RecordingOutput;
+using doubles::fieldsOf;
 
 class OrderEntryTest : public ::testing::Test {
  protected:

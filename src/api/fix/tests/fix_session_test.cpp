@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "api/fix/fix_session.hpp"
+#include "api/fix/tests/session_doubles.hpp"
 #include "core/tests/scratch_dir.hpp"
 
 namespace alphintra::api::fix {
@@ -23,12 +24,8 @@ constexpr std::int64_t kSecond = 1'000'000'000;
 
 using Fields = std::vector<std::pair<std::uint32_t, std::string>>;
 
-struct Output : SessionOutput {
-  std::vector<std::string> written;
-  bool closed = false;
-  void write(std::string_view bytes) override { written.emplace_back(bytes); }
-  void close() override { closed = true; }
-};
+using Output = doubles::RecordingOutput;
+using doubles::fieldsOf;
 
 struct App : SessionApplication {
   std::vector<std::string> seen;  // MsgSeqNum of each application message
@@ -36,14 +33,6 @@ struct App : SessionApplication {
     seen.emplace_back(m.get(tag::MsgSeqNum).value_or(""));
   }
 };
-
-std::map<std::uint32_t, std::string> fieldsOf(std::string_view m) {
-  MessageView v;
-  v.parse(m);
-  std::map<std::uint32_t, std::string> out;
-  for (const Field& f : v) out[f.tag] = std::string(f.value);
-  return out;
-}
 
 class SessionTest : public ::testing::Test {
  protected:
