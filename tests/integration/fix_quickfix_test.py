@@ -8,7 +8,8 @@ meanwhile resent (PossDupFlag=Y), a gap we make on purpose filled by QuickFIX's 
 restarts of serve (SIGTERM, then SIGKILL) mid-session with sequence numbers continuing.
 Raw socket: the session-level acceptance cases — heartbeat/test request, garbled messages
 ignored, session Rejects with RefTagID and SessionRejectReason, sequence gap → ResendRequest,
-gap fill, sequence reset, PossDup duplicates, too-low MsgSeqNum → Logout, resend with gap fill,
+gap fill, sequence reset, PossDup duplicates, repeating groups (parties, allocations),
+too-low MsgSeqNum → Logout, resend with gap fill,
 SendingTime accuracy, heartbeat timeout; the server still serves afterwards. A second serve with
 --fix-schedule: Logout at the end of the hours, Logon refused until the next period, which starts
 again at MsgSeqNum 1.
@@ -245,6 +246,17 @@ def raw_session_tests(port):
     r.expect("unknown symbol", t35="8", t39=8, t150=8, t103=1)
     r.send("R", [(131, "Q1")])
     r.expect("unsupported", t35="j", t380=3)
+    # Repeating groups: an order with two parties (one with sub-ids) and two pre-allocations is
+    # taken; a party count that is not the number of entries is a session Reject (373=16).
+    parties = [(453, 2), (448, "DESK1"), (447, "D"), (452, 3), (802, 1), (523, "S1"), (803, 1),
+               (448, "TRADER7"), (447, "D"), (452, 11)]
+    allocs = [(78, 2), (79, "SUB1"), (80, 1), (79, "SUB2"), (80, 1)]
+    r.send("D", [(11, "R4")] + parties + allocs + [(55, "AAPL"), (54, 1), (60, now_fix()), (40, 2),
+                                                   (44, "1.00"), (38, 2), (59, 1)])
+    r.expect("order with parties", t35="8", t11="R4", t150=0, t39=0)
+    r.send("D", [(11, "R5"), (453, 3), (448, "DESK1"), (452, 3), (55, "AAPL"), (54, 1), (60, now_fix()),
+                 (40, 2), (44, "1.00"), (38, 1)])
+    r.expect("party count", t35="3", t371=453, t373=16)
     # A gap: ResendRequest from the expected number; a gap fill closes it.
     expected = r.seq
     r.send("1", [(112, "GAP")], seq=expected + 5)

@@ -2,6 +2,7 @@
 #include "api/fix/fix_codec.hpp"
 
 #include <cstring>
+#include <span>
 
 namespace alphintra::api::fix {
 namespace {
@@ -121,6 +122,72 @@ Frame frame(std::string_view bytes) noexcept {
   return Frame{FrameStatus::Complete, total};
 }
 
+namespace {
+
+// A repeating group: its count tag (NoXXX), then entries that each start with members[0] (the
+// delimiter) and hold each other member at most once. A member may be the count tag of a nested
+// group. Lists from the FIX 4.4 components (members in the specification's order).
+struct GroupSpec {
+  std::uint32_t count;
+  std::span<const std::uint32_t> members;
+};
+
+constexpr std::uint32_t kPartyIds[] = {448, 447, 452, 802};
+constexpr std::uint32_t kPartySubIds[] = {523, 803};
+constexpr std::uint32_t kAllocs[] = {79, 661, 736, 467, 539, 80};
+constexpr std::uint32_t kNestedPartyIds[] = {524, 525, 538, 804};
+constexpr std::uint32_t kNestedPartySubIds[] = {545, 805};
+constexpr std::uint32_t kTradingSessions[] = {336, 625};
+constexpr std::uint32_t kSecurityAltIds[] = {455, 456};
+constexpr std::uint32_t kEvents[] = {865, 866, 867, 868};
+constexpr std::uint32_t kStipulations[] = {233, 234};
+constexpr std::uint32_t kUnderlyings[] = {311, 312, 309, 305, 457, 462, 463, 310, 763, 313, 542, 315,
+                                          241, 242, 243, 244, 245, 246, 256, 595, 592, 593, 594, 247,
+                                          316, 941, 317, 436, 435, 308, 306, 362, 363, 307, 364, 365,
+                                          877, 878, 318, 879, 810, 882, 883, 884, 885, 886, 887};
+constexpr std::uint32_t kUnderlyingAltIds[] = {458, 459};
+constexpr std::uint32_t kUnderlyingStips[] = {888, 889};
+
+constexpr GroupSpec kGroups[] = {
+    {453, kPartyIds},
+    {802, kPartySubIds},
+    {78, kAllocs},
+    {539, kNestedPartyIds},
+    {804, kNestedPartySubIds},
+    {386, kTradingSessions},
+    {454, kSecurityAltIds},
+    {864, kEvents},
+    {232, kStipulations},
+    {711, kUnderlyings},
+    {457, kUnderlyingAltIds},
+    {887, kUnderlyingStips},
+};
+static_assert(sizeof(kUnderlyings) / sizeof(kUnderlyings[0]) <= 64, "an entry's fields are tracked in 64 bits");
+
+// The count tags as bits, so that a field that opens no group costs one test (all are < 1024).
+constexpr std::array<std::uint64_t, 16> kCountTagBits = [] {
+  std::array<std::uint64_t, 16> bits{};
+  for (const GroupSpec& g : kGroups) bits[g.count >> 6] |= std::uint64_t{1} << (g.count & 63);
+  return bits;
+}();
+
+const GroupSpec* groupOf(std::uint32_t countTag) noexcept {
+  if (countTag >= 1024 || (kCountTagBits[countTag >> 6] & (std::uint64_t{1} << (countTag & 63))) == 0) return nullptr;
+  for (const GroupSpec& g : kGroups) {
+    if (g.count == countTag) return &g;
+  }
+  return nullptr;
+}
+
+int memberIndex(const GroupSpec& g, std::uint32_t t) noexcept {
+  for (std::size_t i = 0; i < g.members.size(); ++i) {
+    if (g.members[i] == t) return static_cast<int>(i);
+  }
+  return -1;
+}
+
+}  // namespace
+
 void MessageView::note(RejectReason r, std::uint32_t t) noexcept {
   if (!problem_) {
     problem_ = r;
@@ -136,6 +203,20 @@ bool MessageView::parse(std::string_view message) noexcept {
   problemTag_ = 0;
   // Which tags below 1024 were seen: duplicates are found without a pass over the fields.
   std::uint64_t seen[16] = {};
+  // The repeating groups open at this field, outermost first.
+  struct OpenGroup {
+    const GroupSpec* spec;
+    std::uint64_t expected;  // the count field's value
+    std::uint64_t entries;
+    std::uint64_t inEntry;  // members seen in the current entry, by index
+  };
+  constexpr std::size_t kMaxDepth = 4;
+  OpenGroup open[kMaxDepth];
+  std::size_t depth = 0;
+  const auto closeGroup = [&] {
+    const OpenGroup& g = open[--depth];
+    if (g.entries != g.expected) note(RejectReason::IncorrectNumInGroupCount, g.spec->count);
+  };
   std::size_t pos = 0;
   while (pos < message.size()) {
     const std::size_t eq = message.find('=', pos);
@@ -159,14 +240,49 @@ bool MessageView::parse(std::string_view message) noexcept {
     }
     const std::string_view value = message.substr(eq + 1, soh - eq - 1);
     if (value.empty()) note(RejectReason::TagWithoutValue, t);
+    // In a group when a member of the innermost open one; a field that is not ends it.
+    bool member = false;
+    while (depth > 0 && !member) {
+      OpenGroup& g = open[depth - 1];
+      const int index = memberIndex(*g.spec, t);
+      if (index < 0) {
+        closeGroup();
+        continue;
+      }
+      member = true;
+      if (index == 0) {
+        if (++g.entries > g.expected) note(RejectReason::IncorrectNumInGroupCount, g.spec->count);
+        g.inEntry = 1;
+      } else if (g.entries == 0) {
+        note(RejectReason::RepeatingGroupFieldsOutOfOrder, t);
+      } else {
+        const std::uint64_t bit = std::uint64_t{1} << index;
+        if (g.inEntry & bit) note(RejectReason::TagAppearsMoreThanOnce, t);
+        g.inEntry |= bit;
+      }
+    }
+    // A group's fields are marked seen too: one of them again after its group ended is a
+    // duplicate.
     if (t < 1024) {
       std::uint64_t& word = seen[t >> 6];
       const std::uint64_t bit = std::uint64_t{1} << (t & 63);
-      if (word & bit) note(RejectReason::TagAppearsMoreThanOnce, t);
+      if (!member && (word & bit)) note(RejectReason::TagAppearsMoreThanOnce, t);
       word |= bit;
-    } else {
+    } else if (!member) {
       for (std::size_t k = 0; k < count_; ++k) {
         if (fields_[k].tag == t) note(RejectReason::TagAppearsMoreThanOnce, t);
+      }
+    }
+    if (const GroupSpec* group = groupOf(t)) {
+      const auto n = parseUnsigned(value);
+      if (!n) {
+        if (!value.empty()) note(RejectReason::IncorrectDataFormat, t);
+      } else if (*n > 0) {
+        if (depth == kMaxDepth) {
+          note(RejectReason::Other, t);
+        } else {
+          open[depth++] = OpenGroup{group, *n, 0, 0};
+        }
       }
     }
     if (count_ == kMaxFields) {
@@ -183,6 +299,7 @@ bool MessageView::parse(std::string_view message) noexcept {
     fields_[count_++] = Field{t, value};
     pos = soh + 1;
   }
+  while (depth > 0) closeGroup();
   if (msgType_.empty()) {
     if (auto m = get(tag::MsgType)) msgType_ = *m;
   }

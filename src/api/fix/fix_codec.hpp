@@ -12,8 +12,16 @@
 //
 // Splitting (parse()) finds the fields and the problems a session Reject (35=3) names:
 // an invalid tag number (not digits, 0, or above kMaxTag), a tag without a value, a tag given
-// twice (no incoming message we accept has repeating groups), MsgType not the third field.
-// Only the first problem is kept; reading the fields that are there still works.
+// twice, MsgType not the third field, and in a repeating group: an entry not starting with the
+// group's first field, a field twice in one entry, or a count (NoXXX) that is not the number of
+// entries (or not a number). Only the first problem is kept; reading the fields that are there
+// still works.
+// Repeating groups: the FIX 4.4 groups of the components the accepted orders carry (Parties and
+// their sub-ids, PreAllocGrp with its nested parties, TrdgSesGrp, SecAltIDGrp, EvntGrp,
+// Stipulations, UndInstrmtGrp with its alt ids and stipulations) are checked for shape as above,
+// so their fields may repeat; get() answers a group field's first occurrence. No order field is
+// read from a group. The fields of a group FIX 4.4 defines elsewhere (a count tag not listed in
+// fix_codec.cpp) are plain fields, which may not repeat.
 //
 // Invariants: a MessageView's views point into the frame it was parsed from, so the frame must
 // outlive it. At most kMaxFields fields per message (more is the "Other" problem).
@@ -64,6 +72,8 @@ enum class RejectReason : std::uint8_t {
   InvalidMsgType = 11,
   TagAppearsMoreThanOnce = 13,
   TagOutOfOrder = 14,
+  RepeatingGroupFieldsOutOfOrder = 15,
+  IncorrectNumInGroupCount = 16,
   Other = 99,
 };
 

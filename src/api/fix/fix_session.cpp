@@ -265,6 +265,13 @@ void Session::onMessage(const MessageView& m, std::int64_t now) {
       case RejectReason::TagWithoutValue: text = "tag specified without a value"; break;
       case RejectReason::TagAppearsMoreThanOnce: text = "tag appears more than once"; break;
       case RejectReason::TagOutOfOrder: text = "MsgType (35) must be the third field"; break;
+      case RejectReason::RepeatingGroupFieldsOutOfOrder:
+        text = "a repeating group's entry does not start with its first field";
+        break;
+      case RejectReason::IncorrectNumInGroupCount:
+        text = "the repeating group's count is not the number of its entries";
+        break;
+      case RejectReason::IncorrectDataFormat: text = "a repeating group's count is not a number"; break;
       default: break;
     }
     return reject(*seq, type, reason, m.problemTag(), text, now);

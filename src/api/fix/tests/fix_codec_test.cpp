@@ -112,7 +112,47 @@ INSTANTIATE_TEST_SUITE_P(
                       ProblemCase{"35=D|x1=a|", RejectReason::InvalidTagNumber, 0},
                       ProblemCase{"35=D|0=a|", RejectReason::InvalidTagNumber, 0},
                       ProblemCase{"35=D|99999=a|", RejectReason::InvalidTagNumber, 99999},
-                      ProblemCase{"49=A|35=D|", RejectReason::TagOutOfOrder, 49}));
+                      ProblemCase{"49=A|35=D|", RejectReason::TagOutOfOrder, 49},
+                      // Repeating groups: the count against the entries, each entry's shape.
+                      ProblemCase{"35=D|453=2|448=A|447=D|452=1|11=X|", RejectReason::IncorrectNumInGroupCount, 453},
+                      ProblemCase{"35=D|453=1|448=A|448=B|11=X|", RejectReason::IncorrectNumInGroupCount, 453},
+                      ProblemCase{"35=D|453=1|447=D|448=A|", RejectReason::RepeatingGroupFieldsOutOfOrder, 447},
+                      ProblemCase{"35=D|453=1|448=A|452=1|452=3|", RejectReason::TagAppearsMoreThanOnce, 452},
+                      ProblemCase{"35=D|453=two|448=A|", RejectReason::IncorrectDataFormat, 453},
+                      ProblemCase{"35=D|453=1|448=A|802=2|523=s|11=X|", RejectReason::IncorrectNumInGroupCount, 802},
+                      // A group's field after the group ended is a plain field again.
+                      ProblemCase{"35=D|453=1|448=A|11=X|448=B|", RejectReason::TagAppearsMoreThanOnce, 448},
+                      // Fields of groups we do not know may not repeat.
+                      ProblemCase{"35=D|555=2|600=A|600=B|", RejectReason::TagAppearsMoreThanOnce, 600}));
+
+// Parties with sub-ids, pre-allocations with nested parties, trading sessions, alternative ids
+// and underlyings: their fields repeat across entries, and the order's fields read as before.
+TEST(FixParse, RepeatingGroupsOfOrders) {
+  const std::string m = wire(
+      "35=D|49=A|56=B|34=7|11=X1|"
+      "453=3|448=DESK1|447=D|452=3|802=2|523=s1|803=1|523=s2|803=2|448=TRADER|447=D|452=11|448=CLR|452=4|"
+      "78=2|79=ACC1|539=1|524=NP|525=D|80=60|79=ACC2|80=40|"
+      "386=2|336=REG|336=PRE|454=2|455=US0378331005|456=4|455=037833100|456=1|"
+      "711=1|311=SPX|457=1|458=U1|459=4|887=1|888=K|889=V|"
+      "55=AAPL|54=1|38=100|40=2|44=10.5|");
+  MessageView v;
+  ASSERT_TRUE(v.parse(m)) << static_cast<int>(*v.problem()) << " tag " << v.problemTag();
+  EXPECT_EQ(v.get(tag::ClOrdID), "X1");
+  EXPECT_EQ(v.get(tag::Symbol), "AAPL");
+  EXPECT_EQ(v.get(tag::Price), "10.5");
+  EXPECT_EQ(v.get(448), "DESK1");  // a group field: its first occurrence
+  EXPECT_EQ(v.get(80), "60");
+}
+
+// Header fields only: a group's count of 0 opens nothing, and a message with no group parses as
+// before (a duplicate still rejected).
+TEST(FixParse, EmptyGroupsAndPlainDuplicates) {
+  MessageView v;
+  EXPECT_TRUE(v.parse(wire("35=D|49=A|453=0|11=X|")));
+  EXPECT_FALSE(v.parse(wire("35=D|453=0|448=A|448=B|")));
+  EXPECT_EQ(*v.problem(), RejectReason::TagAppearsMoreThanOnce);
+  EXPECT_EQ(v.problemTag(), 448u);
+}
 
 TEST(FixValues, Unsigned) {
   EXPECT_EQ(parseUnsigned("12345"), 12345u);
