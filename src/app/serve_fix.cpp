@@ -12,6 +12,9 @@ void addServeFixOptions(CLI::App& serve, ServeFixArgs& args) {
   serve.add_option("--fix-session", args.sessions,
                    "A FIX session SENDER:TARGET:ACCOUNT[:PASSWORD] (the client's SenderCompID, ours, the account "
                    "it trades, the Logon password); repeatable");
+  serve.add_option("--fix-drop-copy", args.dropCopies,
+                   "A FIX drop-copy session SENDER:TARGET[:PASSWORD]: it receives the execution reports of every "
+                   "account's orders and takes no orders; repeatable");
   serve.add_option("--fix-max-heartbeat", args.maxHeartBtInt, "Largest HeartBtInt (seconds) a Logon may ask for")
       ->check(CLI::Range(1, 3600));
   serve
@@ -31,6 +34,7 @@ Result<std::unique_ptr<api::fix::FixGateway>> makeFixGateway(const ServeFixArgs&
                                                              std::function<void(std::string_view)> log) {
   if (args.port < 0) {
     if (!args.sessions.empty()) return makeError("fix-session", "--fix-session needs --fix-port");
+    if (!args.dropCopies.empty()) return makeError("fix-drop-copy", "--fix-drop-copy needs --fix-port");
     return std::unique_ptr<api::fix::FixGateway>{};
   }
   api::fix::FixOptions options;
@@ -53,7 +57,15 @@ Result<std::unique_ptr<api::fix::FixGateway>> makeFixGateway(const ServeFixArgs&
     session.value().schedule = schedule;
     options.sessions.push_back(std::move(session).value());
   }
-  if (options.sessions.empty()) return makeError("fix-session", "--fix-port needs at least one --fix-session");
+  for (const std::string& spec : args.dropCopies) {
+    auto session = api::fix::parseDropCopySpec(spec);
+    if (!session.ok()) return session.error();
+    session.value().schedule = schedule;
+    options.sessions.push_back(std::move(session).value());
+  }
+  if (options.sessions.empty()) {
+    return makeError("fix-session", "--fix-port needs at least one --fix-session or --fix-drop-copy");
+  }
   return api::fix::FixGateway::create(std::move(options), directory, [&runtime](const engine::Command& c) {
     engine::EngineRuntime* rt = runtime.load(std::memory_order_acquire);
     return rt != nullptr && rt->trySubmit(kFixGateway, c);

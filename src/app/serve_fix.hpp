@@ -27,7 +27,8 @@ inline constexpr std::uint32_t kFixSource = 4;
 struct ServeFixArgs {
   int port = -1;  // -1: FIX off; 0: any free port
   std::string host = "127.0.0.1";
-  std::vector<std::string> sessions;  // SENDER:TARGET:ACCOUNT[:PASSWORD]
+  std::vector<std::string> sessions;    // SENDER:TARGET:ACCOUNT[:PASSWORD]
+  std::vector<std::string> dropCopies;  // SENDER:TARGET[:PASSWORD]
   std::uint32_t maxHeartBtInt = 300;
   std::uint64_t storeMessages = 0;  // sent messages kept per session for resend (0: all)
   std::string schedule;             // the sessions' hours (api::fix::SessionSchedule); empty: always open

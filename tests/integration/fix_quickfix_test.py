@@ -6,6 +6,7 @@ a fill of two crossing orders reported to both sides, cancel, replace, status, m
 rejects (unknown symbol, missing tag, unknown order), a dropped link with the reports missed
 meanwhile resent (PossDupFlag=Y), a gap we make on purpose filled by QuickFIX's gap fill, and
 restarts of serve (SIGTERM, then SIGKILL) mid-session with sequence numbers continuing.
+A raw drop-copy session gets both accounts' reports and may not order.
 Raw socket: the session-level acceptance cases — heartbeat/test request, garbled messages
 ignored, session Rejects with RefTagID and SessionRejectReason, sequence gap → ResendRequest,
 gap fill, sequence reset, PossDup duplicates, repeating groups (parties, allocations),
@@ -53,7 +54,8 @@ class Serve:
         self.proc = subprocess.Popen(
             [self.binary, "serve", "--port", "0", "--data-dir", self.data_dir, "--no-simulator", "--durability",
              "none", "--fix-port", str(self.fix_port), "--fix-session", "CLIENT1:ALPHA:1",
-             "--fix-session", "CLIENT2:ALPHA:2:secret", "--fix-session", "RAW:ALPHA:1"] + self.extra,
+             "--fix-session", "CLIENT2:ALPHA:2:secret", "--fix-session", "RAW:ALPHA:1",
+             "--fix-drop-copy", "DROP:ALPHA"] + self.extra,
             stdout=log, stderr=log)
         deadline = time.time() + 20
         while time.time() < deadline:
@@ -442,6 +444,9 @@ def main():
         clients += [a, b]
         a.logon()
         b.logon()
+        drop = Raw(fix_port, sender="DROP")
+        drop.send("A", [(98, 0), (108, 30)])
+        drop.expect("drop copy logon", t35="A")
 
         # An order, a crossing order, the fill on both sides.
         order(a, "A1", 1, 10, "100.00")
@@ -450,6 +455,18 @@ def main():
         order(b, "B1", 2, 10, "100.00")
         b.expect("aggressor filled", t35=8, t11="B1", t150="F", t39=2, t32=10, t31="100.00")
         a.expect("resting filled", t35=8, t11="A1", t150="F", t39=2, t14=10, t151=0)
+        # The drop copy saw both accounts' reports, and takes no orders.
+        wanted = {("A1", "0", "1"), ("A1", "F", "1"), ("B1", "F", "2")}
+        while wanted:
+            d = drop.expect("drop copy report", t35=8)
+            wanted.discard((d.get("11"), d.get("150"), d.get("1")))
+        drop.send("D", [(11, "X1"), (55, "AAPL"), (54, 1), (60, now_fix()), (40, 2), (44, "1.00"), (38, 1)])
+        while True:
+            d = drop.expect("drop copy order refused")
+            if d["35"] != "8":
+                break
+        assert d["35"] == "j" and d["380"] == "6" and d["379"] == "X1", d
+        drop.close()
 
         # Cancel, replace, status, mass cancel.
         order(a, "A2", 1, 5, "90.00")

@@ -63,31 +63,43 @@ constexpr std::int64_t kSpinIdleNanos = 2'000;
 // Empty rounds between two looks at the sockets (an epoll_wait each) while spinning.
 constexpr unsigned kPollEvery = 256;
 
-}  // namespace
-
-Result<FixSessionConfig> parseSessionSpec(std::string_view spec) {
-  FixSessionConfig c;
+// "A:B:C[:D]" split at its first `fields - 1` colons (the last part may hold colons: a password).
+std::vector<std::string_view> splitSpec(std::string_view spec, std::size_t fields) {
   std::vector<std::string_view> parts;
   std::size_t pos = 0;
-  while (parts.size() < 3) {
+  while (parts.size() + 1 < fields) {
     const std::size_t colon = spec.find(':', pos);
     if (colon == std::string_view::npos) break;
     parts.push_back(spec.substr(pos, colon - pos));
     pos = colon + 1;
   }
   parts.push_back(spec.substr(pos));
+  return parts;
+}
+
+std::optional<Error> checkCompIds(std::string_view option, std::string_view spec,
+                                  const std::vector<std::string_view>& parts) {
+  for (std::size_t i = 0; i < 2; ++i) {
+    if (parts[i].empty() || parts[i].find_first_of("/\\ \x01=") != std::string_view::npos) {
+      return makeError(std::string(option),
+                       fmt::format("\"{}\": CompIDs must be non-empty, without '/', spaces or '='", spec));
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+Result<FixSessionConfig> parseSessionSpec(std::string_view spec) {
+  FixSessionConfig c;
+  const std::vector<std::string_view> parts = splitSpec(spec, 4);
   if (parts.size() < 3) {
     return makeError("fix-session",
                      fmt::format("\"{}\" is not SENDER:TARGET:ACCOUNT[:PASSWORD] (the client's SenderCompID, ours, "
                                  "the account it trades)",
                                  spec));
   }
-  for (std::size_t i = 0; i < 2; ++i) {
-    if (parts[i].empty() || parts[i].find_first_of("/\\ \x01=") != std::string_view::npos) {
-      return makeError("fix-session",
-                       fmt::format("\"{}\": CompIDs must be non-empty, without '/', spaces or '='", spec));
-    }
-  }
+  if (auto e = checkCompIds("fix-session", spec, parts)) return *e;
   const auto account = parseUnsigned(parts[2]);
   if (!account || *account == 0) {
     return makeError("fix-session", fmt::format("\"{}\": the account must be a positive account id", spec));
@@ -96,6 +108,21 @@ Result<FixSessionConfig> parseSessionSpec(std::string_view spec) {
   c.targetCompId = std::string(parts[1]);
   c.account = AccountId{*account};
   if (parts.size() == 4) c.password = std::string(parts[3]);
+  return c;
+}
+
+Result<FixSessionConfig> parseDropCopySpec(std::string_view spec) {
+  FixSessionConfig c;
+  const std::vector<std::string_view> parts = splitSpec(spec, 3);
+  if (parts.size() < 2) {
+    return makeError("fix-drop-copy",
+                     fmt::format("\"{}\" is not SENDER:TARGET[:PASSWORD] (the client's SenderCompID, ours)", spec));
+  }
+  if (auto e = checkCompIds("fix-drop-copy", spec, parts)) return *e;
+  c.senderCompId = std::string(parts[0]);
+  c.targetCompId = std::string(parts[1]);
+  c.dropCopy = true;
+  if (parts.size() == 3) c.password = std::string(parts[2]);
   return c;
 }
 
@@ -479,7 +506,9 @@ std::optional<Error> FixGateway::start() {
   impl.started = true;
   impl.thread = namedThread("fix-gateway", [&impl] { impl.run(); });
   for (auto& s : impl.sessions) {
-    impl.log(fmt::format("fix {}: account {}, next out {}, next in {}", s->name(), s->config().account.value(),
+    impl.log(fmt::format("fix {}: {}, next out {}, next in {}", s->name(),
+                         s->config().dropCopy ? std::string("drop copy of every account")
+                                              : fmt::format("account {}", s->config().account.value()),
                          s->nextOutbound(), s->nextInbound()));
   }
   return std::nullopt;
@@ -489,7 +518,7 @@ void FixGateway::onEvent(const engine::EngineEvent& e) {
   Impl& impl = *impl_;
   switch (e.kind) {
     case engine::EventKind::ExecutionReport:
-      if (!impl.entry->tracks(e.body.execution.account)) return;
+      if (!impl.entry->reportsAbout(e.body.execution.account)) return;
       break;
     case engine::EventKind::CancelReject:
       if (!impl.entry->tracks(e.body.cancelReject.account)) return;

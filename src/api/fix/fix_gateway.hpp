@@ -54,6 +54,8 @@ struct FixOptions {
 
 // Parses "SENDER:TARGET:ACCOUNT[:PASSWORD]" (the --fix-session option).
 Result<FixSessionConfig> parseSessionSpec(std::string_view spec);
+// Parses "SENDER:TARGET[:PASSWORD]" (the --fix-drop-copy option): a drop-copy session.
+Result<FixSessionConfig> parseDropCopySpec(std::string_view spec);
 
 class FixGateway {
  public:

@@ -148,7 +148,11 @@ OrderEntry::OrderEntry(const Directory& directory, std::uint32_t source, Submit 
     : directory_(directory), source_(source), submit_(std::move(submit)) {}
 
 void OrderEntry::addSession(Session& session) {
-  sessionsByAccount_.emplace_back(session.config().account.value(), &session);
+  if (session.config().dropCopy) {
+    dropCopies_.push_back(&session);
+  } else {
+    sessionsByAccount_.emplace_back(session.config().account.value(), &session);
+  }
 }
 
 bool OrderEntry::tracks(AccountId account) const noexcept {
@@ -206,6 +210,11 @@ bool OrderEntry::submit(Session& session, const MessageView& m, engine::Command&
 void OrderEntry::onApplicationMessage(Session& session, const MessageView& m, std::int64_t now) {
   const std::uint64_t seq = sequenceOf(m);
   const std::string_view type = m.msgType();
+  if (session.config().dropCopy) {
+    return businessReject(session, m, seq, 6,
+                          "a drop-copy session takes no orders: it receives the execution reports of every account",
+                          now);
+  }
   if (type == "D") return onNewOrder(session, m, seq, now);
   if (type == "F") return onCancel(session, m, seq, now);
   if (type == "G") return onReplace(session, m, seq, now);
@@ -669,10 +678,12 @@ void OrderEntry::onEvent(const engine::EngineEvent& e, std::int64_t now) {
   switch (e.kind) {
     case engine::EventKind::ExecutionReport: {
       const engine::ExecutionReport& r = e.body.execution;
-      remember(r, e.time);
+      if (dropCopies_.empty() || tracks(r.account))
+        remember(r, e.time);  // only tracked ones arrive without drop copies
       for (const auto& [account, session] : sessionsByAccount_) {
         if (account == r.account.value()) writeReport(*session, r, e.time.nanos(), now);
       }
+      for (Session* copy : dropCopies_) writeReport(*copy, r, e.time.nanos(), now);
       return;
     }
     case engine::EventKind::CancelReject: {

@@ -1,7 +1,9 @@
 // OrderEntry: the application layer of the FIX acceptor — FIX order messages in, engine
 // commands out; engine events in, FIX reports out. The same engine orders as REST's: a FIX
 // session trades one account, and every report about that account's orders (whoever entered
-// them) goes to the account's sessions.
+// them) goes to the account's sessions. A drop-copy session (FixSessionConfig::dropCopy) trades
+// nothing: it gets the execution reports of every account's orders, and each order message it
+// sends is answered with a BusinessMessageReject (380=6, not authorized).
 //
 // In:  NewOrderSingle (D), OrderCancelRequest (F), OrderCancelReplaceRequest (G),
 //      OrderStatusRequest (H), OrderMassCancelRequest (q).
@@ -19,8 +21,9 @@
 // loaded from the recovered engine at start, retired with the engine's purges), and the open
 // mass-cancel requests by request id.
 // Threading: the gateway's thread only (the publisher hands events over through a ring).
-// Known limits: no repeating groups (parties, allocations); ExecInst supports only 6
-// (participate don't initiate = post only).
+// Known limits: the fields of repeating groups (parties, allocations) are checked, not used;
+// ExecInst supports only 6 (participate don't initiate = post only). A drop copy gets the
+// engine's reports, not the edge's refusals of malformed orders (those go to their sender only).
 #pragma once
 
 #include <cstdint>
@@ -47,7 +50,10 @@ class OrderEntry final : public SessionApplication {
   OrderEntry(const Directory& directory, std::uint32_t source, Submit submit);
 
   void addSession(Session& session);
+  // Whether an order-entry session trades `account` (its orders' last reports are kept).
   bool tracks(AccountId account) const noexcept;
+  // Whether a report about `account` goes to any session (a tracked account, or a drop copy).
+  bool reportsAbout(AccountId account) const noexcept { return !dropCopies_.empty() || tracks(account); }
   // The orders of the sessions' accounts in a recovered engine (before its threads run).
   void load(const engine::Engine& engine);
 
@@ -98,6 +104,7 @@ class OrderEntry final : public SessionApplication {
   std::uint32_t source_;
   Submit submit_;
   std::vector<std::pair<std::uint64_t, Session*>> sessionsByAccount_;
+  std::vector<Session*> dropCopies_;
   std::map<std::string, Instrument, std::less<>> instrumentsBySymbol_;
   std::unordered_map<std::uint64_t, const Instrument*> instrumentsById_;
   ReportTable reports_;

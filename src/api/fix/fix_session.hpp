@@ -49,6 +49,9 @@ struct FixSessionConfig {
   std::string targetCompId;  // ours: the counterparty's TargetCompID (56)
   AccountId account;         // the account the session trades
   std::string password;      // Logon Password (554); empty: none required
+  // A drop copy: receives the execution reports of every account's orders and takes no orders
+  // (`account` unused).
+  bool dropCopy = false;
   // The session's hours (fix_schedule.hpp); none: always open, sequence numbers reset only by
   // a Logon with ResetSeqNumFlag.
   std::optional<SessionSchedule> schedule = std::nullopt;

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "api/fix/fix_gateway.hpp"
 #include "api/fix/fix_order_entry.hpp"
 #include "api/fix/tests/session_doubles.hpp"
 
@@ -296,6 +297,113 @@ TEST_F(OrderEntryTest, CancelRejectAndMassCancelReport) {
   EXPECT_EQ(last()[tag::MsgType], "r");
   EXPECT_EQ(last()[tag::MassCancelResponse], "7");
   EXPECT_EQ(last()[tag::TotalAffectedOrders], "3");
+}
+
+}  // namespace
+}  // namespace alphintra::api::fix
+
+namespace alphintra::api::fix {
+namespace {
+
+// A drop copy gets the reports of every account, tracked or not, beside the account's own
+// session; what it sends is refused with a BusinessMessageReject and reaches no engine.
+TEST_F(OrderEntryTest, ADropCopyGetsEveryAccountsReportsAndTakesNoOrders) {
+  auto copyStore = std::move(SessionStore::open("")).value();
+  FixSessionConfig config{"DC", "US", AccountId{}, ""};
+  config.dropCopy = true;
+  Session copy(config, *copyStore, entry_);
+  entry_.addSession(copy);
+  EXPECT_TRUE(entry_.reportsAbout(AccountId{2}));
+  EXPECT_FALSE(entry_.tracks(AccountId{2}));
+  Output copyOut;
+  {
+    MessageWriter w;
+    w.start("A");
+    w.field(tag::SenderCompID, "DC");
+    w.field(tag::TargetCompID, "US");
+    w.integer(tag::MsgSeqNum, 1);
+    w.timestamp(tag::SendingTime, kT0);
+    w.field(tag::EncryptMethod, "0");
+    w.field(tag::HeartBtInt, "30");
+    const std::string logon(w.finish());
+    MessageView v;
+    v.parse(logon);
+    copy.onLogon(copyOut, v, kT0);
+  }
+  ASSERT_EQ(fieldsOf(copyOut.written.back())[tag::MsgType], "A");
+
+  engine::EngineEvent e;
+  e.kind = engine::EventKind::ExecutionReport;
+  e.time = Timestamp{kT0};
+  engine::ExecutionReport& r = e.body.execution;
+  r = engine::ExecutionReport{};
+  r.orderId = OrderId{5};
+  r.account = AccountId{1};
+  r.instrument = InstrumentId{7};
+  r.clientOrderId = ClientOrderId::fromTrusted("A1");
+  r.execType = oms::ExecType::New;
+  r.status = oms::OrdStatus::New;
+  r.side = Side::Buy;
+  r.orderQuantity = Quantity::fromRaw(3);
+  r.leavesQuantity = Quantity::fromRaw(3);
+  const std::size_t ownBefore = out_.written.size();
+  entry_.onEvent(e, kT0);
+  EXPECT_EQ(out_.written.size(), ownBefore + 1);  // the account's session
+  auto m = fieldsOf(copyOut.written.back());
+  EXPECT_EQ(m[tag::MsgType], "8");
+  EXPECT_EQ(m[tag::ClOrdID], "A1");
+  EXPECT_EQ(m[tag::Account], "1");
+  EXPECT_EQ(m[tag::TargetCompID], "DC");
+
+  r.account = AccountId{2};  // no session trades it
+  r.clientOrderId = ClientOrderId::fromTrusted("B1");
+  r.orderId = OrderId{6};
+  entry_.onEvent(e, kT0);
+  EXPECT_EQ(out_.written.size(), ownBefore + 1);
+  m = fieldsOf(copyOut.written.back());
+  EXPECT_EQ(m[tag::ClOrdID], "B1");
+  EXPECT_EQ(m[tag::Account], "2");
+
+  // An order from the drop copy.
+  MessageWriter w;
+  w.start("D");
+  w.field(tag::SenderCompID, "DC");
+  w.field(tag::TargetCompID, "US");
+  w.integer(tag::MsgSeqNum, 2);
+  w.timestamp(tag::SendingTime, kT0);
+  for (const auto& [t, v] : newOrder()) w.field(t, v);
+  const std::string order(w.finish());
+  MessageView v;
+  v.parse(order);
+  copy.onMessage(v, kT0);
+  m = fieldsOf(copyOut.written.back());
+  EXPECT_EQ(m[tag::MsgType], "j");
+  EXPECT_EQ(m[tag::BusinessRejectReason], "6");
+  EXPECT_EQ(m[tag::BusinessRejectRefID], "C1");
+  EXPECT_TRUE(commands_.empty());
+}
+
+TEST(FixSessionSpec, SessionsAndDropCopies) {
+  auto s = parseSessionSpec("CL:US:3:pw:with:colons");
+  ASSERT_TRUE(s.ok());
+  EXPECT_EQ(s->senderCompId, "CL");
+  EXPECT_EQ(s->account, AccountId{3});
+  EXPECT_EQ(s->password, "pw:with:colons");
+  EXPECT_FALSE(s->dropCopy);
+  EXPECT_FALSE(parseSessionSpec("CL:US").ok());
+  EXPECT_FALSE(parseSessionSpec("CL:US:0").ok());
+
+  auto d = parseDropCopySpec("BO:US");
+  ASSERT_TRUE(d.ok());
+  EXPECT_TRUE(d->dropCopy);
+  EXPECT_EQ(d->targetCompId, "US");
+  EXPECT_EQ(d->password, "");
+  EXPECT_EQ(parseDropCopySpec("BO:US:secret")->password, "secret");
+  for (const char* bad : {"BO", "BO:", ":US", "B O:US"}) {
+    const auto e = parseDropCopySpec(bad);
+    ASSERT_FALSE(e.ok()) << bad;
+    EXPECT_EQ(e.error().field, "fix-drop-copy");
+  }
 }
 
 }  // namespace
