@@ -110,7 +110,8 @@ void Engine::onInstrumentStatus(const Command& c, std::vector<EngineEvent>& out)
       report(c, o, t->execType, false, out);
     });
   }
-  commandResult(c, true, RejectCode::None, b.instrument.value(), 0, out);
+  // The value carries the new status, so that the edges' copies of the instrument follow it.
+  commandResult(c, true, RejectCode::None, b.instrument.value(), static_cast<std::int64_t>(b.status), out);
 }
 
 void Engine::onKillSwitch(const Command& c, std::vector<EngineEvent>& out) {

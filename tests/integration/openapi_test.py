@@ -452,6 +452,19 @@ def exercise(server, port):
     c("trader", "POST", "/api/v1/strategies/trend/start", expect=200)
     c("trader", "POST", "/api/v1/strategies/trend/start", expect=409)
 
+    # Instrument trading status (admin): halted, shown by the instrument list, the same change
+    # again refused by the venue, a status FIX does not name refused at the edge, resumed.
+    def status_of(symbol):
+        listed = server.call("viewer", "GET", "/api/v1/instruments", record=False)[1]["instruments"]
+        return next(i["status"] for i in listed if i["symbol"] == symbol)
+    c("admin", "PUT", "/api/v1/admin/instruments/ETH%2FUSD/status", {"status": "halted"}, expect=200)
+    wait_for(lambda: status_of("ETH/USD") == "halted", "ETH/USD halted in the instrument list")
+    c("admin", "PUT", "/api/v1/admin/instruments/ETH%2FUSD/status", {"status": "halted"}, expect=422)
+    c("admin", "PUT", "/api/v1/admin/instruments/ETH%2FUSD/status", {"status": "open"}, expect=400)
+    c("admin", "PUT", "/api/v1/admin/instruments/NOPE/status", {"status": "halted"}, expect=404)
+    c("admin", "PUT", "/api/v1/admin/instruments/ETH%2FUSD/status", {"status": "continuous"}, expect=200)
+    wait_for(lambda: status_of("ETH/USD") == "continuous", "ETH/USD continuous again")
+
     # Admin user deletion last (the user is not needed any more).
     c("admin", "DELETE", "/api/v1/admin/users/openapi-user", expect=204)
     c("admin", "DELETE", "/api/v1/admin/users/openapi-user", expect=404)

@@ -58,6 +58,15 @@ bool ReadModel::keeps(const engine::EngineEvent& event) const noexcept {
   }
 }
 
+void ReadModel::applyResult(const engine::CommandResultReport& r) {
+  // An instrument's trading status changed (the engine's answer carries the new one).
+  if (r.commandType != static_cast<std::uint8_t>(engine::CommandType::InstrumentStatus) || !r.accepted) return;
+  if (r.value < 0 || r.value > static_cast<std::int64_t>(TradingStatus::Halted)) return;
+  std::unique_lock lock(instrumentsMutex_);
+  const auto it = instruments_.find(r.subject);
+  if (it != instruments_.end()) it->second.setStatus(static_cast<TradingStatus>(r.value));
+}
+
 bool ReadModel::wants(const engine::EngineEvent& event) const noexcept {
   if (event.kind == engine::EventKind::ExecutionReport && directory_.load(std::memory_order_acquire) != nullptr) {
     return false;  // formatted when read
@@ -66,6 +75,7 @@ bool ReadModel::wants(const engine::EngineEvent& event) const noexcept {
 }
 
 void ReadModel::apply(const engine::EngineEvent& event, const std::string& json) {
+  if (event.kind == engine::EventKind::CommandResult) return applyResult(event.body.result);
   if (!keeps(event)) return;
   if (event.kind == engine::EventKind::ExecutionReport) {
     const engine::ExecutionReport& r = event.body.execution;

@@ -22,9 +22,9 @@
 // Fills (execution reports of type trade) of tracked accounts are kept too, at most kMaxFills,
 // from the process's start; with a FillHistory (SQLite) they are also stored, and older fills
 // (before the start, or beyond kMaxFills) are read from there.
-// Known limits: an instrument's status is the one it had when it was defined or recovered
-// (the engine's answer to instrument_status does not carry the new status); memory grows with
-// the orders of tracked accounts between purges.
+// Instruments follow their trading status: the engine's accepted answer to instrument_status
+// carries the new one.
+// Known limits: memory grows with the orders of tracked accounts between purges.
 #pragma once
 
 #include <atomic>
@@ -101,7 +101,7 @@ class ReadModel {
   // order_status report built from the engine's record. `directory` (which must outlive the
   // model) formats the orders' reports when they are read, from now on.
   void load(const engine::Engine& engine, const Directory& directory);
-  // Publisher thread: execution reports and quotes update the model; `json` is
+  // Publisher thread: execution reports, quotes and instrument status changes update the model; `json` is
   // formatEvent(event) when the caller formatted it (since a waiting request may need it too),
   // else empty.
   void apply(const engine::EngineEvent& event, const std::string& json);
@@ -147,6 +147,7 @@ class ReadModel {
  private:
   // Whether apply() keeps the event at all (an order report of a tracked account, a quote).
   bool keeps(const engine::EngineEvent& event) const noexcept;
+  void applyResult(const engine::CommandResultReport& result);
   void addFill(const engine::EngineEvent& event);
   std::optional<FillEntry> formatFill(const engine::EngineEvent& event) const;
   // The query's answer for `stored`: its JSON written now when it has none. No lock held.

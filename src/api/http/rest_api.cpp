@@ -38,6 +38,7 @@ constexpr std::string_view kQuotePrefix = "/api/v1/market-data/quote/";
 constexpr std::string_view kBookPrefix = "/api/v1/market-data/book/";
 constexpr std::string_view kAdminPrefix = "/api/v1/admin/";
 constexpr std::string_view kLimitsPrefix = "/api/v1/admin/risk-limits/";
+constexpr std::string_view kInstrumentAdminPrefix = "/api/v1/admin/instruments/";
 constexpr std::string_view kPortfolioPrefix = "/api/v1/portfolio/";
 constexpr std::string_view kKillSwitchPath = "/api/v1/risk/kill-switch";
 constexpr std::string_view kKillSwitchResetPath = "/api/v1/risk/kill-switch/reset";
@@ -179,6 +180,9 @@ void RestApi::route(const Request& request, const auth::Principal& principal, Re
     }
     if (path.starts_with(kLimitsPrefix))
       return riskLimits(request, path.substr(kLimitsPrefix.size()), principal, respond);
+    if (path.starts_with(kInstrumentAdminPrefix)) {
+      return instrumentStatus(request, path.substr(kInstrumentAdminPrefix.size()), respond);
+    }
     if (auth_ && auth_->handleAdmin(request, respond)) return;
     return respond(errorResponse(404, "not_found", fmt::format("no route for {} (docs/api.md lists them)", path)));
   }
@@ -675,6 +679,37 @@ void RestApi::riskLimits(const Request& request, std::string_view idText, const 
     }
     command[key] = value;
   }
+  submitAndWait(Kind::Command, requestId, nlohmann::json(command), respond);
+}
+
+void RestApi::instrumentStatus(const Request& request, std::string_view rest, Respond& respond) {
+  // {symbol}/status
+  const std::size_t slash = rest.find('/');
+  if (slash == std::string_view::npos || rest.substr(slash) != "/status") {
+    return respond(errorResponse(404, "not_found", "expected /api/v1/admin/instruments/{symbol}/status"));
+  }
+  const auto symbol = percentDecode(rest.substr(0, slash), false);  // BTC%2FUSD
+  if (!symbol) return respond(errorResponse(400, "invalid_request", "malformed %-escape in the symbol", "symbol"));
+  if (!directory_.instrumentBySymbol(*symbol)) {
+    return respond(errorResponse(404, "not_found", fmt::format("no instrument \"{}\"", *symbol), "symbol"));
+  }
+  if (request.method != Method::Put) return respond(methodNotAllowed(request.path, "PUT"));
+  if (!ready()) return health(respond);
+  auto body = parseBodyObject(request.body);
+  if (!body.ok()) return respond(badRequest(body.error()));
+  const auto status = body.value().find("status");
+  if (body.value().size() != 1 || status == body.value().end()) {
+    return respond(errorResponse(400, "invalid_request",
+                                 "the body is {\"status\":...}: closed, pre_open, opening_auction, continuous, "
+                                 "closing_auction or halted",
+                                 "status"));
+  }
+  const std::uint64_t requestId = pending_.nextId();
+  json command;
+  command["type"] = "instrument_status";
+  command["requestId"] = requestId;
+  command["symbol"] = *symbol;
+  command["status"] = *status;
   submitAndWait(Kind::Command, requestId, nlohmann::json(command), respond);
 }
 

@@ -227,6 +227,10 @@ TEST(EngineOrders, ClosingReportsDoneForDayAndReopeningRestates) {
   EXPECT_EQ(h.reports(1).at(0).execType, ExecType::DoneForDay);
   EXPECT_EQ(h.reports(1).at(0).status, OrdStatus::DoneForDay);
   EXPECT_TRUE(Harness::accepted(h.events));
+  // The answer carries the new status (the edges' copies of the instrument follow it).
+  ASSERT_EQ(h.events.back().kind, EventKind::CommandResult);
+  EXPECT_EQ(h.events.back().body.result.subject, 1u);
+  EXPECT_EQ(h.events.back().body.result.value, static_cast<std::int64_t>(TradingStatus::Closed));
 
   Command open = close;
   open.body.instrumentStatus.status = TradingStatus::Continuous;

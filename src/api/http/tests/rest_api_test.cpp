@@ -267,3 +267,57 @@ TEST_F(RestApiTest, QuoteAndBookFromQuoteEvents) {
 
 }  // namespace
 }  // namespace alphintra::api::http
+
+namespace alphintra::api::http {
+namespace {
+
+// PUT /api/v1/admin/instruments/{symbol}/status: the engine's instrument_status; its accepted
+// answer (which carries the new status) is what GET /api/v1/instruments shows from then on.
+TEST_F(RestApiTest, InstrumentStatusChangesAreSubmittedAndTracked) {
+  std::optional<Response> answer;
+  Request request;
+  request.method = Method::Put;
+  request.path = "/api/v1/admin/instruments/AAPL/status";
+  request.body = R"({"status":"halted"})";
+  api.handle(std::move(request), [&answer](Response r) { answer = std::move(r); });
+  ASSERT_EQ(submitted.size(), 1u);
+  const engine::Command& c = submitted[0];
+  ASSERT_EQ(c.type(), engine::CommandType::InstrumentStatus);
+  EXPECT_EQ(c.body.instrumentStatus.instrument, InstrumentId{1});
+  EXPECT_EQ(c.body.instrumentStatus.status, TradingStatus::Halted);
+  EXPECT_FALSE(answer);
+
+  engine::EngineEvent result;
+  result.kind = engine::EventKind::CommandResult;
+  result.requestId = c.header.requestId;
+  result.body.result = engine::CommandResultReport{};
+  result.body.result.commandType = static_cast<std::uint8_t>(engine::CommandType::InstrumentStatus);
+  result.body.result.subject = 1;
+  result.body.result.value = static_cast<std::int64_t>(TradingStatus::Halted);
+  api.onEvent(result);
+  ASSERT_TRUE(answer);
+  EXPECT_EQ(answer->status, 200u);
+  EXPECT_EQ(bodyOf(*answer)["command"], "instrument_status");
+  EXPECT_EQ(bodyOf(*call(Method::Get, "/api/v1/instruments"))["instruments"][0]["status"], "halted");
+
+  // A refused change leaves the status as it was.
+  result.requestId = 0;
+  result.body.result.accepted = false;
+  result.body.result.value = static_cast<std::int64_t>(TradingStatus::Closed);
+  api.onEvent(result);
+  EXPECT_EQ(bodyOf(*call(Method::Get, "/api/v1/instruments"))["instruments"][0]["status"], "halted");
+
+  // Bad requests: the field named, nothing submitted.
+  const auto bad = call(Method::Put, "/api/v1/admin/instruments/AAPL/status", R"({"status":"open"})");
+  EXPECT_EQ(bad->status, 400u);
+  EXPECT_EQ(bodyOf(*bad)["field"], "status");
+  EXPECT_EQ(call(Method::Put, "/api/v1/admin/instruments/AAPL/status", R"({"state":"halted"})")->status, 400u);
+  EXPECT_EQ(call(Method::Put, "/api/v1/admin/instruments/AAPL/status", "{not json")->status, 400u);
+  EXPECT_EQ(call(Method::Put, "/api/v1/admin/instruments/NOPE/status", R"({"status":"halted"})")->status, 404u);
+  EXPECT_EQ(call(Method::Put, "/api/v1/admin/instruments/AAPL", R"({"status":"halted"})")->status, 404u);
+  EXPECT_EQ(call(Method::Get, "/api/v1/admin/instruments/AAPL/status")->status, 405u);
+  EXPECT_EQ(submitted.size(), 1u);
+}
+
+}  // namespace
+}  // namespace alphintra::api::http
