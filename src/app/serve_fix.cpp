@@ -22,10 +22,10 @@ void addServeFixOptions(CLI::App& serve, ServeFixArgs& args) {
                   "Sent messages each FIX session keeps for resend requests; older ones are dropped and a resend "
                   "of them is gap-filled (0, the default: keep every one)")
       ->check(CLI::Range(std::uint64_t{0}, std::uint64_t{1} << 40));
-  serve.add_option("--fix-schedule", args.schedule,
+  serve.add_option("--fix-schedule", args.schedules,
                    "The FIX sessions' hours in UTC, HH:MM[:SS]-HH:MM[:SS] daily or 'Day HH:MM-Day HH:MM' weekly: "
                    "Logons only inside them, sequence numbers reset to 1 as each period begins (default: always "
-                   "open, no reset)");
+                   "open, no reset); SENDER:TARGET=HOURS sets one session's own ('always': none); repeatable");
 }
 
 Result<std::unique_ptr<api::fix::FixGateway>> makeFixGateway(const ServeFixArgs& args, const std::string& dataDir,
@@ -35,6 +35,7 @@ Result<std::unique_ptr<api::fix::FixGateway>> makeFixGateway(const ServeFixArgs&
   if (args.port < 0) {
     if (!args.sessions.empty()) return makeError("fix-session", "--fix-session needs --fix-port");
     if (!args.dropCopies.empty()) return makeError("fix-drop-copy", "--fix-drop-copy needs --fix-port");
+    if (!args.schedules.empty()) return makeError("fix-schedule", "--fix-schedule needs --fix-port");
     return std::unique_ptr<api::fix::FixGateway>{};
   }
   api::fix::FixOptions options;
@@ -45,27 +46,20 @@ Result<std::unique_ptr<api::fix::FixGateway>> makeFixGateway(const ServeFixArgs&
   options.timings.maxHeartBtInt = args.maxHeartBtInt;
   options.storeMessages = args.storeMessages;
   options.log = std::move(log);
-  std::optional<api::fix::SessionSchedule> schedule;
-  if (!args.schedule.empty()) {
-    auto parsed = api::fix::SessionSchedule::parse(args.schedule);
-    if (!parsed.ok()) return parsed.error();
-    schedule = std::move(parsed).value();
-  }
   for (const std::string& spec : args.sessions) {
     auto session = api::fix::parseSessionSpec(spec);
     if (!session.ok()) return session.error();
-    session.value().schedule = schedule;
     options.sessions.push_back(std::move(session).value());
   }
   for (const std::string& spec : args.dropCopies) {
     auto session = api::fix::parseDropCopySpec(spec);
     if (!session.ok()) return session.error();
-    session.value().schedule = schedule;
     options.sessions.push_back(std::move(session).value());
   }
   if (options.sessions.empty()) {
     return makeError("fix-session", "--fix-port needs at least one --fix-session or --fix-drop-copy");
   }
+  if (auto error = api::fix::applySchedules(options.sessions, args.schedules)) return *error;
   return api::fix::FixGateway::create(std::move(options), directory, [&runtime](const engine::Command& c) {
     engine::EngineRuntime* rt = runtime.load(std::memory_order_acquire);
     return rt != nullptr && rt->trySubmit(kFixGateway, c);

@@ -30,8 +30,8 @@ struct ServeFixArgs {
   std::vector<std::string> sessions;    // SENDER:TARGET:ACCOUNT[:PASSWORD]
   std::vector<std::string> dropCopies;  // SENDER:TARGET[:PASSWORD]
   std::uint32_t maxHeartBtInt = 300;
-  std::uint64_t storeMessages = 0;  // sent messages kept per session for resend (0: all)
-  std::string schedule;             // the sessions' hours (api::fix::SessionSchedule); empty: always open
+  std::uint64_t storeMessages = 0;     // sent messages kept per session for resend (0: all)
+  std::vector<std::string> schedules;  // HOURS for every session, SENDER:TARGET=HOURS for one (applySchedules)
 };
 
 void addServeFixOptions(CLI::App& serve, ServeFixArgs& args);

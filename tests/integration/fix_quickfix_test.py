@@ -398,8 +398,13 @@ def schedule_test(binary, tmp):
     spec = "%s-%s" % (start.strftime("%H:%M:%S"), end.strftime("%H:%M:%S"))
     port = free_port()
     log_path = os.path.join(tmp, "schedule.log")
-    serve = Serve(binary, os.path.join(tmp, "schedule"), port, log_path, extra=["--fix-schedule", spec])
+    # The hours of one session (RAW); the others stay always open.
+    serve = Serve(binary, os.path.join(tmp, "schedule"), port, log_path,
+                  extra=["--fix-schedule", "RAW:ALPHA=" + spec])
     serve.start()
+    started = open(log_path).read()
+    assert "fix RAW-ALPHA: account 1, hours %s UTC" % spec in started, started[-2000:]
+    assert "fix CLIENT1-ALPHA: account 1, always open" in started, started[-2000:]
     try:
         r = Raw(port)
         r.send("A", [(98, 0), (108, 30)])

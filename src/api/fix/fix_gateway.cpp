@@ -18,6 +18,7 @@
 
 #include <sys/eventfd.h>
 #include <unistd.h>
+#include <algorithm>
 #include <atomic>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
@@ -124,6 +125,56 @@ Result<FixSessionConfig> parseDropCopySpec(std::string_view spec) {
   c.dropCopy = true;
   if (parts.size() == 3) c.password = std::string(parts[2]);
   return c;
+}
+
+std::optional<Error> applySchedules(std::vector<FixSessionConfig>& sessions, const std::vector<std::string>& specs) {
+  const auto hoursOf = [](std::string_view hours) -> Result<std::optional<SessionSchedule>> {
+    if (hours == "always") return std::optional<SessionSchedule>{};
+    auto parsed = SessionSchedule::parse(hours);
+    if (!parsed.ok()) return parsed.error();
+    return std::optional<SessionSchedule>{std::move(parsed).value()};
+  };
+  bool globalSeen = false;
+  std::vector<std::string_view> named;
+  // Every session's first, so that a session's own hours win whatever the order of the options.
+  for (const std::string& spec : specs) {
+    if (spec.find('=') != std::string::npos) continue;
+    if (globalSeen) {
+      return makeError("fix-schedule", fmt::format("\"{}\": the hours of every session are given twice (name a "
+                                                   "session as SENDER:TARGET=HOURS for its own)",
+                                                   spec));
+    }
+    globalSeen = true;
+    auto hours = hoursOf(spec);
+    if (!hours.ok()) return hours.error();
+    for (FixSessionConfig& s : sessions) s.schedule = hours.value();
+  }
+  for (const std::string& spec : specs) {
+    const std::size_t eq = spec.find('=');
+    if (eq == std::string::npos) continue;
+    const std::string_view name = std::string_view(spec).substr(0, eq);
+    const std::size_t colon = name.find(':');
+    FixSessionConfig* session = nullptr;
+    for (FixSessionConfig& s : sessions) {
+      if (colon != std::string_view::npos && s.senderCompId == name.substr(0, colon) &&
+          s.targetCompId == name.substr(colon + 1)) {
+        session = &s;
+      }
+    }
+    if (session == nullptr) {
+      return makeError("fix-schedule", fmt::format("\"{}\": no session {} (SENDER:TARGET of a --fix-session or "
+                                                   "--fix-drop-copy)",
+                                                   spec, name));
+    }
+    if (std::find(named.begin(), named.end(), name) != named.end()) {
+      return makeError("fix-schedule", fmt::format("\"{}\": the hours of {} are given twice", spec, name));
+    }
+    named.push_back(name);
+    auto hours = hoursOf(std::string_view(spec).substr(eq + 1));
+    if (!hours.ok()) return hours.error();
+    session->schedule = hours.value();
+  }
+  return std::nullopt;
 }
 
 struct FixGateway::Impl {
@@ -506,10 +557,12 @@ std::optional<Error> FixGateway::start() {
   impl.started = true;
   impl.thread = namedThread("fix-gateway", [&impl] { impl.run(); });
   for (auto& s : impl.sessions) {
-    impl.log(fmt::format("fix {}: {}, next out {}, next in {}", s->name(),
-                         s->config().dropCopy ? std::string("drop copy of every account")
-                                              : fmt::format("account {}", s->config().account.value()),
-                         s->nextOutbound(), s->nextInbound()));
+    impl.log(fmt::format(
+        "fix {}: {}, {}, next out {}, next in {}", s->name(),
+        s->config().dropCopy ? std::string("drop copy of every account")
+                             : fmt::format("account {}", s->config().account.value()),
+        s->config().schedule ? fmt::format("hours {} UTC", s->config().schedule->text()) : std::string("always open"),
+        s->nextOutbound(), s->nextInbound()));
   }
   return std::nullopt;
 }

@@ -56,6 +56,10 @@ struct FixOptions {
 Result<FixSessionConfig> parseSessionSpec(std::string_view spec);
 // Parses "SENDER:TARGET[:PASSWORD]" (the --fix-drop-copy option): a drop-copy session.
 Result<FixSessionConfig> parseDropCopySpec(std::string_view spec);
+// Applies the --fix-schedule options to `sessions`: "HOURS" for every session (at most one),
+// "SENDER:TARGET=HOURS" for that session (over the one for every session); HOURS "always" is no
+// schedule. An error names the option and the spec (bad hours, an unknown session, one given twice).
+std::optional<Error> applySchedules(std::vector<FixSessionConfig>& sessions, const std::vector<std::string>& specs);
 
 class FixGateway {
  public:

@@ -406,5 +406,38 @@ TEST(FixSessionSpec, SessionsAndDropCopies) {
   }
 }
 
+// --fix-schedule: the hours of every session, then each session's own over them (whatever the
+// order given), "always" for none; errors name the option and the spec.
+TEST(FixSessionSpec, SchedulesForEverySessionAndForOne) {
+  std::vector<FixSessionConfig> sessions = {parseSessionSpec("A:US:1").value(), parseSessionSpec("B:US:2").value(),
+                                            parseDropCopySpec("BO:US").value()};
+  ASSERT_FALSE(applySchedules(sessions, {"B:US=Sun 21:00-Fri 21:00", "07:30-21:00", "BO:US=always"}));
+  ASSERT_TRUE(sessions[0].schedule);
+  EXPECT_EQ(sessions[0].schedule->text(), "07:30-21:00");
+  ASSERT_TRUE(sessions[1].schedule);
+  EXPECT_EQ(sessions[1].schedule->text(), "Sun 21:00-Fri 21:00");
+  EXPECT_FALSE(sessions[2].schedule);
+
+  std::vector<FixSessionConfig> none = sessions;
+  ASSERT_FALSE(applySchedules(none, {}));  // nothing given: nothing changes
+  EXPECT_EQ(none[0].schedule->text(), "07:30-21:00");
+
+  const std::vector<std::pair<std::vector<std::string>, std::string>> bad = {
+      {{"07:30-21:00", "08:00-17:00"}, "given twice"},
+      {{"C:US=08:00-17:00"}, "no session C:US"},
+      {{"A=08:00-17:00"}, "no session A"},
+      {{"A:US=08:00-17:00", "A:US=09:00-17:00"}, "A:US are given twice"},
+      {{"A:US=8:00-17:00"}, "the start"},
+      {{"25:00-17:00"}, "the start"},
+  };
+  for (const auto& [specs, why] : bad) {
+    auto copy = sessions;
+    const auto e = applySchedules(copy, specs);
+    ASSERT_TRUE(e) << specs.front();
+    EXPECT_EQ(e->field, "fix-schedule");
+    EXPECT_NE(e->message.find(why), std::string::npos) << e->message;
+  }
+}
+
 }  // namespace
 }  // namespace alphintra::api::fix
