@@ -259,6 +259,21 @@ def check_orders(ws, port, token):
     assert update["status"] == "canceled", update
 
 
+def check_status(ws, port, token):
+    """The status channel: the current status on subscribe, then a halt and a resume made over REST."""
+    ws.send({"id": 40, "op": "subscribe", "channel": "status", "symbols": ["ETH/USD"]})
+    seen = ws.until(lambda m: m.get("type") == "status" and m.get("symbol") == "ETH/USD", 10, "the status snapshot")
+    assert seen[-1]["status"] == "continuous", seen[-1]
+    assert any(m.get("type") == "ack" and m.get("id") == 40 for m in seen), seen
+    for status in ("halted", "continuous"):
+        code, body = request(port, "PUT", "/api/v1/admin/instruments/ETH%2FUSD/status", {"status": status}, token=token)
+        assert code == 200 and body["accepted"], (code, body)
+        update = ws.until(lambda m: m.get("type") == "status", 10, "the %s status" % status)[-1]
+        assert update["symbol"] == "ETH/USD" and update["status"] == status, update
+    ws.send({"id": 41, "op": "unsubscribe", "channel": "status", "symbols": ["ETH/USD"]})
+    assert ws.reply(41)["type"] == "ack"
+
+
 def check_metrics(port):
     status, text = request(port, "GET", "/metrics")
     assert status == 200, (status, text)
@@ -339,6 +354,7 @@ def main():
         check_errors(ws, token)
         check_market_data(ws, symbols)
         check_orders(ws, port, token)
+        check_status(ws, port, token)
         check_metrics(port)
         ws.close()
         check_rate_limit(port, token)

@@ -1,6 +1,8 @@
 // WsHub (see websocket_hub.hpp): subscription lists, fan-out, book samples and heartbeats.
 #include "api/http/websocket_hub.hpp"
 
+#include "engine/command.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -135,6 +137,15 @@ std::optional<WsError> WsHub::addSubscription(const std::shared_ptr<WsSession>& 
         }
         break;
       }
+      case WsChannel::Status: {
+        add(state.status);
+        const auto known = statuses_.find(instrument.id().value());
+        const TradingStatus now = known != statuses_.end() ? known->second : state.instrument.status();
+        if (session->push(frameOf(wsStatus(state.instrument, now, options_.clock())))) {
+          framesQueued_.fetch_add(1, std::memory_order_relaxed);
+        }
+        break;
+      }
       case WsChannel::Orders: break;
     }
   }
@@ -168,6 +179,7 @@ std::optional<WsError> WsHub::unsubscribe(const WsSession& session, const WsRequ
     switch (request.channel) {
       case WsChannel::Quotes: erase(state.quotes, session); break;
       case WsChannel::Trades: erase(state.trades, session); break;
+      case WsChannel::Status: erase(state.status, session); break;
       case WsChannel::Book:
         erase(state.book.active, session);
         erase(state.book.pending, session);
@@ -208,6 +220,7 @@ void WsHub::detachLocked(const WsSession& session) {
   for (auto& [id, state] : instruments_) {
     erase(state.quotes, session);
     erase(state.trades, session);
+    erase(state.status, session);
     erase(state.book.active, session);
     erase(state.book.pending, session);
     for (BarState& bar : state.bars) erase(bar.subscribers, session);
@@ -270,8 +283,20 @@ void WsHub::onEvent(const engine::EngineEvent& event) {
       }
       break;
     }
-    case engine::EventKind::CancelReject:
-    case engine::EventKind::CommandResult: return;
+    case engine::EventKind::CommandResult: {
+      const engine::CommandResultReport& r = event.body.result;
+      if (r.commandType != static_cast<std::uint8_t>(engine::CommandType::InstrumentStatus) || !r.accepted ||
+          r.value < 0 || r.value > static_cast<std::int64_t>(TradingStatus::Halted)) {
+        return;
+      }
+      const auto status = static_cast<TradingStatus>(r.value);
+      statuses_[r.subject] = status;
+      const auto it = instruments_.find(r.subject);
+      if (it == instruments_.end() || it->second.status.empty()) return;
+      fanOut(it->second.status, frameOf(wsStatus(it->second.instrument, status, event.time.nanos())));
+      break;
+    }
+    case engine::EventKind::CancelReject: return;
   }
   for (const WsSession* session : overflowed_) detachLocked(*session);
   overflowed_.clear();

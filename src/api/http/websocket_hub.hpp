@@ -12,6 +12,9 @@
 //                   as an increment with the instrument's next sequence number; a new
 //                   subscriber gets a snapshot at the current sequence at once (its subscribe
 //                   wakes the sampler for an extra sample; websocket_book.hpp says why sampling);
+//   status          the instrument's trading status on subscribe, then each change (the
+//                   engine's accepted instrument_status answer carries the new one; changes
+//                   are kept for every instrument, subscribed or not);
 //   heartbeats      {"type":"heartbeat"} to every session every heartbeatPeriod.
 // A session whose queue overflows (websocket_session.hpp) is dropped from every list.
 //
@@ -120,6 +123,7 @@ class WsHub {
     Instrument instrument;
     SessionList quotes;
     SessionList trades;
+    SessionList status;
     BookState book;
     std::vector<BarState> bars;
   };
@@ -138,6 +142,9 @@ class WsHub {
 
   const Directory& directory_;
   Authenticate authenticate_;
+  // Trading status changes since the start, by instrument id (the directory holds the status at
+  // definition or start-up).
+  std::unordered_map<std::uint64_t, TradingStatus> statuses_;
   DepthSampler depth_;
   WsHubOptions options_;
 

@@ -43,7 +43,8 @@ void appendLevels(std::string& out, const Instrument& instrument, const std::vec
 }
 
 std::optional<WsChannel> parseChannel(std::string_view text) {
-  for (WsChannel c : {WsChannel::Quotes, WsChannel::Trades, WsChannel::Book, WsChannel::Bars, WsChannel::Orders}) {
+  for (WsChannel c :
+       {WsChannel::Quotes, WsChannel::Trades, WsChannel::Book, WsChannel::Bars, WsChannel::Orders, WsChannel::Status}) {
     if (toString(c) == text) return c;
   }
   return std::nullopt;
@@ -66,6 +67,7 @@ std::string_view toString(WsChannel channel) noexcept {
     case WsChannel::Book: return "book";
     case WsChannel::Bars: return "bars";
     case WsChannel::Orders: return "orders";
+    case WsChannel::Status: return "status";
   }
   return "unknown";
 }
@@ -223,6 +225,14 @@ std::string wsTrade(const Instrument& instrument, const engine::PublicTradeRepor
   appendMember(out, "price", instrument.formatPrice(trade.price));
   appendMember(out, "quantity", instrument.formatQuantity(trade.quantity));
   if (trade.aggressor != Side::None) appendMember(out, "aggressor", trade.aggressor == Side::Buy ? "buy" : "sell");
+  fmt::format_to(std::back_inserter(out), R"(,"time":{}}})", timeNanos);
+  return out;
+}
+
+std::string wsStatus(const Instrument& instrument, TradingStatus status, std::int64_t timeNanos) {
+  std::string out = R"({"type":"status","symbol":)";
+  appendJsonString(out, instrument.symbol());
+  appendMember(out, "status", toString(status));
   fmt::format_to(std::back_inserter(out), R"(,"time":{}}})", timeNanos);
   return out;
 }

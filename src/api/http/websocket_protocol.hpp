@@ -3,7 +3,7 @@
 //
 // Client → server, one JSON object per text frame, every request with an integer "id":
 //   {"id":1,"op":"authenticate","token":"..."}
-//   {"id":2,"op":"subscribe"|"unsubscribe","channel":"quotes"|"trades"|"book"|"bars"|"orders",
+//   {"id":2,"op":"subscribe"|"unsubscribe","channel":"quotes"|"trades"|"book"|"bars"|"orders"|"status",
 //    "symbols":["AAPL"],"interval":"1m"}          symbols: all but orders; interval: bars only
 //   {"id":3,"op":"ping"}
 // Parsing is strict, as at the REST edge: an unknown or repeated member, a wrong type, a
@@ -11,7 +11,7 @@
 // (does the symbol exist, is the connection authenticated) are the session's.
 //
 // Server → client: {"type":"ack","id":N}, {"type":"error","id":N|null,"code","message","field"},
-// {"type":"heartbeat","time"}, and the channels' messages (quote, trade, book, bar, order).
+// {"type":"heartbeat","time"}, and the channels' messages (quote, trade, book, bar, order, status).
 // Prices and quantities are decimal strings at the instrument's precision; "time" is ns since
 // the epoch except for bars (epoch seconds, the bar's start).
 //
@@ -33,7 +33,7 @@
 namespace alphintra::api::http {
 
 enum class WsOp : std::uint8_t { Authenticate = 1, Subscribe = 2, Unsubscribe = 3, Ping = 4 };
-enum class WsChannel : std::uint8_t { Quotes = 1, Trades = 2, Book = 3, Bars = 4, Orders = 5 };
+enum class WsChannel : std::uint8_t { Quotes = 1, Trades = 2, Book = 3, Bars = 4, Orders = 5, Status = 6 };
 
 std::string_view toString(WsChannel channel) noexcept;
 
@@ -63,6 +63,8 @@ std::string wsError(const WsError& error);
 std::string wsHeartbeat(std::int64_t timeNanos);
 std::string wsQuote(const Instrument& instrument, const engine::QuoteReport& quote, std::int64_t timeNanos);
 std::string wsTrade(const Instrument& instrument, const engine::PublicTradeReport& trade, std::int64_t timeNanos);
+// {"type":"status","symbol","status","time"}: the instrument's trading status.
+std::string wsStatus(const Instrument& instrument, TradingStatus status, std::int64_t timeNanos);
 std::string wsBook(const Instrument& instrument, std::uint64_t sequence, bool snapshot,
                    const std::vector<book::LevelView>& bids, const std::vector<book::LevelView>& asks);
 std::string wsBar(const Instrument& instrument, std::string_view interval, const marketdata::Bar& bar);

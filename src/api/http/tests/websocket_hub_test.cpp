@@ -4,6 +4,7 @@
 // per channel, the orders channel's account filter, book snapshot + increments, bars, heartbeats
 // and the slow-consumer policy.
 #include "api/http/websocket_hub.hpp"
+#include "engine/command.hpp"
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
@@ -230,6 +231,65 @@ TEST_F(WsHubTest, QuotesAndTradesGoToTheirSubscribersOnly) {
   const auto after = a.drain();
   ASSERT_EQ(after.size(), 1u);
   EXPECT_EQ(after[0]["symbol"], "MSFT");
+}
+
+// The status channel: the current status on subscribe (a change made before anyone subscribed
+// included), then each accepted change; refused ones and other commands' results send nothing.
+TEST_F(WsHubTest, StatusOnSubscribeThenEachChange) {
+  const auto statusResult = [](std::uint64_t instrument, TradingStatus status, bool accepted) {
+    engine::EngineEvent e;
+    e.kind = engine::EventKind::CommandResult;
+    e.time = Timestamp{5000};
+    e.body.result = engine::CommandResultReport{};
+    e.body.result.commandType = static_cast<std::uint8_t>(engine::CommandType::InstrumentStatus);
+    e.body.result.accepted = accepted;
+    e.body.result.subject = instrument;
+    e.body.result.value = static_cast<std::int64_t>(status);
+    return e;
+  };
+  hub.onEvent(statusResult(2, TradingStatus::Halted, true));  // MSFT, nobody subscribed yet
+  Client a = login("trader");
+  a.send(R"({"id":2,"op":"subscribe","channel":"status","symbols":["AAPL","MSFT"]})");
+  auto frames = a.drain();
+  ASSERT_EQ(frames.size(), 3u);
+  EXPECT_EQ(frames[0]["type"], "ack");
+  EXPECT_EQ(frames[1]["type"], "status");
+  EXPECT_EQ(frames[1]["symbol"], "AAPL");
+  EXPECT_EQ(frames[1]["status"], "continuous");
+  EXPECT_EQ(frames[1]["time"], 77);
+  EXPECT_EQ(frames[2]["symbol"], "MSFT");
+  EXPECT_EQ(frames[2]["status"], "halted");
+
+  hub.onEvent(statusResult(1, TradingStatus::Closed, true));
+  hub.onEvent(statusResult(1, TradingStatus::Halted, false));  // refused: no change
+  engine::EngineEvent other = statusResult(1, TradingStatus::Halted, true);
+  other.body.result.commandType = static_cast<std::uint8_t>(engine::CommandType::KillSwitch);
+  hub.onEvent(other);
+  frames = a.drain();
+  ASSERT_EQ(frames.size(), 1u);
+  EXPECT_EQ(frames[0]["symbol"], "AAPL");
+  EXPECT_EQ(frames[0]["status"], "closed");
+  EXPECT_EQ(frames[0]["time"], 5000);
+
+  a.send(R"({"id":3,"op":"unsubscribe","channel":"status","symbols":["AAPL"]})");
+  EXPECT_EQ(a.drain()[0]["type"], "ack");
+  hub.onEvent(statusResult(1, TradingStatus::Continuous, true));
+  hub.onEvent(statusResult(2, TradingStatus::Continuous, true));
+  frames = a.drain();
+  ASSERT_EQ(frames.size(), 1u);
+  EXPECT_EQ(frames[0]["symbol"], "MSFT");
+  EXPECT_EQ(frames[0]["status"], "continuous");
+
+  // A later subscriber gets the status now.
+  Client b = login("trader");
+  b.send(R"({"id":2,"op":"subscribe","channel":"status","symbols":["AAPL"]})");
+  frames = b.drain();
+  ASSERT_EQ(frames.size(), 2u);
+  EXPECT_EQ(frames[1]["status"], "continuous");
+  b.send(R"({"id":3,"op":"subscribe","channel":"status"})");
+  frames = b.drain();
+  ASSERT_EQ(frames.size(), 1u);
+  EXPECT_EQ(frames[0]["type"], "error");
 }
 
 TEST_F(WsHubTest, OrdersOnlyOfReadableAccounts) {
