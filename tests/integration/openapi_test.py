@@ -452,6 +452,15 @@ def exercise(server, port):
     c("trader", "POST", "/api/v1/strategies/trend/start", expect=200)
     c("trader", "POST", "/api/v1/strategies/trend/start", expect=409)
 
+    # A new instrument (admin): listed once accepted, the same symbol again refused, bad members named.
+    c("admin", "POST", "/api/v1/admin/instruments", {"symbol": "OAPI.NEW", "assetClass": "equity", "currency": "USD",
+                                                     "pricePrecision": 2, "tickSize": "0.05"}, expect=200)
+    wait_for(lambda: any(i["symbol"] == "OAPI.NEW" for i in
+                         server.call("viewer", "GET", "/api/v1/instruments", record=False)[1]["instruments"]),
+             "the new instrument in the list")
+    c("admin", "POST", "/api/v1/admin/instruments", {"symbol": "OAPI.NEW"}, expect=422)
+    c("admin", "POST", "/api/v1/admin/instruments", {"symbol": "OAPI.BAD", "tickSize": "0.003"}, expect=400)
+
     # Instrument trading status (admin): halted, shown by the instrument list, the same change
     # again refused by the venue, a status FIX does not name refused at the edge, resumed.
     def status_of(symbol):

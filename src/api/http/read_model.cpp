@@ -28,8 +28,10 @@ void ReadModel::setFillHistory(FillHistory* history) {
   if (history_ != nullptr) history_->setOrderFormatter([this](const StoredOrder& o) { return toEntry(o); });
 }
 
+void ReadModel::useDirectory(const Directory& directory) { directory_.store(&directory, std::memory_order_release); }
+
 void ReadModel::load(const engine::Engine& engine, const Directory& directory) {
-  directory_.store(&directory, std::memory_order_release);
+  useDirectory(directory);
   for (const Instrument& i : engine.instruments()) addInstrument(i);
   // The engine's record as an order_status report: the same fields Engine::report fills.
   engine::EngineEvent event;
@@ -59,8 +61,17 @@ bool ReadModel::keeps(const engine::EngineEvent& event) const noexcept {
 }
 
 void ReadModel::applyResult(const engine::CommandResultReport& r) {
+  if (!r.accepted) return;
+  // A new instrument: its definition is in the directory (the edge that parsed the command put
+  // it there).
+  if (r.commandType == static_cast<std::uint8_t>(engine::CommandType::DefineInstrument)) {
+    const Directory* directory = directory_.load(std::memory_order_acquire);
+    if (directory == nullptr) return;
+    if (const Instrument* instrument = directory->instrument(InstrumentId{r.subject})) addInstrument(*instrument);
+    return;
+  }
   // An instrument's trading status changed (the engine's answer carries the new one).
-  if (r.commandType != static_cast<std::uint8_t>(engine::CommandType::InstrumentStatus) || !r.accepted) return;
+  if (r.commandType != static_cast<std::uint8_t>(engine::CommandType::InstrumentStatus)) return;
   if (r.value < 0 || r.value > static_cast<std::int64_t>(TradingStatus::Halted)) return;
   std::unique_lock lock(instrumentsMutex_);
   const auto it = instruments_.find(r.subject);

@@ -22,8 +22,8 @@
 // Fills (execution reports of type trade) of tracked accounts are kept too, at most kMaxFills,
 // from the process's start; with a FillHistory (SQLite) they are also stored, and older fills
 // (before the start, or beyond kMaxFills) are read from there.
-// Instruments follow their trading status: the engine's accepted answer to instrument_status
-// carries the new one.
+// Instruments follow their trading status (the engine's accepted answer to instrument_status
+// carries the new one), and an instrument the engine accepts later is added from the directory.
 // Known limits: memory grows with the orders of tracked accounts between purges.
 #pragma once
 
@@ -101,6 +101,9 @@ class ReadModel {
   // order_status report built from the engine's record. `directory` (which must outlive the
   // model) formats the orders' reports when they are read, from now on.
   void load(const engine::Engine& engine, const Directory& directory);
+  // From now on the directory formats orders' reports when they are read, and holds the
+  // definitions of instruments the engine accepts later (define_instrument). load() calls it.
+  void useDirectory(const Directory& directory);
   // Publisher thread: execution reports, quotes and instrument status changes update the model; `json` is
   // formatEvent(event) when the caller formatted it (since a waiting request may need it too),
   // else empty.

@@ -180,6 +180,10 @@ void RestApi::route(const Request& request, const auth::Principal& principal, Re
     }
     if (path.starts_with(kLimitsPrefix))
       return riskLimits(request, path.substr(kLimitsPrefix.size()), principal, respond);
+    if (path == kInstrumentAdminPrefix.substr(0, kInstrumentAdminPrefix.size() - 1)) {
+      if (m != Method::Post) return respond(methodNotAllowed(path, "POST"));
+      return defineInstrument(request, respond);
+    }
     if (path.starts_with(kInstrumentAdminPrefix)) {
       return instrumentStatus(request, path.substr(kInstrumentAdminPrefix.size()), respond);
     }
@@ -680,6 +684,44 @@ void RestApi::riskLimits(const Request& request, std::string_view idText, const 
     command[key] = value;
   }
   submitAndWait(Kind::Command, requestId, nlohmann::json(command), respond);
+}
+
+void RestApi::defineInstrument(const Request& request, Respond& respond) {
+  if (!ready()) return health(respond);
+  auto body = parseBodyObject(request.body);
+  if (!body.ok()) return respond(badRequest(body.error()));
+  static constexpr std::string_view kMembers[] = {
+      "id",       "symbol",  "venue",       "assetClass",  "currency", "pricePrecision", "quantityPrecision",
+      "tickSize", "lotSize", "minQuantity", "maxQuantity", "status"};
+  const std::uint64_t requestId = pending_.nextId();
+  json command;
+  command["type"] = "define_instrument";
+  command["requestId"] = requestId;
+  for (const auto& [key, value] : body.value().items()) {
+    if (std::find(std::begin(kMembers), std::end(kMembers), key) == std::end(kMembers)) {
+      return respond(errorResponse(
+          400, "invalid_request",
+          fmt::format("unknown field \"{}\"; expected id, symbol, venue, assetClass, currency, pricePrecision, "
+                      "quantityPrecision, tickSize, lotSize, minQuantity, maxQuantity, status",
+                      key),
+          key));
+    }
+    command[key == "id" ? std::string("instrument") : key] = value;
+  }
+  if (!command.contains("instrument")) {
+    // The next id after the highest one defined (two definitions at once: the second is
+    // refused already_exists and may be sent again).
+    std::uint64_t highest = 0;
+    for (const Instrument& i : readModel_.instruments()) highest = std::max(highest, i.id().value());
+    command["instrument"] = highest + 1;
+  }
+  auto parsed = parseCommandObject(command, directory_, options_.source);
+  if (!parsed.ok()) {
+    Error e = parsed.error();
+    if (e.field == "instrument") e.field = "id";
+    return respond(badRequest(e));
+  }
+  submitAndWait(Kind::Command, requestId, parsed, respond);
 }
 
 void RestApi::instrumentStatus(const Request& request, std::string_view rest, Respond& respond) {

@@ -106,6 +106,8 @@ class RestApi {
   void accountView(std::string_view rest, const auth::Principal& principal, Respond& respond);
   void killSwitch(const Request& request, bool activate, const auth::Principal& principal, Respond& respond);
   void riskLimits(const Request& request, std::string_view idText, const auth::Principal& principal, Respond& respond);
+  // POST /api/v1/admin/instruments (admin): the engine's define_instrument.
+  void defineInstrument(const Request& request, Respond& respond);
   // PUT /api/v1/admin/instruments/{symbol}/status (admin): the engine's instrument_status.
   void instrumentStatus(const Request& request, std::string_view rest, Respond& respond);
   // Runs `view` on the engine thread and answers 200 with its JSON (404 when it gives none).

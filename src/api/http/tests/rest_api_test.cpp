@@ -319,5 +319,55 @@ TEST_F(RestApiTest, InstrumentStatusChangesAreSubmittedAndTracked) {
   EXPECT_EQ(submitted.size(), 1u);
 }
 
+// POST /api/v1/admin/instruments: the engine's define_instrument, with the next free id unless
+// one is given; once the engine accepts it the instrument is listed.
+TEST_F(RestApiTest, InstrumentsAreDefinedAndListedOnceAccepted) {
+  readModel.useDirectory(directory);
+  std::optional<Response> answer;
+  Request request;
+  request.method = Method::Post;
+  request.path = "/api/v1/admin/instruments";
+  request.body = R"({"symbol":"NEWCO","assetClass":"equity","currency":"USD","pricePrecision":2,"tickSize":"0.05"})";
+  api.handle(std::move(request), [&answer](Response r) { answer = std::move(r); });
+  ASSERT_EQ(submitted.size(), 1u);
+  const engine::Command& c = submitted[0];
+  ASSERT_EQ(c.type(), engine::CommandType::DefineInstrument);
+  EXPECT_EQ(c.body.defineInstrument.instrument, InstrumentId{2});  // after AAPL's 1
+  EXPECT_EQ(std::string(c.body.defineInstrument.symbol), "NEWCO");
+  EXPECT_FALSE(answer);
+  EXPECT_EQ(bodyOf(*call(Method::Get, "/api/v1/instruments"))["instruments"].size(), 1u);  // not yet accepted
+
+  engine::EngineEvent result;
+  result.kind = engine::EventKind::CommandResult;
+  result.requestId = c.header.requestId;
+  result.body.result = engine::CommandResultReport{};
+  result.body.result.commandType = static_cast<std::uint8_t>(engine::CommandType::DefineInstrument);
+  result.body.result.subject = 2;
+  api.onEvent(result);
+  ASSERT_TRUE(answer);
+  EXPECT_EQ(answer->status, 200u);
+  const auto listed = bodyOf(*call(Method::Get, "/api/v1/instruments"))["instruments"];
+  ASSERT_EQ(listed.size(), 2u);
+  EXPECT_EQ(listed[1]["symbol"], "NEWCO");
+  EXPECT_EQ(listed[1]["tickSize"], "0.05");
+
+  // An id given is used; bad members are named; nothing more submitted.
+  call(Method::Post, "/api/v1/admin/instruments", R"({"id":9,"symbol":"OTHER"})");
+  ASSERT_EQ(submitted.size(), 2u);
+  EXPECT_EQ(submitted[1].body.defineInstrument.instrument, InstrumentId{9});
+  const auto bad = [&](const std::string& body, const std::string& field) {
+    const auto r = call(Method::Post, "/api/v1/admin/instruments", body);
+    EXPECT_EQ(r->status, 400u) << body;
+    EXPECT_EQ(bodyOf(*r)["field"], field) << body;
+  };
+  bad(R"({"assetClass":"equity"})", "symbol");
+  bad(R"({"symbol":"X","tickSize":"0.003","pricePrecision":2})", "tickSize");
+  bad(R"({"symbol":"X","assetClass":"stock"})", "assetClass");
+  bad(R"({"symbol":"X","id":0})", "id");
+  bad(R"({"symbol":"X","colour":"red"})", "colour");
+  EXPECT_EQ(call(Method::Get, "/api/v1/admin/instruments")->status, 405u);
+  EXPECT_EQ(submitted.size(), 2u);
+}
+
 }  // namespace
 }  // namespace alphintra::api::http
