@@ -227,7 +227,10 @@ int runServe(const ServeArgs& args) {
       },
       api::http::RestOptions{kHttpSource, std::chrono::milliseconds{5'000}, {args.apiRatePerSecond, args.apiBurst}});
 
-  auto fixResult = makeFixGateway(args.fix, args.dataDir, directory, runtimeForHttp, log);
+  // Drop copies get the platform's accounts, not the market simulator's participants.
+  auto fixResult = makeFixGateway(
+      args.fix, args.dataDir, directory, runtimeForHttp,
+      [firstSimulatorAccount](AccountId a) { return a.value() < firstSimulatorAccount; }, log);
   if (!fixResult.ok()) {
     log(fmt::format("error: --{}: {}", fixResult.error().field, fixResult.error().message));
     return 2;

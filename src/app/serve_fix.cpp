@@ -31,6 +31,7 @@ void addServeFixOptions(CLI::App& serve, ServeFixArgs& args) {
 Result<std::unique_ptr<api::fix::FixGateway>> makeFixGateway(const ServeFixArgs& args, const std::string& dataDir,
                                                              const api::Directory& directory,
                                                              const std::atomic<engine::EngineRuntime*>& runtime,
+                                                             std::function<bool(AccountId)> dropCopyAccounts,
                                                              std::function<void(std::string_view)> log) {
   if (args.port < 0) {
     if (!args.sessions.empty()) return makeError("fix-session", "--fix-session needs --fix-port");
@@ -46,6 +47,7 @@ Result<std::unique_ptr<api::fix::FixGateway>> makeFixGateway(const ServeFixArgs&
   options.timings.maxHeartBtInt = args.maxHeartBtInt;
   options.storeMessages = args.storeMessages;
   options.log = std::move(log);
+  options.dropCopyAccounts = std::move(dropCopyAccounts);
   for (const std::string& spec : args.sessions) {
     auto session = api::fix::parseSessionSpec(spec);
     if (!session.ok()) return session.error();

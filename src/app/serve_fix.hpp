@@ -41,6 +41,7 @@ void addServeFixOptions(CLI::App& serve, ServeFixArgs& args);
 Result<std::unique_ptr<api::fix::FixGateway>> makeFixGateway(const ServeFixArgs& args, const std::string& dataDir,
                                                              const api::Directory& directory,
                                                              const std::atomic<engine::EngineRuntime*>& runtime,
+                                                             std::function<bool(AccountId)> dropCopyAccounts,
                                                              std::function<void(std::string_view)> log);
 
 }  // namespace alphintra::app

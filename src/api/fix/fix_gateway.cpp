@@ -510,6 +510,7 @@ Result<std::unique_ptr<FixGateway>> FixGateway::create(FixOptions options, const
   impl.events = std::make_unique<SpscRing<engine::EngineEvent>>(impl.options.eventRingCapacity);
   impl.entry = std::make_unique<OrderEntry>(directory, impl.options.source,
                                             [&impl](const engine::Command& c) { return impl.submit(c); });
+  impl.entry->setDropCopyAccounts(impl.options.dropCopyAccounts);
   for (const FixSessionConfig& config : impl.options.sessions) {
     if (impl.find(config.senderCompId, config.targetCompId) != nullptr) {
       return makeError("fix-session",

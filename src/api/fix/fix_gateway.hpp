@@ -45,6 +45,8 @@ struct FixOptions {
   std::vector<FixSessionConfig> sessions;
   std::filesystem::path stateDir = "data/fix";  // one directory per session: SENDER-TARGET
   std::uint64_t storeMessages = 0;              // sent messages kept for resend (SessionStore; 0: all)
+  // The accounts whose execution reports drop-copy sessions get (default: every account).
+  std::function<bool(AccountId)> dropCopyAccounts;
   SessionTimings timings;
   std::uint32_t source = 4;  // the `source` of the commands FIX sends
   std::chrono::milliseconds logonTimeout{10'000};

@@ -683,7 +683,9 @@ void OrderEntry::onEvent(const engine::EngineEvent& e, std::int64_t now) {
       for (const auto& [account, session] : sessionsByAccount_) {
         if (account == r.account.value()) writeReport(*session, r, e.time.nanos(), now);
       }
-      for (Session* copy : dropCopies_) writeReport(*copy, r, e.time.nanos(), now);
+      if (copies(r.account)) {
+        for (Session* copy : dropCopies_) writeReport(*copy, r, e.time.nanos(), now);
+      }
       return;
     }
     case engine::EventKind::CancelReject: {

@@ -52,8 +52,10 @@ class OrderEntry final : public SessionApplication {
   void addSession(Session& session);
   // Whether an order-entry session trades `account` (its orders' last reports are kept).
   bool tracks(AccountId account) const noexcept;
-  // Whether a report about `account` goes to any session (a tracked account, or a drop copy).
-  bool reportsAbout(AccountId account) const noexcept { return !dropCopies_.empty() || tracks(account); }
+  // The accounts whose reports drop copies get (default: every account).
+  void setDropCopyAccounts(std::function<bool(AccountId)> accounts) { dropCopyAccounts_ = std::move(accounts); }
+  // Whether a report about `account` goes to any session (a tracked account, or a drop copy's).
+  bool reportsAbout(AccountId account) const { return tracks(account) || copies(account); }
   // The orders of the sessions' accounts in a recovered engine (before its threads run).
   void load(const engine::Engine& engine);
 
@@ -79,6 +81,10 @@ class OrderEntry final : public SessionApplication {
     char requestType = '7';
   };
 
+  // Whether the drop copies get reports about `account`.
+  bool copies(AccountId account) const {
+    return !dropCopies_.empty() && (!dropCopyAccounts_ || dropCopyAccounts_(account));
+  }
   const Instrument* instrumentBySymbol(std::string_view symbol);
   const Instrument* instrumentById(InstrumentId id);
   bool submit(Session& session, const MessageView& m, engine::Command& c, std::int64_t now);
@@ -105,6 +111,7 @@ class OrderEntry final : public SessionApplication {
   Submit submit_;
   std::vector<std::pair<std::uint64_t, Session*>> sessionsByAccount_;
   std::vector<Session*> dropCopies_;
+  std::function<bool(AccountId)> dropCopyAccounts_;
   std::map<std::string, Instrument, std::less<>> instrumentsBySymbol_;
   std::unordered_map<std::uint64_t, const Instrument*> instrumentsById_;
   ReportTable reports_;

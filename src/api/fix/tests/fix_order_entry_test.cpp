@@ -364,6 +364,15 @@ TEST_F(OrderEntryTest, ADropCopyGetsEveryAccountsReportsAndTakesNoOrders) {
   EXPECT_EQ(m[tag::ClOrdID], "B1");
   EXPECT_EQ(m[tag::Account], "2");
 
+  // An account the drop copies do not get (serve: the market simulator's).
+  entry_.setDropCopyAccounts([](AccountId a) { return a.value() < 3; });
+  EXPECT_FALSE(entry_.reportsAbout(AccountId{3}));
+  EXPECT_TRUE(entry_.reportsAbout(AccountId{1}));
+  r.account = AccountId{3};
+  const std::size_t copiesBefore = copyOut.written.size();
+  entry_.onEvent(e, kT0);
+  EXPECT_EQ(copyOut.written.size(), copiesBefore);
+
   // An order from the drop copy.
   MessageWriter w;
   w.start("D");
