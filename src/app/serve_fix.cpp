@@ -26,6 +26,10 @@ void addServeFixOptions(CLI::App& serve, ServeFixArgs& args) {
                    "The FIX sessions' hours in UTC, HH:MM[:SS]-HH:MM[:SS] daily or 'Day HH:MM-Day HH:MM' weekly: "
                    "Logons only inside them, sequence numbers reset to 1 as each period begins (default: always "
                    "open, no reset); SENDER:TARGET=HOURS sets one session's own ('always': none); repeatable");
+  serve.add_option("--fix-reset", args.resets,
+                   "When FIX sessions' sequence numbers go back to 1 besides a Logon with ResetSeqNumFlag: never "
+                   "(default), logout (after a normal Logout exchange) or disconnect (after every end of the "
+                   "connection); SENDER:TARGET=WHEN for one session; repeatable");
 }
 
 Result<std::unique_ptr<api::fix::FixGateway>> makeFixGateway(const ServeFixArgs& args, const std::string& dataDir,
@@ -37,6 +41,7 @@ Result<std::unique_ptr<api::fix::FixGateway>> makeFixGateway(const ServeFixArgs&
     if (!args.sessions.empty()) return makeError("fix-session", "--fix-session needs --fix-port");
     if (!args.dropCopies.empty()) return makeError("fix-drop-copy", "--fix-drop-copy needs --fix-port");
     if (!args.schedules.empty()) return makeError("fix-schedule", "--fix-schedule needs --fix-port");
+    if (!args.resets.empty()) return makeError("fix-reset", "--fix-reset needs --fix-port");
     return std::unique_ptr<api::fix::FixGateway>{};
   }
   api::fix::FixOptions options;
@@ -62,6 +67,7 @@ Result<std::unique_ptr<api::fix::FixGateway>> makeFixGateway(const ServeFixArgs&
     return makeError("fix-session", "--fix-port needs at least one --fix-session or --fix-drop-copy");
   }
   if (auto error = api::fix::applySchedules(options.sessions, args.schedules)) return *error;
+  if (auto error = api::fix::applyResets(options.sessions, args.resets)) return *error;
   return api::fix::FixGateway::create(std::move(options), directory, [&runtime](const engine::Command& c) {
     engine::EngineRuntime* rt = runtime.load(std::memory_order_acquire);
     return rt != nullptr && rt->trySubmit(kFixGateway, c);

@@ -32,6 +32,7 @@ struct ServeFixArgs {
   std::uint32_t maxHeartBtInt = 300;
   std::uint64_t storeMessages = 0;     // sent messages kept per session for resend (0: all)
   std::vector<std::string> schedules;  // HOURS for every session, SENDER:TARGET=HOURS for one (applySchedules)
+  std::vector<std::string> resets;     // WHEN for every session, SENDER:TARGET=WHEN for one (applyResets)
 };
 
 void addServeFixOptions(CLI::App& serve, ServeFixArgs& args);

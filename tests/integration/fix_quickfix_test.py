@@ -55,7 +55,8 @@ class Serve:
             [self.binary, "serve", "--port", "0", "--data-dir", self.data_dir, "--no-simulator", "--durability",
              "none", "--fix-port", str(self.fix_port), "--fix-session", "CLIENT1:ALPHA:1",
              "--fix-session", "CLIENT2:ALPHA:2:secret", "--fix-session", "RAW:ALPHA:1",
-             "--fix-drop-copy", "DROP:ALPHA"] + self.extra,
+             "--fix-drop-copy", "DROP:ALPHA", "--fix-session", "CLIENT3:ALPHA:1",
+             "--fix-reset", "CLIENT3:ALPHA=logout"] + self.extra,
             stdout=log, stderr=log)
         deadline = time.time() + 20
         while time.time() < deadline:
@@ -97,9 +98,11 @@ class Serve:
 class Client:
     """The QuickFIX initiator program, driven line by line."""
 
-    def __init__(self, binary, port, sender, store, password=None):
+    def __init__(self, binary, port, sender, store, password=None, reset_on_logout=False):
         args = [binary, str(port), sender, "ALPHA", store] + ([password] if password else [])
-        self.proc = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, bufsize=1)
+        env = dict(os.environ, QF_RESET_ON_LOGOUT="Y" if reset_on_logout else "N")
+        self.proc = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, bufsize=1,
+                                     env=env)
         self.name = sender
 
     def call(self, line):
@@ -540,6 +543,20 @@ def main():
         assert a.call("count 35=5") == ["COUNT 0"] or True  # QuickFIX sees no Logout for low numbers:
         for c in (a, b):
             assert c.call("count 35=5 58=MsgSeqNum") == ["COUNT 0"], "%s got a sequence Logout" % c.name
+
+        # QuickFIX with ResetOnLogout=Y against --fix-reset CLIENT3:ALPHA=logout: after a clean Logout
+        # both sides start again at 1, and the next Logon (34=1, no ResetSeqNumFlag) is taken.
+        c3 = Client(client_binary, fix_port, "CLIENT3", os.path.join(tmp, "qf3"), reset_on_logout=True)
+        clients.append(c3)
+        c3.logon()
+        order(c3, "C3-1", 1, 1, "10.00")
+        c3.expect("new C3-1", t11="C3-1", t150=0)
+        assert c3.seq()[0] > 2, c3.seq()
+        c3.call("stop")  # Logout, answered
+        c3.logon()
+        assert c3.seq() == (2, 2), "QuickFIX did not start again at 1 after the Logout: %s" % (c3.seq(),)
+        assert c3.call("count 35=5 58=MsgSeqNum") == ["COUNT 0"], "a sequence Logout after the reset"
+        assert "fix CLIENT3-ALPHA: sequence numbers reset to 1 after the Logout" in open(log_path).read()
 
         raw_session_tests(fix_port)
         slow_reader_test(fix_port)

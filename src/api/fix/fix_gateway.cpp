@@ -127,28 +127,29 @@ Result<FixSessionConfig> parseDropCopySpec(std::string_view spec) {
   return c;
 }
 
-std::optional<Error> applySchedules(std::vector<FixSessionConfig>& sessions, const std::vector<std::string>& specs) {
-  const auto hoursOf = [](std::string_view hours) -> Result<std::optional<SessionSchedule>> {
-    if (hours == "always") return std::optional<SessionSchedule>{};
-    auto parsed = SessionSchedule::parse(hours);
-    if (!parsed.ok()) return parsed.error();
-    return std::optional<SessionSchedule>{std::move(parsed).value()};
-  };
+namespace {
+
+// A per-session option: "VALUE" for every session (at most once), "SENDER:TARGET=VALUE" for
+// that session, over the one for every session whatever the order given. `parse` turns VALUE
+// into a Result of what `assign` puts into a session.
+template <typename Parse, typename Assign>
+std::optional<Error> applyPerSession(std::string_view option, std::vector<FixSessionConfig>& sessions,
+                                     const std::vector<std::string>& specs, Parse parse, Assign assign) {
+  const std::string field(option);
   bool globalSeen = false;
-  std::vector<std::string_view> named;
-  // Every session's first, so that a session's own hours win whatever the order of the options.
   for (const std::string& spec : specs) {
     if (spec.find('=') != std::string::npos) continue;
     if (globalSeen) {
-      return makeError("fix-schedule", fmt::format("\"{}\": the hours of every session are given twice (name a "
-                                                   "session as SENDER:TARGET=HOURS for its own)",
-                                                   spec));
+      return makeError(field, fmt::format("\"{}\": the value for every session is given twice (name a session as "
+                                          "SENDER:TARGET=VALUE for its own)",
+                                          spec));
     }
     globalSeen = true;
-    auto hours = hoursOf(spec);
-    if (!hours.ok()) return hours.error();
-    for (FixSessionConfig& s : sessions) s.schedule = hours.value();
+    auto value = parse(std::string_view(spec));
+    if (!value.ok()) return value.error();
+    for (FixSessionConfig& s : sessions) assign(s, value.value());
   }
+  std::vector<std::string_view> named;
   for (const std::string& spec : specs) {
     const std::size_t eq = spec.find('=');
     if (eq == std::string::npos) continue;
@@ -162,19 +163,48 @@ std::optional<Error> applySchedules(std::vector<FixSessionConfig>& sessions, con
       }
     }
     if (session == nullptr) {
-      return makeError("fix-schedule", fmt::format("\"{}\": no session {} (SENDER:TARGET of a --fix-session or "
-                                                   "--fix-drop-copy)",
-                                                   spec, name));
+      return makeError(field, fmt::format("\"{}\": no session {} (SENDER:TARGET of a --fix-session or "
+                                          "--fix-drop-copy)",
+                                          spec, name));
     }
     if (std::find(named.begin(), named.end(), name) != named.end()) {
-      return makeError("fix-schedule", fmt::format("\"{}\": the hours of {} are given twice", spec, name));
+      return makeError(field, fmt::format("\"{}\": the value of {} is given twice", spec, name));
     }
     named.push_back(name);
-    auto hours = hoursOf(std::string_view(spec).substr(eq + 1));
-    if (!hours.ok()) return hours.error();
-    session->schedule = hours.value();
+    auto value = parse(std::string_view(spec).substr(eq + 1));
+    if (!value.ok()) return value.error();
+    assign(*session, value.value());
   }
   return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<Error> applySchedules(std::vector<FixSessionConfig>& sessions, const std::vector<std::string>& specs) {
+  return applyPerSession(
+      "fix-schedule", sessions, specs,
+      [](std::string_view hours) -> Result<std::optional<SessionSchedule>> {
+        if (hours == "always") return std::optional<SessionSchedule>{};
+        auto parsed = SessionSchedule::parse(hours);
+        if (!parsed.ok()) return parsed.error();
+        return std::optional<SessionSchedule>{std::move(parsed).value()};
+      },
+      [](FixSessionConfig& s, const std::optional<SessionSchedule>& hours) { s.schedule = hours; });
+}
+
+std::optional<Error> applyResets(std::vector<FixSessionConfig>& sessions, const std::vector<std::string>& specs) {
+  return applyPerSession(
+      "fix-reset", sessions, specs,
+      [](std::string_view when) -> Result<SessionReset> {
+        if (when == "never") return SessionReset::Never;
+        if (when == "logout") return SessionReset::OnLogout;
+        if (when == "disconnect") return SessionReset::OnDisconnect;
+        return makeError("fix-reset",
+                         fmt::format("\"{}\": expected never, logout or disconnect (SENDER:TARGET= before it for "
+                                     "one session)",
+                                     when));
+      },
+      [](FixSessionConfig& s, SessionReset when) { s.reset = when; });
 }
 
 struct FixGateway::Impl {
@@ -558,11 +588,15 @@ std::optional<Error> FixGateway::start() {
   impl.started = true;
   impl.thread = namedThread("fix-gateway", [&impl] { impl.run(); });
   for (auto& s : impl.sessions) {
+    const SessionReset reset = s->config().reset;
     impl.log(fmt::format(
-        "fix {}: {}, {}, next out {}, next in {}", s->name(),
+        "fix {}: {}, {}{}, next out {}, next in {}", s->name(),
         s->config().dropCopy ? std::string("drop copy of every account")
                              : fmt::format("account {}", s->config().account.value()),
         s->config().schedule ? fmt::format("hours {} UTC", s->config().schedule->text()) : std::string("always open"),
+        reset == SessionReset::OnLogout       ? ", sequence reset on logout"
+        : reset == SessionReset::OnDisconnect ? ", sequence reset on disconnect"
+                                              : "",
         s->nextOutbound(), s->nextInbound()));
   }
   return std::nullopt;

@@ -62,6 +62,9 @@ Result<FixSessionConfig> parseDropCopySpec(std::string_view spec);
 // "SENDER:TARGET=HOURS" for that session (over the one for every session); HOURS "always" is no
 // schedule. An error names the option and the spec (bad hours, an unknown session, one given twice).
 std::optional<Error> applySchedules(std::vector<FixSessionConfig>& sessions, const std::vector<std::string>& specs);
+// Applies the --fix-reset options the same way: "WHEN" for every session, "SENDER:TARGET=WHEN"
+// for one; WHEN never, logout or disconnect (SessionReset).
+std::optional<Error> applyResets(std::vector<FixSessionConfig>& sessions, const std::vector<std::string>& specs);
 
 class FixGateway {
  public:

@@ -91,20 +91,34 @@ void Session::logoutAndClose(std::string_view text, std::int64_t now) {
   close();
 }
 
-void Session::close() {
+void Session::close(bool clean) {
   SessionOutput* out = std::exchange(output_, nullptr);
   state_ = SessionState::Disconnected;
   resendUntil_ = 0;
   testRequestPending_ = false;
-  if (out != nullptr) out->close();
+  if (out != nullptr) {
+    out->close();
+    afterEnd(clean);
+  }
 }
 
 void Session::onDisconnect() {
-  if (output_ != nullptr) log("disconnected");
+  const bool wasConnected = output_ != nullptr;
+  if (wasConnected) log("disconnected");
   output_ = nullptr;
   state_ = SessionState::Disconnected;
   resendUntil_ = 0;
   testRequestPending_ = false;
+  if (wasConnected) afterEnd(false);
+}
+
+void Session::afterEnd(bool clean) {
+  const SessionReset when = config_.reset;
+  if (when == SessionReset::Never || (when == SessionReset::OnLogout && !clean)) return;
+  // The store's time: the session's last activity (the reset has no clock of its own).
+  if (auto e = store_.reset(std::max(lastSent_, lastReceived_)))
+    log(fmt::format("cannot reset the store: {}", e->message));
+  log(clean ? "sequence numbers reset to 1 after the Logout" : "sequence numbers reset to 1 after the disconnect");
 }
 
 void Session::onGarbled(Garble why) {
@@ -390,8 +404,8 @@ void Session::dispatch(const MessageView& m, std::uint64_t seq, std::int64_t now
           begin("5", now);
           commit();
         }
-        return close();
-      case 'A':  // Logon on a session that is up
+        return close(true);  // each side has sent its Logout
+      case 'A':              // Logon on a session that is up
         return logoutAndClose("Logon received on a session already logged on", now);
       default: break;
     }

@@ -18,6 +18,8 @@
 //  * Timers (onTimer): a Heartbeat after HeartBtInt of silence from us; a TestRequest after
 //    1.2 × HeartBtInt of silence from the counterparty; disconnect after 2.4 × HeartBtInt;
 //    disconnect when a Logout we sent is not answered within logoutTimeout.
+//  * Resets (FixSessionConfig::reset): the store back to 1 after a normal Logout exchange, or
+//    after every end of the connection, as the counterparty's configuration expects.
 //  * Schedule (FixSessionConfig::schedule): a Logon outside the session's hours is refused with
 //    a Logout; at the end of the hours (or the turn of the period, for a window that never
 //    closes) a connected session is logged out; when a period begins, the store is reset, so
@@ -44,6 +46,14 @@
 
 namespace alphintra::api::fix {
 
+// When a session's sequence numbers go back to 1 besides a Logon with ResetSeqNumFlag and the
+// schedule's new period (QuickFIX's ResetOnLogout / ResetOnDisconnect).
+enum class SessionReset : std::uint8_t {
+  Never,         // only by the Logon flag or the schedule
+  OnLogout,      // after a Logout exchange that ended the session normally (each side sent one)
+  OnDisconnect,  // after every end of the connection (a Logout exchange, an error, a lost link)
+};
+
 struct FixSessionConfig {
   std::string senderCompId;  // the counterparty's SenderCompID (49 on what it sends)
   std::string targetCompId;  // ours: the counterparty's TargetCompID (56)
@@ -55,6 +65,7 @@ struct FixSessionConfig {
   // The session's hours (fix_schedule.hpp); none: always open, sequence numbers reset only by
   // a Logon with ResetSeqNumFlag.
   std::optional<SessionSchedule> schedule = std::nullopt;
+  SessionReset reset = SessionReset::Never;
 };
 
 struct SessionTimings {
@@ -131,7 +142,10 @@ class Session {
  private:
   void send(std::string_view msgType, std::int64_t now);  // header-only message (Heartbeat ...) helper
   void logoutAndClose(std::string_view text, std::int64_t now);
-  void close();
+  // Ends the connection; `clean`: after a Logout exchange (for SessionReset::OnLogout).
+  void close(bool clean = false);
+  // The connection ended: resets the store when the config's SessionReset says so.
+  void afterEnd(bool clean);
   void sendResendRequest(std::uint64_t from, std::int64_t now);
   void resend(std::uint64_t begin, std::uint64_t end, std::int64_t now);
   void sendGapFill(std::uint64_t sequence, std::uint64_t newSequence, std::int64_t now);

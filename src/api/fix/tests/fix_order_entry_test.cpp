@@ -435,7 +435,7 @@ TEST(FixSessionSpec, SchedulesForEverySessionAndForOne) {
       {{"07:30-21:00", "08:00-17:00"}, "given twice"},
       {{"C:US=08:00-17:00"}, "no session C:US"},
       {{"A=08:00-17:00"}, "no session A"},
-      {{"A:US=08:00-17:00", "A:US=09:00-17:00"}, "A:US are given twice"},
+      {{"A:US=08:00-17:00", "A:US=09:00-17:00"}, "value of A:US is given twice"},
       {{"A:US=8:00-17:00"}, "the start"},
       {{"25:00-17:00"}, "the start"},
   };
@@ -445,6 +445,21 @@ TEST(FixSessionSpec, SchedulesForEverySessionAndForOne) {
     ASSERT_TRUE(e) << specs.front();
     EXPECT_EQ(e->field, "fix-schedule");
     EXPECT_NE(e->message.find(why), std::string::npos) << e->message;
+  }
+}
+
+TEST(FixSessionSpec, ResetsForEverySessionAndForOne) {
+  std::vector<FixSessionConfig> sessions = {parseSessionSpec("A:US:1").value(), parseSessionSpec("B:US:2").value()};
+  EXPECT_EQ(sessions[0].reset, SessionReset::Never);
+  ASSERT_FALSE(applyResets(sessions, {"B:US=disconnect", "logout"}));
+  EXPECT_EQ(sessions[0].reset, SessionReset::OnLogout);
+  EXPECT_EQ(sessions[1].reset, SessionReset::OnDisconnect);
+  for (const std::vector<std::string>& bad :
+       std::vector<std::vector<std::string>>{{"sometimes"}, {"A:US=always"}, {"C:US=logout"}, {"never", "logout"}}) {
+    auto copy = sessions;
+    const auto e = applyResets(copy, bad);
+    ASSERT_TRUE(e) << bad.front();
+    EXPECT_EQ(e->field, "fix-reset");
   }
 }
 

@@ -286,6 +286,47 @@ TEST_F(SessionTest, ResendOfMessagesTheStoreDroppedIsAGapFill) {
   EXPECT_EQ(fieldsOf(out_.written[before + 2])[tag::PossDupFlag], "Y");
 }
 
+// SessionReset::OnLogout: a Logout exchange (theirs answered, or ours answered) resets both
+// numbers; a lost link does not. OnDisconnect: every end does.
+TEST_F(SessionTest, ResetOnLogoutAndOnDisconnect) {
+  FixSessionConfig config{"CL", "US", AccountId{1}, "pw"};
+  config.reset = SessionReset::OnLogout;
+  session_ = std::make_unique<Session>(config, *store_, app_);
+  logon();
+  deliver(message("0", 2, {}));
+  ASSERT_EQ(session_->nextInbound(), 3u);
+  deliver(message("5", 3, {}));  // theirs, answered
+  EXPECT_EQ(last()[tag::MsgType], "5");
+  EXPECT_TRUE(out_.closed);
+  EXPECT_EQ(session_->nextInbound(), 1u);
+  EXPECT_EQ(session_->nextOutbound(), 1u);
+
+  out_ = Output{};
+  logon();  // MsgSeqNum 1 again, no ResetSeqNumFlag
+  EXPECT_EQ(last()[tag::MsgType], "A");
+  EXPECT_EQ(last()[tag::MsgSeqNum], "1");
+  session_->logout("bye", kT0);  // ours, answered
+  deliver(message("5", 2, {}));
+  EXPECT_EQ(session_->nextInbound(), 1u);
+  EXPECT_EQ(session_->nextOutbound(), 1u);
+
+  out_ = Output{};
+  logon();
+  deliver(message("0", 2, {}));
+  session_->onDisconnect();  // a lost link: no reset on logout only
+  EXPECT_EQ(session_->nextInbound(), 3u);
+  EXPECT_EQ(session_->nextOutbound(), 2u);
+
+  config.reset = SessionReset::OnDisconnect;
+  session_ = std::make_unique<Session>(config, *store_, app_);
+  out_ = Output{};
+  logon(3);
+  EXPECT_EQ(last()[tag::MsgType], "A");
+  session_->onDisconnect();
+  EXPECT_EQ(session_->nextInbound(), 1u);
+  EXPECT_EQ(session_->nextOutbound(), 1u);
+}
+
 TEST_F(SessionTest, MessagesWhileDisconnectedAreNumberedAndStored) {
   logon();
   session_->onDisconnect();

@@ -24,6 +24,7 @@
 
 #include <chrono>
 #include <condition_variable>
+#include <cstdlib>
 #include <iostream>
 #include <memory>
 #include <mutex>
@@ -137,10 +138,14 @@ int main(int argc, char** argv) {
   }
   const std::string port = argv[1], sender = argv[2], target = argv[3], storeDir = argv[4];
   const std::string password = argc > 5 ? argv[5] : "";
+  // QF_RESET_ON_LOGOUT=Y: QuickFIX's ResetOnLogout (sequence numbers back to 1 after a clean Logout).
+  const char* resetEnv = std::getenv("QF_RESET_ON_LOGOUT");
+  const std::string resetOnLogout = resetEnv != nullptr && std::string(resetEnv) == "Y" ? "Y" : "N";
   std::ostringstream config;
   config << "[DEFAULT]\nConnectionType=initiator\nReconnectInterval=1\nFileStorePath=" << storeDir
          << "\nStartTime=00:00:00\nEndTime=00:00:00\nUseDataDictionary=N\nHeartBtInt=30\n"
-         << "ValidateUserDefinedFields=N\nResetOnLogon=N\nResetOnLogout=N\nResetOnDisconnect=N\n"
+         << "ValidateUserDefinedFields=N\nResetOnLogon=N\nResetOnLogout=" << resetOnLogout
+         << "\nResetOnDisconnect=N\n"
          << "SocketConnectHost=127.0.0.1\nSocketConnectPort=" << port << "\n\n[SESSION]\nBeginString=FIX.4.4\n"
          << "SenderCompID=" << sender << "\nTargetCompID=" << target << "\n";
   std::istringstream configStream(config.str());
