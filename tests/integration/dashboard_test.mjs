@@ -258,6 +258,16 @@ describe('dashboard', () => {
     await waitFor(async () => (await dataNumber(chart, 'bars')) >= 1, 'a bar on the chart', 30000);
     const aaplLast = watch.locator('tr[data-symbol="AAPL"] td').nth(2);
     assert.match(await aaplLast.textContent(), /^\d+\.\d{2}$/);
+    // A halt (by an admin, over REST) shows on the instrument's row at once, and goes with the resume.
+    const eth = watch.locator('tr[data-symbol="ETH/USD"]');
+    assert.equal(await eth.getAttribute('data-status'), 'continuous');
+    assert.equal((await rest('/api/v1/admin/instruments/ETH%2FUSD/status', { method: 'PUT', body: JSON.stringify({ status: 'halted' }) })).status, 200);
+    await waitFor(async () => (await eth.getAttribute('data-status')) === 'halted', 'the halt on the market watch');
+    assert.equal(await eth.locator('.trading-status').textContent(), 'halted');
+    await shot(page, 'instrument-halted');
+    assert.equal((await rest('/api/v1/admin/instruments/ETH%2FUSD/status', { method: 'PUT', body: JSON.stringify({ status: 'continuous' }) })).status, 200);
+    await waitFor(async () => (await eth.getAttribute('data-status')) === 'continuous', 'the resume on the market watch');
+    assert.equal(await eth.locator('.trading-status').textContent(), '');
     // Another interval reloads the chart and is marked pressed.
     await page.getByRole('button', { name: 'Interval 5s' }).click();
     assert.equal(await page.getByRole('button', { name: 'Interval 5s' }).getAttribute('aria-pressed'), 'true');

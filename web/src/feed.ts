@@ -1,8 +1,8 @@
 // LiveFeed: market data and order updates for the dashboard, from the WebSocket at
 // /api/v1/ws when the server has it, else by polling the REST API.
 //
-// WebSocket: authenticate with the access token, then subscribe quotes for every watched
-// symbol, trades/book/bars for the selected one and the user's orders. The book is kept here
+// WebSocket: authenticate with the access token, then subscribe quotes and the trading status
+// for every watched symbol, trades/book/bars for the selected one and the user's orders. The book is kept here
 // from its snapshot and incremental updates (a level with quantity "0" is removed); a gap in
 // the sequence numbers resubscribes for a fresh snapshot. A closed socket reconnects with
 // back-off. Polling (when the socket cannot be opened): the selected symbol's quote and book
@@ -10,7 +10,7 @@
 // changes of the last price (their quantities are unknown, so shown as blank and 0).
 // Listeners get the full book each time, never a delta.
 import { type Api, encodeSymbol } from './api';
-import type { Bar, Book, ExecutionReport, Interval, Level, Quote, Trade } from './types';
+import type { Bar, Book, ExecutionReport, Interval, Level, Quote, StatusUpdate, Trade } from './types';
 import { INTERVAL_SECONDS } from './types';
 
 export type FeedMode = 'connecting' | 'live' | 'polling' | 'offline';
@@ -21,6 +21,7 @@ interface Listeners {
   book: (b: Book) => void;
   bar: (b: Bar) => void;
   order: (r: ExecutionReport) => void;
+  status: (s: StatusUpdate) => void;
   mode: (m: FeedMode) => void;
 }
 
@@ -29,7 +30,8 @@ type Channel = keyof Omit<Listeners, 'mode'>;
 export class LiveFeed {
   mode: FeedMode = 'connecting';
   private listeners: { [K in keyof Listeners]: Set<Listeners[K]> } = {
-    quote: new Set(), trade: new Set(), book: new Set(), bar: new Set(), order: new Set(), mode: new Set(),
+    quote: new Set(), trade: new Set(), book: new Set(), bar: new Set(), order: new Set(), status: new Set(),
+    mode: new Set(),
   };
   private socket: WebSocket | null = null;
   private nextId = 1;
@@ -155,7 +157,10 @@ export class LiveFeed {
   }
 
   private subscribeAll(): void {
-    if (this.watched.length) this.send({ op: 'subscribe', channel: 'quotes', symbols: this.watched });
+    if (this.watched.length) {
+      this.send({ op: 'subscribe', channel: 'quotes', symbols: this.watched });
+      this.send({ op: 'subscribe', channel: 'status', symbols: this.watched });
+    }
     if (this.selected) {
       this.send({ op: 'subscribe', channel: 'trades', symbols: [this.selected] });
       this.send({ op: 'subscribe', channel: 'book', symbols: [this.selected] });
@@ -191,6 +196,9 @@ export class LiveFeed {
         break;
       case 'order':
         this.emit('order', m as unknown as ExecutionReport);
+        break;
+      case 'status':
+        this.emit('status', m as unknown as StatusUpdate);
         break;
       case 'error':
         // A refused token or subscription: poll, and try again later (the REST calls refresh

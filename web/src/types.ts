@@ -16,6 +16,13 @@ export interface Instrument {
   status: string;
 }
 
+// An instrument's trading status (the WebSocket status channel).
+export interface StatusUpdate {
+  symbol: string;
+  status: string;
+  time: number;
+}
+
 export interface User {
   username: string;
   roles: string[];

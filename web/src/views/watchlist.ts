@@ -1,12 +1,16 @@
 // Market watch: every instrument with bid, ask and last; the row's last flashes green or red
-// when it moves, and selecting a row selects the instrument everywhere.
+// when it moves, a badge names a trading status other than continuous (halted, closed, an
+// auction), and selecting a row selects the instrument everywhere.
 import { h } from '../dom';
 import type { AppState } from '../state';
-import type { Quote } from '../types';
+import type { Quote, StatusUpdate } from '../types';
 
 export class Watchlist {
   readonly element: HTMLElement;
-  private rows = new Map<string, { row: HTMLTableRowElement; bid: HTMLElement; ask: HTMLElement; last: HTMLElement }>();
+  private rows = new Map<
+    string,
+    { row: HTMLTableRowElement; bid: HTMLElement; ask: HTMLElement; last: HTMLElement; status: HTMLElement }
+  >();
 
   constructor(state: AppState) {
     const body = h('tbody');
@@ -14,15 +18,17 @@ export class Watchlist {
       const bid = h('td', { class: 'num' }, '—');
       const ask = h('td', { class: 'num' }, '—');
       const last = h('td', { class: 'num' }, '—');
+      const status = h('span', { class: 'trading-status' });
       const row = h(
         'tr',
         { 'aria-selected': String(i.symbol === state.selection.symbol), 'data-symbol': i.symbol },
         h('th', { scope: 'row' },
           h('button', { type: 'button', class: 'link symbol', 'aria-label': `Select ${i.symbol}`, onclick: () => state.select({ symbol: i.symbol }) }, i.symbol),
-          h('span', { class: 'asset' }, i.assetClass)),
+          h('span', { class: 'asset' }, i.assetClass), status),
         bid, ask, last,
       );
-      this.rows.set(i.symbol, { row, bid, ask, last });
+      this.rows.set(i.symbol, { row, bid, ask, last, status });
+      this.showStatus(i.symbol, i.status);
       body.append(row);
     }
     this.element = h(
@@ -35,9 +41,17 @@ export class Watchlist {
           body)),
     );
     state.feed.on('quote', (q) => this.update(q));
+    state.feed.on('status', (s: StatusUpdate) => this.showStatus(s.symbol, s.status));
     state.onSelect((s) => {
       for (const [symbol, r] of this.rows) r.row.setAttribute('aria-selected', String(symbol === s.symbol));
     });
+  }
+
+  private showStatus(symbol: string, status: string): void {
+    const r = this.rows.get(symbol);
+    if (!r) return;
+    r.row.setAttribute('data-status', status);
+    r.status.textContent = status === 'continuous' ? '' : status.replace(/_/g, ' ');
   }
 
   private update(q: Quote): void {
