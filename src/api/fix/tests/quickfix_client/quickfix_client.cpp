@@ -144,8 +144,7 @@ int main(int argc, char** argv) {
   std::ostringstream config;
   config << "[DEFAULT]\nConnectionType=initiator\nReconnectInterval=1\nFileStorePath=" << storeDir
          << "\nStartTime=00:00:00\nEndTime=00:00:00\nUseDataDictionary=N\nHeartBtInt=30\n"
-         << "ValidateUserDefinedFields=N\nResetOnLogon=N\nResetOnLogout=" << resetOnLogout
-         << "\nResetOnDisconnect=N\n"
+         << "ValidateUserDefinedFields=N\nResetOnLogon=N\nResetOnLogout=" << resetOnLogout << "\nResetOnDisconnect=N\n"
          << "SocketConnectHost=127.0.0.1\nSocketConnectPort=" << port << "\n\n[SESSION]\nBeginString=FIX.4.4\n"
          << "SenderCompID=" << sender << "\nTargetCompID=" << target << "\n";
   std::istringstream configStream(config.str());
