@@ -130,15 +130,11 @@ Result<std::unique_ptr<SessionStore>> SessionStore::open(const std::filesystem::
     return fileError(messagesPath, "cannot seek");
   }
 
-  char text[32] = {};
-  const ssize_t n = ::pread(store->inboundFd_, text, sizeof(text) - 1, 0);
-  if (n < 0) return fileError(inboundPath, "cannot read");
-  if (n > 0) {
-    std::string_view t(text, static_cast<std::size_t>(n));
-    while (!t.empty() && (t.back() == '\n' || t.back() == ' ')) t.remove_suffix(1);
-    const auto next = parseUnsigned(t);
-    if (!next || *next == 0) return makeError(inboundPath.string(), "does not hold a sequence number");
-    store->nextInbound_ = *next;
+  auto inbound = readNumber(store->inboundFd_, inboundPath, "a sequence number");
+  if (!inbound.ok()) return inbound.error();
+  if (inbound->has_value()) {
+    if (**inbound == 0) return makeError(inboundPath.string(), "does not hold a sequence number");
+    store->nextInbound_ = **inbound;
   }
   return store;
 }

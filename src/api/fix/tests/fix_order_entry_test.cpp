@@ -42,14 +42,7 @@ class OrderEntryTest : public ::testing::Test {
   }
 
   std::string message(std::string_view type, const std::vector<std::pair<std::uint32_t, std::string>>& body) {
-    MessageWriter w;
-    w.start(type);
-    w.field(tag::SenderCompID, "CL");
-    w.field(tag::TargetCompID, "US");
-    w.integer(tag::MsgSeqNum, static_cast<std::int64_t>(seq_++));
-    w.timestamp(tag::SendingTime, kT0);
-    for (const auto& [t, v] : body) w.field(t, v);
-    return std::string(w.finish());
+    return doubles::counterpartyMessage(type, "CL", "US", seq_++, kT0, body);
   }
 
   void deliver(std::string_view type, const std::vector<std::pair<std::uint32_t, std::string>>& body) {
@@ -317,15 +310,8 @@ TEST_F(OrderEntryTest, ADropCopyGetsEveryAccountsReportsAndTakesNoOrders) {
   EXPECT_FALSE(entry_.tracks(AccountId{2}));
   Output copyOut;
   {
-    MessageWriter w;
-    w.start("A");
-    w.field(tag::SenderCompID, "DC");
-    w.field(tag::TargetCompID, "US");
-    w.integer(tag::MsgSeqNum, 1);
-    w.timestamp(tag::SendingTime, kT0);
-    w.field(tag::EncryptMethod, "0");
-    w.field(tag::HeartBtInt, "30");
-    const std::string logon(w.finish());
+    const std::string logon =
+        doubles::counterpartyMessage("A", "DC", "US", 1, kT0, {{tag::EncryptMethod, "0"}, {tag::HeartBtInt, "30"}});
     MessageView v;
     v.parse(logon);
     copy.onLogon(copyOut, v, kT0);
@@ -374,14 +360,7 @@ TEST_F(OrderEntryTest, ADropCopyGetsEveryAccountsReportsAndTakesNoOrders) {
   EXPECT_EQ(copyOut.written.size(), copiesBefore);
 
   // An order from the drop copy.
-  MessageWriter w;
-  w.start("D");
-  w.field(tag::SenderCompID, "DC");
-  w.field(tag::TargetCompID, "US");
-  w.integer(tag::MsgSeqNum, 2);
-  w.timestamp(tag::SendingTime, kT0);
-  for (const auto& [t, v] : newOrder()) w.field(t, v);
-  const std::string order(w.finish());
+  const std::string order = doubles::counterpartyMessage("D", "DC", "US", 2, kT0, newOrder());
   MessageView v;
   v.parse(order);
   copy.onMessage(v, kT0);

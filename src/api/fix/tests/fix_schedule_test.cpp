@@ -132,17 +132,9 @@ class ScheduledSession : public ::testing::Test {
   }
 
   std::string message(std::string_view type, std::uint64_t seq, std::int64_t sent) {
-    MessageWriter w;
-    w.start(type);
-    w.field(tag::SenderCompID, "CL");
-    w.field(tag::TargetCompID, "US");
-    w.integer(tag::MsgSeqNum, static_cast<std::int64_t>(seq));
-    w.timestamp(tag::SendingTime, sent);
-    if (type == "A") {
-      w.field(tag::EncryptMethod, "0");
-      w.field(tag::HeartBtInt, "30");
-    }
-    return std::string(w.finish());
+    if (type != "A") return doubles::counterpartyMessage(type, "CL", "US", seq, sent);
+    return doubles::counterpartyMessage(type, "CL", "US", seq, sent,
+                                        {{tag::EncryptMethod, "0"}, {tag::HeartBtInt, "30"}});
   }
 
   // The counterparty's Logon (or another message) at `now`.
@@ -277,15 +269,8 @@ TEST(ScheduledSessionAlwaysOpen, TurnsOverOnceADay) {
   ASSERT_FALSE(store->setCreated(utc(2026, 11, 30, 6)));
   store->setNextInbound(12);
   Output out;
-  MessageWriter w;
-  w.start("A");
-  w.field(tag::SenderCompID, "CL");
-  w.field(tag::TargetCompID, "US");
-  w.integer(tag::MsgSeqNum, 12);
-  w.timestamp(tag::SendingTime, utc(2026, 11, 30, 23, 59));
-  w.field(tag::EncryptMethod, "0");
-  w.field(tag::HeartBtInt, "30");
-  const std::string raw(w.finish());
+  const std::string raw = doubles::counterpartyMessage("A", "CL", "US", 12, utc(2026, 11, 30, 23, 59),
+                                                       {{tag::EncryptMethod, "0"}, {tag::HeartBtInt, "30"}});
   MessageView view;
   view.parse(raw);
   session.onLogon(out, view, utc(2026, 11, 30, 23, 59));

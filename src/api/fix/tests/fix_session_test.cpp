@@ -44,14 +44,7 @@ class SessionTest : public ::testing::Test {
   // Builds a message from the counterparty.
   std::string message(std::string_view type, std::uint64_t seq, const Fields& body, std::int64_t sent = kT0,
                       const char* sender = "CL") {
-    MessageWriter w;
-    w.start(type);
-    w.field(tag::SenderCompID, sender);
-    w.field(tag::TargetCompID, "US");
-    w.integer(tag::MsgSeqNum, static_cast<std::int64_t>(seq));
-    w.timestamp(tag::SendingTime, sent);
-    for (const auto& [t, v] : body) w.field(t, v);
-    return std::string(w.finish());
+    return doubles::counterpartyMessage(type, sender, "US", seq, sent, body);
   }
 
   void deliver(const std::string& m, std::int64_t now = kT0) {

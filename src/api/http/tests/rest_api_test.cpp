@@ -38,6 +38,18 @@ class RestApiTest : public ::testing::Test {
     return out;
   }
 
+  // The engine's accepted command_result answering `c`.
+  static engine::EngineEvent commandResult(const engine::Command& c, std::uint64_t subject, std::int64_t value) {
+    engine::EngineEvent e;
+    e.kind = engine::EventKind::CommandResult;
+    e.requestId = c.header.requestId;
+    e.body.result = engine::CommandResultReport{};
+    e.body.result.commandType = static_cast<std::uint8_t>(c.type());
+    e.body.result.subject = subject;
+    e.body.result.value = value;
+    return e;
+  }
+
   // The engine's report for the last submitted new order.
   engine::EngineEvent reportFor(const engine::Command& c, oms::ExecType type, oms::OrdStatus status) {
     engine::EngineEvent e;
@@ -287,13 +299,7 @@ TEST_F(RestApiTest, InstrumentStatusChangesAreSubmittedAndTracked) {
   EXPECT_EQ(c.body.instrumentStatus.status, TradingStatus::Halted);
   EXPECT_FALSE(answer);
 
-  engine::EngineEvent result;
-  result.kind = engine::EventKind::CommandResult;
-  result.requestId = c.header.requestId;
-  result.body.result = engine::CommandResultReport{};
-  result.body.result.commandType = static_cast<std::uint8_t>(engine::CommandType::InstrumentStatus);
-  result.body.result.subject = 1;
-  result.body.result.value = static_cast<std::int64_t>(TradingStatus::Halted);
+  engine::EngineEvent result = commandResult(c, 1, static_cast<std::int64_t>(TradingStatus::Halted));
   api.onEvent(result);
   ASSERT_TRUE(answer);
   EXPECT_EQ(answer->status, 200u);
@@ -337,13 +343,7 @@ TEST_F(RestApiTest, InstrumentsAreDefinedAndListedOnceAccepted) {
   EXPECT_FALSE(answer);
   EXPECT_EQ(bodyOf(*call(Method::Get, "/api/v1/instruments"))["instruments"].size(), 1u);  // not yet accepted
 
-  engine::EngineEvent result;
-  result.kind = engine::EventKind::CommandResult;
-  result.requestId = c.header.requestId;
-  result.body.result = engine::CommandResultReport{};
-  result.body.result.commandType = static_cast<std::uint8_t>(engine::CommandType::DefineInstrument);
-  result.body.result.subject = 2;
-  api.onEvent(result);
+  api.onEvent(commandResult(c, 2, 0));
   ASSERT_TRUE(answer);
   EXPECT_EQ(answer->status, 200u);
   const auto listed = bodyOf(*call(Method::Get, "/api/v1/instruments"))["instruments"];
