@@ -654,6 +654,7 @@ void parseDefineInstrument(Fields& f, engine::DefineInstrumentBody& b) {
   auto lotSize = f.decimal("lotSize", Need::Optional);
   auto minQuantity = f.decimal("minQuantity", Need::Optional);
   auto maxQuantity = f.decimal("maxQuantity", Need::Optional);
+  auto multiplier = f.decimal("multiplier", Need::Optional);
   auto status = f.choice("status", kTradingStatuses, Need::Optional);
   if (symbol && symbol->size() > kMaxSymbolBytes) {
     f.fail("symbol", fmt::format("symbol {} is {} characters long; at most {} are allowed", echoed(*symbol),
@@ -679,6 +680,7 @@ void parseDefineInstrument(Fields& f, engine::DefineInstrumentBody& b) {
   spec.lotSize = lotSize.value_or(formatDecimal(1, spec.quantityPrecision));
   spec.minQuantity = minQuantity.value_or("");
   spec.maxQuantity = maxQuantity.value_or("");
+  spec.multiplier = multiplier.value_or("1");
   auto instrument = Instrument::create(spec);
   if (!instrument) {
     Error e = instrument.error();

@@ -38,6 +38,7 @@ struct BacktestArgs {
   int pricePrecision = 2;
   int quantityPrecision = 0;
   std::string tick;
+  std::string multiplier = "1";
   bool adjusted = false;
   double cash = 1'000'000;
   std::string currency = "USD";
@@ -79,6 +80,7 @@ Result<backtest::BacktestSpec> specFrom(const BacktestArgs& a) {
       d.pricePrecision = a.pricePrecision;
       d.quantityPrecision = a.quantityPrecision;
       d.tick = a.tick;
+      d.multiplier = a.multiplier;
       d.adjusted = a.adjusted;
       spec.data.push_back(d);
     }
@@ -200,6 +202,8 @@ void addBacktestCommand(CLI::App& app) {
   cmd->add_option("--quantity-precision", a->quantityPrecision, "Decimal places of quantities")
       ->check(CLI::Range(0, 9));
   cmd->add_option("--tick", a->tick, "Tick size (default: one unit of the last price digit)");
+  cmd->add_option("--multiplier", a->multiplier,
+                  "Contract multiplier: value of one price unit per unit of quantity (a future's, e.g. 50)");
   cmd->add_flag("--adjusted", a->adjusted, "Use Adj Close (scales open, high, low)");
   cmd->add_option("--cash", a->cash, "Initial cash per strategy")->check(CLI::PositiveNumber);
   cmd->add_option("--currency", a->currency, "Account and instrument currency");

@@ -135,6 +135,18 @@ Result<BacktestSpec> loadConfig(const std::filesystem::path& file) {
     d.quantityPrecision = static_cast<int>(*qp);
     d.tick = *tick;
     d.lot = *lot;
+    if (const toml::node* m = t->get("multiplier")) {
+      // A number (50, 0.1) or its text ("12500000"); Instrument::create checks the value.
+      if (const auto whole = m->value_exact<std::int64_t>()) {
+        d.multiplier = std::to_string(*whole);
+      } else if (const auto x = m->value_exact<double>()) {
+        d.multiplier = fmt::format("{}", *x);
+      } else if (const auto text = m->value_exact<std::string>()) {
+        d.multiplier = *text;
+      } else {
+        return makeError(where + "multiplier", "must be a number such as 50 or 0.1");
+      }
+    }
     d.adjusted = *adjusted;
     spec.data.push_back(d);
   }
@@ -194,6 +206,7 @@ Result<std::vector<Instrument>> specInstruments(const BacktestSpec& spec) {
     s.tickSize =
         d.tick.empty() ? (d.pricePrecision == 0 ? "1" : "0." + std::string(d.pricePrecision - 1, '0') + "1") : d.tick;
     s.lotSize = d.lot;
+    s.multiplier = d.multiplier;
     auto in = Instrument::create(s);
     if (!in) return makeError("instrument " + d.symbol + "." + in.error().field, in.error().message);
     for (const Instrument& other : out) {

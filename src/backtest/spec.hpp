@@ -32,6 +32,7 @@ struct DataSpec {
   int quantityPrecision = 0;
   std::string tick;  // empty: one unit of the last price digit
   std::string lot = "1";
+  std::string multiplier = "1";  // contract size (a future's points value)
   bool adjusted = false;
   std::string currency;  // empty: the pair's quote currency for "EUR/USD", else the account's
 };

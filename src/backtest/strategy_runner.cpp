@@ -37,6 +37,8 @@ StrategyRunner::StrategyRunner(RunnerHost& host, std::uint32_t index, std::uniqu
     slotOf_.insertIfAbsent(instruments_[i].id().value(), i);
     marks_[i].priceScale = std::pow(10.0, -instruments_[i].pricePrecision());
     marks_[i].quantityScale = std::pow(10.0, -instruments_[i].quantityPrecision());
+    marks_[i].multiplier = instruments_[i].multiplier().value();
+    marks_[i].valueScale = marks_[i].quantityScale * marks_[i].multiplier;
   }
 }
 
@@ -185,7 +187,7 @@ void StrategyRunner::applyFillToTrip(strategy::InstrumentSlot slot, Side side, d
   if (t.open && ((before > 0 && side == Side::Sell) || (before < 0 && side == Side::Buy))) {
     const double closing = std::min(remaining, std::abs(before));
     const double direction = before > 0 ? 1.0 : -1.0;
-    t.pnl += direction * (price - t.averageCost) * closing - fee * (closing / qty);
+    t.pnl += direction * (price - t.averageCost) * closing * marks_[slot].multiplier - fee * (closing / qty);
     t.exitNotional += price * closing;
     t.exitQuantity += closing;
     remaining -= closing;
@@ -248,10 +250,10 @@ void StrategyRunner::onReport(const engine::ExecutionReport& r, Timestamp time) 
   openPositions_ += (marks_[slot].position.isZero() ? 0 : 1) - (before.isZero() ? 0 : 1);
   const double qty = static_cast<double>(r.lastQuantity.raw()) * marks_[slot].quantityScale;
   const double signedQty = r.side == Side::Buy ? qty : -qty;
-  book.positionsValue += signedQty * marks_[slot].lastClose;
+  book.positionsValue += signedQty * marks_[slot].multiplier * marks_[slot].lastClose;
   book.grossValue +=
       (std::abs(static_cast<double>(marks_[slot].position.raw())) - std::abs(static_cast<double>(before.raw()))) *
-      marks_[slot].quantityScale * marks_[slot].lastClose;
+      marks_[slot].valueScale * marks_[slot].lastClose;
   if (openPositions_ == 0) {
     for (Book& b : books_) b.positionsValue = b.grossValue = 0;  // no drift left behind when flat
   }

@@ -137,7 +137,7 @@ class StrategyRunner final : public strategy::StrategyContext {
     const double c = static_cast<double>(price.raw()) * m.priceScale;
     const std::int64_t q = m.position.raw();
     if (q != 0) {
-      const double qty = static_cast<double>(q) * m.quantityScale;
+      const double qty = static_cast<double>(q) * m.valueScale;
       Book& b = books_[m.currency];
       b.positionsValue += qty * (c - m.lastClose);
       b.grossValue += std::abs(qty) * (c - m.lastClose);
@@ -182,6 +182,8 @@ class StrategyRunner final : public strategy::StrategyContext {
     double lastClose = 0;
     double priceScale = 1;
     double quantityScale = 1;
+    double multiplier = 1;       // the instrument's contract multiplier
+    double valueScale = 1;       // quantityScale x multiplier: raw quantity x price = value
     std::uint32_t currency = 0;  // index into books_
   };
   std::vector<SlotMark> marks_;  // by slot

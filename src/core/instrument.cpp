@@ -30,6 +30,43 @@ constexpr std::array<std::pair<TradingStatus, std::string_view>, 6> kStatuses{{
 
 }  // namespace
 
+double ContractMultiplier::value() const noexcept {
+  double v = static_cast<double>(mantissa);
+  for (int i = 0; i < decimals; ++i) v /= 10.0;
+  return v;
+}
+
+std::string ContractMultiplier::toString() const { return formatDecimal(mantissa, decimals); }
+
+Result<ContractMultiplier> ContractMultiplier::parse(std::string_view text, std::string_view field) {
+  if (!text.empty() && (text.front() == '-' || text.front() == '+')) {
+    return makeError(std::string(field), fmt::format("contract multiplier '{}' must be a positive number", text));
+  }
+  auto raw = parseDecimal(text, kMaxDecimals, field);
+  if (!raw) return raw.error();
+  if (*raw <= 0) return makeError(std::string(field), fmt::format("contract multiplier '{}' must be positive", text));
+  ContractMultiplier m{*raw, kMaxDecimals};
+  while (m.decimals > 0 && m.mantissa % 10 == 0) {
+    m.mantissa /= 10;
+    --m.decimals;
+  }
+  if (m.mantissa > kMaxMantissa) {
+    return makeError(std::string(field),
+                     fmt::format("contract multiplier '{}' is out of range: at most 99999999, with at most 8 "
+                                 "significant digits",
+                                 text));
+  }
+  return m;
+}
+
+std::optional<ContractMultiplier> ContractMultiplier::unpack(std::uint32_t packed) noexcept {
+  if (packed == 0) return ContractMultiplier{};
+  const ContractMultiplier m{static_cast<std::int64_t>(packed >> 4), static_cast<int>(packed & 0xF)};
+  if (m.mantissa == 0 || m.mantissa > kMaxMantissa || m.decimals > kMaxDecimals) return std::nullopt;
+  if (m.decimals > 0 && m.mantissa % 10 == 0) return std::nullopt;  // not the normal form
+  return m;
+}
+
 std::string_view toString(AssetClass c) noexcept {
   for (const auto& [value, name] : kAssetClasses) {
     if (value == c) return name;
@@ -123,6 +160,9 @@ Result<Instrument> Instrument::create(const InstrumentSpec& spec) {
     }
     inst.minQuantity_ = Quantity::fromRaw(*min);
   }
+  auto multiplier = ContractMultiplier::parse(spec.multiplier.empty() ? "1" : spec.multiplier);
+  if (!multiplier) return multiplier.error();
+  inst.multiplier_ = *multiplier;
   inst.maxQuantity_ = Quantity::fromRaw(std::numeric_limits<std::int64_t>::max());
   if (!spec.maxQuantity.empty()) {
     auto max = parseDecimal(spec.maxQuantity, spec.quantityPrecision, "maxQuantity");

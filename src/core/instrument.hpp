@@ -35,6 +35,36 @@ std::string_view toString(TradingStatus s) noexcept;
 std::optional<AssetClass> parseAssetClass(std::string_view text) noexcept;
 std::optional<TradingStatus> parseTradingStatus(std::string_view text) noexcept;
 
+// A contract's size: how much money one unit of price is worth per unit of quantity. ES (the
+// S&P 500 future) is 50 (USD per index point per contract), CL (crude oil) 1000 (barrels), an
+// equity option 100; a share, an FX unit or a coin is 1. Every amount the ledger and pre-trade
+// risk compute (notional, P&L, fees, margin, exposure) is price x quantity x multiplier.
+// Exact decimal: mantissa x 10^-decimals, mantissa 1..99,999,999 (8 significant digits),
+// decimals 0..9, kept without trailing zeros so that equal multipliers are equal values and
+// 1 is {1, 0}.
+struct ContractMultiplier {
+  static constexpr std::int64_t kMaxMantissa = 99'999'999;
+  static constexpr int kMaxDecimals = 9;
+
+  std::int64_t mantissa = 1;
+  int decimals = 0;
+
+  bool isOne() const noexcept { return mantissa == 1 && decimals == 0; }
+  double value() const noexcept;
+  std::string toString() const;  // "50", "0.1"
+  // Decimal text, e.g. "50", "1000", "0.1", "12500000"; `field` names the input in the error.
+  static Result<ContractMultiplier> parse(std::string_view text, std::string_view field = "multiplier");
+  // Four bytes for fixed layouts (journal records, snapshots): mantissa << 4 | decimals.
+  // 0 unpacks to 1: records written before instruments carried a multiplier.
+  std::uint32_t pack() const noexcept {
+    return static_cast<std::uint32_t>(mantissa) << 4 | static_cast<std::uint32_t>(decimals);
+  }
+  // Nullopt for a packed value no parse() could give (a damaged record).
+  static std::optional<ContractMultiplier> unpack(std::uint32_t packed) noexcept;
+
+  friend bool operator==(const ContractMultiplier&, const ContractMultiplier&) = default;
+};
+
 // Everything needed to define an instrument, in decimal text where a person writes it.
 struct InstrumentSpec {
   std::uint64_t id = 0;
@@ -46,8 +76,9 @@ struct InstrumentSpec {
   int quantityPrecision = 0;
   std::string tickSize = "0.01";
   std::string lotSize = "1";
-  std::string minQuantity;  // empty: one lot
-  std::string maxQuantity;  // empty: no maximum
+  std::string minQuantity;       // empty: one lot
+  std::string maxQuantity;       // empty: no maximum
+  std::string multiplier = "1";  // contract size (ContractMultiplier)
   TradingStatus status = TradingStatus::Continuous;
 };
 
@@ -66,6 +97,7 @@ class Instrument {
   Quantity lotSize() const noexcept { return lotSize_; }
   Quantity minQuantity() const noexcept { return minQuantity_; }
   Quantity maxQuantity() const noexcept { return maxQuantity_; }  // raw INT64_MAX: no maximum
+  ContractMultiplier multiplier() const noexcept { return multiplier_; }
   TradingStatus status() const noexcept { return status_; }
   void setStatus(TradingStatus s) noexcept { status_ = s; }
 
@@ -93,6 +125,7 @@ class Instrument {
   Quantity lotSize_;
   Quantity minQuantity_;
   Quantity maxQuantity_;
+  ContractMultiplier multiplier_;
   TradingStatus status_ = TradingStatus::Continuous;
 };
 

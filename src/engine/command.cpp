@@ -1,5 +1,7 @@
 #include "engine/command.hpp"
 
+#include <fmt/format.h>
+
 #include <cstring>
 #include <string>
 
@@ -143,6 +145,7 @@ DefineInstrumentBody toDefineBody(const Instrument& in) noexcept {
   b.lotSize = in.lotSize();
   b.minQuantity = in.minQuantity();
   b.maxQuantity = in.maxQuantity();
+  b.multiplier = in.multiplier().pack();
   return b;
 }
 
@@ -162,6 +165,10 @@ Result<Instrument> fromDefineBody(const DefineInstrumentBody& b) {
     spec.maxQuantity = formatDecimal(b.maxQuantity.raw(), b.quantityPrecision);
   }
   spec.status = b.status;
+  const auto multiplier = ContractMultiplier::unpack(b.multiplier);
+  if (!multiplier)
+    return makeError("multiplier", fmt::format("packed contract multiplier {:#x} is not valid", b.multiplier));
+  spec.multiplier = multiplier->toString();
   return Instrument::create(spec);
 }
 

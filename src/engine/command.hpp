@@ -165,7 +165,7 @@ struct DefineInstrumentBody {
   TradingStatus status = TradingStatus::Continuous;
   std::uint8_t pricePrecision = 2;
   std::uint8_t quantityPrecision = 0;
-  std::uint8_t reserved[4]{};
+  std::uint32_t multiplier = 0;  // ContractMultiplier::pack(); 0 (records before multipliers): 1
   Price tickSize;
   Quantity lotSize;
   Quantity minQuantity;

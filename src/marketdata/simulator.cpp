@@ -198,7 +198,7 @@ void MarketSimulator::addInstrument(const Instrument& instrument, Price referenc
   m.sigmaTicks = ref * p.volatilityBp * 1e-4 * kSqrtStepSeconds;
   const double price = static_cast<double>(m.referenceTicks * m.tickRaw) / pow10(instrument.pricePrecision());
   const double lotUnits = static_cast<double>(m.lotRaw) / pow10(instrument.quantityPrecision());
-  const double lotUsd = price * lotUnits * usdPerUnit(instrument.currency());
+  const double lotUsd = price * lotUnits * instrument.multiplier().value() * usdPerUnit(instrument.currency());
   m.typicalLots = lotUsd > 0 ? std::max(1.0, p.typicalUsd / lotUsd) : 1.0;
   m.emaFast = m.emaSlow = ref;
 

@@ -23,7 +23,8 @@ struct Row {
   int quantityPrecision;
   std::string_view tickSize;
   std::string_view lotSize;
-  std::string_view referencePrice;  // at pricePrecision
+  std::string_view referencePrice;    // at pricePrecision
+  std::string_view multiplier = "1";  // contract size: money per price unit per quantity unit
 };
 
 // Ids are the row numbers, from 1. Levels are round numbers near 2024 prices; spreads and
@@ -51,9 +52,10 @@ constexpr std::array<Row, 19> kRows{{
     {"BTC/USD", AssetClass::Crypto, "USD", 2, 6, "0.01", "0.000001", "60000.00"},
     {"ETH/USD", AssetClass::Crypto, "USD", 2, 5, "0.01", "0.00001", "3000.00"},
     {"SOL/USD", AssetClass::Crypto, "USD", 2, 3, "0.01", "0.001", "150.00"},
-    // Futures: an equity-index future and a crude-oil future (no multiplier, see universe.hpp)
-    {"ES", AssetClass::Future, "USD", 2, 0, "0.25", "1", "5000.00"},
-    {"CL", AssetClass::Future, "USD", 2, 0, "0.01", "1", "75.00"},
+    // Futures: an equity-index future (50 USD per index point) and a crude-oil future (1 000
+    // barrels a contract)
+    {"ES", AssetClass::Future, "USD", 2, 0, "0.25", "1", "5000.00", "50"},
+    {"CL", AssetClass::Future, "USD", 2, 0, "0.01", "1", "75.00", "1000"},
 }};
 
 // 1 base = rate / 1e9 quote. USD/JPY is given in the market's own direction (1 USD = 150 JPY)
@@ -83,6 +85,7 @@ Instrument instrumentOf(std::size_t index) {
   spec.quantityPrecision = r.quantityPrecision;
   spec.tickSize = std::string(r.tickSize);
   spec.lotSize = std::string(r.lotSize);
+  spec.multiplier = std::string(r.multiplier);
   Result<Instrument> in = Instrument::create(spec);
   if (!in) std::abort();  // a broken row in the table above: caught by the unit tests
   return std::move(in).value();

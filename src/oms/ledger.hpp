@@ -40,9 +40,9 @@
 //
 // Threading: owned by the engine thread; no locking — value() updates the cached figures, so
 // even the const queries run on that thread (the runtime's inspect() does). Not copyable (slots
-// hold pointers); movable. Known limits: no contract multipliers, futures are booked like cash equities
-// (notional moves in cash; equity and P&L are right, the cash figure is not a futures
-// statement), realized P&L of past trades is translated at today's FX rate.
+// hold pointers); movable. Known limits: futures are booked like cash equities, with their
+// contract multipliers (notional moves in cash; equity and P&L are right, the cash figure is
+// not a futures statement), realized P&L of past trades is translated at today's FX rate.
 #pragma once
 
 #include <array>
@@ -123,7 +123,7 @@ struct Valuation {
   Money realizedPnl;             // Σ positions' realized P&L (gross of fees) converted
   Money fees;                    // Σ fees charged, converted
   Money grossExposure;           // Σ |position value|
-  Money netExposure;             // Σ position value (signed; = positionsValue without multipliers)
+  Money netExposure;             // Σ position value (signed; = positionsValue)
   Money initialMargin;           // margin accounts: Σ |position value| × initial rate of its asset class
   Money maintenanceMargin;       // same with the maintenance rate; both zero for cash accounts
   Money freeMargin;              // equity − initialMargin

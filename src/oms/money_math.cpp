@@ -169,7 +169,18 @@ std::int64_t rescale(Int128 value, int fromDecimals, int toDecimals) noexcept {
 }
 
 MoneyScale MoneyScale::of(const Instrument& instrument) noexcept {
-  return MoneyScale{instrument.pricePrecision() + instrument.quantityPrecision(), instrument.currency().minorUnits()};
+  const ContractMultiplier m = instrument.multiplier();
+  return MoneyScale{instrument.pricePrecision() + instrument.quantityPrecision() + m.decimals,
+                    instrument.currency().minorUnits(), m.mantissa};
+}
+
+Money MoneyScale::toMoneyMultiplied(Int128 rawNotional) const noexcept {
+  // Decimals to drop (at most 12 + 12 + 9 = 33, within pow10's 38) or, negative, to add (at
+  // most a currency's minor units): one mulDivRound, so there is a single rounding.
+  const int shift = notionalDecimals - minorUnits;
+  const Int128 value = shift >= 0 ? mulDivRound(rawNotional, multiplier, pow10(shift))
+                                  : mulDivRound(rawNotional, multiplier * pow10(-shift), 1);
+  return Money::fromRaw(saturate64(value));
 }
 
 Money notional(Price price, Quantity quantity, const Instrument& instrument) noexcept {

@@ -9,7 +9,7 @@
 // happens when the true result does not fit.
 //
 // Pure functions, no state: callable from any thread. No allocation, no exceptions.
-// Known limit: no contract multiplier — notional is price × quantity (instruments carry none).
+// Notional is price × quantity × the instrument's contract multiplier (MoneyScale carries it).
 #pragma once
 
 #include <bit>
@@ -51,12 +51,14 @@ std::int64_t rescale(Int128 value, int fromDecimals, int toDecimals) noexcept;
 // per instrument and cached by the ledger: Currency::minorUnits() is a table scan, too slow
 // to repeat on every fill.
 struct MoneyScale {
-  int notionalDecimals = 0;  // pricePrecision + quantityPrecision
-  int minorUnits = 2;        // of the instrument's currency
+  int notionalDecimals = 0;     // pricePrecision + quantityPrecision + the multiplier's decimals
+  int minorUnits = 2;           // of the instrument's currency
+  std::int64_t multiplier = 1;  // the contract multiplier's mantissa (ContractMultiplier)
 
   static MoneyScale of(const Instrument& instrument) noexcept;
   // Raw notional (price raw × quantity raw, signed) as Money in the instrument currency.
   Money toMoney(Int128 rawNotional) const noexcept {
+    if (multiplier != 1) return toMoneyMultiplied(rawNotional);
     if (notionalDecimals == minorUnits) {  // no rescaling: saturate inline (rescale's answer)
       if (rawNotional > kMoneyMax) return Money::fromRaw(kMoneyMax);
       if (rawNotional < kMoneyMin) return Money::fromRaw(kMoneyMin);
@@ -64,6 +66,8 @@ struct MoneyScale {
     }
     return Money::fromRaw(rescale(rawNotional, notionalDecimals, minorUnits));
   }
+  // The same for a contract multiplier other than 1: × mantissa and the rescale in one rounding.
+  Money toMoneyMultiplied(Int128 rawNotional) const noexcept;
 };
 
 // Currency equality as one 64-bit compare. Currency's defaulted == compares its character
@@ -84,8 +88,8 @@ Money notionalRescaled(Price price, Quantity quantity, MoneyScale scale) noexcep
 // decimals, e.g. a cent-priced share count in USD): pre-trade risk computes several per order.
 inline Money notional(Price price, Quantity quantity, MoneyScale scale) noexcept {
   std::int64_t product = 0;
-  if (scale.notionalDecimals == scale.minorUnits && !__builtin_mul_overflow(price.raw(), quantity.raw(), &product) &&
-      product != INT64_MIN) {
+  if (scale.multiplier == 1 && scale.notionalDecimals == scale.minorUnits &&
+      !__builtin_mul_overflow(price.raw(), quantity.raw(), &product) && product != INT64_MIN) {
     return Money::fromRaw(product);
   }
   return notionalRescaled(price, quantity, scale);

@@ -19,7 +19,8 @@
 // lot quantity > 0, basis = sign × Σ lot price × lot quantity; AverageCost: no lots.
 // Threading: owned by the engine thread. Allocation: AverageCost never allocates; Fifo keeps
 // lots in a ring buffer that only grows (doubling), so steady state allocates nothing.
-// Known limits: no contract multiplier; quantities must stay within int64 raw units.
+// Amounts are raw price × raw quantity until MoneyScale turns them into money (with the
+// instrument's contract multiplier). Known limits: quantities must stay within int64 raw units.
 #pragma once
 
 #include <cstdint>

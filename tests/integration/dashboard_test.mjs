@@ -330,7 +330,12 @@ describe('dashboard', () => {
   test('the ticket checks tick and lot sizes, and shows a server refusal at its field', async () => {
     const page = await traderPage();
     const ticket = page.getByRole('form', { name: 'Order ticket' });
+    // The hint names the instrument's rules, a future's contract multiplier among them.
+    const hint = page.getByTestId('ticket-hint');
+    await ticket.getByLabel('Symbol').selectOption('ES');
+    await waitFor(async () => (await hint.textContent()).includes('×50 a point'), 'the ES multiplier in the hint');
     await ticket.getByLabel('Symbol').selectOption('AAPL');
+    await waitFor(async () => !(await hint.textContent()).includes('a point'), 'no multiplier shown for AAPL');
     const quantity = ticket.getByLabel('Quantity');
     const price = ticket.getByLabel('Price', { exact: true });
     await quantity.fill('1.5');

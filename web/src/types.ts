@@ -13,6 +13,7 @@ export interface Instrument {
   lotSize: string;
   minQuantity: string;
   maxQuantity?: string;
+  multiplier: string; // contract multiplier: money per price unit per unit of quantity (ES "50")
   status: string;
 }
 

@@ -8,10 +8,10 @@ import { fieldOfServerError, validateTicket } from '../src/validation';
 
 const aapl: Instrument = {
   id: 1, symbol: 'AAPL', venue: 'SIM', assetClass: 'equity', currency: 'USD', pricePrecision: 2, quantityPrecision: 0,
-  tickSize: '0.01', lotSize: '1', minQuantity: '1', status: 'continuous',
+  tickSize: '0.01', lotSize: '1', minQuantity: '1', multiplier: '1', status: 'continuous',
 };
 const future: Instrument = {
-  ...aapl, symbol: 'ESZ5', pricePrecision: 2, tickSize: '0.25', lotSize: '1', minQuantity: '1', maxQuantity: '500',
+  ...aapl, symbol: 'ESZ5', pricePrecision: 2, tickSize: '0.25', lotSize: '1', minQuantity: '1', maxQuantity: '500', multiplier: '50',
 };
 const btc: Instrument = { ...aapl, symbol: 'BTC/USD', quantityPrecision: 4, lotSize: '0.0005', minQuantity: '0.0005' };
 

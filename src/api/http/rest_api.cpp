@@ -81,6 +81,7 @@ json instrumentJson(const Instrument& i) {
   if (i.maxQuantity().raw() != std::numeric_limits<std::int64_t>::max()) {
     j["maxQuantity"] = i.formatQuantity(i.maxQuantity());
   }
+  j["multiplier"] = i.multiplier().toString();
   j["status"] = toString(i.status());
   return j;
 }
@@ -691,8 +692,8 @@ void RestApi::defineInstrument(const Request& request, Respond& respond) {
   auto body = parseBodyObject(request.body);
   if (!body.ok()) return respond(badRequest(body.error()));
   static constexpr std::string_view kMembers[] = {
-      "id",       "symbol",  "venue",       "assetClass",  "currency", "pricePrecision", "quantityPrecision",
-      "tickSize", "lotSize", "minQuantity", "maxQuantity", "status"};
+      "id",       "symbol",  "venue",       "assetClass",  "currency",   "pricePrecision", "quantityPrecision",
+      "tickSize", "lotSize", "minQuantity", "maxQuantity", "multiplier", "status"};
   const std::uint64_t requestId = pending_.nextId();
   json command;
   command["type"] = "define_instrument";
@@ -702,7 +703,7 @@ void RestApi::defineInstrument(const Request& request, Respond& respond) {
       return respond(errorResponse(
           400, "invalid_request",
           fmt::format("unknown field \"{}\"; expected id, symbol, venue, assetClass, currency, pricePrecision, "
-                      "quantityPrecision, tickSize, lotSize, minQuantity, maxQuantity, status",
+                      "quantityPrecision, tickSize, lotSize, minQuantity, maxQuantity, multiplier, status",
                       key),
           key));
     }

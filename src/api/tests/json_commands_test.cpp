@@ -294,7 +294,7 @@ TEST_F(JsonCommands, DefineInstrumentBuildsTheBodyAndTeachesTheDirectory) {
   const Command c =
       parse(R"({"type":"define_instrument","instrument":9,"symbol":"EURUSD","venue":"FXALL","assetClass":"fx",)"
             R"("currency":"USD","pricePrecision":5,"quantityPrecision":0,"tickSize":"0.00005","lotSize":"1000",)"
-            R"("minQuantity":"10000","maxQuantity":"50000000","status":"pre_open"})");
+            R"("minQuantity":"10000","maxQuantity":"50000000","multiplier":"2.5","status":"pre_open"})");
   const engine::DefineInstrumentBody& b = c.body.defineInstrument;
   EXPECT_EQ(b.instrument, InstrumentId{9});
   EXPECT_STREQ(b.symbol, "EURUSD");
@@ -307,6 +307,7 @@ TEST_F(JsonCommands, DefineInstrumentBuildsTheBodyAndTeachesTheDirectory) {
   EXPECT_EQ(b.minQuantity.raw(), 10000);
   EXPECT_EQ(b.maxQuantity.raw(), 50000000);
   EXPECT_EQ(b.status, TradingStatus::PreOpen);
+  EXPECT_EQ(b.multiplier, (ContractMultiplier{25, 1}.pack()));
 
   // The next line can already use the symbol.
   auto learned = directory.instrumentBySymbol("EURUSD");
@@ -328,6 +329,7 @@ TEST_F(JsonCommands, DefineInstrumentDefaultsToOneUnitOfTheLastPlace) {
   EXPECT_EQ(b.tickSize.raw(), 1);  // 0.0001
   EXPECT_EQ(b.lotSize.raw(), 1);
   EXPECT_EQ(b.status, TradingStatus::Continuous);
+  EXPECT_TRUE(engine::fromDefineBody(b)->multiplier().isOne());
 }
 
 TEST_F(JsonCommands, ARedefinitionParsesButKeepsTheFirstDefinition) {
@@ -353,6 +355,10 @@ TEST_F(JsonCommands, DefineInstrumentErrorsNameTheField) {
   expectError(R"({"type":"define_instrument","instrument":11,"symbol":"X","venue":"VERYLONGVENUE"})", "venue",
               "at most 8");
   expectError(R"({"type":"define_instrument","instrument":0,"symbol":"X"})", "instrument", "positive");
+  expectError(R"({"type":"define_instrument","instrument":11,"symbol":"X","multiplier":"-50"})", "multiplier",
+              "must be a positive number");
+  expectError(R"({"type":"define_instrument","instrument":11,"symbol":"X","multiplier":50})", "multiplier",
+              "decimal number written as a string");
   expectError(R"({"type":"define_instrument","instrument":11,"symbol":"X","tickSize":"0"})", "tickSize",
               "must be positive");
   expectError(R"({"type":"define_instrument","instrument":11,"symbol":"X","tickSize":"0.001"})", "tickSize",

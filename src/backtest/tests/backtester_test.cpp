@@ -77,6 +77,43 @@ TEST(Backtester, TradesAndProfitByHand) {
   EXPECT_NEAR(m.exposure, 0.5, 0);  // positions held at the closes of days 1 and 2
 }
 
+// The same trades on a future of 50 USD a point: every amount is 50 times the price move.
+TEST(Backtester, FuturesAreValuedWithTheirContractMultiplier) {
+  const std::vector<marketdata::Bar> bars = {bar(1, 0, 4900, 5000, 4800, 4950), bar(1, 1, 5000, 5200, 4950, 5100),
+                                             bar(1, 2, 5150, 5300, 5100, 5250), bar(1, 3, 5300, 5400, 5200, 5350)};
+  InstrumentSpec spec;
+  spec.id = 1;
+  spec.symbol = "FUT";
+  spec.assetClass = AssetClass::Future;
+  spec.multiplier = "50";
+  BacktestOptions options;
+  options.account.initialCash = 100'000;
+  Backtester bt({Instrument::create(spec).value()}, options);
+  ASSERT_TRUE(bt.addStrategy(std::make_unique<ScriptedStrategy>(
+                                 [](std::size_t i, strategy::InstrumentSlot, strategy::StrategyContext& c) {
+                                   if (i == 0) c.submit(testing::market(InstrumentId{1}, Side::Buy, 2));
+                                   if (i == 2) c.submit(testing::market(InstrumentId{1}, Side::Sell, 2));
+                                 }),
+                             {}, "futures")
+                  .ok());
+  MemoryBarSource source(bars);
+  auto r = bt.run(source);
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  ASSERT_EQ(r->fills.size(), 2u);
+  EXPECT_NEAR(r->fills[0].notional, 5'000, 1e-9);  // 2 × 50.00 × 50
+  // Day 1: 100,000 − 5,000 + 2 × 51.00 × 50 = 100,100; day 2 at 52.50: 100,250; sold at 53.00.
+  ASSERT_EQ(r->equity.size(), 4u);
+  EXPECT_NEAR(r->equity[1].equity, 100'100, 1e-9);
+  EXPECT_NEAR(r->equity[2].equity, 100'250, 1e-9);
+  EXPECT_NEAR(r->finalEquity, 100'300, 1e-9);
+  ASSERT_EQ(r->trades.size(), 1u);
+  EXPECT_NEAR(r->trades[0].entryPrice, 50.0, 1e-12);  // prices stay per point
+  EXPECT_NEAR(r->trades[0].pnl, 300, 1e-9);
+  const oms::Position* p = bt.engine().ledger().position(AccountId{1}, InstrumentId{1});
+  ASSERT_NE(p, nullptr);
+  EXPECT_EQ(p->realizedPnl().raw(), 30'000);
+}
+
 // A random walk in cents for `n` days, several instruments.
 std::vector<marketdata::Bar> walk(std::size_t instruments, std::size_t days, std::uint64_t seed) {
   std::mt19937_64 rng(seed);

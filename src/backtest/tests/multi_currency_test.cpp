@@ -192,5 +192,35 @@ TEST(MultiCurrencyBacktest, TheConfigGivesCurrenciesAndFixedRates) {
   std::filesystem::remove_all(dir);
 }
 
+TEST(MultiCurrencyBacktest, TheConfigGivesContractMultipliers) {
+  const auto dir = std::filesystem::temp_directory_path() / "alphintra-multiplier-config";
+  std::filesystem::create_directories(dir);
+  const auto load = [&](const std::string& text) {
+    std::ofstream(dir / "run.toml") << text << "\n[[strategy]]\nname = \"sma_cross\"\n";
+    return loadConfig(dir / "run.toml");
+  };
+  auto good = load(
+      "[[instrument]]\nsymbol = \"ES\"\ndata = \"es.csv\"\nmultiplier = 50\n"
+      "[[instrument]]\nsymbol = \"MBT\"\ndata = \"mbt.csv\"\nmultiplier = 0.1\n"
+      "[[instrument]]\nsymbol = \"6J\"\ndata = \"6j.csv\"\nmultiplier = \"12500000\"\n"
+      "[[instrument]]\nsymbol = \"KO\"\ndata = \"ko.csv\"\n");
+  ASSERT_TRUE(good.ok()) << good.error().message;
+  auto instruments = specInstruments(*good);
+  ASSERT_TRUE(instruments.ok()) << instruments.error().message;
+  EXPECT_EQ(instruments->at(0).multiplier().toString(), "50");
+  EXPECT_EQ(instruments->at(1).multiplier().toString(), "0.1");
+  EXPECT_EQ(instruments->at(2).multiplier().toString(), "12500000");
+  EXPECT_TRUE(instruments->at(3).multiplier().isOne());
+  auto wrongType = load("[[instrument]]\nsymbol = \"ES\"\ndata = \"es.csv\"\nmultiplier = true\n");
+  ASSERT_FALSE(wrongType.ok());
+  EXPECT_EQ(wrongType.error().field, "instrument[0].multiplier");
+  auto zero = load("[[instrument]]\nsymbol = \"ES\"\ndata = \"es.csv\"\nmultiplier = 0\n");
+  ASSERT_TRUE(zero.ok());  // the value is checked with the rest of the instrument's rules
+  auto refused = specInstruments(*zero);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().field, "instrument ES.multiplier");
+  std::filesystem::remove_all(dir);
+}
+
 }  // namespace
 }  // namespace alphintra::backtest

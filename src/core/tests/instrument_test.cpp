@@ -534,6 +534,91 @@ TEST(TradingStatusText, UnknownTextAndValues) {
   EXPECT_EQ(toString(static_cast<TradingStatus>(6)), "unknown");
 }
 
+// ---------------------------------------------------------------------------------------------
+// ContractMultiplier
+
+TEST(ContractMultiplier, ParsesToTheNormalFormAndFormatsBack) {
+  struct Case {
+    std::string_view text;
+    std::int64_t mantissa;
+    int decimals;
+    std::string_view formatted;
+    double value;
+  };
+  const Case cases[] = {
+      {"1", 1, 0, "1", 1.0},
+      {"50", 50, 0, "50", 50.0},
+      {"50.000", 50, 0, "50", 50.0},  // trailing zeros go
+      {"1000", 1000, 0, "1000", 1000.0},
+      {"0.1", 1, 1, "0.1", 0.1},
+      {"2.5", 25, 1, "2.5", 2.5},
+      {"12500000", 12'500'000, 0, "12500000", 12'500'000.0},
+      {"99999999", 99'999'999, 0, "99999999", 99'999'999.0},
+      {"0.000000001", 1, 9, "0.000000001", 1e-9},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(std::string(c.text));
+    auto m = ContractMultiplier::parse(c.text);
+    ASSERT_TRUE(m.ok()) << m.error().message;
+    EXPECT_EQ(m->mantissa, c.mantissa);
+    EXPECT_EQ(m->decimals, c.decimals);
+    EXPECT_EQ(m->toString(), c.formatted);
+    EXPECT_DOUBLE_EQ(m->value(), c.value);
+    EXPECT_EQ(m->isOne(), c.text == "1");
+    // The four-byte form used by journal records and snapshots gives the same value back.
+    EXPECT_EQ(ContractMultiplier::unpack(m->pack()), *m);
+  }
+}
+
+TEST(ContractMultiplier, RefusesWhatIsNotAPositiveSizeNamingTheField) {
+  const std::pair<std::string_view, std::string_view> cases[] = {
+      {"0", "must be positive"},
+      {"0.000", "must be positive"},
+      {"-50", "must be a positive number"},
+      {"+50", "must be a positive number"},
+      {"", "empty"},
+      {"fifty", "not a decimal number"},
+      {"0.0000000001", "more than 9 decimal places"},
+      {"100000000", "out of range"},
+      {"123456.789", "out of range"},  // 9 significant digits
+      {"1e3", "not a decimal number"},
+  };
+  for (const auto& [text, why] : cases) {
+    SCOPED_TRACE(std::string(text));
+    auto m = ContractMultiplier::parse(text, "instrument.multiplier");
+    ASSERT_FALSE(m.ok());
+    EXPECT_EQ(m.error().field, "instrument.multiplier");
+    EXPECT_TRUE(contains(m.error().message, why)) << m.error().message;
+  }
+}
+
+TEST(ContractMultiplier, UnpacksZeroAsOneAndRefusesDamagedValues) {
+  EXPECT_EQ(ContractMultiplier::unpack(0), ContractMultiplier{});  // records before multipliers
+  EXPECT_TRUE(ContractMultiplier::unpack(0)->isOne());
+  EXPECT_EQ(ContractMultiplier::unpack(50u << 4), (ContractMultiplier{50, 0}));
+  EXPECT_EQ(ContractMultiplier::unpack(0x3u), std::nullopt);               // mantissa 0
+  EXPECT_EQ(ContractMultiplier::unpack(1u << 4 | 10u), std::nullopt);      // 10 decimals
+  EXPECT_EQ(ContractMultiplier::unpack(10u << 4 | 1u), std::nullopt);      // 1.0: not the normal form
+  EXPECT_EQ(ContractMultiplier::unpack(100'000'000u << 4), std::nullopt);  // above 99,999,999
+}
+
+TEST(InstrumentCreate, CarriesItsContractMultiplier) {
+  InstrumentSpec s;
+  s.id = 18;
+  s.symbol = "ES";
+  s.assetClass = AssetClass::Future;
+  s.tickSize = "0.25";
+  EXPECT_TRUE(make(s).multiplier().isOne());  // the default
+  s.multiplier = "50";
+  EXPECT_EQ(make(s).multiplier(), (ContractMultiplier{50, 0}));
+  s.multiplier = "";  // empty text: the default too
+  EXPECT_TRUE(make(s).multiplier().isOne());
+  s.multiplier = "0";
+  EXPECT_TRUE(contains(rejectedField(s, "multiplier"), "'0' must be positive"));
+  s.multiplier = "1.5.0";
+  EXPECT_TRUE(contains(rejectedField(s, "multiplier"), "more than one '.'"));
+}
+
 TEST(AssetClassText, RoundTripsEveryValue) {
   const std::pair<AssetClass, std::string_view> expected[] = {
       {AssetClass::Equity, "equity"}, {AssetClass::Fx, "fx"},         {AssetClass::Future, "future"},

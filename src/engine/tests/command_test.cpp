@@ -75,6 +75,32 @@ TEST(Command, InstrumentDefinitionsSurviveTheFixedLayout) {
   EXPECT_EQ(back->lotSize(), in.lotSize());
   EXPECT_EQ(back->maxQuantity(), in.maxQuantity());
   EXPECT_EQ(back->assetClass(), AssetClass::Fx);
+  EXPECT_TRUE(back->multiplier().isOne());
+}
+
+TEST(Command, ContractMultipliersSurviveTheFixedLayoutAndOldRecordsReadAsOne) {
+  InstrumentSpec spec;
+  spec.id = 18;
+  spec.symbol = "MBT";
+  spec.assetClass = AssetClass::Future;
+  spec.tickSize = "5";
+  spec.pricePrecision = 0;
+  spec.multiplier = "0.1";
+  const DefineInstrumentBody body = toDefineBody(Instrument::create(spec).value());
+  auto back = fromDefineBody(body);
+  ASSERT_TRUE(back.ok()) << back.error().message;
+  EXPECT_EQ(back->multiplier(), (ContractMultiplier{1, 1}));
+
+  // A record journaled before instruments had multipliers holds 0 in those bytes: 1.
+  DefineInstrumentBody old = body;
+  old.multiplier = 0;
+  ASSERT_TRUE(fromDefineBody(old).ok());
+  EXPECT_TRUE(fromDefineBody(old)->multiplier().isOne());
+  // A damaged value is refused, naming the field.
+  DefineInstrumentBody damaged = body;
+  damaged.multiplier = 0x7;  // mantissa 0
+  ASSERT_FALSE(fromDefineBody(damaged).ok());
+  EXPECT_EQ(fromDefineBody(damaged).error().field, "multiplier");
 }
 
 }  // namespace

@@ -488,6 +488,44 @@ TEST_F(EngineRiskTest, MarginAccountAtItsLimitMayStillSellToReduce) {
   EXPECT_TRUE(accepted(h));
 }
 
+// A future's contract multiplier is in every money figure the rules compare: ES at 5000.00
+// with 50 USD a point is 250'000.00 USD a contract (25'000'000 cents), not 5'000.00.
+TEST_F(EngineRiskTest, ContractMultiplierIsInEveryNotionalTheRulesCompare) {
+  InstrumentSpec spec;
+  spec.id = 2;
+  spec.symbol = "ES";
+  spec.assetClass = AssetClass::Future;
+  spec.tickSize = "0.25";
+  spec.multiplier = "50";
+  Command define = makeCommand(CommandType::DefineInstrument);
+  define.body.defineInstrument = toDefineBody(Instrument::create(spec).value());
+  admin(define);
+  admin(openMarginAccount(7));
+  admin(deposit(7, 10'000'000));  // equity $100,000.00
+  risk::AccountLimits limits;
+  limits.maxOrderNotional = 30'000'000;  // $300,000.00
+  admin(accountLimits(7, limits));
+
+  buy(7, 2, 500000, 2);  // 2 × 5000.00 × 50 = $500,000.00
+  EXPECT_TRUE(riskRejected(h, RiskRule::MaxOrderNotional, RiskUnit::Money, 30'000'000, 50'000'000));
+  buy(7, 1, 500000, 2);  // $250,000.00: margin 10% = $25,000.00, leverage 2.5x
+  ASSERT_TRUE(accepted(h));
+  buy(7, 1, 500000, 2);  // gross $500,000.00 with the open buy: 5.00x over the default 4x
+  EXPECT_TRUE(riskRejected(h, RiskRule::MaxLeverage, RiskUnit::Ratio, 400, 500));
+
+  // Filled at 5000.00 (account 3 sells): the cash pays the contract's notional, the position
+  // is worth mark × quantity × 50, and a 2-point move is worth $100.00.
+  sell(3, 1, 500000, 2);
+  ASSERT_TRUE(accepted(h));
+  ASSERT_EQ(position(7, 2), 1);
+  const oms::Ledger& ledger = h.engine.ledger();
+  EXPECT_EQ(ledger.account(AccountId{7})->balance(ccy("USD")).raw(), 10'000'000 - 25'000'000);
+  EXPECT_EQ(ledger.value(AccountId{7}).grossExposure.raw(), 25'000'000);
+  const oms::Position* p = ledger.position(AccountId{7}, InstrumentId{2});
+  ASSERT_NE(p, nullptr);
+  EXPECT_EQ(p->unrealizedPnl(px(500200), oms::MoneyScale::of(*h.engine.instrument(InstrumentId{2}))).raw(), 10'000);
+}
+
 // 15. Leverage: (gross + order notional) × 100 <= limit × equity.
 
 TEST_F(EngineRiskTest, MaxLeverageOnAMarginAccount) {

@@ -88,6 +88,11 @@ TEST(DefaultUniverse, InstrumentsHaveIdsOneToNAndTheDocumentedRules) {
   EXPECT_EQ(find("ES").tickSize().raw(), 25);
   EXPECT_EQ(find("ES").assetClass(), AssetClass::Future);
   EXPECT_EQ(find("CL").tickSize().raw(), 1);
+  // Futures carry their contract sizes; everything else is 1.
+  EXPECT_EQ(find("ES").multiplier(), (ContractMultiplier{50, 0}));
+  EXPECT_EQ(find("CL").multiplier(), (ContractMultiplier{1000, 0}));
+  EXPECT_TRUE(find("AAPL").multiplier().isOne());
+  EXPECT_TRUE(btc.multiplier().isOne());
   EXPECT_EQ(find("SAP").currency().code(), "EUR");
   EXPECT_EQ(find("SHEL").currency().code(), "GBP");
 }

@@ -280,6 +280,52 @@ TEST(Ledger, MarginFiguresPerAssetClass) {
   EXPECT_EQ(broke.leveragePpm, INT64_MAX);
 }
 
+TEST(Ledger, FuturesCountTheirContractMultiplierInEveryAmount) {
+  InstrumentSpec spec;
+  spec.id = 50;
+  spec.symbol = "ES";
+  spec.assetClass = AssetClass::Future;
+  spec.tickSize = "0.25";
+  spec.multiplier = "50";  // 50 USD per index point per contract
+  const Instrument es = Instrument::create(spec).value();
+  FeeSchedule fees{.makerRatePpm = 0, .takerRatePpm = 100};  // 1 bp
+  Ledger l = makeLedger(fees);
+  ASSERT_TRUE(l.registerInstrument(es));
+  ASSERT_TRUE(l.account(kMargin)->deposit(USD, m(100'000'00)).ok());  // 100'000.00
+
+  // Buy 2 @ 5000.25: notional 2 × 5000.25 × 50 = 500'025.00, fee 50.00 (1 bp, rounded).
+  FillResult buy = l.onFill(kMargin, es.id(), Side::Buy, px(500025), qty(2), false);
+  ASSERT_TRUE(buy.ok());
+  EXPECT_EQ(buy.notional, m(500'025'00));
+  EXPECT_EQ(buy.fee, m(50'00));
+  EXPECT_EQ(buy.cashChange, m(-500'075'00));
+
+  // Marked 10.5 points higher: 2 × 10.5 × 50 = 1'050.00 unrealized.
+  ASSERT_TRUE(l.onMark(es.id(), px(501075)));
+  const Position* p = l.position(kMargin, es.id());
+  ASSERT_NE(p, nullptr);
+  EXPECT_EQ(p->averagePrice(), px(500025));  // prices stay per point
+  EXPECT_EQ(p->unrealizedPnl(px(501075), MoneyScale::of(es)), m(1'050'00));
+  Valuation v = l.value(kMargin);
+  EXPECT_EQ(v.positionsValue, m(501'075'00));
+  EXPECT_EQ(v.unrealizedPnl, m(1'050'00));
+  EXPECT_EQ(v.grossExposure, m(501'075'00));
+  EXPECT_EQ(v.initialMargin, m(50'107'50));  // 10% of the contracts' value
+  EXPECT_EQ(v.equity, m(100'000'00 - 50'00 + 1'050'00));
+
+  // Sell one at 4990.00: realizes (4990 − 5000.25) × 50 = −512.50.
+  FillResult sell = l.onFill(kMargin, es.id(), Side::Sell, px(499000), qty(1), false);
+  ASSERT_TRUE(sell.ok());
+  EXPECT_EQ(sell.notional, m(249'500'00));
+  EXPECT_EQ(sell.realizedPnl, m(-512'50));
+  EXPECT_EQ(sell.fee, m(24'95));
+  v = l.value(kMargin);
+  EXPECT_EQ(v.realizedPnl, m(-512'50));
+  // Equity = deposits + realized + unrealized − fees, to the cent.
+  EXPECT_EQ(v.equity, m(100'000'00) + v.realizedPnl + v.unrealizedPnl - v.fees);
+  EXPECT_EQ(v.unrealizedPnl, m(525'00));  // 1 × (5010.75 − 5000.25) × 50
+}
+
 TEST(Ledger, OpenPositionWithoutMarkIsValuedAtCostAndFlagged) {
   Ledger l = makeLedger();
   ASSERT_TRUE(l.onFill(kMargin, AAPL.id(), Side::Buy, px(10050), qty(10), false).ok());

@@ -23,8 +23,9 @@ const Currency EUR = ccy("EUR");
 const Currency JPY = ccy("JPY");
 
 Instrument makeInstrument(std::uint64_t id, std::string currency, AssetClass assetClass, int pricePrecision,
-                          int quantityPrecision) {
+                          int quantityPrecision, std::string multiplier = "1") {
   InstrumentSpec spec;
+  spec.multiplier = std::move(multiplier);
   spec.id = id;
   spec.symbol = "I" + std::to_string(id);
   spec.currency = std::move(currency);
@@ -38,12 +39,13 @@ Instrument makeInstrument(std::uint64_t id, std::string currency, AssetClass ass
   return std::move(i).value();
 }
 
-// Five of mixed currencies and classes, then (count > 5) USD and EUR equities.
+// Five of mixed currencies and classes (a JPY future of 1 000 a point, a crypto contract of
+// 0.1 coin), then (count > 5) USD and EUR equities.
 std::vector<Instrument> instruments(std::uint64_t count = 5) {
   std::vector<Instrument> out{
       makeInstrument(1, "USD", AssetClass::Equity, 2, 0), makeInstrument(2, "EUR", AssetClass::Equity, 2, 0),
-      makeInstrument(3, "USD", AssetClass::Crypto, 2, 4), makeInstrument(4, "JPY", AssetClass::Future, 1, 0),
-      makeInstrument(5, "EUR", AssetClass::Fx, 5, 0)};
+      makeInstrument(3, "USD", AssetClass::Crypto, 2, 4, "0.1"),
+      makeInstrument(4, "JPY", AssetClass::Future, 1, 0, "1000"), makeInstrument(5, "EUR", AssetClass::Fx, 5, 0)};
   for (std::uint64_t id = 6; id <= count; ++id) {
     out.push_back(makeInstrument(id, id % 3 == 0 ? "EUR" : "USD", AssetClass::Equity, 2, 0));
   }

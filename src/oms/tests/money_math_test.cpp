@@ -10,8 +10,10 @@
 namespace alphintra::oms {
 namespace {
 
-Instrument makeInstrument(std::string currency, int pricePrecision, int quantityPrecision) {
+Instrument makeInstrument(std::string currency, int pricePrecision, int quantityPrecision,
+                          std::string multiplier = "1") {
   InstrumentSpec spec;
+  spec.multiplier = std::move(multiplier);
   spec.id = 1;
   spec.symbol = "TEST";
   spec.currency = std::move(currency);
@@ -84,6 +86,34 @@ TEST(MoneyMath, NotionalInJpyAndBtc) {
   // Scale up: USD price with 0 places, quantity 0 places → cents ×100.
   const Instrument whole = makeInstrument("USD", 0, 0);
   EXPECT_EQ(notional(Price::fromRaw(42), Quantity::fromRaw(3), whole).raw(), 12600);
+}
+
+TEST(MoneyMath, NotionalWithAContractMultiplier) {
+  // ES: 5000.25 × 2 contracts × 50 USD per point = 500 025.00.
+  const Instrument es = makeInstrument("USD", 2, 0, "50");
+  EXPECT_EQ(notional(Price::fromRaw(500025), Quantity::fromRaw(2), es).raw(), 50'002'500);
+  EXPECT_EQ(notional(Price::fromRaw(500025), Quantity::fromRaw(-2), es).raw(), -50'002'500);
+  // The cached scale and the inline path agree with the instrument's.
+  const MoneyScale scale = MoneyScale::of(es);
+  EXPECT_EQ(scale.multiplier, 50);
+  EXPECT_EQ(notional(Price::fromRaw(500025), Quantity::fromRaw(2), scale).raw(), 50'002'500);
+  // A fractional multiplier rounds once, half away from zero: 60 000.05 × 1 × 0.1 = 6 000.005
+  // → 6 000.01; a sell → −6 000.01.
+  const Instrument micro = makeInstrument("USD", 2, 0, "0.1");
+  EXPECT_EQ(MoneyScale::of(micro).notionalDecimals, 3);
+  EXPECT_EQ(notional(Price::fromRaw(6'000'005), Quantity::fromRaw(1), micro).raw(), 600'001);
+  EXPECT_EQ(notional(Price::fromRaw(6'000'005), Quantity::fromRaw(-1), micro).raw(), -600'001);
+  EXPECT_EQ(notional(Price::fromRaw(6'000'004), Quantity::fromRaw(1), micro).raw(), 600'000);
+  // Scaling up into a currency with more places than the notional: 0.0065 USD per yen ×
+  // 12 500 000 yen a contract = 81 250.00 USD (price precision 4 > 2 minor units) and a whole
+  // price in BTC with a 0.1 multiplier: 3 × 0.1 × 2 = 0.6 BTC = 60 000 000 sat.
+  const Instrument jpyFuture = makeInstrument("USD", 6, 0, "12500000");
+  EXPECT_EQ(notional(Price::fromRaw(6'500), Quantity::fromRaw(1), jpyFuture).raw(), 8'125'000);
+  const Instrument btc = makeInstrument("BTC", 0, 0, "0.1");
+  EXPECT_EQ(notional(Price::fromRaw(3), Quantity::fromRaw(2), btc).raw(), 60'000'000);
+  // Beyond 64 bits: saturates, never wraps.
+  EXPECT_EQ(notional(Price::fromRaw(INT64_MAX / 2), Quantity::fromRaw(INT64_MAX / 2), es).raw(), kMoneyMax);
+  EXPECT_EQ(notional(Price::fromRaw(INT64_MAX / 2), Quantity::fromRaw(-(INT64_MAX / 2)), es).raw(), kMoneyMin);
 }
 
 TEST(MoneyMath, RateFees) {

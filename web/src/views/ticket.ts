@@ -88,7 +88,8 @@ export class OrderTicket {
 
     const showHint = () => {
       const i = state.instrument;
-      hint.textContent = i ? `${i.symbol} · ${i.venue} · tick ${i.tickSize} · lot ${i.lotSize} · ${i.currency}` : '';
+      const size = i && i.multiplier && i.multiplier !== '1' ? ` · ×${i.multiplier} a point` : '';
+      hint.textContent = i ? `${i.symbol} · ${i.venue} · tick ${i.tickSize} · lot ${i.lotSize}${size} · ${i.currency}` : '';
     };
     state.onSelect((s, p) => {
       if (s.symbol !== p.symbol) {

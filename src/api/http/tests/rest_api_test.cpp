@@ -333,7 +333,8 @@ TEST_F(RestApiTest, InstrumentsAreDefinedAndListedOnceAccepted) {
   Request request;
   request.method = Method::Post;
   request.path = "/api/v1/admin/instruments";
-  request.body = R"({"symbol":"NEWCO","assetClass":"equity","currency":"USD","pricePrecision":2,"tickSize":"0.05"})";
+  request.body = R"({"symbol":"NEWCO","assetClass":"future","currency":"USD","pricePrecision":2,"tickSize":"0.05",)"
+                 R"("multiplier":"25"})";
   api.handle(std::move(request), [&answer](Response r) { answer = std::move(r); });
   ASSERT_EQ(submitted.size(), 1u);
   const engine::Command& c = submitted[0];
@@ -350,6 +351,8 @@ TEST_F(RestApiTest, InstrumentsAreDefinedAndListedOnceAccepted) {
   ASSERT_EQ(listed.size(), 2u);
   EXPECT_EQ(listed[1]["symbol"], "NEWCO");
   EXPECT_EQ(listed[1]["tickSize"], "0.05");
+  EXPECT_EQ(listed[1]["multiplier"], "25");
+  EXPECT_EQ(listed[0]["multiplier"], "1");  // AAPL: none given
 
   // An id given is used; bad members are named; nothing more submitted.
   call(Method::Post, "/api/v1/admin/instruments", R"({"id":9,"symbol":"OTHER"})");
@@ -365,6 +368,9 @@ TEST_F(RestApiTest, InstrumentsAreDefinedAndListedOnceAccepted) {
   bad(R"({"symbol":"X","assetClass":"stock"})", "assetClass");
   bad(R"({"symbol":"X","id":0})", "id");
   bad(R"({"symbol":"X","colour":"red"})", "colour");
+  bad(R"({"symbol":"X","multiplier":"0"})", "multiplier");
+  bad(R"({"symbol":"X","multiplier":50})", "multiplier");  // a decimal string, not a number
+  bad(R"({"symbol":"X","multiplier":"123456789"})", "multiplier");
   EXPECT_EQ(call(Method::Get, "/api/v1/admin/instruments")->status, 405u);
   EXPECT_EQ(submitted.size(), 2u);
 }
