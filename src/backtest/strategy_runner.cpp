@@ -39,6 +39,7 @@ StrategyRunner::StrategyRunner(RunnerHost& host, std::uint32_t index, std::uniqu
     marks_[i].quantityScale = std::pow(10.0, -instruments_[i].quantityPrecision());
     marks_[i].multiplier = instruments_[i].multiplier().value();
     marks_[i].valueScale = marks_[i].quantityScale * marks_[i].multiplier;
+    futures_.emplace_back(AccountId{}, instruments_[i].id(), oms::CostMethod::AverageCost);
   }
 }
 
@@ -242,15 +243,23 @@ void StrategyRunner::onReport(const engine::ExecutionReport& r, Timestamp time) 
   Book& book = books_[marks_[slot].currency];
   const double rate = host_.fxRate[marks_[slot].currency];
   const Money notional = oms::notional(r.lastPrice, r.lastQuantity, in);
-  const std::int64_t cashMove =
-      r.side == Side::Buy ? -notional.raw() - r.lastFee.raw() : notional.raw() - r.lastFee.raw();
-  book.cashRaw += cashMove;
   const Quantity before = marks_[slot].position;
   marks_[slot].position += r.side == Side::Buy ? r.lastQuantity : -r.lastQuantity;
   openPositions_ += (marks_[slot].position.isZero() ? 0 : 1) - (before.isZero() ? 0 : 1);
   const double qty = static_cast<double>(r.lastQuantity.raw()) * marks_[slot].quantityScale;
   const double signedQty = r.side == Side::Buy ? qty : -qty;
   book.positionsValue += signedQty * marks_[slot].multiplier * marks_[slot].lastClose;
+  if (in.assetClass() == AssetClass::Future) {
+    // No notional changes hands: cash takes the realized P&L, the value loses the basis added.
+    oms::Position& held = futures_[slot];
+    const oms::MoneyScale scale = oms::MoneyScale::of(in);
+    const Int128 basisBefore = held.costBasis();
+    const Money realized = held.applyFill(r.side, r.lastPrice, r.lastQuantity, scale);
+    book.cashRaw += realized.raw() - r.lastFee.raw();
+    book.positionsValue -= static_cast<double>(scale.toMoney(held.costBasis() - basisBefore).raw()) * book.cashScale;
+  } else {
+    book.cashRaw += r.side == Side::Buy ? -notional.raw() - r.lastFee.raw() : notional.raw() - r.lastFee.raw();
+  }
   book.grossValue +=
       (std::abs(static_cast<double>(marks_[slot].position.raw())) - std::abs(static_cast<double>(before.raw()))) *
       marks_[slot].valueScale * marks_[slot].lastClose;

@@ -29,6 +29,8 @@
 #include "engine/command.hpp"
 #include "engine/engine.hpp"
 #include "engine/event.hpp"
+#include "oms/money_math.hpp"
+#include "oms/position.hpp"
 #include "strategy/strategy.hpp"
 
 namespace alphintra::backtest {
@@ -190,6 +192,10 @@ class StrategyRunner final : public strategy::StrategyContext {
   std::vector<Quantity> openBuy_;
   std::vector<Quantity> openSell_;
   std::vector<Trip> trips_;
+  // Futures settle like futures, as in the engine's ledger (oms/ledger.hpp): a fill moves cash
+  // by its realized P&L less its fee and the position's value is its unrealized P&L. The cost
+  // basis that takes is kept here exactly, one Position per slot (used by futures only).
+  std::vector<oms::Position> futures_;
   std::vector<Order> orders_;  // by handle − 1
   // Per currency of the run (RunnerHost::currencies): the balance the engine books from the fills
   // (exact, in its minor units) and the positions' value at the last marks, in that currency.

@@ -184,7 +184,9 @@ risk::RiskVerdict Engine::checkRisk(AccountState& a, std::uint32_t instrument, s
     x.netExposure = v.netExposure.raw();
     x.equity = v.equity.raw();
     if (a.type == risk::AccountType::Cash) {
-      x.availableFunds = v.cash.raw() - a.reservedFunds;
+      // A cash account's futures hold their whole value (Valuation::initialMargin): their
+      // notional never left the cash.
+      x.availableFunds = v.cash.raw() - v.initialMargin.raw() - a.reservedFunds;
     } else {
       x.availableFunds = v.equity.raw() - v.initialMargin.raw() - a.reservedFunds;
     }
@@ -406,8 +408,9 @@ void Engine::onReplace(const Command& c, std::vector<EngineEvent>& out) {
     e.equity = v.equity.raw();
     const std::int64_t newReservation = reservationFor(*a, inst, o->side(), valuation, newLeaves);
     e.requiredFunds = std::max<std::int64_t>(0, newReservation - x.reserved);
-    e.availableFunds = a->type == risk::AccountType::Cash ? v.cash.raw() - a->reservedFunds
-                                                          : v.equity.raw() - v.initialMargin.raw() - a->reservedFunds;
+    // As in checkRisk: a cash account's margin is what its futures hold.
+    e.availableFunds =
+        (a->type == risk::AccountType::Cash ? v.cash.raw() : v.equity.raw()) - v.initialMargin.raw() - a->reservedFunds;
     const risk::InstrumentLimits& il =
         pairs_[x.pair].ownLimits ? pairs_[x.pair].limits : instrumentStates_[inst].defaultLimits;
     const risk::RiskVerdict verdict = risk::checkReplace(r, e, withAccountTerms(limitsOf(*a), a->ledger, a->type), il,

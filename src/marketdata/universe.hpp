@@ -12,9 +12,7 @@
 // MarketData commands of defaultUniverse().
 //
 // Threading: pure functions; no shared state. Known limits: the levels are fixed round numbers
-// (circa 2024), not live data; futures carry their contract multipliers but are booked like
-// cash equities (notional moves in cash, see docs/accounting.md). The table is in
-// docs/market-simulator.md.
+// (circa 2024), not live data. The table is in docs/market-simulator.md.
 #pragma once
 
 #include <utility>

@@ -11,7 +11,9 @@ namespace alphintra::oms {
 namespace {
 
 constexpr std::uint32_t kSnapshotMagic = 0x47444C41;  // "ALDG", little-endian
-constexpr std::uint8_t kSnapshotVersion = 1;
+// 2: futures settle like futures (cash moves by realized P&L). A version 1 snapshot booked their
+// notional through cash; load() converts it (see there).
+constexpr std::uint8_t kSnapshotVersion = 2;
 
 constexpr std::uint64_t mix64(std::uint64_t x) noexcept {
   // splitmix64's finalizer: ids are often small consecutive integers; this spreads them over
@@ -96,8 +98,11 @@ bool Ledger::registerInstrument(const Instrument& instrument) {
     return true;
   }
   const Instrument& old = it->second.definition;
+  // What the positions' cash and basis were booked with may not change: units, the contract
+  // multiplier, and whether the instrument settles like a future.
   if (old.currency() != instrument.currency() || old.pricePrecision() != instrument.pricePrecision() ||
-      old.quantityPrecision() != instrument.quantityPrecision()) {
+      old.quantityPrecision() != instrument.quantityPrecision() || old.multiplier() != instrument.multiplier() ||
+      (old.assetClass() == AssetClass::Future) != (instrument.assetClass() == AssetClass::Future)) {
     return false;
   }
   it->second.definition = instrument;
@@ -186,11 +191,14 @@ FillResult Ledger::onFill(AccountId accountId, InstrumentId instrumentId, Side s
   }
   r.fee = totalAfter - orderFeesSoFar.charged;
   r.orderFees = OrderFeesSoFar{rateFeesAfter, totalAfter};
-  r.cashChange = side == Side::Buy ? -(r.notional + r.fee) : r.notional - r.fee;
-
-  account.adjustCash(currency, r.cashChange);
   r.realizedPnl = slot->position.applyFill(side, price, quantity, inst.scale);
   slot->position.addFee(r.fee);
+  if (inst.settlesAsFuture) {
+    r.cashChange = r.realizedPnl - r.fee;  // no notional changes hands
+  } else {
+    r.cashChange = side == Side::Buy ? -(r.notional + r.fee) : r.notional - r.fee;
+  }
+  account.adjustCash(currency, r.cashChange);
   r.positionAfter = slot->position.quantity();
   // Its share is recomputed when the account is next valued: fills come in bursts (one order
   // sweeping levels, both sides of a trade) and most are never followed by a valuation of
@@ -243,6 +251,7 @@ Price Ledger::mark(InstrumentId instrument) const noexcept {
 void Ledger::Figures::add(const Figures& f, std::int64_t sign) noexcept {
   if (sign > 0) {
     value += f.value;
+    exposure += f.exposure;
     gross += f.gross;
     unrealized += f.unrealized;
     realized += f.realized;
@@ -254,6 +263,7 @@ void Ledger::Figures::add(const Figures& f, std::int64_t sign) noexcept {
     missingMark += f.missingMark;
   } else {
     value -= f.value;
+    exposure -= f.exposure;
     gross -= f.gross;
     unrealized -= f.unrealized;
     realized -= f.realized;
@@ -299,13 +309,18 @@ Ledger::Figures Ledger::shareOf(const PositionSlot& slot, const Account& account
     marketValue = inst.scale.toMoney(p.costBasis());
   }
   // Without a rate for the value the position adds nothing but the flag.
-  if (!convert(marketValue, f.value)) return f;
+  if (!convert(marketValue, f.exposure)) return f;
   convert(unrealized, f.unrealized);
-  f.gross = absolute(f.value);
+  f.value = inst.settlesAsFuture ? f.unrealized : f.exposure;
+  f.gross = absolute(f.exposure);
   if (account.type() == AccountType::Margin) {
     const MarginRate& rate = account.marginRates().of(inst.definition.assetClass());
     f.initialMargin = applyRatePpm(f.gross, rate.initialPpm);
     f.maintenanceMargin = applyRatePpm(f.gross, rate.maintenancePpm);
+  } else if (inst.settlesAsFuture) {
+    // A cash account's future is fully collateralized: its whole value is held.
+    f.initialMargin = f.gross;
+    f.maintenanceMargin = f.gross;
   }
   return f;
 }
@@ -329,7 +344,7 @@ Valuation Ledger::assemble(const AccountState& state, const Figures& sums, Money
   v.currency = state.account.baseCurrency();
   v.cash = cash;
   v.positionsValue = sums.value;
-  v.netExposure = sums.value;
+  v.netExposure = sums.exposure;
   v.grossExposure = sums.gross;
   v.unrealizedPnl = sums.unrealized;
   v.realizedPnl = sums.realized;
@@ -535,7 +550,9 @@ void Ledger::save(ByteWriter& out) const {
 }
 
 bool Ledger::load(ByteReader& in) {
-  if (in.u32() != kSnapshotMagic || in.u8() != kSnapshotVersion || !in.ok()) return false;
+  if (in.u32() != kSnapshotMagic) return false;
+  const std::uint8_t version = in.u8();
+  if ((version != 1 && version != kSnapshotVersion) || !in.ok()) return false;
   FxRates fx;
   if (!fx.load(in)) return false;
 
@@ -569,6 +586,13 @@ bool Ledger::load(ByteReader& in) {
     previous = key;
     auto [it, inserted] =
         positions.try_emplace(key, PositionSlot{std::move(p), &acc->second, &inst->second, Figures{}, kNotOpen, false});
+    if (version == 1 && inst->second.settlesAsFuture) {
+      // Version 1 paid a future's notional through cash: what it paid for the open position,
+      // its cost basis, goes back (old cash = deposits − Σ buys + Σ sells − fees; now deposits
+      // + realized − fees; the difference is the basis still open), one rounding.
+      const Instrument& def = inst->second.definition;
+      acc->second.account.adjustCash(def.currency(), inst->second.scale.toMoney(it->second.position.costBasis()));
+    }
     acc->second.positions.push_back(&it->second);  // input order is instrument order per account
     acc->second.open.reserve(acc->second.positions.size());
     acc->second.dirty.reserve(acc->second.positions.size());

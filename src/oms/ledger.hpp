@@ -4,8 +4,11 @@
 // Every fill goes through onFill, which moves cash in the instrument currency (a buy pays
 // notional + fee, a sell receives notional − fee), charges the fee (rate per fill, floored by a
 // per-order minimum) and updates the position. Equity is the same formula for cash and margin
-// accounts: Σ cash converted to the base currency + Σ position market values converted
-// (positions are paid for in cash, so a margin account's borrowing shows as negative cash).
+// accounts: Σ cash converted to the base currency + Σ position values converted (positions are
+// paid for in cash, so a margin account's borrowing shows as negative cash). Futures settle
+// like futures: no notional changes hands, a fill moves cash by its realized P&L less its fee,
+// and the position adds its unrealized P&L to equity (its market value still counts in
+// exposure and margin; a cash account holds all of it as margin: fully collateralized).
 //
 // Data structures, from the access pattern:
 //   * positions: std::unordered_map keyed by (account, instrument) — one hash lookup per fill
@@ -40,9 +43,8 @@
 //
 // Threading: owned by the engine thread; no locking — value() updates the cached figures, so
 // even the const queries run on that thread (the runtime's inspect() does). Not copyable (slots
-// hold pointers); movable. Known limits: futures are booked like cash equities, with their
-// contract multipliers (notional moves in cash; equity and P&L are right, the cash figure is
-// not a futures statement), realized P&L of past trades is translated at today's FX rate.
+// hold pointers); movable. Known limits: futures settle at each reducing fill (no daily variation
+// margin at a settlement price), realized P&L of past trades is translated at today's FX rate.
 #pragma once
 
 #include <array>
@@ -102,7 +104,7 @@ struct FillResult {
   Money notional;     // price × quantity, > 0
   Money rateFee;      // add to OrderFeesSoFar::rateFees
   Money fee;          // charged by this fill; add to OrderFeesSoFar::charged
-  Money cashChange;   // buy: −(notional + fee); sell: notional − fee
+  Money cashChange;   // buy: −(notional + fee); sell: notional − fee; a future: realizedPnl − fee
   Money realizedPnl;  // realized by this fill, gross of fees
   Quantity positionAfter;
   OrderFeesSoFar orderFees;  // the order's sums including this fill
@@ -117,15 +119,15 @@ struct Valuation {
   bool accountKnown = false;
   Currency currency;             // the account's base currency
   Money cash;                    // Σ balances converted
-  Money positionsValue;          // Σ mark × quantity (signed) converted
+  Money positionsValue;          // Σ mark × quantity (signed; futures: their unrealized P&L) converted
   Money equity;                  // cash + positionsValue
   Money unrealizedPnl;           // Σ (mark × quantity − cost basis) converted
   Money realizedPnl;             // Σ positions' realized P&L (gross of fees) converted
   Money fees;                    // Σ fees charged, converted
-  Money grossExposure;           // Σ |position value|
-  Money netExposure;             // Σ position value (signed; = positionsValue)
-  Money initialMargin;           // margin accounts: Σ |position value| × initial rate of its asset class
-  Money maintenanceMargin;       // same with the maintenance rate; both zero for cash accounts
+  Money grossExposure;           // Σ |mark × quantity|
+  Money netExposure;             // Σ mark × quantity (signed; futures included at their market value)
+  Money initialMargin;           // margin accounts: Σ |mark × quantity| × initial rate of its asset class
+  Money maintenanceMargin;       // same with the maintenance rate; cash accounts: their futures' |value|
   Money freeMargin;              // equity − initialMargin
   std::int64_t leveragePpm = 0;  // grossExposure / equity in ppm; INT64_MAX when equity <= 0 < gross
   std::uint32_t openPositions = 0;
@@ -152,8 +154,8 @@ class Ledger {
   void accountIds(std::vector<AccountId>& out) const;  // sorted
 
   // Adds or updates an instrument definition. An update may change anything but the fields
-  // that give stored amounts their units (currency, price and quantity precision): such an
-  // update is refused (false).
+  // that give stored amounts their units (currency, price and quantity precision, contract
+  // multiplier) or their settlement (whether it is a future): such an update is refused (false).
   bool registerInstrument(const Instrument& instrument);
   const Instrument* instrument(InstrumentId id) const noexcept;
 
@@ -204,9 +206,11 @@ class Ledger {
 
  private:
   struct InstrumentState {
-    explicit InstrumentState(const Instrument& i) : definition(i), scale(MoneyScale::of(i)) {}
+    explicit InstrumentState(const Instrument& i)
+        : definition(i), scale(MoneyScale::of(i)), settlesAsFuture(i.assetClass() == AssetClass::Future) {}
     Instrument definition;
     MoneyScale scale;
+    bool settlesAsFuture;  // cash moves by realized P&L and fees only; equity holds the unrealized
     Price last = Price::undefined();
     Price bid = Price::undefined();
     Price ask = Price::undefined();
@@ -215,8 +219,9 @@ class Ledger {
   // One position's share of its account's valuation, or (summed) the account's position
   // figures; amounts in the base currency. Counts rather than flags so that shares subtract.
   struct Figures {
-    Money value;  // signed market value (net exposure)
-    Money gross;  // |value|
+    Money value;     // what the position adds to equity: its market value; a future's unrealized P&L
+    Money exposure;  // signed market value (net exposure)
+    Money gross;     // |exposure|
     Money unrealized;
     Money realized;
     Money fees;

@@ -101,10 +101,12 @@ TEST(Backtester, FuturesAreValuedWithTheirContractMultiplier) {
   ASSERT_TRUE(r.ok()) << r.error().message;
   ASSERT_EQ(r->fills.size(), 2u);
   EXPECT_NEAR(r->fills[0].notional, 5'000, 1e-9);  // 2 × 50.00 × 50
-  // Day 1: 100,000 − 5,000 + 2 × 51.00 × 50 = 100,100; day 2 at 52.50: 100,250; sold at 53.00.
+  // Day 1: 100,000 + 2 × (51.00 − 50.00) × 50 = 100,100; day 2 at 52.50: 100,250; sold at 53.00.
   ASSERT_EQ(r->equity.size(), 4u);
   EXPECT_NEAR(r->equity[1].equity, 100'100, 1e-9);
+  EXPECT_NEAR(r->equity[1].cash, 100'000, 1e-9);  // settles like a future: no notional paid
   EXPECT_NEAR(r->equity[2].equity, 100'250, 1e-9);
+  EXPECT_NEAR(r->equity[3].cash, 100'300, 1e-9);  // the realized 300
   EXPECT_NEAR(r->finalEquity, 100'300, 1e-9);
   ASSERT_EQ(r->trades.size(), 1u);
   EXPECT_NEAR(r->trades[0].entryPrice, 50.0, 1e-12);  // prices stay per point

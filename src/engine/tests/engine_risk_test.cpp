@@ -513,17 +513,30 @@ TEST_F(EngineRiskTest, ContractMultiplierIsInEveryNotionalTheRulesCompare) {
   buy(7, 1, 500000, 2);  // gross $500,000.00 with the open buy: 5.00x over the default 4x
   EXPECT_TRUE(riskRejected(h, RiskRule::MaxLeverage, RiskUnit::Ratio, 400, 500));
 
-  // Filled at 5000.00 (account 3 sells): the cash pays the contract's notional, the position
-  // is worth mark × quantity × 50, and a 2-point move is worth $100.00.
+  // Filled at 5000.00 (account 3 sells): a future moves no notional through cash, its exposure
+  // is mark × quantity × 50, and a 2-point move is worth $100.00.
   sell(3, 1, 500000, 2);
   ASSERT_TRUE(accepted(h));
   ASSERT_EQ(position(7, 2), 1);
   const oms::Ledger& ledger = h.engine.ledger();
-  EXPECT_EQ(ledger.account(AccountId{7})->balance(ccy("USD")).raw(), 10'000'000 - 25'000'000);
+  EXPECT_EQ(ledger.account(AccountId{7})->balance(ccy("USD")).raw(), 10'000'000);
   EXPECT_EQ(ledger.value(AccountId{7}).grossExposure.raw(), 25'000'000);
   const oms::Position* p = ledger.position(AccountId{7}, InstrumentId{2});
   ASSERT_NE(p, nullptr);
   EXPECT_EQ(p->unrealizedPnl(px(500200), oms::MoneyScale::of(*h.engine.instrument(InstrumentId{2}))).raw(), 10'000);
+
+  // A cash account trades futures fully collateralized: its open futures hold their value out
+  // of the cash that buys the next one.
+  admin(openAccount(8));
+  admin(deposit(8, 30'000'000));  // $300,000.00
+  sell(3, 2, 500000, 2);
+  ASSERT_TRUE(accepted(h));
+  buy(8, 1, 500000, 2);  // $250,000.00, filled
+  ASSERT_TRUE(accepted(h));
+  ASSERT_EQ(position(8, 2), 1);
+  EXPECT_EQ(ledger.account(AccountId{8})->balance(ccy("USD")).raw(), 30'000'000);
+  buy(8, 1, 500000, 2);  // $300,000 − $250,000 held = $50,000.00 available
+  EXPECT_TRUE(riskRejected(h, RiskRule::BuyingPower, RiskUnit::Money, 5'000'000, 25'000'000));
 }
 
 // 15. Leverage: (gross + order notional) × 100 <= limit × equity.

@@ -298,7 +298,7 @@ TEST(Ledger, FuturesCountTheirContractMultiplierInEveryAmount) {
   ASSERT_TRUE(buy.ok());
   EXPECT_EQ(buy.notional, m(500'025'00));
   EXPECT_EQ(buy.fee, m(50'00));
-  EXPECT_EQ(buy.cashChange, m(-500'075'00));
+  EXPECT_EQ(buy.cashChange, m(-50'00));  // a future: no notional changes hands, only the fee
 
   // Marked 10.5 points higher: 2 × 10.5 × 50 = 1'050.00 unrealized.
   ASSERT_TRUE(l.onMark(es.id(), px(501075)));
@@ -307,9 +307,11 @@ TEST(Ledger, FuturesCountTheirContractMultiplierInEveryAmount) {
   EXPECT_EQ(p->averagePrice(), px(500025));  // prices stay per point
   EXPECT_EQ(p->unrealizedPnl(px(501075), MoneyScale::of(es)), m(1'050'00));
   Valuation v = l.value(kMargin);
-  EXPECT_EQ(v.positionsValue, m(501'075'00));
+  EXPECT_EQ(v.cash, m(100'000'00 - 50'00));
+  EXPECT_EQ(v.positionsValue, m(1'050'00));  // what the future adds to equity: its unrealized P&L
   EXPECT_EQ(v.unrealizedPnl, m(1'050'00));
-  EXPECT_EQ(v.grossExposure, m(501'075'00));
+  EXPECT_EQ(v.grossExposure, m(501'075'00));  // exposure and margin count its market value
+  EXPECT_EQ(v.netExposure, m(501'075'00));
   EXPECT_EQ(v.initialMargin, m(50'107'50));  // 10% of the contracts' value
   EXPECT_EQ(v.equity, m(100'000'00 - 50'00 + 1'050'00));
 
@@ -319,11 +321,43 @@ TEST(Ledger, FuturesCountTheirContractMultiplierInEveryAmount) {
   EXPECT_EQ(sell.notional, m(249'500'00));
   EXPECT_EQ(sell.realizedPnl, m(-512'50));
   EXPECT_EQ(sell.fee, m(24'95));
+  EXPECT_EQ(sell.cashChange, m(-512'50 - 24'95));  // the loss realized, and the fee
   v = l.value(kMargin);
+  EXPECT_EQ(v.cash, m(100'000'00 - 50'00 - 512'50 - 24'95));
   EXPECT_EQ(v.realizedPnl, m(-512'50));
   // Equity = deposits + realized + unrealized − fees, to the cent.
   EXPECT_EQ(v.equity, m(100'000'00) + v.realizedPnl + v.unrealizedPnl - v.fees);
   EXPECT_EQ(v.unrealizedPnl, m(525'00));  // 1 × (5010.75 − 5000.25) × 50
+
+  // A cash account holds a future's whole value as margin (fully collateralized), and a short
+  // realizes with the opposite sign: sell 1 at 5010.75, buy back at 5000.00: +537.50.
+  ASSERT_TRUE(l.account(kCash)->deposit(USD, m(300'000'00)).ok());
+  ASSERT_TRUE(l.onFill(kCash, es.id(), Side::Sell, px(501075), qty(1), true).ok());
+  Valuation c = l.value(kCash);
+  EXPECT_EQ(c.initialMargin, m(250'537'50));
+  EXPECT_EQ(c.maintenanceMargin, m(250'537'50));
+  EXPECT_EQ(c.netExposure, m(-250'537'50));
+  EXPECT_EQ(c.equity, c.cash);  // marked where it was sold
+  FillResult cover = l.onFill(kCash, es.id(), Side::Buy, px(500000), qty(1), true);
+  EXPECT_EQ(cover.realizedPnl, m(537'50));
+  EXPECT_EQ(cover.cashChange, m(537'50));  // maker rate 0
+  c = l.value(kCash);
+  EXPECT_EQ(c.initialMargin, m(0));
+  EXPECT_EQ(c.cash, m(300'000'00 + 537'50));
+}
+
+TEST(Ledger, ARedefinitionMayNotChangeAMultiplierOrWhetherItIsAFuture) {
+  Ledger l = makeLedger();
+  InstrumentSpec spec;
+  spec.id = AAPL.id().value();
+  spec.symbol = "AAPL";
+  spec.assetClass = AssetClass::Option;  // another class that settles the same way: fine
+  EXPECT_TRUE(l.registerInstrument(Instrument::create(spec).value()));
+  spec.multiplier = "100";
+  EXPECT_FALSE(l.registerInstrument(Instrument::create(spec).value()));
+  spec.multiplier = "1";
+  spec.assetClass = AssetClass::Future;
+  EXPECT_FALSE(l.registerInstrument(Instrument::create(spec).value()));
 }
 
 TEST(Ledger, OpenPositionWithoutMarkIsValuedAtCostAndFlagged) {
@@ -500,6 +534,58 @@ void populate(Ledger& l, bool reverse) {
     ASSERT_TRUE(l.onMark(i->id(), px(1075)));
     ASSERT_TRUE(l.onQuote(i->id(), px(1070), px(1080)));
   }
+}
+
+// A version 1 snapshot booked a future's notional through cash; loading it gives the cash back
+// the open basis, so that the account values as if it had always settled like a future.
+TEST(Ledger, AVersionOneSnapshotsFuturesCashIsConverted) {
+  InstrumentSpec spec;
+  spec.id = 60;
+  spec.symbol = "CL";
+  spec.assetClass = AssetClass::Future;
+  spec.multiplier = "1000";
+  const Instrument cl = Instrument::create(spec).value();
+  Ledger now = makeLedger(FeeSchedule{.makerRatePpm = 0, .takerRatePpm = 100});
+  ASSERT_TRUE(now.registerInstrument(cl));
+  ASSERT_TRUE(now.account(kMargin)->deposit(USD, m(1'000'000'00)).ok());
+  ASSERT_TRUE(now.onFill(kMargin, AAPL.id(), Side::Buy, px(10000), qty(10), false).ok());
+  // Long 3 @ 75.00 then 2 @ 76.10, sell 1 @ 77.00: basis left 4 × 75.44 × 1000 = 301'760.00.
+  ASSERT_TRUE(now.onFill(kMargin, cl.id(), Side::Buy, px(7500), qty(3), false).ok());
+  ASSERT_TRUE(now.onFill(kMargin, cl.id(), Side::Buy, px(7610), qty(2), false).ok());
+  ASSERT_TRUE(now.onFill(kMargin, cl.id(), Side::Sell, px(7700), qty(1), false).ok());
+  ASSERT_TRUE(now.onMark(cl.id(), px(7800)));
+  ASSERT_TRUE(now.onMark(AAPL.id(), px(10100)));
+  const Valuation expected = now.value(kMargin);
+
+  // The same account as version 1 kept it: buys paid 225'000 + 152'200, the sell got 77'000.
+  Ledger old = makeLedger(FeeSchedule{.makerRatePpm = 0, .takerRatePpm = 100});
+  ASSERT_TRUE(old.registerInstrument(cl));
+  std::vector<std::byte> bytes = snapshot(now);
+  ByteReader copy(bytes);
+  ASSERT_TRUE(old.load(copy));
+  const Money realized = old.position(kMargin, cl.id())->realizedPnl();
+  old.account(kMargin)->adjustCash(USD, m(-225'000'00 - 152'200'00 + 77'000'00) - realized);
+  bytes = snapshot(old);
+  bytes[4] = std::byte{1};  // the version byte after the 4-byte magic
+
+  Ledger loaded = makeLedger();
+  ASSERT_TRUE(loaded.registerInstrument(cl));
+  ByteReader r(bytes);
+  ASSERT_TRUE(loaded.load(r));
+  const Valuation v = loaded.value(kMargin);
+  EXPECT_EQ(v.cash, expected.cash);
+  EXPECT_EQ(v.equity, expected.equity);
+  EXPECT_EQ(v.positionsValue, expected.positionsValue);
+  EXPECT_EQ(snapshot(loaded), snapshot(now));  // and it is saved as version 2
+  // An unknown version is refused; the same bytes as version 2 load.
+  Ledger other = makeLedger();
+  ASSERT_TRUE(other.registerInstrument(cl));
+  bytes[4] = std::byte{3};
+  ByteReader bad(bytes);
+  EXPECT_FALSE(other.load(bad));
+  bytes[4] = std::byte{2};
+  ByteReader good(bytes);
+  EXPECT_TRUE(other.load(good));
 }
 
 TEST(Ledger, SaveLoadRoundTripGivesIdenticalBytes) {

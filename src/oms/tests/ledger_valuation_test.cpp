@@ -149,13 +149,16 @@ struct Driver {
       return "margin rates";
     }
     if (pick < 92) {
-      // A redefinition may change the asset class (and so the margin rate), not the units.
+      // A redefinition may change the asset class (and so the margin rate), not the units, the
+      // multiplier or whether it is a future (Ledger::registerInstrument).
       const std::size_t k = static_cast<std::size_t>(between(0, static_cast<std::int64_t>(defs.size()) - 1));
       const Instrument& old = defs[k];
-      const AssetClass classes[] = {AssetClass::Equity, AssetClass::Future, AssetClass::Crypto};
-      defs[k] = makeInstrument(old.id().value(), std::string(old.currency().code()),
-                               classes[static_cast<std::size_t>(between(0, 2))], old.pricePrecision(),
-                               old.quantityPrecision());
+      const AssetClass classes[] = {AssetClass::Equity, AssetClass::Option, AssetClass::Crypto};
+      defs[k] =
+          makeInstrument(old.id().value(), std::string(old.currency().code()),
+                         old.assetClass() == AssetClass::Future ? AssetClass::Future
+                                                                : classes[static_cast<std::size_t>(between(0, 2))],
+                         old.pricePrecision(), old.quantityPrecision(), old.multiplier().toString());
       EXPECT_TRUE(ledger.registerInstrument(defs[k]));
       return "redefine instrument";
     }
@@ -279,7 +282,7 @@ TEST_F(LedgerValuationRules, MarginRatesMoveMargin) {
 }
 
 TEST_F(LedgerValuationRules, RedefinedAssetClassMovesMargin) {
-  ASSERT_TRUE(ledger.registerInstrument(makeInstrument(1, "USD", AssetClass::Future, 2, 0)));
+  ASSERT_TRUE(ledger.registerInstrument(makeInstrument(1, "USD", AssetClass::Option, 2, 0)));
   expectMovedAndExact();
 }
 
