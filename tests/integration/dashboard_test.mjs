@@ -453,6 +453,35 @@ describe('dashboard', () => {
     assert.equal(await row.getByLabel('Accounts of desk-viewer').inputValue(), '2');
     assert.equal((await rest('/api/v1/admin/users')).body.users.find((u) => u.username === 'desk-viewer').roles[0], 'viewer');
     await shot(page, 'admin');
+
+    // Instruments: a halt and a resume from the status menu, each reaching the engine.
+    const instruments = page.getByRole('table', { name: 'Instruments' });
+    const statusOf = async (symbol) => (await rest('/api/v1/instruments')).body.instruments.find((i) => i.symbol === symbol)?.status;
+    await instruments.locator('tr[data-symbol="SOL/USD"]').waitFor();
+    await instruments.getByLabel('Status of SOL/USD').selectOption('halted');
+    await waitFor(async () => (await statusOf('SOL/USD')) === 'halted', 'SOL/USD halted');
+    await waitFor(async () => (await instruments.getByLabel('Status of SOL/USD').inputValue()) === 'halted', 'the menu shows halted');
+    await instruments.getByLabel('Status of SOL/USD').selectOption('continuous');
+    await waitFor(async () => (await statusOf('SOL/USD')) === 'continuous', 'SOL/USD resumed');
+    // A new listing: a bad multiplier is refused naming the field, a good one is listed.
+    const listing = page.getByRole('form', { name: 'List instrument' });
+    await listing.getByLabel('Symbol').fill('NQ');
+    await listing.getByLabel('Class').selectOption('future');
+    await listing.getByLabel('Tick').fill('0.25');
+    await listing.getByLabel('Multiplier').fill('0');
+    await listing.getByRole('button', { name: 'List instrument' }).click();
+    const message = page.getByTestId('admin-message');
+    await waitFor(async () => (await message.textContent()).startsWith('multiplier:'), 'the refusal names multiplier');
+    await listing.getByLabel('Multiplier').fill('20');
+    await listing.getByRole('button', { name: 'List instrument' }).click();
+    const nq = instruments.locator('tr[data-symbol="NQ"]');
+    await nq.waitFor();
+    assert.match(await nq.textContent(), /Future.*0\.25.*20/);
+    const listed = (await rest('/api/v1/instruments')).body.instruments.find((i) => i.symbol === 'NQ');
+    assert.equal(listed.multiplier, '20');
+    assert.equal(listed.assetClass, 'future');
+    await nq.scrollIntoViewIfNeeded();
+    await shot(page, 'admin-instruments');
     await page.context().close();
   });
 

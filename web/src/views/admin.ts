@@ -1,13 +1,16 @@
 // The admin page: users (roles, account grants, enable/disable, second factor, delete), API
-// keys (create: the secret is shown once; revoke) and each account's risk limits. Only for
-// the admin role; every change goes through the admin endpoints and the lists are reloaded.
+// keys (create: the secret is shown once; revoke), each account's risk limits and the
+// instruments (trading status: halt, resume, auctions; list a new one). Only for the admin
+// role; every change goes through the admin endpoints and the lists are reloaded.
 import { ApiError } from '../api';
 import { field, h, replaceChildren } from '../dom';
 import { dateTime, label } from '../format';
 import type { AppState } from '../state';
-import type { AdminUser, ApiKey } from '../types';
+import type { AdminUser, ApiKey, Instrument } from '../types';
 
 const ROLES = ['admin', 'trader', 'risk_officer', 'viewer'];
+const STATUSES = ['continuous', 'halted', 'closed', 'pre_open', 'opening_auction', 'closing_auction'];
+const ASSET_CLASSES = ['equity', 'future', 'fx', 'crypto', 'option'];
 
 function parseAccounts(text: string): number[] {
   return text.split(/[\s,]+/).filter(Boolean).map(Number).filter((n) => Number.isInteger(n) && n > 0);
@@ -124,9 +127,53 @@ export function adminView(state: AppState): HTMLElement {
   };
   limitsAccount.addEventListener('change', () => void loadLimits());
 
+  // Instruments: the trading status of each (the engine's instrument_status), and a new listing
+  // (define_instrument): the server checks every member and names the one it refuses.
+  const instrumentsBody = h('tbody');
+  const loadInstruments = async () => {
+    try {
+      const { instruments } = await api.get<{ instruments: Instrument[] }>('/api/v1/instruments');
+      replaceChildren(instrumentsBody, instruments.map((i) => {
+        const status = h('select', { 'aria-label': `Status of ${i.symbol}` },
+          STATUSES.map((s) => h('option', { value: s, selected: s === i.status }, label(s))));
+        status.addEventListener('change', () => void run(() => api.request('PUT',
+          `/api/v1/admin/instruments/${encodeURIComponent(i.symbol)}/status`, { status: status.value }), loadInstruments));
+        return h('tr', { 'data-symbol': i.symbol },
+          h('td', null, i.symbol), h('td', null, label(i.assetClass)), h('td', null, i.currency),
+          h('td', { class: 'num' }, i.tickSize), h('td', { class: 'num' }, i.lotSize), h('td', { class: 'num' }, i.multiplier),
+          h('td', null, status));
+      }));
+    } catch (e) {
+      replaceChildren(instrumentsBody, h('tr', null, h('td', { colspan: 7, class: 'muted' }, errorText(e))));
+    }
+  };
+  const listSymbol = h('input', { name: 'instrument-symbol', autocomplete: 'off', placeholder: 'e.g. NQ' });
+  const listClass = h('select', { name: 'instrument-class' }, ASSET_CLASSES.map((c) => h('option', { value: c }, label(c))));
+  const listCurrency = h('input', { name: 'instrument-currency', value: 'USD', class: 'narrow' });
+  const listPrecision = h('input', { name: 'instrument-price-precision', value: '2', inputmode: 'numeric', class: 'narrow' });
+  const listTick = h('input', { name: 'instrument-tick', value: '0.01', inputmode: 'decimal', class: 'narrow' });
+  const listLot = h('input', { name: 'instrument-lot', value: '1', inputmode: 'decimal', class: 'narrow' });
+  const listMultiplier = h('input', { name: 'instrument-multiplier', value: '1', inputmode: 'decimal', class: 'narrow' });
+  const listInstrument = h('form', { class: 'inline-form', 'aria-label': 'List instrument', onsubmit: (e: Event) => {
+    e.preventDefault();
+    const precision = Number(listPrecision.value);
+    void run(async () => {
+      await api.request('POST', '/api/v1/admin/instruments', {
+        symbol: listSymbol.value.trim(), assetClass: listClass.value, currency: listCurrency.value.trim(),
+        // A precision that is not a whole number goes as typed: the server names the field.
+        pricePrecision: Number.isInteger(precision) ? precision : listPrecision.value,
+        tickSize: listTick.value.trim(), lotSize: listLot.value.trim(), multiplier: listMultiplier.value.trim(),
+      });
+      replaceChildren(notice, `Listed ${listSymbol.value.trim()}`);
+    }, loadInstruments);
+  } }, field('Symbol', listSymbol), field('Class', listClass), field('Currency', listCurrency),
+  field('Price decimals', listPrecision), field('Tick', listTick), field('Lot', listLot),
+  field('Multiplier', listMultiplier, 'contract size'), h('button', { type: 'submit', class: 'primary' }, 'List instrument'));
+
   void loadUsers();
   void loadKeys();
   void loadLimits();
+  void loadInstruments();
 
   return h('main', { class: 'admin-page', 'aria-label': 'Administration' },
     h('h1', null, 'Administration'), message, notice,
@@ -139,5 +186,10 @@ export function adminView(state: AppState): HTMLElement {
         h('thead', null, h('tr', null, ['Key', 'User', 'Label', 'Created', ''].map((t) => h('th', { scope: 'col' }, t)))), keysBody)),
       createKey),
     h('section', { class: 'panel', 'aria-label': 'Risk limits' }, h('header', { class: 'panel-head' }, h('h2', null, 'Risk limits')),
-      field('Account', limitsAccount), limitsBox));
+      field('Account', limitsAccount), limitsBox),
+    h('section', { class: 'panel', 'aria-label': 'Instruments' }, h('header', { class: 'panel-head' }, h('h2', null, 'Instruments')),
+      h('div', { class: 'scroll' }, h('table', { class: 'grid', 'aria-label': 'Instruments' },
+        h('thead', null, h('tr', null, ['Symbol', 'Class', 'Currency', 'Tick', 'Lot', 'Multiplier', 'Status'].map((t) => h('th', { scope: 'col' }, t)))),
+        instrumentsBody)),
+      listInstrument));
 }
