@@ -48,6 +48,11 @@ void LiveContext::loadAccount(const engine::Engine& engine) {
     const oms::Position* p = engine.ledger().position(spec_.account, instruments_[s].id());
     slots_[s].position = p != nullptr ? p->quantity() : Quantity::zero();
     slots_[s].last = engine.ledger().mark(instruments_[s].id());
+    slots_[s].future = instruments_[s].assetClass() == AssetClass::Future;
+    if (slots_[s].future) {
+      slots_[s].held =
+          p != nullptr ? *p : oms::Position(spec_.account, instruments_[s].id(), oms::CostMethod::AverageCost);
+    }
   }
   engine.orders().forEach([&](const oms::OmsOrder& o) {
     if (o.account() != spec_.account || !o.state.isLive()) return;
@@ -222,13 +227,19 @@ void LiveContext::setTimer(Timestamp at, std::uint64_t id) {
   if (state_ == StrategyState::Running) host_.setTimer(index_, at, id);
 }
 
+double LiveContext::slotValue(std::size_t s) const noexcept {
+  const Slot& slot = slots_[s];
+  if (slot.position.isZero() || !slot.last.isDefined() || instruments_[s].currency() != base_) return 0;
+  if (slot.future) {
+    return static_cast<double>(slot.held.unrealizedPnl(slot.last, oms::MoneyScale::of(instruments_[s])).raw()) *
+           cashScale_;
+  }
+  return static_cast<double>(oms::notional(slot.last, slot.position, instruments_[s]).raw()) * cashScale_;
+}
+
 double LiveContext::equity() const noexcept {
   double value = cash() + outsideValue_;
-  for (std::size_t s = 0; s < slots_.size(); ++s) {
-    const Slot& slot = slots_[s];
-    if (slot.position.isZero() || !slot.last.isDefined() || instruments_[s].currency() != base_) continue;
-    value += static_cast<double>(oms::notional(slot.last, slot.position, instruments_[s]).raw()) * cashScale_;
-  }
+  for (std::size_t s = 0; s < slots_.size(); ++s) value += slotValue(s);
   return value;
 }
 
@@ -236,11 +247,7 @@ void LiveContext::resync(const oms::Valuation& v, std::uint64_t sequence) {
   if (!v.accountKnown || sequence < lastSequence_) return;
   cashRaw_ = v.cash.raw();
   double inSlots = 0;
-  for (std::size_t s = 0; s < slots_.size(); ++s) {
-    const Slot& slot = slots_[s];
-    if (slot.position.isZero() || !slot.last.isDefined() || instruments_[s].currency() != base_) continue;
-    inSlots += static_cast<double>(oms::notional(slot.last, slot.position, instruments_[s]).raw()) * cashScale_;
-  }
+  for (std::size_t s = 0; s < slots_.size(); ++s) inSlots += slotValue(s);
   outsideValue_ = static_cast<double>(v.positionsValue.raw()) * cashScale_ - inSlots;
   lastSequence_ = sequence;
 }
@@ -289,9 +296,17 @@ void LiveContext::onReport(const engine::ExecutionReport& r, std::uint64_t seque
   if (r.execType == oms::ExecType::Trade && slot) {
     Slot& sl = slots_[*slot];
     sl.position += r.side == Side::Buy ? r.lastQuantity : -r.lastQuantity;
+    Money realized;
+    if (sl.future) {
+      realized = sl.held.applyFill(r.side, r.lastPrice, r.lastQuantity, oms::MoneyScale::of(instruments_[*slot]));
+    }
     if (instruments_[*slot].currency() == base_) {
-      const Money notional = oms::notional(r.lastPrice, r.lastQuantity, instruments_[*slot]);
-      cashRaw_ += r.side == Side::Buy ? -notional.raw() - r.lastFee.raw() : notional.raw() - r.lastFee.raw();
+      if (sl.future) {
+        cashRaw_ += realized.raw() - r.lastFee.raw();  // no notional changes hands
+      } else {
+        const Money notional = oms::notional(r.lastPrice, r.lastQuantity, instruments_[*slot]);
+        cashRaw_ += r.side == Side::Buy ? -notional.raw() - r.lastFee.raw() : notional.raw() - r.lastFee.raw();
+      }
     }
     sl.last = r.lastPrice;
   }

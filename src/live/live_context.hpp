@@ -110,6 +110,10 @@ class LiveContext final : public strategy::StrategyContext {
     Price last = Price::undefined();  // the mark: last trade, else mid
     marketdata::BarAggregator bars;
     Timestamp barEnd{INT64_MAX};  // of the open bar
+    // A future settles like one (oms/ledger.hpp): its fills move cash by realized P&L, and it is
+    // worth its unrealized P&L. The ledger's position, copied at load and kept by the fills.
+    bool future = false;
+    oms::Position held{};
   };
   struct LiveOrder {  // every live order of the account on one of the slots
     std::uint32_t slot = 0;
@@ -153,6 +157,9 @@ class LiveContext final : public strategy::StrategyContext {
     Quantity quantity;
   };
   std::vector<PendingOpen> pendingOpen_;
+  // What slot `s` adds to equity (base-currency slots with a mark only): its market value, or a
+  // future's unrealized P&L, in major units.
+  double slotValue(std::size_t s) const noexcept;
   std::int64_t cashRaw_ = 0;        // base currency, minor units
   double cashScale_ = 0.01;         // one minor unit in major units
   double outsideValue_ = 0;         // value of the account's positions outside the slots at the last sync

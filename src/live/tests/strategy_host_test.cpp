@@ -405,5 +405,39 @@ TEST_F(LiveHostTest, CashAndEquityFollowFillsAndTakeTheEnginesFiguresOnResync) {
   EXPECT_DOUBLE_EQ(status().cash, 1'000'000.0 - 2'000.0);
 }
 
+// A future (50 USD a point) settles like one in the mirror too: between two resyncs its cash and
+// equity are the engine's, to the cent.
+TEST_F(LiveHostTest, AFuturesCashAndEquityFollowTheLedgersSettlement) {
+  InstrumentSpec spec;
+  spec.id = 3;
+  spec.symbol = "FUT";
+  spec.assetClass = AssetClass::Future;
+  spec.tickSize = "0.25";
+  spec.multiplier = "50";
+  engine::Command define = engine::makeCommand(engine::CommandType::DefineInstrument);
+  define.body.defineInstrument = engine::toDefineBody(Instrument::create(spec).value());
+  apply(define);
+  order(kMaker, 3, Side::Sell, 500'000, 3);                        // what the strategy account buys, no more
+  order(kStrategyAccount, 3, Side::Buy, 500'000, 2, "by-hand-1");  // long 2 at 5000.00 before the host
+  host = makeHost();
+  add("recorder:account=10,instruments=FUT");
+  host->startAll(Timestamp{now});
+  const auto expectLedgerFigures = [&](const char* when) {
+    const oms::Valuation v = engine_.ledger().value(AccountId{kStrategyAccount});
+    EXPECT_DOUBLE_EQ(status().cash, static_cast<double>(v.cash.raw()) / 100.0) << when;
+    EXPECT_DOUBLE_EQ(status().equity, static_cast<double>(v.equity.raw()) / 100.0) << when;
+  };
+  EXPECT_DOUBLE_EQ(status().cash, 1'000'000.0);  // no notional paid
+  expectLedgerFigures("at start");
+  order(kStrategyAccount, 3, Side::Buy, 500'000, 1, "by-hand-2");  // the third at 5000.00, mirrored
+  print(3, 501'000);                                               // marked 10 points up: +1'500.00
+  EXPECT_DOUBLE_EQ(status().equity, 1'000'000.0 + 1'500.0);
+  expectLedgerFigures("after a buy and a mark");
+  order(kBuyer, 3, Side::Buy, 502'000, 2);
+  order(kStrategyAccount, 3, Side::Sell, 502'000, 2, "by-hand-3");  // sells 2 at 5020.00: +2'000.00 realized
+  EXPECT_DOUBLE_EQ(status().cash, 1'000'000.0 + 2'000.0);
+  expectLedgerFigures("after a sale");
+}
+
 }  // namespace
 }  // namespace alphintra::live
