@@ -15,6 +15,9 @@ void addServeFixOptions(CLI::App& serve, ServeFixArgs& args) {
   serve.add_option("--fix-drop-copy", args.dropCopies,
                    "A FIX drop-copy session SENDER:TARGET[:PASSWORD]: it receives the execution reports of every "
                    "account's orders and takes no orders; repeatable");
+  serve.add_option("--fix-drop-copy-accounts", args.dropCopyAccounts,
+                   "The accounts FIX drop copies get the reports of: ids separated by commas, or all (the "
+                   "default); SENDER:TARGET=ACCOUNTS for one drop copy; repeatable");
   serve.add_option("--fix-max-heartbeat", args.maxHeartBtInt, "Largest HeartBtInt (seconds) a Logon may ask for")
       ->check(CLI::Range(1, 3600));
   serve
@@ -42,6 +45,9 @@ Result<std::unique_ptr<api::fix::FixGateway>> makeFixGateway(const ServeFixArgs&
     if (!args.dropCopies.empty()) return makeError("fix-drop-copy", "--fix-drop-copy needs --fix-port");
     if (!args.schedules.empty()) return makeError("fix-schedule", "--fix-schedule needs --fix-port");
     if (!args.resets.empty()) return makeError("fix-reset", "--fix-reset needs --fix-port");
+    if (!args.dropCopyAccounts.empty()) {
+      return makeError("fix-drop-copy-accounts", "--fix-drop-copy-accounts needs --fix-port");
+    }
     return std::unique_ptr<api::fix::FixGateway>{};
   }
   api::fix::FixOptions options;
@@ -68,6 +74,7 @@ Result<std::unique_ptr<api::fix::FixGateway>> makeFixGateway(const ServeFixArgs&
   }
   if (auto error = api::fix::applySchedules(options.sessions, args.schedules)) return *error;
   if (auto error = api::fix::applyResets(options.sessions, args.resets)) return *error;
+  if (auto error = api::fix::applyDropCopyAccounts(options.sessions, args.dropCopyAccounts)) return *error;
   return api::fix::FixGateway::create(std::move(options), directory, [&runtime](const engine::Command& c) {
     engine::EngineRuntime* rt = runtime.load(std::memory_order_acquire);
     return rt != nullptr && rt->trySubmit(kFixGateway, c);

@@ -30,9 +30,10 @@ struct ServeFixArgs {
   std::vector<std::string> sessions;    // SENDER:TARGET:ACCOUNT[:PASSWORD]
   std::vector<std::string> dropCopies;  // SENDER:TARGET[:PASSWORD]
   std::uint32_t maxHeartBtInt = 300;
-  std::uint64_t storeMessages = 0;     // sent messages kept per session for resend (0: all)
-  std::vector<std::string> schedules;  // HOURS for every session, SENDER:TARGET=HOURS for one (applySchedules)
-  std::vector<std::string> resets;     // WHEN for every session, SENDER:TARGET=WHEN for one (applyResets)
+  std::uint64_t storeMessages = 0;            // sent messages kept per session for resend (0: all)
+  std::vector<std::string> schedules;         // HOURS for every session, SENDER:TARGET=HOURS for one (applySchedules)
+  std::vector<std::string> resets;            // WHEN for every session, SENDER:TARGET=WHEN for one (applyResets)
+  std::vector<std::string> dropCopyAccounts;  // ACCOUNTS for every drop copy, SENDER:TARGET=ACCOUNTS for one
 };
 
 void addServeFixOptions(CLI::App& serve, ServeFixArgs& args);

@@ -55,7 +55,8 @@ class Serve:
             [self.binary, "serve", "--port", "0", "--data-dir", self.data_dir, "--no-simulator", "--durability",
              "none", "--fix-port", str(self.fix_port), "--fix-session", "CLIENT1:ALPHA:1",
              "--fix-session", "CLIENT2:ALPHA:2:secret", "--fix-session", "RAW:ALPHA:1",
-             "--fix-drop-copy", "DROP:ALPHA", "--fix-session", "CLIENT3:ALPHA:1",
+             "--fix-drop-copy", "DROP:ALPHA", "--fix-drop-copy", "DROP2:ALPHA",
+             "--fix-drop-copy-accounts", "DROP2:ALPHA=2", "--fix-session", "CLIENT3:ALPHA:1",
              "--fix-reset", "CLIENT3:ALPHA=logout"] + self.extra,
             stdout=log, stderr=log)
         deadline = time.time() + 20
@@ -455,6 +456,9 @@ def main():
         drop = Raw(fix_port, sender="DROP")
         drop.send("A", [(98, 0), (108, 30)])
         drop.expect("drop copy logon", t35="A")
+        drop2 = Raw(fix_port, sender="DROP2")  # a drop copy of account 2 only
+        drop2.send("A", [(98, 0), (108, 30)])
+        drop2.expect("account 2's drop copy logon", t35="A")
 
         # An order, a crossing order, the fill on both sides.
         order(a, "A1", 1, 10, "100.00")
@@ -475,6 +479,13 @@ def main():
                 break
         assert d["35"] == "j" and d["380"] == "6" and d["379"] == "X1", d
         drop.close()
+        # Account 2's drop copy got B1's New and fill and nothing of account 1: after them, a test
+        # request's heartbeat comes next.
+        drop2.expect("account 2's new", t35=8, t11="B1", t150=0, t1=2)
+        drop2.expect("account 2's fill", t35=8, t11="B1", t150="F", t1=2)
+        drop2.send("1", [(112, "T2")])
+        drop2.expect("nothing of account 1", t35=0, t112="T2")
+        drop2.close()
 
         # Cancel, replace, status, mass cancel.
         order(a, "A2", 1, 5, "90.00")

@@ -207,6 +207,59 @@ std::optional<Error> applyResets(std::vector<FixSessionConfig>& sessions, const 
       [](FixSessionConfig& s, SessionReset when) { s.reset = when; });
 }
 
+std::optional<Error> applyDropCopyAccounts(std::vector<FixSessionConfig>& sessions,
+                                           const std::vector<std::string>& specs) {
+  for (const std::string& spec : specs) {
+    const std::size_t eq = spec.find('=');
+    if (eq == std::string::npos) continue;
+    const std::string_view name = std::string_view(spec).substr(0, eq);
+    for (const FixSessionConfig& s : sessions) {
+      if (!s.dropCopy && name == s.senderCompId + ":" + s.targetCompId) {
+        return makeError(
+            "fix-drop-copy-accounts",
+            fmt::format("\"{}\": {} is an order-entry session (--fix-session), not a drop copy", spec, name));
+      }
+    }
+  }
+  return applyPerSession(
+      "fix-drop-copy-accounts", sessions, specs,
+      [](std::string_view list) -> Result<std::vector<AccountId>> {
+        std::vector<AccountId> accounts;
+        if (list == "all") return accounts;
+        std::size_t start = 0;
+        while (start <= list.size()) {
+          const std::size_t comma = std::min(list.find(',', start), list.size());
+          const std::string_view item = list.substr(start, comma - start);
+          const auto id = parseUnsigned(item);
+          if (!id || *id == 0) {
+            return makeError("fix-drop-copy-accounts",
+                             fmt::format("\"{}\": \"{}\" is not an account id (a positive integer); expected ids "
+                                         "separated by commas, or all",
+                                         list, item));
+          }
+          accounts.push_back(AccountId{*id});
+          start = comma + 1;
+        }
+        return accounts;
+      },
+      [](FixSessionConfig& s, const std::vector<AccountId>& accounts) {
+        if (s.dropCopy) s.copiedAccounts = accounts;
+      });
+}
+
+namespace {
+
+std::string copiedText(const FixSessionConfig& c) {
+  if (c.copiedAccounts.empty()) return "drop copy of every account";
+  std::string text = c.copiedAccounts.size() == 1 ? "drop copy of account " : "drop copy of accounts ";
+  for (std::size_t i = 0; i < c.copiedAccounts.size(); ++i) {
+    text += fmt::format("{}{}", i == 0 ? "" : ", ", c.copiedAccounts[i].value());
+  }
+  return text;
+}
+
+}  // namespace
+
 struct FixGateway::Impl {
   class Connection : public SessionOutput, public std::enable_shared_from_this<Connection> {
    public:
@@ -591,8 +644,7 @@ std::optional<Error> FixGateway::start() {
     const SessionReset reset = s->config().reset;
     impl.log(fmt::format(
         "fix {}: {}, {}{}, next out {}, next in {}", s->name(),
-        s->config().dropCopy ? std::string("drop copy of every account")
-                             : fmt::format("account {}", s->config().account.value()),
+        s->config().dropCopy ? copiedText(s->config()) : fmt::format("account {}", s->config().account.value()),
         s->config().schedule ? fmt::format("hours {} UTC", s->config().schedule->text()) : std::string("always open"),
         reset == SessionReset::OnLogout       ? ", sequence reset on logout"
         : reset == SessionReset::OnDisconnect ? ", sequence reset on disconnect"

@@ -65,6 +65,10 @@ std::optional<Error> applySchedules(std::vector<FixSessionConfig>& sessions, con
 // Applies the --fix-reset options the same way: "WHEN" for every session, "SENDER:TARGET=WHEN"
 // for one; WHEN never, logout or disconnect (SessionReset).
 std::optional<Error> applyResets(std::vector<FixSessionConfig>& sessions, const std::vector<std::string>& specs);
+// --fix-drop-copy-accounts: "ACCOUNTS" (comma-separated account ids, or "all") for every drop
+// copy, "SENDER:TARGET=ACCOUNTS" for one; naming a session that is not a drop copy is an error.
+std::optional<Error> applyDropCopyAccounts(std::vector<FixSessionConfig>& sessions,
+                                           const std::vector<std::string>& specs);
 
 class FixGateway {
  public:

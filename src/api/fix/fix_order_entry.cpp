@@ -684,7 +684,12 @@ void OrderEntry::onEvent(const engine::EngineEvent& e, std::int64_t now) {
         if (account == r.account.value()) writeReport(*session, r, e.time.nanos(), now);
       }
       if (copies(r.account)) {
-        for (Session* copy : dropCopies_) writeReport(*copy, r, e.time.nanos(), now);
+        for (Session* copy : dropCopies_) {
+          const std::vector<AccountId>& only = copy->config().copiedAccounts;
+          if (only.empty() || std::find(only.begin(), only.end(), r.account) != only.end()) {
+            writeReport(*copy, r, e.time.nanos(), now);
+          }
+        }
       }
       return;
     }

@@ -2,8 +2,9 @@
 // commands out; engine events in, FIX reports out. The same engine orders as REST's: a FIX
 // session trades one account, and every report about that account's orders (whoever entered
 // them) goes to the account's sessions. A drop-copy session (FixSessionConfig::dropCopy) trades
-// nothing: it gets the execution reports of every account's orders, and each order message it
-// sends is answered with a BusinessMessageReject (380=6, not authorized).
+// nothing: it gets the execution reports of every account's orders (or of its copiedAccounts),
+// and each order message it sends is answered with a BusinessMessageReject (380=6, not
+// authorized).
 //
 // In:  NewOrderSingle (D), OrderCancelRequest (F), OrderCancelReplaceRequest (G),
 //      OrderStatusRequest (H), OrderMassCancelRequest (q).

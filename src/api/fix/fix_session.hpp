@@ -62,6 +62,8 @@ struct FixSessionConfig {
   // A drop copy: receives the execution reports of every account's orders and takes no orders
   // (`account` unused).
   bool dropCopy = false;
+  // A drop copy's accounts: only their reports (empty: every account's).
+  std::vector<AccountId> copiedAccounts{};
   // The session's hours (fix_schedule.hpp); none: always open, sequence numbers reset only by
   // a Logon with ResetSeqNumFlag.
   std::optional<SessionSchedule> schedule = std::nullopt;

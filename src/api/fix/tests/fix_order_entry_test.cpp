@@ -350,6 +350,34 @@ TEST_F(OrderEntryTest, ADropCopyGetsEveryAccountsReportsAndTakesNoOrders) {
   EXPECT_EQ(m[tag::ClOrdID], "B1");
   EXPECT_EQ(m[tag::Account], "2");
 
+  // A drop copy of account 2 only, beside the one of every account.
+  auto onlyStore = std::move(SessionStore::open("")).value();
+  FixSessionConfig onlyConfig{"DC2", "US", AccountId{}, ""};
+  onlyConfig.dropCopy = true;
+  onlyConfig.copiedAccounts = {AccountId{2}};
+  Session only(onlyConfig, *onlyStore, entry_);
+  entry_.addSession(only);
+  Output onlyOut;
+  {
+    const std::string logon =
+        doubles::counterpartyMessage("A", "DC2", "US", 1, kT0, {{tag::EncryptMethod, "0"}, {tag::HeartBtInt, "30"}});
+    MessageView v;
+    v.parse(logon);
+    only.onLogon(onlyOut, v, kT0);
+  }
+  const std::size_t onlyBefore = onlyOut.written.size();
+  entry_.onEvent(e, kT0);  // account 2's: both drop copies
+  ASSERT_EQ(onlyOut.written.size(), onlyBefore + 1);
+  EXPECT_EQ(fieldsOf(onlyOut.written.back())[tag::Account], "2");
+  EXPECT_EQ(fieldsOf(copyOut.written.back())[tag::Account], "2");
+  r.account = AccountId{1};
+  r.orderId = OrderId{7};
+  r.clientOrderId = ClientOrderId::fromTrusted("A2");
+  const std::size_t everyBefore = copyOut.written.size();
+  entry_.onEvent(e, kT0);  // account 1's: only the drop copy of every account
+  EXPECT_EQ(onlyOut.written.size(), onlyBefore + 1);
+  EXPECT_EQ(copyOut.written.size(), everyBefore + 1);
+
   // An account the drop copies do not get (serve: the market simulator's).
   entry_.setDropCopyAccounts([](AccountId a) { return a.value() < 3; });
   EXPECT_FALSE(entry_.reportsAbout(AccountId{3}));
@@ -439,6 +467,31 @@ TEST(FixSessionSpec, ResetsForEverySessionAndForOne) {
     const auto e = applyResets(copy, bad);
     ASSERT_TRUE(e) << bad.front();
     EXPECT_EQ(e->field, "fix-reset");
+  }
+}
+
+TEST(FixSessionSpec, DropCopyAccountsForEveryDropCopyAndForOne) {
+  std::vector<FixSessionConfig> sessions = {parseSessionSpec("A:US:1").value(), parseDropCopySpec("DC1:US").value(),
+                                            parseDropCopySpec("DC2:US").value()};
+  EXPECT_TRUE(sessions[1].copiedAccounts.empty());  // every account by default
+  ASSERT_FALSE(applyDropCopyAccounts(sessions, {"DC2:US=7", "1,2"}));
+  EXPECT_EQ(sessions[1].copiedAccounts, (std::vector<AccountId>{AccountId{1}, AccountId{2}}));
+  EXPECT_EQ(sessions[2].copiedAccounts, (std::vector<AccountId>{AccountId{7}}));
+  EXPECT_TRUE(sessions[0].copiedAccounts.empty());  // an order-entry session takes no list
+  ASSERT_FALSE(applyDropCopyAccounts(sessions, {"DC1:US=all"}));
+  EXPECT_TRUE(sessions[1].copiedAccounts.empty());
+  const std::pair<std::vector<std::string>, std::string_view> bad[] = {
+      {{"1,x"}, "\"x\" is not an account id"},   {{"1,,2"}, "\"\" is not an account id"},
+      {{"0"}, "\"0\" is not an account id"},     {{"A:US=1"}, "A:US is an order-entry session"},
+      {{"C:US=1"}, "no session C:US"},           {{"1", "2"}, "given twice"},
+      {{"DC1:US=1", "DC1:US=2"}, "given twice"},
+  };
+  for (const auto& [specs, why] : bad) {
+    auto copy = sessions;
+    const auto e = applyDropCopyAccounts(copy, specs);
+    ASSERT_TRUE(e) << specs.front();
+    EXPECT_EQ(e->field, "fix-drop-copy-accounts");
+    EXPECT_NE(e->message.find(why), std::string::npos) << e->message;
   }
 }
 
