@@ -11,6 +11,7 @@ packages=(
   python3-cvxopt
   libboost-dev libssl-dev openssl libsodium-dev libsqlite3-dev libtomlplusplus-dev
   libquickfix-dev
+  libhowardhinnant-date-dev tzdata
   chromium
 )
 

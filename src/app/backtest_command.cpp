@@ -39,6 +39,7 @@ struct BacktestArgs {
   int quantityPrecision = 0;
   std::string tick;
   std::string multiplier = "1";
+  std::string assetClass = "equity";
   bool adjusted = false;
   double cash = 1'000'000;
   std::string currency = "USD";
@@ -81,6 +82,7 @@ Result<backtest::BacktestSpec> specFrom(const BacktestArgs& a) {
       d.quantityPrecision = a.quantityPrecision;
       d.tick = a.tick;
       d.multiplier = a.multiplier;
+      d.assetClass = parseAssetClass(a.assetClass).value_or(AssetClass::Equity);
       d.adjusted = a.adjusted;
       spec.data.push_back(d);
     }
@@ -204,6 +206,8 @@ void addBacktestCommand(CLI::App& app) {
   cmd->add_option("--tick", a->tick, "Tick size (default: one unit of the last price digit)");
   cmd->add_option("--multiplier", a->multiplier,
                   "Contract multiplier: value of one price unit per unit of quantity (a future's, e.g. 50)");
+  cmd->add_option("--asset-class", a->assetClass, "Asset class of the instruments (a future settles like one)")
+      ->check(CLI::IsMember({"equity", "fx", "future", "option", "crypto"}));
   cmd->add_flag("--adjusted", a->adjusted, "Use Adj Close (scales open, high, low)");
   cmd->add_option("--cash", a->cash, "Initial cash per strategy")->check(CLI::PositiveNumber);
   cmd->add_option("--currency", a->currency, "Account and instrument currency");

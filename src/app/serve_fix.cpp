@@ -26,8 +26,9 @@ void addServeFixOptions(CLI::App& serve, ServeFixArgs& args) {
                   "of them is gap-filled (0, the default: keep every one)")
       ->check(CLI::Range(std::uint64_t{0}, std::uint64_t{1} << 40));
   serve.add_option("--fix-schedule", args.schedules,
-                   "The FIX sessions' hours in UTC, HH:MM[:SS]-HH:MM[:SS] daily or 'Day HH:MM-Day HH:MM' weekly: "
-                   "Logons only inside them, sequence numbers reset to 1 as each period begins (default: always "
+                   "The FIX sessions' hours, HH:MM[:SS]-HH:MM[:SS] daily or 'Day HH:MM-Day HH:MM' weekly, in UTC "
+                   "or in a time zone named after them ('Sun 17:00-Fri 16:00 America/New_York'): Logons only inside "
+                   "them, sequence numbers reset to 1 as each period begins (default: always "
                    "open, no reset); SENDER:TARGET=HOURS sets one session's own ('always': none); repeatable");
   serve.add_option("--fix-reset", args.resets,
                    "When FIX sessions' sequence numbers go back to 1 besides a Logon with ResetSeqNumFlag: never "

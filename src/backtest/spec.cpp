@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <cstdlib>
+
 #include <toml++/toml.h>
 
 #include "marketdata/ohlcv_csv.hpp"
@@ -140,7 +142,14 @@ Result<BacktestSpec> loadConfig(const std::filesystem::path& file) {
       if (const auto whole = m->value_exact<std::int64_t>()) {
         d.multiplier = std::to_string(*whole);
       } else if (const auto x = m->value_exact<double>()) {
-        d.multiplier = fmt::format("{}", *x);
+        // Fixed notation (1e-05 is no decimal text), to 9 places: a number that does not come
+        // back the same from them must be written as a string.
+        d.multiplier = fmt::format("{:.9f}", *x);
+        if (std::strtod(d.multiplier.c_str(), nullptr) != *x) {
+          return makeError(where + "multiplier", fmt::format("{} has more than 9 decimal places; write it as a "
+                                                             "decimal string such as \"0.125\"",
+                                                             *x));
+        }
       } else if (const auto text = m->value_exact<std::string>()) {
         d.multiplier = *text;
       } else {
@@ -148,6 +157,12 @@ Result<BacktestSpec> loadConfig(const std::filesystem::path& file) {
       }
     }
     d.adjusted = *adjusted;
+    if (const toml::node* c = t->get("asset_class")) {
+      const auto text = c->value_exact<std::string>();
+      const auto assetClass = text ? parseAssetClass(*text) : std::nullopt;
+      if (!assetClass) return makeError(where + "asset_class", "must be one of equity, fx, future, option, crypto");
+      d.assetClass = *assetClass;
+    }
     spec.data.push_back(d);
   }
   const toml::array* strategies = root["strategy"].as_array();
@@ -207,6 +222,7 @@ Result<std::vector<Instrument>> specInstruments(const BacktestSpec& spec) {
         d.tick.empty() ? (d.pricePrecision == 0 ? "1" : "0." + std::string(d.pricePrecision - 1, '0') + "1") : d.tick;
     s.lotSize = d.lot;
     s.multiplier = d.multiplier;
+    s.assetClass = d.assetClass;
     auto in = Instrument::create(s);
     if (!in) return makeError("instrument " + d.symbol + "." + in.error().field, in.error().message);
     for (const Instrument& other : out) {

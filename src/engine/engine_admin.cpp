@@ -198,6 +198,17 @@ void Engine::onAdmin(const Command& c, std::vector<EngineEvent>& out) {
       }
       if (b.currency.isNone()) return commandResult(c, false, RejectCode::InvalidRequest, b.account.value(), 0, out);
       oms::Account* la = ledger_.account(b.account);
+      if (la != nullptr && la->type() == oms::AccountType::Cash && b.amount.raw() < 0) {
+        // A cash account's futures hold what they cost out of its cash (docs/accounting.md,
+        // "Futures"): a withdrawal may not take the cash below that.
+        const oms::Valuation v = ledger_.value(b.account);
+        if (v.initialMargin.isPositive()) {
+          const auto withdrawn = ledger_.toBase(b.account, Money::fromRaw(-b.amount.raw()), b.currency);
+          if (!withdrawn || v.cash - *withdrawn < v.initialMargin) {
+            return commandResult(c, false, RejectCode::InsufficientCash, b.account.value(), b.amount.raw(), out);
+          }
+        }
+      }
       if (la == nullptr || !la->deposit(b.currency, b.amount).ok()) {
         return commandResult(c, false, RejectCode::InsufficientCash, b.account.value(), b.amount.raw(), out);
       }

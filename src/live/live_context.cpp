@@ -50,8 +50,10 @@ void LiveContext::loadAccount(const engine::Engine& engine) {
     slots_[s].last = engine.ledger().mark(instruments_[s].id());
     slots_[s].future = instruments_[s].assetClass() == AssetClass::Future;
     if (slots_[s].future) {
-      slots_[s].held =
-          p != nullptr ? *p : oms::Position(spec_.account, instruments_[s].id(), oms::CostMethod::AverageCost);
+      // The account's cost method, so that each fill realizes what the ledger's does.
+      const oms::Account* account = engine.ledger().account(spec_.account);
+      const oms::CostMethod method = account != nullptr ? account->costMethod() : oms::CostMethod::AverageCost;
+      slots_[s].held = p != nullptr ? *p : oms::Position(spec_.account, instruments_[s].id(), method);
     }
   }
   engine.orders().forEach([&](const oms::OmsOrder& o) {

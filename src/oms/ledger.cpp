@@ -318,9 +318,13 @@ Ledger::Figures Ledger::shareOf(const PositionSlot& slot, const Account& account
     f.initialMargin = applyRatePpm(f.gross, rate.initialPpm);
     f.maintenanceMargin = applyRatePpm(f.gross, rate.maintenancePpm);
   } else if (inst.settlesAsFuture) {
-    // A cash account's future is fully collateralized: its whole value is held.
-    f.initialMargin = f.gross;
-    f.maintenanceMargin = f.gross;
+    // A cash account's future is fully collateralized: what it cost is held out of the cash, as
+    // a share's price leaves a cash account's cash (marks do not move it: cash never does).
+    Money held;
+    if (convert(inst.scale.toMoney(p.costBasis()), held)) {
+      f.initialMargin = absolute(held);
+      f.maintenanceMargin = f.initialMargin;
+    }
   }
   return f;
 }

@@ -8,7 +8,7 @@
 // paid for in cash, so a margin account's borrowing shows as negative cash). Futures settle
 // like futures: no notional changes hands, a fill moves cash by its realized P&L less its fee,
 // and the position adds its unrealized P&L to equity (its market value still counts in
-// exposure and margin; a cash account holds all of it as margin: fully collateralized).
+// exposure and margin; a cash account holds what it cost as margin: fully collateralized).
 //
 // Data structures, from the access pattern:
 //   * positions: std::unordered_map keyed by (account, instrument) — one hash lookup per fill
@@ -127,7 +127,7 @@ struct Valuation {
   Money grossExposure;           // Σ |mark × quantity|
   Money netExposure;             // Σ mark × quantity (signed; futures included at their market value)
   Money initialMargin;           // margin accounts: Σ |mark × quantity| × initial rate of its asset class
-  Money maintenanceMargin;       // same with the maintenance rate; cash accounts: their futures' |value|
+  Money maintenanceMargin;       // same with the maintenance rate; cash accounts: their futures' |cost|
   Money freeMargin;              // equity − initialMargin
   std::int64_t leveragePpm = 0;  // grossExposure / equity in ppm; INT64_MAX when equity <= 0 < gross
   std::uint32_t openPositions = 0;

@@ -28,6 +28,7 @@ import tempfile
 import threading
 import time
 import urllib.request
+import zoneinfo
 
 SOH = "\x01"
 
@@ -396,10 +397,13 @@ def schedule_test(binary, tmp):
                          capture_output=True, text=True, timeout=30)
     assert bad.returncode != 0 and "fix-schedule" in bad.stdout + bad.stderr, (bad.returncode, bad.stderr)
 
-    # Hours that end 12 s from now; the next period begins 3 s later (a day of 23:59:57).
+    # Hours that end 12 s from now; the next period begins 3 s later (a day of 23:59:57), given on
+    # New York's clock (the system's tz database, as serve reads it).
     base = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0)
     end, start = base + datetime.timedelta(seconds=12), base + datetime.timedelta(seconds=15)
-    spec = "%s-%s" % (start.strftime("%H:%M:%S"), end.strftime("%H:%M:%S"))
+    new_york = zoneinfo.ZoneInfo("America/New_York")
+    spec = "%s-%s America/New_York" % (start.astimezone(new_york).strftime("%H:%M:%S"),
+                                       end.astimezone(new_york).strftime("%H:%M:%S"))
     port = free_port()
     log_path = os.path.join(tmp, "schedule.log")
     # The hours of one session (RAW); the others stay always open.
@@ -407,7 +411,7 @@ def schedule_test(binary, tmp):
                   extra=["--fix-schedule", "RAW:ALPHA=" + spec])
     serve.start()
     started = open(log_path).read()
-    assert "fix RAW-ALPHA: account 1, hours %s UTC" % spec in started, started[-2000:]
+    assert "fix RAW-ALPHA: account 1, hours %s" % spec in started, started[-2000:]
     assert "fix CLIENT1-ALPHA: account 1, always open" in started, started[-2000:]
     try:
         r = Raw(port)
@@ -425,7 +429,7 @@ def schedule_test(binary, tmp):
         early.seq = 4
         early.send("A", [(98, 0), (108, 30)])
         d = early.expect("logon between periods", t35=5)
-        assert "outside the session's hours (%s UTC)" % spec in d["58"], d
+        assert "outside the session's hours (%s)" % spec in d["58"], d
         early.close()
 
         time.sleep(max(0.0, (start - datetime.datetime.now(datetime.timezone.utc)).total_seconds()) + 0.5)

@@ -209,6 +209,9 @@ std::optional<Error> applyResets(std::vector<FixSessionConfig>& sessions, const 
 
 std::optional<Error> applyDropCopyAccounts(std::vector<FixSessionConfig>& sessions,
                                            const std::vector<std::string>& specs) {
+  if (!specs.empty() && std::none_of(sessions.begin(), sessions.end(), [](const auto& s) { return s.dropCopy; })) {
+    return makeError("fix-drop-copy-accounts", "there is no drop copy (--fix-drop-copy) to give accounts to");
+  }
   for (const std::string& spec : specs) {
     const std::size_t eq = spec.find('=');
     if (eq == std::string::npos) continue;
@@ -645,7 +648,8 @@ std::optional<Error> FixGateway::start() {
     impl.log(fmt::format(
         "fix {}: {}, {}{}, next out {}, next in {}", s->name(),
         s->config().dropCopy ? copiedText(s->config()) : fmt::format("account {}", s->config().account.value()),
-        s->config().schedule ? fmt::format("hours {} UTC", s->config().schedule->text()) : std::string("always open"),
+        s->config().schedule ? fmt::format("hours {}", s->config().schedule->description())
+                             : std::string("always open"),
         reset == SessionReset::OnLogout       ? ", sequence reset on logout"
         : reset == SessionReset::OnDisconnect ? ", sequence reset on disconnect"
                                               : "",

@@ -1,11 +1,14 @@
 // SessionSchedule (see fix_schedule.hpp).
 #include "api/fix/fix_schedule.hpp"
 
+#include <date/tz.h>
 #include <fmt/format.h>
 
 #include <array>
 #include <cctype>
+#include <chrono>
 #include <optional>
+#include <stdexcept>
 
 namespace alphintra::api::fix {
 namespace {
@@ -73,12 +76,29 @@ std::int64_t floorDiv(std::int64_t a, std::int64_t b) { return a / b - ((a % b !
 }  // namespace
 
 Result<SessionSchedule> SessionSchedule::parse(std::string_view spec) {
+  const std::string_view whole = spec;
   const auto bad = [&](std::string_view why) {
     return makeError("fix-schedule",
                      fmt::format("\"{}\": {} (expected HH:MM[:SS]-HH:MM[:SS] daily, or Day HH:MM[:SS]-Day "
-                                 "HH:MM[:SS] weekly with Day one of Mon..Sun; UTC)",
-                                 spec, why));
+                                 "HH:MM[:SS] weekly with Day one of Mon..Sun; then a time zone such as "
+                                 "America/New_York, UTC by default)",
+                                 whole, why));
   };
+  // A time zone: the last word, when it is not a time ("16:30") or a day.
+  const date::time_zone* zone = nullptr;
+  spec = trim(spec);
+  if (const std::size_t space = spec.rfind(' '); space != std::string_view::npos) {
+    const std::string_view last = spec.substr(space + 1);
+    if (!last.empty() && last.find(':') == std::string_view::npos) {
+      try {
+        zone = date::locate_zone(last);
+      } catch (const std::exception&) {
+        return bad(fmt::format("no time zone \"{}\" in the tz database (/usr/share/zoneinfo)", last));
+      }
+      spec = trim(spec.substr(0, space));
+    }
+  }
+  // A zone's name may hold '-' (Etc/GMT-5) but it is gone by now.
   const std::size_t dash = spec.find('-');
   if (dash == std::string_view::npos || spec.find('-', dash + 1) != std::string_view::npos) {
     return bad("needs one '-' between the start and the end");
@@ -90,7 +110,8 @@ Result<SessionSchedule> SessionSchedule::parse(std::string_view spec) {
   if (start->day.has_value() != end->day.has_value()) return bad("give a day on both sides or on neither");
 
   SessionSchedule s;
-  s.text_ = std::string(spec);
+  s.text_ = std::string(whole);
+  s.zone_ = zone;
   if (start->day) {
     s.cycle_ = kWeek;
     s.start_ = kFirstMonday + *start->day * kDay + start->time;
@@ -105,8 +126,33 @@ Result<SessionSchedule> SessionSchedule::parse(std::string_view spec) {
   return s;
 }
 
+std::int64_t SessionSchedule::localPeriodStart(std::int64_t local) const noexcept {
+  return start_ + floorDiv(local - start_, cycle_) * cycle_;
+}
+
+std::int64_t SessionSchedule::toLocal(std::int64_t now) const noexcept {
+  if (zone_ == nullptr) return now;
+  using namespace std::chrono;
+  const sys_time<nanoseconds> t{nanoseconds{now}};
+  return zone_->to_local(t).time_since_epoch().count();
+}
+
+std::int64_t SessionSchedule::toUtc(std::int64_t local) const noexcept {
+  if (zone_ == nullptr) return local;
+  using namespace std::chrono;
+  const date::local_time<nanoseconds> t{nanoseconds{local}};
+  // A local time skipped by daylight saving maps to the end of the gap; one that occurs twice,
+  // to the first.
+  return zone_->to_sys(t, date::choose::earliest).time_since_epoch().count();
+}
+
 std::int64_t SessionSchedule::periodStart(std::int64_t now) const noexcept {
-  return start_ + floorDiv(now - start_, cycle_) * cycle_;
+  return toUtc(localPeriodStart(toLocal(now)));
+}
+
+bool SessionSchedule::open(std::int64_t now) const noexcept {
+  const std::int64_t local = toLocal(now);
+  return local - localPeriodStart(local) < length_;
 }
 
 }  // namespace alphintra::api::fix

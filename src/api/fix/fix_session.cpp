@@ -142,14 +142,14 @@ bool Session::keepSchedule(std::int64_t now) {
   const bool open = schedule.open(now);
   if (output_ != nullptr) {
     if ((newPeriod || !open) && state_ == SessionState::LoggedOn) {
-      log(fmt::format("the session's hours ({} UTC) ended: logging out", schedule.text()));
+      log(fmt::format("the session's hours ({}) ended: logging out", schedule.description()));
       logout("end of the session's hours", now);
     }
     return open && !newPeriod;
   }
   if (newPeriod) {
     if (auto e = store_.reset(now)) log(fmt::format("cannot reset the store: {}", e->message));
-    log(fmt::format("a new period of the session's hours ({} UTC): sequence numbers reset to 1", schedule.text()));
+    log(fmt::format("a new period of the session's hours ({}): sequence numbers reset to 1", schedule.description()));
   }
   return open;
 }
@@ -166,7 +166,7 @@ void Session::onLogon(SessionOutput& output, const MessageView& m, std::int64_t 
     state_ = SessionState::LoggedOn;  // so that the Logout is numbered and sent
     logoutAndClose(why, now);
   };
-  if (!inHours) return refuse(fmt::format("outside the session's hours ({} UTC)", config_.schedule->text()));
+  if (!inHours) return refuse(fmt::format("outside the session's hours ({})", config_.schedule->description()));
   if (m.problem()) {
     return refuse(fmt::format("malformed Logon (tag {}, SessionRejectReason {})", m.problemTag(),
                               static_cast<int>(*m.problem())));

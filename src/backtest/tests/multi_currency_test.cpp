@@ -200,20 +200,29 @@ TEST(MultiCurrencyBacktest, TheConfigGivesContractMultipliers) {
     return loadConfig(dir / "run.toml");
   };
   auto good = load(
-      "[[instrument]]\nsymbol = \"ES\"\ndata = \"es.csv\"\nmultiplier = 50\n"
-      "[[instrument]]\nsymbol = \"MBT\"\ndata = \"mbt.csv\"\nmultiplier = 0.1\n"
+      "[[instrument]]\nsymbol = \"ES\"\ndata = \"es.csv\"\nmultiplier = 50\nasset_class = \"future\"\n"
+      "[[instrument]]\nsymbol = \"MBT\"\ndata = \"mbt.csv\"\nmultiplier = 0.00001\n"
       "[[instrument]]\nsymbol = \"6J\"\ndata = \"6j.csv\"\nmultiplier = \"12500000\"\n"
       "[[instrument]]\nsymbol = \"KO\"\ndata = \"ko.csv\"\n");
   ASSERT_TRUE(good.ok()) << good.error().message;
   auto instruments = specInstruments(*good);
   ASSERT_TRUE(instruments.ok()) << instruments.error().message;
   EXPECT_EQ(instruments->at(0).multiplier().toString(), "50");
-  EXPECT_EQ(instruments->at(1).multiplier().toString(), "0.1");
+  EXPECT_EQ(instruments->at(0).assetClass(), AssetClass::Future);
+  EXPECT_EQ(instruments->at(1).multiplier().toString(), "0.00001");  // a float, in fixed notation
+  EXPECT_EQ(instruments->at(1).assetClass(), AssetClass::Equity);
   EXPECT_EQ(instruments->at(2).multiplier().toString(), "12500000");
   EXPECT_TRUE(instruments->at(3).multiplier().isOne());
   auto wrongType = load("[[instrument]]\nsymbol = \"ES\"\ndata = \"es.csv\"\nmultiplier = true\n");
   ASSERT_FALSE(wrongType.ok());
   EXPECT_EQ(wrongType.error().field, "instrument[0].multiplier");
+  auto fine = load("[[instrument]]\nsymbol = \"ES\"\ndata = \"es.csv\"\nmultiplier = 0.0000000001\n");
+  ASSERT_FALSE(fine.ok());
+  EXPECT_EQ(fine.error().field, "instrument[0].multiplier");
+  EXPECT_NE(fine.error().message.find("decimal string"), std::string::npos) << fine.error().message;
+  auto badClass = load("[[instrument]]\nsymbol = \"ES\"\ndata = \"es.csv\"\nasset_class = \"futures\"\n");
+  ASSERT_FALSE(badClass.ok());
+  EXPECT_EQ(badClass.error().field, "instrument[0].asset_class");
   auto zero = load("[[instrument]]\nsymbol = \"ES\"\ndata = \"es.csv\"\nmultiplier = 0\n");
   ASSERT_TRUE(zero.ok());  // the value is checked with the rest of the instrument's rules
   auto refused = specInstruments(*zero);

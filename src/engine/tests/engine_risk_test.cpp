@@ -537,6 +537,15 @@ TEST_F(EngineRiskTest, ContractMultiplierIsInEveryNotionalTheRulesCompare) {
   EXPECT_EQ(ledger.account(AccountId{8})->balance(ccy("USD")).raw(), 30'000'000);
   buy(8, 1, 500000, 2);  // $300,000 − $250,000 held = $50,000.00 available
   EXPECT_TRUE(riskRejected(h, RiskRule::BuyingPower, RiskUnit::Money, 5'000'000, 25'000'000));
+  // A mark does not move what is held (a loss does not free cash), and a withdrawal may take
+  // only what is not held.
+  sell(3, 1, 490000, 2);
+  buy(2, 1, 490000, 2);  // prints at 4900.00
+  buy(8, 1, 500000, 2);
+  EXPECT_TRUE(riskRejected(h, RiskRule::BuyingPower, RiskUnit::Money, 5'000'000, 25'000'000));
+  EXPECT_FALSE(Harness::accepted(h.run(deposit(8, -5'000'001))));
+  EXPECT_TRUE(Harness::accepted(h.run(deposit(8, -5'000'000))));
+  EXPECT_EQ(ledger.account(AccountId{8})->balance(ccy("USD")).raw(), 25'000'000);
 }
 
 // 15. Leverage: (gross + order notional) × 100 <= limit × equity.

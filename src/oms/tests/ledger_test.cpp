@@ -329,8 +329,9 @@ TEST(Ledger, FuturesCountTheirContractMultiplierInEveryAmount) {
   EXPECT_EQ(v.equity, m(100'000'00) + v.realizedPnl + v.unrealizedPnl - v.fees);
   EXPECT_EQ(v.unrealizedPnl, m(525'00));  // 1 × (5010.75 − 5000.25) × 50
 
-  // A cash account holds a future's whole value as margin (fully collateralized), and a short
-  // realizes with the opposite sign: sell 1 at 5010.75, buy back at 5000.00: +537.50.
+  // A cash account holds what a future cost as margin (fully collateralized; a mark does not
+  // move it), and a short realizes with the opposite sign: sell 1 at 5010.75, buy back at
+  // 5000.00: +537.50.
   ASSERT_TRUE(l.account(kCash)->deposit(USD, m(300'000'00)).ok());
   ASSERT_TRUE(l.onFill(kCash, es.id(), Side::Sell, px(501075), qty(1), true).ok());
   Valuation c = l.value(kCash);
@@ -338,6 +339,11 @@ TEST(Ledger, FuturesCountTheirContractMultiplierInEveryAmount) {
   EXPECT_EQ(c.maintenanceMargin, m(250'537'50));
   EXPECT_EQ(c.netExposure, m(-250'537'50));
   EXPECT_EQ(c.equity, c.cash);  // marked where it was sold
+  ASSERT_TRUE(l.onMark(es.id(), px(502000)));
+  c = l.value(kCash);
+  EXPECT_EQ(c.initialMargin, m(250'537'50));  // what it cost, whatever the mark
+  EXPECT_EQ(c.netExposure, m(-251'000'00));
+  EXPECT_EQ(c.equity, c.cash - m(462'50));  // 9.25 points against the short
   FillResult cover = l.onFill(kCash, es.id(), Side::Buy, px(500000), qty(1), true);
   EXPECT_EQ(cover.realizedPnl, m(537'50));
   EXPECT_EQ(cover.cashChange, m(537'50));  // maker rate 0

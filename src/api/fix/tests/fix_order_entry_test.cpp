@@ -486,6 +486,10 @@ TEST(FixSessionSpec, DropCopyAccountsForEveryDropCopyAndForOne) {
       {{"C:US=1"}, "no session C:US"},           {{"1", "2"}, "given twice"},
       {{"DC1:US=1", "DC1:US=2"}, "given twice"},
   };
+  std::vector<FixSessionConfig> noCopies = {parseSessionSpec("A:US:1").value()};
+  const auto none = applyDropCopyAccounts(noCopies, {"1"});
+  ASSERT_TRUE(none);
+  EXPECT_NE(none->message.find("no drop copy"), std::string::npos) << none->message;
   for (const auto& [specs, why] : bad) {
     auto copy = sessions;
     const auto e = applyDropCopyAccounts(copy, specs);

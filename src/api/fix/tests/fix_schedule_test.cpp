@@ -87,6 +87,42 @@ TEST(SessionSchedule, EqualStartAndEndNeverCloseButTurnOver) {
   EXPECT_EQ(week.periodStart(utc(2026, 12, 5)), utc(2026, 11, 30, 6));
 }
 
+// A venue's local hours: the window follows the zone's clock through daylight saving.
+TEST(SessionSchedule, HoursInATimeZoneFollowDaylightSaving) {
+  // New York: EST (UTC−5) in January, EDT (UTC−4) in July. 2026-01-11 and 2026-07-12 are Sundays.
+  const SessionSchedule week = schedule("Sun 17:00-Fri 16:00 America/New_York");
+  EXPECT_EQ(week.periodStart(utc(2026, 1, 14, 12)), utc(2026, 1, 11, 22));
+  EXPECT_EQ(week.periodStart(utc(2026, 7, 15, 12)), utc(2026, 7, 12, 21));
+  EXPECT_TRUE(week.open(utc(2026, 1, 16, 20, 59)));   // Fri 15:59 EST
+  EXPECT_FALSE(week.open(utc(2026, 1, 16, 21)));      // Fri 16:00 EST
+  EXPECT_TRUE(week.open(utc(2026, 7, 17, 19, 59)));   // Fri 15:59 EDT
+  EXPECT_FALSE(week.open(utc(2026, 7, 17, 20)));      // Fri 16:00 EDT
+  EXPECT_FALSE(week.open(utc(2026, 7, 12, 20, 59)));  // Sun 16:59 EDT
+  EXPECT_TRUE(week.open(utc(2026, 7, 12, 21)));       // Sun 17:00 EDT
+  EXPECT_EQ(week.text(), "Sun 17:00-Fri 16:00 America/New_York");
+
+  // London: 08:00-16:30 local is 08:00 UTC in winter, 07:00 UTC in summer.
+  const SessionSchedule day = schedule("08:00-16:30 Europe/London");
+  EXPECT_FALSE(day.open(utc(2026, 1, 14, 7, 30)));
+  EXPECT_TRUE(day.open(utc(2026, 7, 15, 7, 30)));
+  EXPECT_EQ(day.periodStart(utc(2026, 7, 15, 12)), utc(2026, 7, 15, 7));
+  EXPECT_EQ(day.periodStart(utc(2026, 1, 15, 12)), utc(2026, 1, 15, 8));
+  // The spring-forward day (2026-03-29, 01:00 UTC): the window is an hour shorter in real time.
+  EXPECT_EQ(day.periodStart(utc(2026, 3, 29, 12)), utc(2026, 3, 29, 7));
+  EXPECT_EQ(day.periodStart(utc(2026, 3, 28, 12)), utc(2026, 3, 28, 8));
+
+  // A start inside the skipped hour (New York, 2026-03-08 02:00 → 03:00) is at the gap's end.
+  const SessionSchedule gap = schedule("02:30-05:00 America/New_York");
+  EXPECT_EQ(gap.periodStart(utc(2026, 3, 8, 8)), utc(2026, 3, 8, 7));  // 03:00 EDT
+  EXPECT_EQ(gap.periodStart(utc(2026, 3, 9, 8)), utc(2026, 3, 9, 6, 30));
+
+  // UTC named, and a daily window across midnight in Tokyo (no daylight saving, UTC+9).
+  EXPECT_EQ(schedule("08:00-17:00 UTC").periodStart(utc(2026, 7, 15, 12)), utc(2026, 7, 15, 8));
+  const SessionSchedule tokyo = schedule("21:00-06:00 Asia/Tokyo");
+  EXPECT_TRUE(tokyo.open(utc(2026, 7, 15, 13)));  // 22:00 JST
+  EXPECT_EQ(tokyo.periodStart(utc(2026, 7, 15, 13)), utc(2026, 7, 15, 12));
+}
+
 TEST(SessionSchedule, BadSpecsNameTheOptionAndTheProblem) {
   const std::vector<std::pair<std::string, std::string>> cases = {
       {"", "one '-'"},
@@ -102,6 +138,9 @@ TEST(SessionSchedule, BadSpecsNameTheOptionAndTheProblem) {
       {"Fun 08:00-Fri 17:00", "the start"},
       {"Mon 08:00-17:00", "a day on both sides"},
       {"08:00-Fri 17:00", "a day on both sides"},
+      {"08:00-17:00 Mars/Olympus_Mons", "no time zone \"Mars/Olympus_Mons\""},
+      {"08:00-17:00 est", "no time zone \"est\""},
+      {"Mon 08:00-Fri 17:00 America/New_York UTC", "the end"},
   };
   for (const auto& [spec, why] : cases) {
     const auto s = SessionSchedule::parse(spec);
