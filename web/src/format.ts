@@ -35,6 +35,10 @@ export function percent(used: string, limit: string): number {
   return Math.min(100, (u / l) * 100);
 }
 
+// A server name as a heading: max_open_orders → Max open orders, maxOpenOrders → Max Open Orders;
+// abbreviations stay capitals (fx → FX).
+const ABBREVIATIONS: Record<string, string> = { fx: 'FX' };
 export function label(text: string): string {
+  if (ABBREVIATIONS[text]) return ABBREVIATIONS[text];
   return text.replace(/_/g, ' ').replace(/([a-z])([A-Z])/g, '$1 $2').replace(/^./, (c) => c.toUpperCase());
 }
