@@ -29,12 +29,14 @@
 // room, which is safe because the simulator thread drains the ring while it waits to submit.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <thread>
@@ -145,6 +147,26 @@ live::EventFeed::Classify simulatorFeed(std::uint64_t firstAccount) {
     }
     return Want::Skip;
   };
+}
+
+// An instrument listed while serve runs, with the price the simulator quotes it around.
+struct ListedInstrument {
+  Instrument instrument;
+  Price price;
+};
+
+// The engine's instruments outside the default universe that a MarketData command gave a
+// reference price: what the simulator quotes besides the default universe.
+std::vector<ListedInstrument> listedInstruments(const engine::Engine& e) {
+  std::vector<ListedInstrument> out;
+  const auto defaults = marketdata::defaultReferencePrices();
+  for (const Instrument& i : e.instruments()) {
+    const bool isDefault =
+        std::any_of(defaults.begin(), defaults.end(), [&](const auto& d) { return d.first == i.id(); });
+    const Price p = e.marketDataReference(i.id());
+    if (!isDefault && p.isDefined() && p.isPositive()) out.push_back(ListedInstrument{i, p});
+  }
+  return out;
 }
 
 void loadDirectory(api::Directory& directory, const engine::Engine& e) {
@@ -306,6 +328,20 @@ int runServe(const ServeArgs& args) {
   ServeVar& marketRisk = *varResult.value();
   rest.setVarEstimator(marketRisk.estimator());
   metrics.setVarEstimator(marketRisk.estimator());
+
+  // Instruments listed with a reference price (POST /api/v1/admin/instruments, RestApi::
+  // setInstrumentListed): the publisher hands them to the housekeeping loop below, which gives
+  // the engine the price (a MarketData command, journaled) and the simulator thread the
+  // instrument to quote. After a restart, the instruments outside the default universe with
+  // such a price (`relisted`) are quoted again.
+  std::mutex listedMutex;
+  std::vector<ListedInstrument> listed;           // publisher → housekeeping
+  std::vector<ListedInstrument> simulatorListed;  // housekeeping → simulator thread
+  std::vector<ListedInstrument> relisted;         // from the recovered engine
+  rest.setInstrumentListed([&](const Instrument& instrument, Price price) {
+    std::lock_guard lock(listedMutex);
+    listed.push_back(ListedInstrument{instrument, price});
+  });
   auto runtimeResult = engine::EngineRuntime::start(
       options,
       [&](const engine::EngineEvent& e) {
@@ -345,6 +381,7 @@ int runServe(const ServeArgs& args) {
       },
       [&](const engine::Engine& e) {
         loadDirectory(directory, e);
+        relisted = listedInstruments(e);
         readModel.load(e, directory);
         for (const engine::EngineEvent& fill : replayedFills) readModel.recordReplayedFill(fill);
         if (!replayedFills.empty()) {
@@ -467,12 +504,20 @@ int runServe(const ServeArgs& args) {
     for (const auto& [id, price] : marketdata::defaultReferencePrices()) {
       if (auto instrument = directory.instrument(id)) simulator->addInstrument(*instrument, price);
     }
+    for (const ListedInstrument& l : relisted) simulator->addInstrument(l.instrument, l.price);
     simulatorThread = std::thread([&, simulator] {
       nameThisThread("simulator");
       std::vector<engine::Command> out;
       const auto onEvent = [&simulator](const engine::EngineEvent& e) { simulator->onEvent(e); };
       auto next = std::chrono::steady_clock::now();
+      std::vector<ListedInstrument> adds;
       while (!simulatorStop.load(std::memory_order_acquire)) {
+        {
+          std::lock_guard lock(listedMutex);
+          adds.swap(simulatorListed);
+        }
+        for (const ListedInstrument& l : adds) simulator->addInstrument(l.instrument, l.price);
+        adds.clear();
         feed.drain(onEvent);
         out.clear();
         simulator->generate(Timestamp{wallClockNanos()}, out);
@@ -539,9 +584,33 @@ int runServe(const ServeArgs& args) {
     c.body.purgeOrders.lastAccount = last;
     return runtime.trySubmit(kBootstrapGateway, c);
   };
+  std::vector<ListedInstrument> listing;
   while (gServeStop == 0 && !runtime.failed()) {
     std::this_thread::sleep_for(std::chrono::milliseconds{50});
     rest.expire();
+    {
+      std::lock_guard lock(listedMutex);
+      listing.swap(listed);
+    }
+    for (std::size_t k = 0; k < listing.size(); ++k) {
+      const ListedInstrument& l = listing[k];
+      engine::Command reference = engine::makeCommand(engine::CommandType::MarketData);
+      reference.header.source = kBootstrapSource;
+      reference.body.marketData.instrument = l.instrument.id();
+      reference.body.marketData.last = l.price;
+      if (!runtime.trySubmit(kBootstrapGateway, reference)) {  // a full ring: the rest next round
+        std::lock_guard lock(listedMutex);
+        listed.insert(listed.begin(), listing.begin() + static_cast<std::ptrdiff_t>(k), listing.end());
+        break;
+      }
+      log(fmt::format("serve: {} listed at reference price {}{}", l.instrument.symbol(),
+                      l.instrument.formatPrice(l.price), simulate ? "; the simulator quotes it" : ""));
+      if (simulate) {
+        std::lock_guard lock(listedMutex);
+        simulatorListed.push_back(l);
+      }
+    }
+    listing.clear();
     if (std::chrono::steady_clock::now() >= nextTick) {
       engine::Command tick = engine::makeCommand(engine::CommandType::ClockTick);
       tick.header.source = kBootstrapSource;

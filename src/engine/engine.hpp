@@ -91,6 +91,9 @@ class Engine {
   const Instrument* instrument(InstrumentId id) const noexcept;
   const Instrument* instrumentBySymbol(std::string_view symbol) const noexcept;
   const std::vector<Instrument>& instruments() const noexcept { return instruments_; }
+  // The reference price the last MarketData command gave the instrument (undefined: none, or
+  // an unknown instrument).
+  Price marketDataReference(InstrumentId id) const noexcept;
   std::uint64_t lastSequence() const noexcept { return lastSequence_; }
   Timestamp lastTime() const noexcept { return lastTime_; }
   risk::TradingState globalTradingState() const noexcept { return globalState_; }

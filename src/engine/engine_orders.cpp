@@ -58,6 +58,11 @@ Price Engine::valuationPrice(std::uint32_t instrument, Side side, const oms::Ord
 }
 
 // The collar's reference: the venue's last trade, else the external reference price.
+Price Engine::marketDataReference(InstrumentId id) const noexcept {
+  const std::uint32_t index = instrumentIndex(id);
+  return index == book::IdIndex::kMissing ? Price::undefined() : instrumentStates_[index].referencePrice;
+}
+
 Price Engine::referencePrice(std::uint32_t instrument) const {
   const Price last = venue_->topOfBook(instruments_[instrument].id()).lastTradePrice;
   return last.isDefined() ? last : instrumentStates_[instrument].referencePrice;

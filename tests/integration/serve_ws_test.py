@@ -274,6 +274,31 @@ def check_status(ws, port, token):
     assert ws.reply(41)["type"] == "ack"
 
 
+def wait_for_quote(port, token, symbol, low, high, seconds=20):
+    """The simulator's two-sided quote for `symbol`, its prices within [low, high]."""
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        code, q = request(port, "GET", "/api/v1/market-data/quote/" + symbol, token=token)
+        if code == 200 and q.get("bid") and q.get("ask"):
+            assert low <= float(q["bid"]) < float(q["ask"]) <= high, q
+            return q
+        time.sleep(0.2)
+    raise AssertionError("no two-sided quote for %s within %d s" % (symbol, seconds))
+
+
+def check_listing(port, token):
+    """An instrument listed with a reference price: the engine takes the price and the market
+    simulator quotes it; a price off the tick is refused naming referencePrice."""
+    listing = {"symbol": "NQ", "assetClass": "future", "tickSize": "0.25", "multiplier": "20",
+               "referencePrice": "18000.10"}
+    code, body = request(port, "POST", "/api/v1/admin/instruments", listing, token=token)
+    assert code == 400 and body["field"] == "referencePrice", (code, body)
+    listing["referencePrice"] = "18000.00"
+    code, body = request(port, "POST", "/api/v1/admin/instruments", listing, token=token)
+    assert code == 200 and body["accepted"], (code, body)
+    wait_for_quote(port, token, "NQ", 18000 * 0.8, 18000 * 1.2)
+
+
 def check_metrics(port):
     status, text = request(port, "GET", "/metrics")
     assert status == 200, (status, text)
@@ -355,6 +380,7 @@ def main():
         check_market_data(ws, symbols)
         check_orders(ws, port, token)
         check_status(ws, port, token)
+        check_listing(port, token)
         check_metrics(port)
         ws.close()
         check_rate_limit(port, token)
@@ -364,6 +390,16 @@ def main():
         assert code == 0, "serve exited %d after SIGTERM" % code
         proc = None
         check_logs(log_path)
+        assert "serve: NQ listed at reference price 18000.00; the simulator quotes it" in open(log_path).read()
+
+        # After a restart the listed instrument is quoted again (its price is in the journal).
+        proc, port = start(binary, os.path.join(data_dir, "data"), log_path)
+        status, login = request(port, "POST", "/api/v1/auth/login", {"username": "admin", "password": PASSWORD})
+        assert status == 200, (status, login)
+        wait_for_quote(port, login["access_token"], "NQ", 18000 * 0.8, 18000 * 1.2)
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=30) == 0
+        proc = None
         ok = True
         print("serve_ws_test: ok")
     finally:

@@ -693,19 +693,29 @@ void RestApi::defineInstrument(const Request& request, Respond& respond) {
   if (!body.ok()) return respond(badRequest(body.error()));
   static constexpr std::string_view kMembers[] = {
       "id",       "symbol",  "venue",       "assetClass",  "currency",   "pricePrecision", "quantityPrecision",
-      "tickSize", "lotSize", "minQuantity", "maxQuantity", "multiplier", "status"};
+      "tickSize", "lotSize", "minQuantity", "maxQuantity", "multiplier", "status",         "referencePrice"};
   const std::uint64_t requestId = pending_.nextId();
   json command;
   command["type"] = "define_instrument";
   command["requestId"] = requestId;
+  std::optional<std::string> referenceText;
   for (const auto& [key, value] : body.value().items()) {
     if (std::find(std::begin(kMembers), std::end(kMembers), key) == std::end(kMembers)) {
       return respond(errorResponse(
           400, "invalid_request",
           fmt::format("unknown field \"{}\"; expected id, symbol, venue, assetClass, currency, pricePrecision, "
-                      "quantityPrecision, tickSize, lotSize, minQuantity, maxQuantity, multiplier, status",
+                      "quantityPrecision, tickSize, lotSize, minQuantity, maxQuantity, multiplier, status, "
+                      "referencePrice",
                       key),
           key));
+    }
+    if (key == "referencePrice") {
+      if (!value.is_string()) {
+        return respond(errorResponse(400, "invalid_request",
+                                     "must be a decimal number written as a string, e.g. \"101.25\"", key));
+      }
+      referenceText = value.get<std::string>();
+      continue;
     }
     command[key == "id" ? std::string("instrument") : key] = value;
   }
@@ -722,7 +732,21 @@ void RestApi::defineInstrument(const Request& request, Respond& respond) {
     if (e.field == "instrument") e.field = "id";
     return respond(badRequest(e));
   }
-  submitAndWait(Kind::Command, requestId, parsed, respond);
+  if (!referenceText) return submitAndWait(Kind::Command, requestId, parsed, respond);
+  // A reference price: on the new instrument's tick, positive; given to the engine and the
+  // simulator once the definition is accepted (setInstrumentListed).
+  auto instrument = engine::fromDefineBody(parsed.value().body.defineInstrument);
+  if (!instrument.ok()) return respond(badRequest(instrument.error()));
+  auto price = instrument->parsePrice(*referenceText, "referencePrice");
+  if (!price.ok()) return respond(badRequest(price.error()));
+  if (!price->isPositive()) {
+    return respond(errorResponse(400, "invalid_request", "the reference price must be positive", "referencePrice"));
+  }
+  Respond listed = [this, in = std::move(instrument).value(), p = *price, respond](Response r) {
+    if (r.status == 200 && listed_) listed_(in, p);
+    respond(std::move(r));
+  };
+  submitAndWait(Kind::Command, requestId, parsed, listed);
 }
 
 void RestApi::instrumentStatus(const Request& request, std::string_view rest, Respond& respond) {

@@ -66,6 +66,11 @@ class RestApi {
   void setInspect(Inspect inspect) { inspect_ = std::move(inspect); }
   // The market risk model behind the risk view's "valueAtRisk" (set before serving).
   void setVarEstimator(VarEstimator var) { var_ = std::move(var); }
+  // Called (on the publisher thread) for an instrument POST /api/v1/admin/instruments listed
+  // with a referencePrice, once the engine accepted the definition: serve gives the engine the
+  // price (a MarketData command) and the market simulator the instrument. Set before serving.
+  using InstrumentListed = std::function<void(const Instrument&, Price)>;
+  void setInstrumentListed(InstrumentListed listed) { listed_ = std::move(listed); }
   // The principal a request acts as, answering 401/429 itself when there is none (for routes
   // served beside this class, such as the analytics).
   std::optional<auth::Principal> authorize(const Request& request, Respond& respond);
@@ -124,6 +129,7 @@ class RestApi {
   std::optional<AuthRoutes> auth_;
   Inspect inspect_;
   VarEstimator var_;
+  InstrumentListed listed_;
   Directory& directory_;
   ReadModel& readModel_;
   Submit submit_;

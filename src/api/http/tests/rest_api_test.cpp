@@ -375,5 +375,55 @@ TEST_F(RestApiTest, InstrumentsAreDefinedAndListedOnceAccepted) {
   EXPECT_EQ(submitted.size(), 2u);
 }
 
+// A listing with a referencePrice: checked against the new instrument's tick; once the engine
+// accepts the definition, serve's hook gets the instrument and the price (and not otherwise).
+TEST_F(RestApiTest, AListingsReferencePriceGoesToTheHookOnceAccepted) {
+  readModel.useDirectory(directory);
+  std::vector<std::pair<std::string, std::int64_t>> listed;
+  api.setInstrumentListed(
+      [&listed](const Instrument& i, Price p) { listed.emplace_back(std::string(i.symbol()), p.raw()); });
+  const auto bad = [&](const std::string& body, const std::string& why) {
+    const auto r = call(Method::Post, "/api/v1/admin/instruments", body);
+    EXPECT_EQ(r->status, 400u) << body;
+    EXPECT_EQ(bodyOf(*r)["field"], "referencePrice") << body;
+    EXPECT_NE(bodyOf(*r)["message"].get<std::string>().find(why), std::string::npos) << bodyOf(*r).dump();
+  };
+  bad(R"({"symbol":"NQ","tickSize":"0.25","referencePrice":"18000.10"})", "tick");
+  bad(R"({"symbol":"NQ","tickSize":"0.25","referencePrice":18000})", "string");
+  bad(R"({"symbol":"NQ","tickSize":"0.25","referencePrice":"-1.00"})", "");
+  EXPECT_TRUE(submitted.empty());
+
+  std::optional<Response> answer;
+  Request request;
+  request.method = Method::Post;
+  request.path = "/api/v1/admin/instruments";
+  request.body =
+      R"({"symbol":"NQ","assetClass":"future","tickSize":"0.25","multiplier":"20","referencePrice":"18000.25"})";
+  api.handle(std::move(request), [&answer](Response r) { answer = std::move(r); });
+  ASSERT_EQ(submitted.size(), 1u);
+  EXPECT_TRUE(listed.empty());  // not before the engine's answer
+  api.onEvent(commandResult(submitted[0], 2, 0));
+  ASSERT_TRUE(answer);
+  EXPECT_EQ(answer->status, 200u);
+  ASSERT_EQ(listed.size(), 1u);
+  EXPECT_EQ(listed[0], (std::pair<std::string, std::int64_t>{"NQ", 1'800'025}));
+
+  // Refused by the engine (the symbol exists): no hook.
+  answer.reset();
+  Request again;
+  again.method = Method::Post;
+  again.path = "/api/v1/admin/instruments";
+  again.body = R"({"symbol":"NQ","tickSize":"0.25","referencePrice":"18000.25"})";
+  api.handle(std::move(again), [&answer](Response r) { answer = std::move(r); });
+  ASSERT_EQ(submitted.size(), 2u);
+  engine::EngineEvent refused = commandResult(submitted[1], 3, 0);
+  refused.body.result.accepted = false;
+  refused.body.result.code = engine::RejectCode::AlreadyExists;
+  api.onEvent(refused);
+  ASSERT_TRUE(answer);
+  EXPECT_EQ(answer->status, 422u);
+  EXPECT_EQ(listed.size(), 1u);
+}
+
 }  // namespace
 }  // namespace alphintra::api::http
