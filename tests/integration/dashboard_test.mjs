@@ -473,6 +473,7 @@ describe('dashboard', () => {
     const message = page.getByTestId('admin-message');
     await waitFor(async () => (await message.textContent()).startsWith('multiplier:'), 'the refusal names multiplier');
     await listing.getByLabel('Multiplier').fill('20');
+    await listing.getByLabel('Reference price').fill('18000.00');
     await listing.getByRole('button', { name: 'List instrument' }).click();
     const nq = instruments.locator('tr[data-symbol="NQ"]');
     await nq.waitFor();
@@ -480,6 +481,11 @@ describe('dashboard', () => {
     const listed = (await rest('/api/v1/instruments')).body.instruments.find((i) => i.symbol === 'NQ');
     assert.equal(listed.multiplier, '20');
     assert.equal(listed.assetClass, 'future');
+    // With its reference price the simulated market quotes it.
+    await waitFor(async () => {
+      const q = await rest('/api/v1/market-data/quote/NQ');
+      return q.status === 200 && q.body.bid && q.body.ask;
+    }, 'NQ quoted by the simulator', 20_000);
     await nq.scrollIntoViewIfNeeded();
     await shot(page, 'admin-instruments');
     await page.context().close();

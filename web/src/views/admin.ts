@@ -154,21 +154,26 @@ export function adminView(state: AppState): HTMLElement {
   const listTick = h('input', { name: 'instrument-tick', value: '0.01', inputmode: 'decimal', class: 'narrow' });
   const listLot = h('input', { name: 'instrument-lot', value: '1', inputmode: 'decimal', class: 'narrow' });
   const listMultiplier = h('input', { name: 'instrument-multiplier', value: '1', inputmode: 'decimal', class: 'narrow' });
+  const listReference = h('input', { name: 'instrument-reference', inputmode: 'decimal', class: 'narrow', placeholder: 'optional' });
   const listInstrument = h('form', { class: 'inline-form', 'aria-label': 'List instrument', onsubmit: (e: Event) => {
     e.preventDefault();
     const precision = Number(listPrecision.value);
     void run(async () => {
+      const reference = listReference.value.trim();
       await api.request('POST', '/api/v1/admin/instruments', {
         symbol: listSymbol.value.trim(), assetClass: listClass.value, currency: listCurrency.value.trim(),
         // A precision that is not a whole number goes as typed: the server names the field.
         pricePrecision: Number.isInteger(precision) ? precision : listPrecision.value,
         tickSize: listTick.value.trim(), lotSize: listLot.value.trim(), multiplier: listMultiplier.value.trim(),
+        // With a reference price the simulated market quotes it (docs/api.md).
+        ...(reference ? { referencePrice: reference } : {}),
       });
       replaceChildren(notice, `Listed ${listSymbol.value.trim()}`);
     }, loadInstruments);
   } }, field('Symbol', listSymbol), field('Class', listClass), field('Currency', listCurrency),
   field('Price decimals', listPrecision), field('Tick', listTick), field('Lot', listLot),
-  field('Multiplier', listMultiplier, 'contract size'), h('button', { type: 'submit', class: 'primary' }, 'List instrument'));
+  field('Multiplier', listMultiplier, 'contract size'), field('Reference price', listReference, 'quoted around it'),
+  h('button', { type: 'submit', class: 'primary' }, 'List instrument'));
 
   void loadUsers();
   void loadKeys();
