@@ -5,6 +5,7 @@
 #include "core/instrument.hpp"
 
 #include <gtest/gtest.h>
+#include "core/tests/future_spec.hpp"
 
 #include <cstdint>
 #include <limits>
@@ -603,15 +604,11 @@ TEST(ContractMultiplier, UnpacksZeroAsOneAndRefusesDamagedValues) {
 }
 
 TEST(InstrumentCreate, CarriesItsContractMultiplier) {
-  InstrumentSpec s;
-  s.id = 18;
-  s.symbol = "ES";
-  s.assetClass = AssetClass::Future;
-  s.tickSize = "0.25";
-  EXPECT_TRUE(make(s).multiplier().isOne());  // the default
-  s.multiplier = "50";
+  InstrumentSpec s = testing::futureSpec(18, "ES", "0.25", "50");
   EXPECT_EQ(make(s).multiplier(), (ContractMultiplier{50, 0}));
-  s.multiplier = "";  // empty text: the default too
+  s.multiplier = InstrumentSpec{}.multiplier;
+  EXPECT_TRUE(make(s).multiplier().isOne());  // the default
+  s.multiplier = "";                          // empty text: the default too
   EXPECT_TRUE(make(s).multiplier().isOne());
   s.multiplier = "0";
   EXPECT_TRUE(contains(rejectedField(s, "multiplier"), "'0' must be positive"));

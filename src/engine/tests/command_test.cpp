@@ -4,6 +4,7 @@
 
 #include <cstring>
 
+#include "core/tests/future_spec.hpp"
 #include "engine/command.hpp"
 #include "engine/tests/engine_test_util.hpp"
 
@@ -79,13 +80,8 @@ TEST(Command, InstrumentDefinitionsSurviveTheFixedLayout) {
 }
 
 TEST(Command, ContractMultipliersSurviveTheFixedLayoutAndOldRecordsReadAsOne) {
-  InstrumentSpec spec;
-  spec.id = 18;
-  spec.symbol = "MBT";
-  spec.assetClass = AssetClass::Future;
-  spec.tickSize = "5";
+  InstrumentSpec spec = alphintra::testing::futureSpec(18, "MBT", "5", "0.1");
   spec.pricePrecision = 0;
-  spec.multiplier = "0.1";
   const DefineInstrumentBody body = toDefineBody(Instrument::create(spec).value());
   auto back = fromDefineBody(body);
   ASSERT_TRUE(back.ok()) << back.error().message;

@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "core/tests/future_spec.hpp"
 #include "engine/engine.hpp"
 #include "engine/simulated_venue.hpp"
 #include "engine/tests/engine_test_util.hpp"
@@ -491,14 +492,9 @@ TEST_F(EngineRiskTest, MarginAccountAtItsLimitMayStillSellToReduce) {
 // A future's contract multiplier is in every money figure the rules compare: ES at 5000.00
 // with 50 USD a point is 250'000.00 USD a contract (25'000'000 cents), not 5'000.00.
 TEST_F(EngineRiskTest, ContractMultiplierIsInEveryNotionalTheRulesCompare) {
-  InstrumentSpec spec;
-  spec.id = 2;
-  spec.symbol = "ES";
-  spec.assetClass = AssetClass::Future;
-  spec.tickSize = "0.25";
-  spec.multiplier = "50";
   Command define = makeCommand(CommandType::DefineInstrument);
-  define.body.defineInstrument = toDefineBody(Instrument::create(spec).value());
+  define.body.defineInstrument =
+      toDefineBody(Instrument::create(alphintra::testing::futureSpec(2, "ES", "0.25", "50")).value());
   admin(define);
   admin(openMarginAccount(7));
   admin(deposit(7, 10'000'000));  // equity $100,000.00

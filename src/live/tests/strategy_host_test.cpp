@@ -7,6 +7,7 @@
 #include <deque>
 #include <stdexcept>
 
+#include "core/tests/future_spec.hpp"
 #include "live/strategy_host.hpp"
 #include "strategy/registry.hpp"
 
@@ -408,14 +409,9 @@ TEST_F(LiveHostTest, CashAndEquityFollowFillsAndTakeTheEnginesFiguresOnResync) {
 // A future (50 USD a point) settles like one in the mirror too: between two resyncs its cash and
 // equity are the engine's, to the cent.
 TEST_F(LiveHostTest, AFuturesCashAndEquityFollowTheLedgersSettlement) {
-  InstrumentSpec spec;
-  spec.id = 3;
-  spec.symbol = "FUT";
-  spec.assetClass = AssetClass::Future;
-  spec.tickSize = "0.25";
-  spec.multiplier = "50";
   engine::Command define = engine::makeCommand(engine::CommandType::DefineInstrument);
-  define.body.defineInstrument = engine::toDefineBody(Instrument::create(spec).value());
+  define.body.defineInstrument =
+      engine::toDefineBody(Instrument::create(alphintra::testing::futureSpec(3, "FUT", "0.25", "50")).value());
   apply(define);
   order(kMaker, 3, Side::Sell, 500'000, 3);                        // what the strategy account buys, no more
   order(kStrategyAccount, 3, Side::Buy, 500'000, 2, "by-hand-1");  // long 2 at 5000.00 before the host

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "bench/alloc_counter.hpp"
+#include "core/tests/future_spec.hpp"
 
 namespace alphintra::oms {
 namespace {
@@ -281,13 +282,8 @@ TEST(Ledger, MarginFiguresPerAssetClass) {
 }
 
 TEST(Ledger, FuturesCountTheirContractMultiplierInEveryAmount) {
-  InstrumentSpec spec;
-  spec.id = 50;
-  spec.symbol = "ES";
-  spec.assetClass = AssetClass::Future;
-  spec.tickSize = "0.25";
-  spec.multiplier = "50";  // 50 USD per index point per contract
-  const Instrument es = Instrument::create(spec).value();
+  // 50 USD per index point per contract.
+  const Instrument es = Instrument::create(alphintra::testing::futureSpec(50, "ES", "0.25", "50")).value();
   FeeSchedule fees{.makerRatePpm = 0, .takerRatePpm = 100};  // 1 bp
   Ledger l = makeLedger(fees);
   ASSERT_TRUE(l.registerInstrument(es));
@@ -545,12 +541,7 @@ void populate(Ledger& l, bool reverse) {
 // A version 1 snapshot booked a future's notional through cash; loading it gives the cash back
 // the open basis, so that the account values as if it had always settled like a future.
 TEST(Ledger, AVersionOneSnapshotsFuturesCashIsConverted) {
-  InstrumentSpec spec;
-  spec.id = 60;
-  spec.symbol = "CL";
-  spec.assetClass = AssetClass::Future;
-  spec.multiplier = "1000";
-  const Instrument cl = Instrument::create(spec).value();
+  const Instrument cl = Instrument::create(alphintra::testing::futureSpec(60, "CL", "0.01", "1000")).value();
   Ledger now = makeLedger(FeeSchedule{.makerRatePpm = 0, .takerRatePpm = 100});
   ASSERT_TRUE(now.registerInstrument(cl));
   ASSERT_TRUE(now.account(kMargin)->deposit(USD, m(1'000'000'00)).ok());

@@ -301,21 +301,23 @@ namespace {
 // A drop copy gets the reports of every account, tracked or not, beside the account's own
 // session; what it sends is refused with a BusinessMessageReject and reaches no engine.
 TEST_F(OrderEntryTest, ADropCopyGetsEveryAccountsReportsAndTakesNoOrders) {
+  // A drop copy session added to the order entry and logged on as `sender`.
+  const auto logOn = [this](Session& session, Output& out, std::string_view sender) {
+    entry_.addSession(session);
+    const std::string logon =
+        doubles::counterpartyMessage("A", sender, "US", 1, kT0, {{tag::EncryptMethod, "0"}, {tag::HeartBtInt, "30"}});
+    MessageView v;
+    v.parse(logon);
+    session.onLogon(out, v, kT0);
+  };
   auto copyStore = std::move(SessionStore::open("")).value();
   FixSessionConfig config{"DC", "US", AccountId{}, ""};
   config.dropCopy = true;
   Session copy(config, *copyStore, entry_);
-  entry_.addSession(copy);
+  Output copyOut;
+  logOn(copy, copyOut, "DC");
   EXPECT_TRUE(entry_.reportsAbout(AccountId{2}));
   EXPECT_FALSE(entry_.tracks(AccountId{2}));
-  Output copyOut;
-  {
-    const std::string logon =
-        doubles::counterpartyMessage("A", "DC", "US", 1, kT0, {{tag::EncryptMethod, "0"}, {tag::HeartBtInt, "30"}});
-    MessageView v;
-    v.parse(logon);
-    copy.onLogon(copyOut, v, kT0);
-  }
   ASSERT_EQ(fieldsOf(copyOut.written.back())[tag::MsgType], "A");
 
   engine::EngineEvent e;
@@ -356,15 +358,8 @@ TEST_F(OrderEntryTest, ADropCopyGetsEveryAccountsReportsAndTakesNoOrders) {
   onlyConfig.dropCopy = true;
   onlyConfig.copiedAccounts = {AccountId{2}};
   Session only(onlyConfig, *onlyStore, entry_);
-  entry_.addSession(only);
   Output onlyOut;
-  {
-    const std::string logon =
-        doubles::counterpartyMessage("A", "DC2", "US", 1, kT0, {{tag::EncryptMethod, "0"}, {tag::HeartBtInt, "30"}});
-    MessageView v;
-    v.parse(logon);
-    only.onLogon(onlyOut, v, kT0);
-  }
+  logOn(only, onlyOut, "DC2");
   const std::size_t onlyBefore = onlyOut.written.size();
   entry_.onEvent(e, kT0);  // account 2's: both drop copies
   ASSERT_EQ(onlyOut.written.size(), onlyBefore + 1);
