@@ -153,6 +153,7 @@ live::EventFeed::Classify simulatorFeed(std::uint64_t firstAccount) {
 struct ListedInstrument {
   Instrument instrument;
   Price price;
+  bool engineHasPrice = false;  // a reference price the engine took already (no MarketData to send)
 };
 
 // The engine's instruments outside the default universe that a MarketData command gave a
@@ -338,9 +339,9 @@ int runServe(const ServeArgs& args) {
   std::vector<ListedInstrument> listed;           // publisher → housekeeping
   std::vector<ListedInstrument> simulatorListed;  // housekeeping → simulator thread
   std::vector<ListedInstrument> relisted;         // from the recovered engine
-  rest.setInstrumentListed([&](const Instrument& instrument, Price price) {
+  rest.setInstrumentListed([&](const Instrument& instrument, Price price, bool engineHasPrice) {
     std::lock_guard lock(listedMutex);
-    listed.push_back(ListedInstrument{instrument, price});
+    listed.push_back(ListedInstrument{instrument, price, engineHasPrice});
   });
   auto runtimeResult = engine::EngineRuntime::start(
       options,
@@ -598,13 +599,14 @@ int runServe(const ServeArgs& args) {
       reference.header.source = kBootstrapSource;
       reference.body.marketData.instrument = l.instrument.id();
       reference.body.marketData.last = l.price;
-      if (!runtime.trySubmit(kBootstrapGateway, reference)) {  // a full ring: the rest next round
+      if (!l.engineHasPrice && !runtime.trySubmit(kBootstrapGateway, reference)) {  // full: next round
         std::lock_guard lock(listedMutex);
         listed.insert(listed.begin(), listing.begin() + static_cast<std::ptrdiff_t>(k), listing.end());
         break;
       }
-      log(fmt::format("serve: {} listed at reference price {}{}", l.instrument.symbol(),
-                      l.instrument.formatPrice(l.price), simulate ? "; the simulator quotes it" : ""));
+      log(fmt::format("serve: {} {} reference price {}{}", l.instrument.symbol(),
+                      l.engineHasPrice ? "given the" : "listed at", l.instrument.formatPrice(l.price),
+                      simulate ? "; the simulator quotes it" : ""));
       if (simulate) {
         std::lock_guard lock(listedMutex);
         simulatorListed.push_back(l);

@@ -460,6 +460,10 @@ def exercise(server, port):
              "the new instrument in the list")
     c("admin", "POST", "/api/v1/admin/instruments", {"symbol": "OAPI.NEW"}, expect=422)
     c("admin", "POST", "/api/v1/admin/instruments", {"symbol": "OAPI.BAD", "tickSize": "0.003"}, expect=400)
+    # Its reference price (admin): on the tick, then an off-tick one named, an unknown symbol.
+    c("admin", "PUT", "/api/v1/admin/instruments/OAPI.NEW/reference-price", {"referencePrice": "10.05"}, expect=200)
+    c("admin", "PUT", "/api/v1/admin/instruments/OAPI.NEW/reference-price", {"referencePrice": "10.03"}, expect=400)
+    c("admin", "PUT", "/api/v1/admin/instruments/NOPE/reference-price", {"referencePrice": "1.00"}, expect=404)
 
     # Instrument trading status (admin): halted, shown by the instrument list, the same change
     # again refused by the venue, a status FIX does not name refused at the edge, resumed.

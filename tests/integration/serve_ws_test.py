@@ -297,6 +297,17 @@ def check_listing(port, token):
     code, body = request(port, "POST", "/api/v1/admin/instruments", listing, token=token)
     assert code == 200 and body["accepted"], (code, body)
     wait_for_quote(port, token, "NQ", 18000 * 0.8, 18000 * 1.2)
+    # Listed without a price, then given one: quoted from then on.
+    code, body = request(port, "POST", "/api/v1/admin/instruments",
+                         {"symbol": "RTY", "assetClass": "future", "tickSize": "0.10", "multiplier": "50"}, token=token)
+    assert code == 200 and body["accepted"], (code, body)
+    code, body = request(port, "PUT", "/api/v1/admin/instruments/RTY/reference-price", {"referencePrice": "2000.05"},
+                         token=token)
+    assert code == 400 and body["field"] == "referencePrice", (code, body)
+    code, body = request(port, "PUT", "/api/v1/admin/instruments/RTY/reference-price", {"referencePrice": "2000.00"},
+                         token=token)
+    assert code == 200 and body["accepted"], (code, body)
+    wait_for_quote(port, token, "RTY", 2000 * 0.8, 2000 * 1.2)
 
 
 def check_metrics(port):
@@ -397,6 +408,7 @@ def main():
         status, login = request(port, "POST", "/api/v1/auth/login", {"username": "admin", "password": PASSWORD})
         assert status == 200, (status, login)
         wait_for_quote(port, login["access_token"], "NQ", 18000 * 0.8, 18000 * 1.2)
+        wait_for_quote(port, login["access_token"], "RTY", 2000 * 0.8, 2000 * 1.2)
         proc.send_signal(signal.SIGTERM)
         assert proc.wait(timeout=30) == 0
         proc = None

@@ -743,27 +743,32 @@ void RestApi::defineInstrument(const Request& request, Respond& respond) {
     return respond(errorResponse(400, "invalid_request", "the reference price must be positive", "referencePrice"));
   }
   Respond listed = [this, in = std::move(instrument).value(), p = *price, respond](Response r) {
-    if (r.status == 200 && listed_) listed_(in, p);
+    if (r.status == 200 && listed_) listed_(in, p, false);
     respond(std::move(r));
   };
   submitAndWait(Kind::Command, requestId, parsed, listed);
 }
 
 void RestApi::instrumentStatus(const Request& request, std::string_view rest, Respond& respond) {
-  // {symbol}/status
-  const std::size_t slash = rest.find('/');
-  if (slash == std::string_view::npos || rest.substr(slash) != "/status") {
-    return respond(errorResponse(404, "not_found", "expected /api/v1/admin/instruments/{symbol}/status"));
+  // {symbol}/status or {symbol}/reference-price (the symbol may hold '/', escaped or not)
+  const std::size_t slash = rest.rfind('/');
+  const std::string_view what = slash == std::string_view::npos ? std::string_view{} : rest.substr(slash);
+  if (what != "/status" && what != "/reference-price") {
+    return respond(errorResponse(
+        404, "not_found",
+        "expected /api/v1/admin/instruments/{symbol}/status or /api/v1/admin/instruments/{symbol}/reference-price"));
   }
   const auto symbol = percentDecode(rest.substr(0, slash), false);  // BTC%2FUSD
   if (!symbol) return respond(errorResponse(400, "invalid_request", "malformed %-escape in the symbol", "symbol"));
-  if (!directory_.instrumentBySymbol(*symbol)) {
+  const Instrument* found = directory_.instrumentBySymbol(*symbol);
+  if (found == nullptr) {
     return respond(errorResponse(404, "not_found", fmt::format("no instrument \"{}\"", *symbol), "symbol"));
   }
   if (request.method != Method::Put) return respond(methodNotAllowed(request.path, "PUT"));
   if (!ready()) return health(respond);
   auto body = parseBodyObject(request.body);
   if (!body.ok()) return respond(badRequest(body.error()));
+  if (what == "/reference-price") return referencePrice(*found, body.value(), respond);
   const auto status = body.value().find("status");
   if (body.value().size() != 1 || status == body.value().end()) {
     return respond(errorResponse(400, "invalid_request",
@@ -778,6 +783,35 @@ void RestApi::instrumentStatus(const Request& request, std::string_view rest, Re
   command["symbol"] = *symbol;
   command["status"] = *status;
   submitAndWait(Kind::Command, requestId, nlohmann::json(command), respond);
+}
+
+// PUT .../{symbol}/reference-price: the engine's market_data with `last` (the reference price of
+// collars and marks); once accepted, serve's hook lets the simulator quote an instrument it
+// did not quote yet around it.
+void RestApi::referencePrice(const Instrument& instrument, const nlohmann::json& body, Respond& respond) {
+  const auto member = body.find("referencePrice");
+  if (body.size() != 1 || member == body.end() || !member->is_string()) {
+    return respond(errorResponse(400, "invalid_request",
+                                 "the body is {\"referencePrice\":\"...\"}, a decimal number written as a string",
+                                 "referencePrice"));
+  }
+  const std::string text = member->get<std::string>();
+  auto price = instrument.parsePrice(text, "referencePrice");
+  if (!price.ok()) return respond(badRequest(price.error()));
+  if (!price->isPositive()) {
+    return respond(errorResponse(400, "invalid_request", "the reference price must be positive", "referencePrice"));
+  }
+  const std::uint64_t requestId = pending_.nextId();
+  json command;
+  command["type"] = "market_data";
+  command["requestId"] = requestId;
+  command["symbol"] = instrument.symbol();
+  command["last"] = text;
+  Respond quoted = [this, in = instrument, p = *price, respond](Response r) {
+    if (r.status == 200 && listed_) listed_(in, p, true);
+    respond(std::move(r));
+  };
+  submitAndWait(Kind::Command, requestId, nlohmann::json(command), quoted);
 }
 
 void RestApi::submitAndWait(Kind kind, std::uint64_t requestId, const nlohmann::json& commandObject, Respond& respond) {

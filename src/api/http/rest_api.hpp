@@ -67,9 +67,11 @@ class RestApi {
   // The market risk model behind the risk view's "valueAtRisk" (set before serving).
   void setVarEstimator(VarEstimator var) { var_ = std::move(var); }
   // Called (on the publisher thread) for an instrument POST /api/v1/admin/instruments listed
-  // with a referencePrice, once the engine accepted the definition: serve gives the engine the
-  // price (a MarketData command) and the market simulator the instrument. Set before serving.
-  using InstrumentListed = std::function<void(const Instrument&, Price)>;
+  // with a referencePrice, once the engine accepted the definition (`engineHasPrice` false:
+  // serve gives the engine the price, a MarketData command), and for a PUT .../reference-price
+  // the engine accepted (true); serve gives the market simulator the instrument to quote if it
+  // does not yet. Set before serving.
+  using InstrumentListed = std::function<void(const Instrument&, Price, bool engineHasPrice)>;
   void setInstrumentListed(InstrumentListed listed) { listed_ = std::move(listed); }
   // The principal a request acts as, answering 401/429 itself when there is none (for routes
   // served beside this class, such as the analytics).
@@ -115,6 +117,7 @@ class RestApi {
   void defineInstrument(const Request& request, Respond& respond);
   // PUT /api/v1/admin/instruments/{symbol}/status (admin): the engine's instrument_status.
   void instrumentStatus(const Request& request, std::string_view rest, Respond& respond);
+  void referencePrice(const Instrument& instrument, const nlohmann::json& body, Respond& respond);
   // Runs `view` on the engine thread and answers 200 with its JSON (404 when it gives none).
   void inspectAnswer(std::function<std::optional<std::string>(const engine::Engine&)> view, std::string notFound,
                      Respond& respond);

@@ -380,8 +380,10 @@ TEST_F(RestApiTest, InstrumentsAreDefinedAndListedOnceAccepted) {
 TEST_F(RestApiTest, AListingsReferencePriceGoesToTheHookOnceAccepted) {
   readModel.useDirectory(directory);
   std::vector<std::pair<std::string, std::int64_t>> listed;
-  api.setInstrumentListed(
-      [&listed](const Instrument& i, Price p) { listed.emplace_back(std::string(i.symbol()), p.raw()); });
+  api.setInstrumentListed([&listed](const Instrument& i, Price p, bool engineHasPrice) {
+    EXPECT_FALSE(engineHasPrice);  // serve still has to give it to the engine
+    listed.emplace_back(std::string(i.symbol()), p.raw());
+  });
   const auto bad = [&](const std::string& body, const std::string& why) {
     const auto r = call(Method::Post, "/api/v1/admin/instruments", body);
     EXPECT_EQ(r->status, 400u) << body;
@@ -423,6 +425,46 @@ TEST_F(RestApiTest, AListingsReferencePriceGoesToTheHookOnceAccepted) {
   ASSERT_TRUE(answer);
   EXPECT_EQ(answer->status, 422u);
   EXPECT_EQ(listed.size(), 1u);
+}
+
+// PUT /api/v1/admin/instruments/{symbol}/reference-price: the engine's market_data with `last`;
+// once accepted, the hook (the engine has the price already).
+TEST_F(RestApiTest, AReferencePriceIsGivenToTheEngineAndThenTheHook) {
+  std::vector<std::pair<std::int64_t, bool>> given;
+  api.setInstrumentListed(
+      [&given](const Instrument&, Price p, bool engineHasPrice) { given.emplace_back(p.raw(), engineHasPrice); });
+  std::optional<Response> answer;
+  Request request;
+  request.method = Method::Put;
+  request.path = "/api/v1/admin/instruments/AAPL/reference-price";
+  request.body = R"({"referencePrice":"191.25"})";
+  api.handle(std::move(request), [&answer](Response r) { answer = std::move(r); });
+  ASSERT_EQ(submitted.size(), 1u);
+  const engine::Command& c = submitted[0];
+  ASSERT_EQ(c.type(), engine::CommandType::MarketData);
+  EXPECT_EQ(c.body.marketData.instrument, InstrumentId{1});
+  EXPECT_EQ(c.body.marketData.last.raw(), 19125);
+  EXPECT_FALSE(c.body.marketData.bid.isDefined());
+  EXPECT_TRUE(given.empty());
+  api.onEvent(commandResult(c, 1, 0));
+  ASSERT_TRUE(answer);
+  EXPECT_EQ(answer->status, 200u);
+  EXPECT_EQ(given, (std::vector<std::pair<std::int64_t, bool>>{{19125, true}}));
+
+  const auto bad = [&](const std::string& body, const std::string& field) {
+    const auto r = call(Method::Put, "/api/v1/admin/instruments/AAPL/reference-price", body);
+    EXPECT_EQ(r->status, 400u) << body;
+    EXPECT_EQ(bodyOf(*r)["field"], field) << body;
+  };
+  bad(R"({"referencePrice":"191.255"})", "referencePrice");  // off the cent
+  bad(R"({"referencePrice":191.25})", "referencePrice");
+  bad(R"({"referencePrice":"0.00"})", "referencePrice");
+  bad(R"({"price":"191.25"})", "referencePrice");
+  EXPECT_EQ(call(Method::Put, "/api/v1/admin/instruments/NOPE/reference-price", R"({"referencePrice":"1.00"})")->status,
+            404u);
+  EXPECT_EQ(call(Method::Get, "/api/v1/admin/instruments/AAPL/reference-price")->status, 405u);
+  EXPECT_EQ(call(Method::Put, "/api/v1/admin/instruments/AAPL/price", R"({"referencePrice":"1.00"})")->status, 404u);
+  EXPECT_EQ(submitted.size(), 1u);
 }
 
 }  // namespace
