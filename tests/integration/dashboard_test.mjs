@@ -486,6 +486,20 @@ describe('dashboard', () => {
       const q = await rest('/api/v1/market-data/quote/NQ');
       return q.status === 200 && q.body.bid && q.body.ask;
     }, 'NQ quoted by the simulator', 20_000);
+    // Listed without a price (RTY), then given one from its row: quoted from then on.
+    await listing.getByLabel('Symbol').fill('RTY');
+    await listing.getByLabel('Tick').fill('0.10');
+    await listing.getByLabel('Multiplier').fill('50');
+    await listing.getByLabel('Reference price').fill('');
+    await listing.getByRole('button', { name: 'List instrument' }).click();
+    const rty = instruments.locator('tr[data-symbol="RTY"]');
+    await rty.waitFor();
+    await rty.getByLabel('Reference price of RTY', { exact: true }).fill('2000.00');
+    await rty.getByRole('button', { name: 'Set the reference price of RTY' }).click();
+    await waitFor(async () => {
+      const q = await rest('/api/v1/market-data/quote/RTY');
+      return q.status === 200 && q.body.bid && q.body.ask;
+    }, 'RTY quoted once given a reference price', 20_000);
     await nq.scrollIntoViewIfNeeded();
     await shot(page, 'admin-instruments');
     await page.context().close();

@@ -1,6 +1,6 @@
 // The admin page: users (roles, account grants, enable/disable, second factor, delete), API
 // keys (create: the secret is shown once; revoke), each account's risk limits and the
-// instruments (trading status: halt, resume, auctions; list a new one). Only for the admin
+// instruments (trading status: halt, resume, auctions; a reference price; list a new one). Only for the admin
 // role; every change goes through the admin endpoints and the lists are reloaded.
 import { ApiError } from '../api';
 import { field, h, replaceChildren } from '../dom';
@@ -138,13 +138,22 @@ export function adminView(state: AppState): HTMLElement {
           STATUSES.map((s) => h('option', { value: s, selected: s === i.status }, label(s))));
         status.addEventListener('change', () => void run(() => api.request('PUT',
           `/api/v1/admin/instruments/${encodeURIComponent(i.symbol)}/status`, { status: status.value }), loadInstruments));
+        // Its reference price (collars, marks): the simulated market quotes an instrument it did
+        // not quote yet around it.
+        const reference = h('input', { 'aria-label': `Reference price of ${i.symbol}`, inputmode: 'decimal', class: 'narrow' });
+        const setReference = h('button', { type: 'button', class: 'mini', 'aria-label': `Set the reference price of ${i.symbol}`,
+          onclick: () => void run(async () => {
+            await api.request('PUT', `/api/v1/admin/instruments/${encodeURIComponent(i.symbol)}/reference-price`,
+              { referencePrice: reference.value.trim() });
+            replaceChildren(notice, `${i.symbol}: reference price ${reference.value.trim()}`);
+          }, loadInstruments) }, 'Set');
         return h('tr', { 'data-symbol': i.symbol },
           h('td', null, i.symbol), h('td', null, label(i.assetClass)), h('td', null, i.currency),
           h('td', { class: 'num' }, i.tickSize), h('td', { class: 'num' }, i.lotSize), h('td', { class: 'num' }, i.multiplier),
-          h('td', null, status));
+          h('td', null, status), h('td', { class: 'actions' }, reference, setReference));
       }));
     } catch (e) {
-      replaceChildren(instrumentsBody, h('tr', null, h('td', { colspan: 7, class: 'muted' }, errorText(e))));
+      replaceChildren(instrumentsBody, h('tr', null, h('td', { colspan: 8, class: 'muted' }, errorText(e))));
     }
   };
   const listSymbol = h('input', { name: 'instrument-symbol', autocomplete: 'off', placeholder: 'e.g. NQ' });
@@ -194,7 +203,7 @@ export function adminView(state: AppState): HTMLElement {
       field('Account', limitsAccount), limitsBox),
     h('section', { class: 'panel', 'aria-label': 'Instruments' }, h('header', { class: 'panel-head' }, h('h2', null, 'Instruments')),
       h('div', { class: 'scroll' }, h('table', { class: 'grid', 'aria-label': 'Instruments' },
-        h('thead', null, h('tr', null, ['Symbol', 'Class', 'Currency', 'Tick', 'Lot', 'Multiplier', 'Status'].map((t) => h('th', { scope: 'col' }, t)))),
+        h('thead', null, h('tr', null, ['Symbol', 'Class', 'Currency', 'Tick', 'Lot', 'Multiplier', 'Status', 'Reference price'].map((t) => h('th', { scope: 'col' }, t)))),
         instrumentsBody)),
       listInstrument));
 }
