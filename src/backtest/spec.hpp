@@ -32,7 +32,7 @@ struct DataSpec {
   int quantityPrecision = 0;
   std::string tick;  // empty: one unit of the last price digit
   std::string lot = "1";
-  std::string multiplier = "1";  // contract size (a future's points value)
+  std::string multiplier = "1";                // contract size (a future's points value)
   AssetClass assetClass = AssetClass::Equity;  // a future settles like one (docs/accounting.md)
   bool adjusted = false;
   std::string currency;  // empty: the pair's quote currency for "EUR/USD", else the account's

@@ -107,6 +107,12 @@ async function rest(path, init = {}) {
   return { status: r.status, body: text ? JSON.parse(text) : null };
 }
 
+// Whether the engine has a two-sided quote for `symbol` (the simulator quotes it).
+async function twoSided(symbol) {
+  const q = await rest(`/api/v1/market-data/quote/${encodeURIComponent(symbol)}`);
+  return q.status === 200 && Boolean(q.body.bid && q.body.ask);
+}
+
 // ---- prices ------------------------------------------------------------------------------
 function decimals(text) {
   const i = text.indexOf('.');
@@ -482,10 +488,7 @@ describe('dashboard', () => {
     assert.equal(listed.multiplier, '20');
     assert.equal(listed.assetClass, 'future');
     // With its reference price the simulated market quotes it.
-    await waitFor(async () => {
-      const q = await rest('/api/v1/market-data/quote/NQ');
-      return q.status === 200 && q.body.bid && q.body.ask;
-    }, 'NQ quoted by the simulator', 20_000);
+    await waitFor(() => twoSided('NQ'), 'NQ quoted by the simulator');
     // Listed without a price (RTY), then given one from its row: quoted from then on.
     await listing.getByLabel('Symbol').fill('RTY');
     await listing.getByLabel('Tick').fill('0.10');
@@ -496,10 +499,7 @@ describe('dashboard', () => {
     await rty.waitFor();
     await rty.getByLabel('Reference price of RTY', { exact: true }).fill('2000.00');
     await rty.getByRole('button', { name: 'Set the reference price of RTY' }).click();
-    await waitFor(async () => {
-      const q = await rest('/api/v1/market-data/quote/RTY');
-      return q.status === 200 && q.body.bid && q.body.ask;
-    }, 'RTY quoted once given a reference price', 20_000);
+    await waitFor(() => twoSided('RTY'), 'RTY quoted once given a reference price');
     await nq.scrollIntoViewIfNeeded();
     await shot(page, 'admin-instruments');
     await page.context().close();

@@ -48,9 +48,9 @@ class SessionSchedule {
 
  private:
   SessionSchedule() = default;
-  std::int64_t cycle_ = 0;   // a day or a week
-  std::int64_t start_ = 0;   // the window's start: from the cycle's origin (midnight; Monday midnight)
-  std::int64_t length_ = 0;  // the window's length: (0, cycle_]
+  std::int64_t cycle_ = 0;                 // a day or a week
+  std::int64_t start_ = 0;                 // the window's start: from the cycle's origin (midnight; Monday midnight)
+  std::int64_t length_ = 0;                // the window's length: (0, cycle_]
   const date::time_zone* zone_ = nullptr;  // none: UTC
   std::string text_;
   // `now` on the zone's local clock (nanoseconds since the local epoch), and back.
