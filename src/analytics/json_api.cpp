@@ -83,7 +83,8 @@ Result<ordered_json> runOne(JsonCommand command, const json& request) {
 std::string errorBody(std::string_view code, const Error& error) {
   ordered_json body;
   body["error"] = {{"code", code}, {"field", error.field}, {"message", error.message}};
-  return body.dump();
+  // Replacement characters for invalid UTF-8: a message may quote the request's own bytes.
+  return body.dump(-1, ' ', false, ordered_json::error_handler_t::replace);
 }
 
 }  // namespace
@@ -190,7 +191,7 @@ JsonReply handleJson(JsonHandler handler, std::string_view request) {
     }
     auto result = handler(parsed);
     if (!result) return JsonReply{false, errorBody("invalid_request", result.error())};
-    return JsonReply{true, result->dump()};
+    return JsonReply{true, result->dump(-1, ' ', false, ordered_json::error_handler_t::replace)};
   } catch (const std::exception& e) {  // e.g. bad_alloc, or a bug: still one JSON answer
     return JsonReply{false, errorBody("internal_error", makeError("", e.what()))};
   }

@@ -10,12 +10,9 @@ namespace alphintra::app {
 
 namespace {
 
-api::http::Response error(unsigned status, std::string_view code, std::string message, std::string field = "") {
-  nlohmann::json j;
-  j["code"] = code;
-  j["message"] = std::move(message);
-  j["field"] = std::move(field);
-  return api::http::Response{status, j.dump()};
+api::http::Response error(unsigned status, std::string_view code, std::string_view message,
+                          std::string_view field = "") {
+  return api::http::errorResponse(status, code, message, field);  // invalid UTF-8 in a message replaced, not thrown
 }
 
 const analytics::AnalyticsCommand* findCommand(std::string_view name) {

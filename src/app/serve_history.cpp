@@ -182,7 +182,7 @@ void ServeHistory::handle(const api::http::Request& request, api::http::Respond&
   body["symbol"] = instrument->symbol();
   body["interval"] = intervalText;
   body["bars"] = std::move(bars);
-  respond(api::http::Response{200, body.dump()});
+  respond(api::http::Response{200, body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)});
 }
 
 }  // namespace alphintra::app

@@ -362,7 +362,7 @@ void ServeStrategies::runControls() {
     std::lock_guard lock(mutex_);
     for (const live::StrategyStatus& s : status_) {
       if (s.id == c.id) {
-        c.respond(api::http::Response(200, toJson(s).dump()));
+        c.respond(api::http::Response(200, toJson(s).dump(-1, ' ', false, json::error_handler_t::replace)));
         break;
       }
     }
@@ -383,7 +383,8 @@ void ServeStrategies::handle(const api::http::Request& request, api::http::Respo
         if (principal.canRead(s.account)) list.push_back(toJson(s));
       }
     }
-    return respond(api::http::Response(200, json{{"strategies", list}}.dump()));
+    return respond(
+        api::http::Response(200, json{{"strategies", list}}.dump(-1, ' ', false, json::error_handler_t::replace)));
   }
   if (rest.front() != '/') return respond(errorResponse(404, "not_found", "no such route"));
   rest.remove_prefix(1);
@@ -406,7 +407,7 @@ void ServeStrategies::handle(const api::http::Request& request, api::http::Respo
   if (action.empty()) {
     if (request.method != Method::Get)
       return respond(errorResponse(405, "method_not_allowed", "a strategy allows GET"));
-    return respond(api::http::Response(200, toJson(*found).dump()));
+    return respond(api::http::Response(200, toJson(*found).dump(-1, ' ', false, json::error_handler_t::replace)));
   }
   if (request.method != Method::Post) {
     return respond(errorResponse(405, "method_not_allowed", fmt::format("{} allows POST", action)));

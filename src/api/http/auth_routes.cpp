@@ -30,7 +30,9 @@ std::string_view methodName(Method m) {
   return "OTHER";
 }
 
-Response ok(unsigned status, const json& body) { return Response{status, body.dump()}; }
+Response ok(unsigned status, const json& body) {
+  return Response{status, body.dump(-1, ' ', false, json::error_handler_t::replace)};
+}
 
 json principalJson(const auth::Principal& p) {
   json j;

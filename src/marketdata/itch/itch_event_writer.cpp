@@ -15,7 +15,7 @@ char sideOf(Side s) noexcept { return s == Side::Sell ? 'S' : 'B'; }
 }  // namespace
 
 ItchEventWriter::ItchEventWriter(std::vector<std::uint8_t>& out, Timestamp midnight)
-    : out_(out), encoder_(out), midnight_(midnight) {
+    : encoder_(out), midnight_(midnight) {
   orders_.reserve(4096);
   incoming_.reserve(16);
 }

@@ -142,7 +142,6 @@ class ItchEventWriter {
   bool toShares(Quantity quantity, std::uint32_t& out);
   void fail(std::string field, std::string message);
 
-  std::vector<std::uint8_t>& out_;
   ItchEncoder encoder_;
   Timestamp midnight_;
   std::vector<Stock> stocks_;                                     // by locate - 1
