@@ -80,6 +80,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }
 
   const std::vector<std::byte> first = saved(e);
+  // FUZZ_WRITE_SNAPSHOT=FILE keeps the last state's snapshot: the seeds of engine_snapshot_fuzz.
+  if (const char* keep = std::getenv("FUZZ_WRITE_SNAPSHOT")) {
+    if (std::FILE* f = std::fopen(keep, "wb")) {
+      std::fwrite(first.data(), 1, first.size(), f);
+      std::fclose(f);
+    }
+  }
   engine::Engine restored(options);
   ByteReader in(first);
   if (!restored.load(in)) fail("a snapshot of the engine's own state does not load");

@@ -17,6 +17,12 @@ constexpr std::uint32_t kMaxCount = 1u << 30;  // sanity bound on any section's 
 // In place of the order count: the orders section of an engine that has purged orders follows
 // (a count never reaches it, being bounded by kMaxCount).
 constexpr std::uint32_t kPurgedOrdersMarker = 0xFFFFFFFFu;
+// Bounds that keep a damaged snapshot from making load() reserve what no engine held: every
+// order record takes more than kMinOrderBytes (ids, prices, quantities, states), so a section
+// cannot list more orders than its bytes can hold; and order ids stay below 2^36 (the order
+// table keeps a chunk pointer per 8,192 ids below its window: 64 MiB at the bound).
+constexpr std::size_t kMinOrderBytes = 64;
+constexpr std::uint64_t kMaxOrderId = std::uint64_t{1} << 36;
 
 void putPrice(ByteWriter& w, Price p) { w.i64(p.raw()); }
 void putQty(ByteWriter& w, Quantity q) { w.i64(q.raw()); }
@@ -301,7 +307,7 @@ bool Engine::load(ByteReader& r) {
   } else if (created > kMaxCount) {
     return false;
   }
-  if (!r.ok()) return false;
+  if (!r.ok() || created > kMaxOrderId || kept > r.remaining() / kMinOrderBytes) return false;
   const std::size_t window = created - (base - 1);
   orders_.startRestore(base, std::max<std::size_t>(window, options_.expectedOrders));
   extras_.startAt(base - 1);
