@@ -347,6 +347,9 @@ std::optional<std::int64_t> parseUtcTimestamp(std::string_view text) noexcept {
   if (*month < 1 || *month > 12 || *day < 1 || *day > 31 || *hour > 23 || *minute > 59 || *second > 60) {
     return std::nullopt;
   }
+  // Nanoseconds since the epoch in 64 bits reach from 1677-09-21 to 2262-04-11: whole years
+  // inside that span only (a year such as 2823 would overflow, not be refused).
+  if (*year < 1678 || *year > 2261) return std::nullopt;
   std::int64_t fractionNanos = 0;
   if (text.size() > 17) {
     const std::size_t places = text.size() - 18;

@@ -167,6 +167,10 @@ TEST(FixValues, UtcTimestamp) {
   EXPECT_EQ(parseUtcTimestamp("20240229-12:00:00.000001"), 1709208000'000'001'000);
   EXPECT_FALSE(parseUtcTimestamp("20241301-00:00:00"));
   EXPECT_FALSE(parseUtcTimestamp("20240101 00:00:00"));
+  // Outside what nanoseconds since the epoch hold in 64 bits: refused, not overflowed.
+  EXPECT_FALSE(parseUtcTimestamp("28231114-22:13:20.000"));
+  EXPECT_FALSE(parseUtcTimestamp("16000101-00:00:00"));
+  EXPECT_EQ(parseUtcTimestamp("22611231-23:59:59"), 9'214'646'399'000'000'000);
   EXPECT_FALSE(parseUtcTimestamp("20240101-00:00:00.12"));
 }
 
