@@ -22,6 +22,16 @@ Result<Currency> Currency::parse(std::string_view code) {
   return c;
 }
 
+bool Currency::wellFormed() const noexcept {
+  if (length_ != 0 && (length_ < 3 || length_ > 5)) return false;
+  for (std::size_t i = 0; i < code_.size(); ++i) {
+    const char ch = code_[i];
+    const bool ok = i < length_ ? ((ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9')) : ch == '\0';
+    if (!ok) return false;
+  }
+  return true;
+}
+
 int Currency::minorUnits() const noexcept {
   // ISO 4217 exceptions to the usual two places, and the common crypto assets.
   static constexpr std::pair<std::string_view, int> kTable[] = {

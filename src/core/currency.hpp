@@ -24,6 +24,10 @@ class Currency {
   // Decimal places of money in this currency (ISO 4217 minor units; 8 for crypto assets).
   int minorUnits() const noexcept;
   bool isNone() const noexcept { return length_ == 0; }
+  // What parse() or the default constructor makes: none (all zero), or 3..5 of A-Z / 0-9 with
+  // the rest zero. A Currency copied from bytes (a command read from a journal, a snapshot) is
+  // checked with it before code() trusts its length.
+  bool wellFormed() const noexcept;
   auto operator<=>(const Currency&) const noexcept = default;
   // One 64-bit compare (the code is zero-filled past its length, so equal codes are equal
   // bytes); the defaulted one compared the array through memcmp, on every money conversion.

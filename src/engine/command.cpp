@@ -155,6 +155,7 @@ Result<Instrument> fromDefineBody(const DefineInstrumentBody& b) {
   spec.symbol = std::string(textOf(b.symbol));
   spec.venue = std::string(textOf(b.venue));
   spec.assetClass = b.assetClass;
+  if (!b.currency.wellFormed()) return makeError("currency", "the definition's currency bytes are not a currency code");
   spec.currency = std::string(b.currency.code());
   spec.pricePrecision = b.pricePrecision;
   spec.quantityPrecision = b.quantityPrecision;

@@ -173,7 +173,7 @@ void Engine::onAdmin(const Command& c, std::vector<EngineEvent>& out) {
     }
     case CommandType::OpenAccount: {
       const OpenAccountBody& b = c.body.openAccount;
-      if (b.account.isNone() || b.baseCurrency.isNone() ||
+      if (b.account.isNone() || b.baseCurrency.isNone() || !b.baseCurrency.wellFormed() ||
           (b.type != risk::AccountType::Cash && b.type != risk::AccountType::Margin) ||
           (b.costBasis != CostBasis::AverageCost && b.costBasis != CostBasis::Fifo)) {
         return commandResult(c, false, RejectCode::InvalidRequest, b.account.value(), 0, out);
@@ -196,7 +196,9 @@ void Engine::onAdmin(const Command& c, std::vector<EngineEvent>& out) {
       if (findAccount(b.account) == nullptr) {
         return commandResult(c, false, RejectCode::UnknownAccount, b.account.value(), 0, out);
       }
-      if (b.currency.isNone()) return commandResult(c, false, RejectCode::InvalidRequest, b.account.value(), 0, out);
+      if (b.currency.isNone() || !b.currency.wellFormed()) {
+        return commandResult(c, false, RejectCode::InvalidRequest, b.account.value(), 0, out);
+      }
       oms::Account* la = ledger_.account(b.account);
       if (la != nullptr && la->type() == oms::AccountType::Cash && b.amount.raw() < 0) {
         // A cash account's futures hold what they cost out of its cash (docs/accounting.md,
@@ -216,7 +218,8 @@ void Engine::onAdmin(const Command& c, std::vector<EngineEvent>& out) {
     }
     case CommandType::SetFxRate: {
       const SetFxRateBody& b = c.body.fxRate;
-      if (b.base.isNone() || b.quote.isNone() || b.base == b.quote || b.rate <= 0) {
+      if (b.base.isNone() || b.quote.isNone() || !b.base.wellFormed() || !b.quote.wellFormed() || b.base == b.quote ||
+          b.rate <= 0) {
         return commandResult(c, false, RejectCode::InvalidRequest, 0, b.rate, out);
       }
       if (!ledger_.fxRates().set(b.base, b.quote, b.rate)) {

@@ -93,6 +93,32 @@ void putOrder(ByteWriter& w, const oms::OmsOrder& o) {
       .i64(o.updatedTime.nanos());
 }
 
+// An enumeration's byte, refused (the reader fails) outside [low, high]: a damaged snapshot must
+// not give the engine a side, type or state that is none of its values.
+template <typename E>
+E getEnum(ByteReader& r, std::uint8_t low, std::uint8_t high) {
+  const std::uint8_t v = r.u8();
+  if (v < low || v > high) r.fail();
+  return static_cast<E>(v < low || v > high ? low : v);
+}
+
+bool isOrdStatus(std::uint8_t v) {
+  switch (static_cast<oms::OrdStatus>(v)) {
+    case oms::OrdStatus::New:
+    case oms::OrdStatus::PartiallyFilled:
+    case oms::OrdStatus::Filled:
+    case oms::OrdStatus::DoneForDay:
+    case oms::OrdStatus::Canceled:
+    case oms::OrdStatus::Replaced:
+    case oms::OrdStatus::PendingCancel:
+    case oms::OrdStatus::Rejected:
+    case oms::OrdStatus::PendingNew:
+    case oms::OrdStatus::Expired:
+    case oms::OrdStatus::PendingReplace: return true;
+  }
+  return false;
+}
+
 oms::OmsOrder getOrder(ByteReader& r) {
   oms::OmsOrder o;
   oms::OrderRequest& q = o.request;
@@ -100,10 +126,10 @@ oms::OmsOrder getOrder(ByteReader& r) {
   q.account = AccountId{r.u64()};
   q.instrument = InstrumentId{r.u64()};
   q.clientOrderId = getClientId(r);
-  q.side = static_cast<Side>(r.u8());
-  q.type = static_cast<book::OrderType>(r.u8());
-  q.timeInForce = static_cast<book::TimeInForce>(r.u8());
-  q.selfTrade = static_cast<book::SelfTradePrevention>(r.u8());
+  q.side = getEnum<Side>(r, 1, 2);
+  q.type = getEnum<book::OrderType>(r, 1, 4);
+  q.timeInForce = getEnum<book::TimeInForce>(r, 1, 5);
+  q.selfTrade = getEnum<book::SelfTradePrevention>(r, 0, 4);
   q.postOnly = r.boolean();
   q.price = getPrice(r);
   q.stopPrice = getPrice(r);
@@ -123,10 +149,12 @@ oms::OmsOrder getOrder(ByteReader& r) {
   o.cumNotional = static_cast<Int128>(lo | (hi << 64));
   o.rateFees = Money::fromRaw(r.i64());
   o.fees = Money::fromRaw(r.i64());
-  o.state.base = static_cast<oms::OrdStatus>(r.u8());
-  o.state.pending = static_cast<oms::Pending>(r.u8());
+  const std::uint8_t status = r.u8();
+  if (!isOrdStatus(status)) r.fail();
+  o.state.base = isOrdStatus(status) ? static_cast<oms::OrdStatus>(status) : oms::OrdStatus::Rejected;
+  o.state.pending = getEnum<oms::Pending>(r, 0, 2);
   o.state.hasFills = r.boolean();
-  o.rejectSource = static_cast<oms::RejectSource>(r.u8());
+  o.rejectSource = getEnum<oms::RejectSource>(r, 0, 3);
   o.rejectCode = r.u8();
   o.triggered = r.boolean();
   o.createdTime = Timestamp(r.i64());
@@ -239,7 +267,7 @@ bool Engine::load(ByteReader& r) {
   lastTime_ = Timestamp(r.i64());
   nextExecId_ = r.u64();
   nextTradeId_ = r.u64();
-  globalState_ = static_cast<risk::TradingState>(r.u8());
+  globalState_ = getEnum<risk::TradingState>(r, 0, 2);
   risk::load(r, defaultLimits_);
   killSwitch_.load(r);
 
@@ -264,11 +292,11 @@ bool Engine::load(ByteReader& r) {
   for (std::uint32_t i = 0; i < nAccounts && r.ok(); ++i) {
     AccountState a;
     a.id = AccountId{r.u64()};
-    a.type = static_cast<risk::AccountType>(r.u8());
+    a.type = getEnum<risk::AccountType>(r, 1, 2);
     a.base = getCurrency(r);
     risk::load(r, a.limits);
     a.ownLimits = r.boolean();
-    a.state = static_cast<risk::TradingState>(r.u8());
+    a.state = getEnum<risk::TradingState>(r, 0, 2);
     a.bucket.load(r);
     a.openOrders = r.u32();
     a.reservedFunds = r.i64();

@@ -4,6 +4,8 @@
 // detection itself is known to work.
 #include <gtest/gtest.h>
 
+#include <array>
+#include <bit>
 #include <concepts>
 #include <cstdint>
 #include <limits>
@@ -308,6 +310,20 @@ TEST(CurrencyTest, RejectsInvalidCodesNamingTheCode) {
   }
   EXPECT_NE(Currency::parse("US").error().message.find("3 to 5"), std::string::npos);
   EXPECT_NE(Currency::parse("us$").error().message.find("A-Z and 0-9"), std::string::npos);
+}
+
+// A Currency copied from bytes (journal, snapshot) is checked before its length is trusted.
+TEST(CurrencyTest, WellFormedOnlyAsParseOrDefaultMakesIt) {
+  EXPECT_TRUE(Currency{}.wellFormed());
+  EXPECT_TRUE(Currency::parse("USD")->wellFormed());
+  EXPECT_TRUE(Currency::parse("1INCH")->wellFormed());
+  const auto fromBytes = [](std::array<unsigned char, 8> bytes) { return std::bit_cast<Currency>(bytes); };
+  EXPECT_TRUE(fromBytes({'U', 'S', 'D', 0, 0, 0, 0, 3}).wellFormed());
+  EXPECT_FALSE(fromBytes({'U', 'S', 'D', 0, 0, 0, 0, 253}).wellFormed());  // a length past the code
+  EXPECT_FALSE(fromBytes({'U', 'S', 0, 0, 0, 0, 0, 2}).wellFormed());      // too short
+  EXPECT_FALSE(fromBytes({'u', 's', 'd', 0, 0, 0, 0, 3}).wellFormed());    // not A-Z / 0-9
+  EXPECT_FALSE(fromBytes({'U', 'S', 'D', 'X', 0, 0, 0, 3}).wellFormed());  // not zero past the code
+  EXPECT_FALSE(fromBytes({'U', 0, 0, 0, 0, 0, 0, 0}).wellFormed());        // none with bytes left
 }
 
 TEST(CurrencyTest, DefaultIsNone) {
