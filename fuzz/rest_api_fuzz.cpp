@@ -3,12 +3,16 @@
 //
 // The input is lines. "METHOD PATH[?QUERY] BODY" is one request (METHOD: GET, POST, PUT, PATCH,
 // DELETE or anything else; BODY: the rest of the line). "WS TEXT" is one WebSocket request
-// frame. After each HTTP request the commands it submitted are applied to the engine and the
+// frame. Authentication is on (a fresh in-memory user database per input, with `admin`):
+// requests carry an admin access token unless the line starts with "NOAUTH ", so that the
+// login, refresh, user, API-key and MFA routes are reached with and without credentials. After
+// each HTTP request the commands it submitted are applied to the engine and the
 // engine's events go back to RestApi, as the publisher hands them over; the account views
 // inspect the engine directly. Whatever the input: no crash, every request is answered (once),
 // never with 500, and every JSON answer is JSON.
 #include <nlohmann/json.hpp>
 
+#include <chrono>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -21,6 +25,7 @@
 #include "api/http/rest_api.hpp"
 #include "api/http/websocket_protocol.hpp"
 #include "api/json_commands.hpp"
+#include "auth/auth_service.hpp"
 #include "engine/engine.hpp"
 
 namespace {
@@ -85,7 +90,26 @@ class Harness {
       pending_.push_back(c.value());
       apply();
     }
+    auth::AuthOptions authOptions;
+    authOptions.database = ":memory:";
+    authOptions.hashCost = auth::HashCost::Minimal;
+    auto service = auth::AuthService::open(authOptions);
+    if (!service) fail("the user database does not open", service.error().message);
+    auth_ = std::move(service).value();
+    if (!auth_->ensureAdmin(std::string(kAdminPassword)).ok()) fail("no admin", "");
+    const auto tokens = auth_->login("admin", kAdminPassword, "", "127.0.0.1", nowSeconds());
+    const auto* t = std::get_if<auth::Tokens>(&tokens);
+    if (t == nullptr) fail("the admin cannot log in", "");
+    bearer_ = "Bearer " + t->accessToken;
+    api_.enableAuth(*auth_);
     api_.setReady(true);
+  }
+
+  static constexpr const char* kAdminPassword = "fuzz-admin-password-1";
+
+  static std::int64_t nowSeconds() {
+    return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
+        .count();
   }
 
   void line(std::string_view text) {
@@ -94,6 +118,8 @@ class Harness {
       if (const auto* error = std::get_if<WsError>(&parsed)) checkJson(wsError(*error), text);
       return;
     }
+    const bool anonymous = text.starts_with("NOAUTH ");
+    if (anonymous) text.remove_prefix(7);
     const std::size_t space = text.find(' ');
     Request request;
     request.method = methodOf(text.substr(0, space));
@@ -106,6 +132,7 @@ class Harness {
     if (question != std::string_view::npos) request.query = std::string(target.substr(question + 1));
     request.contentType = "application/json";
     request.peer = "127.0.0.1";
+    if (!anonymous) request.headers.emplace_back("authorization", bearer_);
 
     int answers = 0;
     Response answer;
@@ -117,7 +144,7 @@ class Harness {
     if (trace_) std::fprintf(stderr, "%u %.200s\n", answer.status, answer.body.c_str());
     if (answers != 1) fail(answers == 0 ? "a request was not answered" : "a request was answered twice", text);
     if (answer.status == 500 || answer.status < 200 || answer.status > 599) fail("a request was answered 500", text);
-    if (answer.contentType == "application/json") checkJson(answer.body, text);
+    if (answer.contentType == "application/json" && answer.status != 204) checkJson(answer.body, text);
   }
 
  private:
@@ -140,6 +167,8 @@ class Harness {
   }
 
   const bool trace_ = std::getenv("FUZZ_TRACE") != nullptr;  // each answer on stderr
+  std::unique_ptr<auth::AuthService> auth_;                  // before api_: RestApi keeps a reference
+  std::string bearer_;
   api::Directory directory_;
   ReadModel readModel_;
   RestApi api_;

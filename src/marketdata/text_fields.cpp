@@ -166,6 +166,10 @@ bool parseUtcTime(std::string_view s, Timestamp& out, std::string& reason) {
     reason = fmt::format("'{}' is not a valid calendar date from 1970 on", s);
     return false;
   }
+  if (year > 2261) {  // times are nanoseconds since 1970 in 64 bits: they end in April 2262
+    reason = fmt::format("'{}' is past 2261, the last year a timestamp holds", s);
+    return false;
+  }
   std::int64_t nanos = daysFromCivil(static_cast<int>(year), month, day) * kNanosPerDay;
   std::size_t pos = 10;
   if (pos < s.size() && (s[pos] == 'T' || s[pos] == ' ')) {

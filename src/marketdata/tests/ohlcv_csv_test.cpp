@@ -200,6 +200,8 @@ INSTANTIATE_TEST_SUITE_P(
                   ":2: row has 4 fields"},
         Malformed{"badDate", "Date,Open,High,Low,Close,Adj Close,Volume\n2024-02-30,1,1,1,1,1,1\n", "Date",
                   ":2: Date: '2024-02-30' is not a valid calendar date"},
+        Malformed{"pastTimestamps", "Date,Open,High,Low,Close,Adj Close,Volume\n7241-11-13,1,1,1,1,1,1\n", "Date",
+                  ":2: Date: '7241-11-13' is past 2261"},
         Malformed{"highBelowLow", "Date,Open,High,Low,Close,Adj Close,Volume\n2024-01-02,1,1,2,1,1,1\n", "High",
                   ":2: High: high 1 is below low 2"},
         Malformed{"lowAboveClose", "Date,Open,High,Low,Close,Adj Close,Volume\n2024-01-02,2,3,1.5,1,1,1\n", "Low",
