@@ -6,6 +6,8 @@
 #include <cctype>
 #include <vector>
 
+#include "core/toml_text.hpp"
+
 namespace alphintra::app {
 namespace {
 
@@ -36,9 +38,11 @@ void addConfigOptions(CLI::App& cmd, std::string& configPath) {
 
 std::optional<Error> applyConfigFile(CLI::App& cmd, const std::string& configPath) {
   if (configPath.empty()) return std::nullopt;
+  auto source = readTomlText(configPath);
+  if (!source) return source.error();
   toml::table table;
   try {
-    table = toml::parse_file(configPath);
+    table = toml::parse(source.value(), configPath);
   } catch (const toml::parse_error& e) {
     const auto& at = e.source().begin;
     return makeError("config", fmt::format("{}:{}:{}: {}", configPath, at.line, at.column, e.description()));

@@ -6,6 +6,7 @@
 
 #include <toml++/toml.h>
 
+#include "core/toml_text.hpp"
 #include "marketdata/ohlcv_csv.hpp"
 #include "strategy/registry.hpp"
 
@@ -41,9 +42,11 @@ Result<T> get(const toml::table& t, std::string_view key, T fallback, const std:
 }  // namespace
 
 Result<BacktestSpec> loadConfig(const std::filesystem::path& file) {
+  auto source = readTomlText(file);
+  if (!source) return source.error();
   toml::table root;
   try {
-    root = toml::parse_file(file.string());
+    root = toml::parse(source.value(), file.string());
   } catch (const toml::parse_error& e) {
     return makeError("config", fmt::format("{}:{}:{}: {}", file.string(), e.source().begin.line,
                                            e.source().begin.column, e.description()));

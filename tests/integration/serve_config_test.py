@@ -101,6 +101,7 @@ def check_bad(tmp):
         ("io-threads = 0\n", "io-threads", "0"),
         ("seed = { a = 1 }\n", "seed", "not a table"),
         ("port = \n", "bad.toml:1", "expected"),
+        ("port = 8080\n[\x01x]\n", "bad.toml:2:2", "control character 0x01"),
     ]
     for text, key, why in cases:
         rc, out, path = run_bad(tmp, text)
