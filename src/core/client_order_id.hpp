@@ -48,6 +48,15 @@ class ClientOrderId {
 
   std::string_view view() const noexcept { return {chars_.data(), length_}; }
   bool isNone() const noexcept { return length_ == 0; }
+  // What parse() / fromTrusted() make: at most kMaxLength characters, zero bytes past them. An
+  // id copied from bytes (a journal record) is checked with it before view() trusts its length.
+  bool wellFormed() const noexcept {
+    if (length_ > kMaxLength) return false;
+    for (std::size_t i = length_; i < chars_.size(); ++i) {
+      if (chars_[i] != '\0') return false;
+    }
+    return true;
+  }
 
   // FNV-1a over the characters: stable across runs and platforms (indexes are rebuilt from
   // snapshots, so the hash must not depend on the process).

@@ -39,6 +39,72 @@ std::size_t encode(const Command& command, std::span<std::byte> out) noexcept {
   return n;
 }
 
+namespace {
+
+// A byte of the record that must hold a bool or an enumeration: read as a byte (loading a bool
+// that is neither 0 nor 1 is undefined behaviour), compared with the values the type has.
+template <typename T>
+bool byteIn(const T& field, std::uint8_t low, std::uint8_t high) noexcept {
+  static_assert(sizeof(T) == 1);
+  std::uint8_t v = 0;
+  std::memcpy(&v, &field, 1);
+  return v >= low && v <= high;
+}
+
+// The fields of a decoded command that no edge would write: enumerations and flags outside
+// their values, ids and currencies whose length bytes run past their storage. The values
+// themselves (prices, quantities, limits) are the engine's to check, as they are for every
+// command; these are what it could not even read safely. Returns the offending field.
+const char* badField(const Command& c) noexcept {
+  const auto clientId = [](const ClientOrderId& id) { return id.wellFormed(); };
+  switch (c.type()) {
+    case CommandType::NewOrder: {
+      const NewOrderBody& b = c.body.newOrder;
+      if (!clientId(b.clientOrderId)) return "clientOrderId";
+      if (!byteIn(b.side, 1, 2)) return "side";
+      if (!byteIn(b.type, 1, 4)) return "orderType";
+      if (!byteIn(b.timeInForce, 1, 5)) return "timeInForce";
+      if (!byteIn(b.selfTrade, 0, 4)) return "selfTrade";
+      if (!byteIn(b.postOnly, 0, 1)) return "postOnly";
+      return nullptr;
+    }
+    case CommandType::CancelOrder:
+      if (!clientId(c.body.cancel.origClientOrderId)) return "origClientOrderId";
+      if (!clientId(c.body.cancel.clientOrderId)) return "clientOrderId";
+      return nullptr;
+    case CommandType::ReplaceOrder:
+      if (!clientId(c.body.replace.origClientOrderId)) return "origClientOrderId";
+      if (!clientId(c.body.replace.clientOrderId)) return "clientOrderId";
+      return nullptr;
+    case CommandType::MassCancel: return byteIn(c.body.massCancel.side, 0, 2) ? nullptr : "side";
+    case CommandType::SetTradingState: return byteIn(c.body.tradingState.state, 0, 2) ? nullptr : "state";
+    case CommandType::KillSwitch:
+      if (!byteIn(c.body.killSwitch.scope, 0, 2)) return "scope";
+      return byteIn(c.body.killSwitch.activate, 0, 1) ? nullptr : "activate";
+    case CommandType::InstrumentStatus: return byteIn(c.body.instrumentStatus.status, 0, 5) ? nullptr : "status";
+    case CommandType::DefineInstrument: {
+      const DefineInstrumentBody& b = c.body.defineInstrument;
+      if (!b.currency.wellFormed()) return "currency";
+      if (!byteIn(b.assetClass, 1, 5)) return "assetClass";
+      return byteIn(b.status, 0, 5) ? nullptr : "status";
+    }
+    case CommandType::OpenAccount: {
+      const OpenAccountBody& b = c.body.openAccount;
+      if (!b.baseCurrency.wellFormed()) return "currency";
+      if (!b.minimumFeeCurrency.wellFormed()) return "minimumFeeCurrency";
+      if (!byteIn(b.type, 1, 2)) return "accountType";
+      return byteIn(b.costBasis, 1, 2) ? nullptr : "costMethod";
+    }
+    case CommandType::AdjustCash: return c.body.adjustCash.currency.wellFormed() ? nullptr : "currency";
+    case CommandType::SetFxRate:
+      return c.body.fxRate.base.wellFormed() && c.body.fxRate.quote.wellFormed() ? nullptr : "currency";
+    case CommandType::RestrictInstrument: return byteIn(c.body.restrict.restricted, 0, 1) ? nullptr : "restricted";
+    default: return nullptr;
+  }
+}
+
+}  // namespace
+
 Result<Command> decode(std::span<const std::byte> bytes, std::uint64_t expectedSequence) {
   if (bytes.size() < sizeof(CommandHeader)) {
     return makeError("command",
@@ -60,6 +126,10 @@ Result<Command> decode(std::span<const std::byte> bytes, std::uint64_t expectedS
   if (expectedSequence != 0 && c.header.sequence != expectedSequence) {
     return makeError("sequence", "command stamped " + std::to_string(c.header.sequence) + " in journal record " +
                                      std::to_string(expectedSequence));
+  }
+  if (const char* field = badField(c)) {
+    return makeError(field, std::string(toString(type)) + " record holds a " + field +
+                                " no edge writes (a value outside its range): not a command this engine reads");
   }
   return c;
 }
