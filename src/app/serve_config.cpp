@@ -2,10 +2,10 @@
 
 #include <fmt/format.h>
 
-#include <toml++/toml.h>
 #include <cctype>
 #include <vector>
 
+#include "core/toml_parser.hpp"
 #include "core/toml_text.hpp"
 
 namespace alphintra::app {

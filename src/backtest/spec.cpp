@@ -4,8 +4,7 @@
 
 #include <cstdlib>
 
-#include <toml++/toml.h>
-
+#include "core/toml_parser.hpp"
 #include "core/toml_text.hpp"
 #include "marketdata/ohlcv_csv.hpp"
 #include "strategy/registry.hpp"

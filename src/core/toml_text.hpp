@@ -2,11 +2,9 @@
 // allows refused first.
 //
 // TOML 1.0 permits no raw control character anywhere (U+0000 to U+0008, U+000A to U+001F and
-// U+007F, except the tab, and LF / CRLF as line ends; strings spell them as escapes). The parser
-// we use (Debian's toml++ 3.3) reaches an internal assertion on some of them — a control
-// character right after a table header's '[' — instead of reporting a parse error; with NDEBUG
-// that assertion is an optimizer assumption, so the behaviour is undefined. Checking the text
-// here keeps such a file an ordinary error naming its line and column.
+// U+007F, except the tab, and LF / CRLF as line ends; strings spell them as escapes). Refusing
+// them here names the line and column of the byte itself, before the parser (core/
+// toml_parser.hpp), which reached an internal assertion on some of them.
 #pragma once
 
 #include <filesystem>

@@ -1,0 +1,18 @@
+// The TOML parser (Debian's toml++ 3.3, header-only) as every file of the project includes it:
+// with its internal assertions off.
+//
+// toml++ 3.3 asserts a precondition in parse_key() that its caller does not establish: a table
+// header whose name starts with a character that can start no key ("[!x]", "[[#x]]") fails the
+// assertion and aborts a build without NDEBUG (the debug preset), although the very next lines
+// of the parser report the proper error ("expected bare key starting character or string
+// delimiter"). With the assertion off, such a file is an ordinary parse error naming its line
+// and column in every build. (Under NDEBUG the library turns that assertion into an optimizer
+// assumption where the compiler has one — Clang's __builtin_assume; GCC 12, which builds the
+// project, has none.) Include this header, never <toml++/toml.h> directly, so that every
+// translation unit sees the same definitions of the library's inline functions.
+#pragma once
+
+#ifndef TOML_ASSERT
+#define TOML_ASSERT(expr) static_assert(true)
+#endif
+#include <toml++/toml.h>
