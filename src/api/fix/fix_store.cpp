@@ -34,22 +34,6 @@ bool writeAll(int fd, const char* data, std::size_t size) {
   return true;
 }
 
-// A file of one number in text (fixed width, leading zeros allowed); empty: none.
-Result<std::optional<std::uint64_t>> readNumber(int fd, const std::filesystem::path& path, std::string_view what) {
-  char text[32] = {};
-  const ssize_t bytes = ::pread(fd, text, sizeof(text) - 1, 0);
-  if (bytes < 0) return fileError(path, "cannot read");
-  if (bytes == 0) return std::optional<std::uint64_t>{};
-  std::string_view t(text, static_cast<std::size_t>(bytes));
-  while (!t.empty() && t.back() == '\n') t.remove_suffix(1);
-  std::uint64_t value = 0;
-  const auto [end, parseError] = std::from_chars(t.data(), t.data() + t.size(), value);
-  if (t.empty() || parseError != std::errc{} || end != t.data() + t.size()) {
-    return makeError(path.string(), fmt::format("does not hold {}", what));
-  }
-  return std::optional<std::uint64_t>{value};
-}
-
 // Writes `value` as 20 digits and a newline, so that a smaller number never leaves old digits.
 bool writeNumber(int fd, std::uint64_t value) {
   char text[32];
@@ -58,6 +42,28 @@ bool writeNumber(int fd, std::uint64_t value) {
   line.append(text, digits);
   line.push_back('\n');
   return ::pwrite(fd, line.data(), line.size(), 0) == static_cast<ssize_t>(line.size());
+}
+
+// A file of one number in text, up to its first newline (leading zeros allowed); empty: none.
+// What follows the newline is ignored: writeInbound writes the number at its own width, so a
+// shorter number written over a longer one would leave old digits behind its newline.
+Result<std::optional<std::uint64_t>> readNumber(int fd, const std::filesystem::path& path, std::string_view what) {
+  char text[32] = {};
+  const ssize_t bytes = ::pread(fd, text, sizeof(text), 0);
+  if (bytes < 0) return fileError(path, "cannot read");
+  if (bytes == 0) return std::optional<std::uint64_t>{};
+  std::string_view t(text, static_cast<std::size_t>(bytes));
+  const std::size_t newline = t.find('\n');
+  if (newline == std::string_view::npos && t.size() == sizeof(text)) {
+    return makeError(path.string(), fmt::format("does not hold {}: its first line is too long", what));
+  }
+  t = t.substr(0, newline);
+  std::uint64_t value = 0;
+  const auto [end, parseError] = std::from_chars(t.data(), t.data() + t.size(), value);
+  if (t.empty() || parseError != std::errc{} || end != t.data() + t.size()) {
+    return makeError(path.string(), fmt::format("does not hold {}", what));
+  }
+  return std::optional<std::uint64_t>{value};
 }
 
 }  // namespace
@@ -94,6 +100,11 @@ Result<std::unique_ptr<SessionStore>> SessionStore::open(const std::filesystem::
   // Beyond the end only when a reset emptied the file and a crash came before `start` was
   // rewritten: the store is empty.
   const std::uint64_t start = std::min<std::uint64_t>(startOffset->value_or(0), static_cast<std::uint64_t>(size));
+  if (startOffset->value_or(0) > start) {
+    // Record where the log continues now: left beyond the end, `start` would hide the messages
+    // appended from here at the next open (the sequence numbers would go back, resends fail).
+    if (auto e = store->writeStart(start)) return *e;
+  }
 
   // The index: frame the kept part of the file message by message.
   std::string content;
@@ -238,8 +249,8 @@ std::optional<Error> SessionStore::writeInbound() {
   char text[24];
   std::size_t n = formatUnsigned(nextInbound_, text);
   text[n++] = '\n';
-  // Fixed width is not needed: the reader stops at the newline, and a shorter number leaves
-  // old digits after it only if the number shrank, which happens only on reset (truncate then).
+  // Fixed width is not needed: the reader stops at the first newline (a shorter number leaves
+  // old digits after it only if the number shrank, which happens only on reset: truncated then).
   if (nextInbound_ == 1 && ::ftruncate(inboundFd_, 0) != 0) return fileError(dir_ / "inbound", "cannot truncate");
   if (::pwrite(inboundFd_, text, n, 0) != static_cast<ssize_t>(n)) return fileError(dir_ / "inbound", "cannot write");
   return std::nullopt;

@@ -8,6 +8,7 @@
 
 #include <deque>
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <string>
 #include <vector>
@@ -367,6 +368,41 @@ TEST(SessionStoreFile, SurvivesReopenAndCutsATornTail) {
   ASSERT_FALSE(store->reset());
   EXPECT_EQ(store->nextOutbound(), 1u);
   EXPECT_EQ(store->nextInbound(), 1u);
+  std::filesystem::remove_all(dir);
+}
+
+// A reset emptied `messages` and the process died before `start` was rewritten: the store is
+// empty, and what it stores from then on must still be there at the next open (`start` is
+// rewritten at once). Number files are read up to their first newline, whatever follows it.
+TEST(SessionStoreFile, AStartBeyondTheEndIsRewrittenAndNumbersEndAtTheirNewline) {
+  const auto dir = alphintra::scratchDirectory("fix-store-start");
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir / "start") << "00000000000000004096\n";       // `messages` is empty (created at open)
+  std::ofstream(dir / "inbound") << "13\n0000000000000000099\n";  // "13" written over a longer number
+  std::string message;
+  {
+    auto opened = SessionStore::open(dir);
+    ASSERT_TRUE(opened.ok()) << opened.error().message;
+    auto store = std::move(opened).value();
+    EXPECT_EQ(store->nextOutbound(), 1u);
+    EXPECT_EQ(store->nextInbound(), 13u);
+    MessageWriter w;
+    w.start("0");
+    w.integer(tag::MsgSeqNum, 1);
+    message = std::string(w.finish());
+    store->append(message);
+    ASSERT_FALSE(store->flush());
+  }
+  auto reopened = SessionStore::open(dir);
+  ASSERT_TRUE(reopened.ok()) << reopened.error().message;
+  EXPECT_EQ(reopened.value()->nextOutbound(), 2u);  // was 1: the message hidden behind the old start
+  std::string loaded;
+  ASSERT_TRUE(reopened.value()->load(1, loaded));
+  EXPECT_EQ(loaded, message);
+  std::ofstream(dir / "inbound", std::ios::trunc) << std::string(40, '1');  // a first line longer than any number
+  const auto refused = SessionStore::open(dir);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.error().message.find("too long"), std::string::npos) << refused.error().message;
   std::filesystem::remove_all(dir);
 }
 
