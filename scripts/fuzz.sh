@@ -14,7 +14,7 @@ cd "$(dirname "$0")/.."
 seconds="${1:-120}"
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(engine_protocol engine_snapshot journal_recovery fix_session fix_store rest_api analytics market_files)
+[ ${#targets[@]} -gt 0 ] || targets=(engine_protocol engine_snapshot journal_recovery fix_session fix_store rest_api analytics market_files history_store)
 
 bash scripts/setup.sh
 # Clang and its libFuzzer runtime (Debian 12: clang-14 with libclang-rt-14-dev).
