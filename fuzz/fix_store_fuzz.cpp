@@ -17,6 +17,7 @@
 
 #include "api/fix/fix_codec.hpp"
 #include "api/fix/fix_store.hpp"
+#include "fuzz/scratch_path.hpp"
 
 namespace {
 
@@ -41,8 +42,8 @@ std::string message(std::uint64_t sequence) {
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  static const std::filesystem::path dir =
-      std::filesystem::temp_directory_path() / ("alphintra-fuzz-fix-store-" + std::to_string(::getpid()));
+  static const alphintra::fuzz::ScratchPath scratch("fix-store");
+  const std::filesystem::path& dir = scratch.path();
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
   const std::string_view text(reinterpret_cast<const char*>(data), size);

@@ -17,6 +17,7 @@
 #include <string>
 #include <string_view>
 
+#include "fuzz/scratch_path.hpp"
 #include "marketdata/history_store.hpp"
 
 namespace {
@@ -42,8 +43,8 @@ void checked(const Result<T>& r) {
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  static const std::filesystem::path dir =
-      std::filesystem::temp_directory_path() / ("alphintra-fuzz-history-" + std::to_string(::getpid()));
+  static const alphintra::fuzz::ScratchPath scratch("history");
+  const std::filesystem::path& dir = scratch.path();
   const std::string_view text(reinterpret_cast<const char*>(data), size);
   const std::size_t firstLine = text.find('\n');
   const std::size_t separator = text.find("\n==", firstLine == std::string_view::npos ? 0 : firstLine);

@@ -15,6 +15,7 @@
 #include <string_view>
 
 #include "backtest/spec.hpp"
+#include "fuzz/scratch_path.hpp"
 #include "live/live_spec.hpp"
 #include "marketdata/event_csv.hpp"
 #include "marketdata/itch/itch_book.hpp"
@@ -32,9 +33,8 @@ using namespace alphintra;
 }
 
 const std::filesystem::path& scratchFile() {
-  static const std::filesystem::path path =
-      std::filesystem::temp_directory_path() / ("alphintra-fuzz-" + std::to_string(::getpid()) + ".in");
-  return path;
+  static const alphintra::fuzz::ScratchPath scratch("file");
+  return scratch.path();
 }
 
 void write(const std::filesystem::path& path, std::string_view bytes) {
