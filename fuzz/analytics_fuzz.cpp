@@ -1,6 +1,6 @@
 // Fuzz target: the analytics commands' JSON edge (`alphintra analytics NAME`, POST
-// /api/v1/analytics/NAME). The input is lines "NAME JSON"; a line naming no command is given to
-// every command in turn (by the first byte). Whatever the request: no crash, one JSON answer,
+// /api/v1/analytics/NAME). The input is lines "NAME JSON"; a line naming no command goes whole to
+// the command its first byte picks. Whatever the request: no crash, one JSON answer,
 // and never an internal_error (an exception escaping a command means a check is missing at
 // the edge: bad sizes, non-finite numbers, impossible constraints must be refused naming the
 // field).

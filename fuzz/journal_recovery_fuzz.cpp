@@ -10,8 +10,8 @@
 // The records go through store::JournalWriter (small segments, so that several files roll) and
 // are applied to a live engine as they are written; then engine::recover rebuilds an engine
 // from the directory. Without damage the recovery must succeed and reach the live engine's
-// state hash; with damage it may refuse (an error naming what is wrong) or recover a prefix,
-// never crash.
+// state hash — or, when a record does not decode (a patched one), refuse; with damage it may
+// refuse (an error naming what is wrong) or recover a prefix, never crash.
 #include <unistd.h>
 
 #include <algorithm>
@@ -138,6 +138,8 @@ class Harness {
       if (!recovered) fail("an undamaged journal does not recover", recovered.error().message);
       if (recovered->engine->stateHash() != live_.stateHash())
         fail("the recovered state differs from the live one", "");
+    } else if (damage_.empty() && recovered) {
+      fail("a journal holding a record that does not decode recovered (rule 7: refused)", "");
     } else if (!recovered && recovered.error().message.empty()) {
       fail("a refused journal without a message", "");
     }

@@ -4,7 +4,7 @@
 // duplicated or spliced from another seed, tokens of the target's dictionary inserted. The
 // same seed gives the same inputs, so a failure in CI replays on any machine:
 //
-//   <target>_replay CORPUS_DIR [--runs N] [--seed S] [--dict FILE] [--print-failing]
+//   <target>_fuzz CORPUS_DIR [--runs N] [--seed S] [--dict FILE]
 //
 // Under AddressSanitizer and UndefinedBehaviorSanitizer (the asan preset) a memory error or
 // undefined behaviour aborts with the sanitizer's report; the target itself aborts on a broken
@@ -155,8 +155,12 @@ int main(int argc, char** argv) {
   std::uint64_t runs = 10'000;
   std::uint64_t seed = 1;
   std::filesystem::path dictionaryFile;
-  for (int i = 2; i + 1 < argc; i += 2) {
+  for (int i = 2; i < argc; i += 2) {
     const std::string_view flag = argv[i];
+    if (i + 1 == argc) {
+      std::fprintf(stderr, "%s needs a value\n", argv[i]);
+      return 2;
+    }
     if (flag == "--runs") {
       runs = std::stoull(argv[i + 1]);
     } else if (flag == "--seed") {

@@ -172,7 +172,7 @@ int inspectEngine(const InspectArgs& args) {
     });
     j["orders"] = std::move(list);
   }
-  fmt::print("{}\n", j.dump());
+  fmt::print("{}\n", j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));  // ids read from a snapshot
   return 0;
 }
 

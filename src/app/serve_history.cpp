@@ -136,8 +136,11 @@ void ServeHistory::handle(const api::http::Request& request, api::http::Respond&
       intervalText = value;
     } else if (name == "start" || name == "end") {
       const auto seconds = api::http::parseUnsigned(value);
-      if (!seconds || *seconds > 32'503'680'000ULL) {
-        return respond(errorResponse(400, "invalid_request", fmt::format("{} is Unix time in seconds", name), name));
+      // Nanoseconds in 64 bits end in April 2262: 9,223,372,036 seconds.
+      if (!seconds || *seconds > 9'223'372'036ULL) {
+        return respond(errorResponse(400, "invalid_request",
+                                     fmt::format("{} is Unix time in seconds, at most 9223372036 (in 2262)", name),
+                                     name));
       }
       (name == "start" ? start : end) = static_cast<std::int64_t>(*seconds) * kNanosPerSecond;
     } else if (name == "limit") {

@@ -303,6 +303,10 @@ bool BarFillVenue::load(ByteReader& in) {
       r.quantity = Quantity::fromRaw(in.i64());
       r.filled = Quantity::fromRaw(in.i64());
       r.expireTime = Timestamp(in.i64());
+      const auto side = static_cast<std::uint8_t>(r.side);
+      const auto type = static_cast<std::uint8_t>(r.type);
+      const auto tif = static_cast<std::uint8_t>(r.timeInForce);
+      if (side < 1 || side > 2 || type < 1 || type > 4 || tif < 1 || tif > 5) in.fail();  // none of their values
       m.resting.push_back(r);
     }
   }

@@ -19,7 +19,7 @@ constexpr std::uint32_t kMaxCount = 1u << 30;  // sanity bound on any section's 
 constexpr std::uint32_t kPurgedOrdersMarker = 0xFFFFFFFFu;
 // Bounds that keep a damaged snapshot from making load() reserve what no engine held: every
 // order record takes more than kMinOrderBytes (ids, prices, quantities, states), so a section
-// cannot list more orders than its bytes can hold; and order ids stay below 2^36 (the order
+// cannot list more orders than its bytes can hold; and order ids stay at most 2^36 (the order
 // table keeps a chunk pointer per 8,192 ids below its window: 64 MiB at the bound).
 constexpr std::size_t kMinOrderBytes = 64;
 constexpr std::uint64_t kMaxOrderId = std::uint64_t{1} << 36;

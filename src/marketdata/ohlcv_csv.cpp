@@ -149,7 +149,11 @@ Result<bool> OhlcvCsvReader::parseRow(std::string_view line, Bar& out) {
   if (layout_ == OhlcvLayout::Binance) {
     std::int64_t t = 0;
     if (!parseInteger(at(kTime), t, reason) || t < 0) return fieldError(kTime, reason.empty() ? "negative" : reason);
-    start = Timestamp{t < 100'000'000'000'000 ? t * 1'000'000 : t * 1'000};  // ms, or µs in newer dumps
+    std::int64_t nanos = 0;
+    if (__builtin_mul_overflow(t, t < 100'000'000'000'000 ? 1'000'000 : 1'000, &nanos)) {  // ms, or µs in newer dumps
+      return fieldError(kTime, fmt::format("{} is past 2262, the last year a timestamp holds", t));
+    }
+    start = Timestamp{nanos};
   } else if (!parseUtcTime(at(kTime), start, reason)) {
     return fieldError(kTime, reason);
   }

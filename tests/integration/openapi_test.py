@@ -371,6 +371,7 @@ def exercise(server, port):
     c("viewer", "GET", "/api/v1/market-data/book/NOPE", expect=404)
     c("viewer", "GET", "/api/v1/market-data/history/AAPL?interval=1s&limit=50", expect=200)
     c("viewer", "GET", "/api/v1/market-data/history/AAPL?interval=7q", expect=400)
+    c("viewer", "GET", "/api/v1/market-data/history/AAPL?interval=1s&start=10000000000", expect=400)  # past 2262
     c("viewer", "GET", "/api/v1/market-data/history/NOPE", expect=404)
 
     # Orders: place (201, retry 200, rejected 422, invalid 400), read, replace, cancel.

@@ -9,6 +9,13 @@
 namespace alphintra::api::fix {
 namespace {
 
+// |a - b| without overflow: a SendingTime may be any instant 64-bit nanoseconds hold (1678 to
+// 2262), and its difference from now can exceed what a signed 64-bit number holds.
+std::uint64_t distance(std::int64_t a, std::int64_t b) noexcept {
+  return a > b ? static_cast<std::uint64_t>(a) - static_cast<std::uint64_t>(b)
+               : static_cast<std::uint64_t>(b) - static_cast<std::uint64_t>(a);
+}
+
 constexpr std::int64_t kNanosPerSecond = 1'000'000'000;
 
 // Every MsgType FIX 4.4 defines (application and session).
@@ -183,8 +190,8 @@ void Session::onLogon(SessionOutput& output, const MessageView& m, std::int64_t 
   }
   const auto sendingTime = parseUtcTimestamp(m.get(tag::SendingTime).value_or(""));
   if (!sendingTime) return refuse("SendingTime (52) is missing or not a UTCTimestamp");
-  const std::int64_t skew = *sendingTime > now ? *sendingTime - now : now - *sendingTime;
-  if (skew > timings_.maxLatencyNanos) return refuse("SendingTime (52) is too far from our clock");
+  if (distance(*sendingTime, now) > static_cast<std::uint64_t>(timings_.maxLatencyNanos))
+    return refuse("SendingTime (52) is too far from our clock");
   const bool reset = m.get(tag::ResetSeqNumFlag).value_or("N") == "Y";
   if (reset) {
     if (auto e = store_.reset(now)) log(fmt::format("cannot reset the store: {}", e->message));
@@ -315,8 +322,7 @@ bool Session::checkSendingTime(const MessageView& m, std::uint64_t seq, std::int
            "SendingTime (52) must be a UTCTimestamp YYYYMMDD-HH:MM:SS[.sss]", now);
     return false;
   }
-  const std::int64_t skew = *time > now ? *time - now : now - *time;
-  if (skew > timings_.maxLatencyNanos) {
+  if (distance(*time, now) > static_cast<std::uint64_t>(timings_.maxLatencyNanos)) {
     store_.setNextInbound(seq + 1);
     reject(seq, m.msgType(), RejectReason::SendingTimeAccuracy, tag::SendingTime,
            "SendingTime (52) is too far from our clock", now);

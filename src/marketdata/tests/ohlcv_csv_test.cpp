@@ -216,6 +216,8 @@ INSTANTIATE_TEST_SUITE_P(
                   "is negative"},
         Malformed{"zeroPrice", "Date,Open,High,Low,Close,Adj Close,Volume\n2024-01-02,0,1,0,1,1,5\n", "Open",
                   "not a positive price"},
+        Malformed{"binancePastTimestamps", "1704067200000,1,1,1,1,1\n9999999999999,1,1,1,1,1\n", "open_time",
+                  ":2: open_time: 9999999999999 is past 2262"},
         Malformed{"binanceBadTime", "1704067200000,1,1,1,1,1\n17040672x0000,1,1,1,1,1\n", "open_time",
                   ":2: open_time:"}),
     [](const auto& p) { return std::string{p.param.name}; });

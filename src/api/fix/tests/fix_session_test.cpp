@@ -217,6 +217,22 @@ TEST_F(SessionTest, SendingTimeOffIsRejectedThenLoggedOut) {
   EXPECT_EQ(last()[tag::MsgType], "5");
 }
 
+// A SendingTime centuries away: its distance from our clock is more than a signed 64-bit
+// number holds; it is too far, not wrapped around into "close enough".
+TEST_F(SessionTest, SendingTimeCenturiesAwayIsRejected) {
+  logon();
+  MessageWriter w;
+  w.start("0");
+  w.field(tag::SenderCompID, "CL");
+  w.field(tag::TargetCompID, "US");
+  w.integer(tag::MsgSeqNum, 2);
+  w.field(tag::SendingTime, "17000101-00:00:00.000");
+  deliver(std::string(w.finish()));
+  ASSERT_GE(sent(), 3u);
+  EXPECT_EQ(fieldsOf(out_.written[sent() - 2])[tag::SessionRejectReason], "10");
+  EXPECT_EQ(last()[tag::MsgType], "5");
+}
+
 TEST_F(SessionTest, WrongCompIdIsRejectedThenLoggedOut) {
   logon();
   deliver(message("0", 2, {}, kT0, "OTHER"));
