@@ -9,6 +9,7 @@
 #include <cerrno>
 #include <cstring>
 #include <fstream>
+#include <limits>
 #include <memory>
 
 #include "marketdata/bar_aggregator.hpp"
@@ -178,7 +179,11 @@ Result<HistoryQueryStats> HistoryReader::queryBars(InstrumentId instrument, std:
   if (end <= start) return HistoryQueryStats{};
   const Timestamp from{floorTo(start.nanos(), intervalNanos)};
   // Source bars of the last bucket that starts before `end` are read whole.
-  const Timestamp until{floorTo(end.nanos() - 1, intervalNanos) + intervalNanos};
+  // Saturated: an end in the last interval before 2262 has no next interval in 64 bits.
+  const std::int64_t lastBucket = floorTo(end.nanos() - 1, intervalNanos);
+  const Timestamp until{lastBucket > std::numeric_limits<std::int64_t>::max() - intervalNanos
+                            ? std::numeric_limits<std::int64_t>::max()
+                            : lastBucket + intervalNanos};
   std::int64_t source = 0;
   for (std::int64_t stored : barIntervals(instrument)) {
     if (intervalNanos % stored == 0) source = stored;

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <fstream>
+#include <limits>
 #include <vector>
 
 #include "marketdata/bar_aggregator.hpp"
@@ -104,6 +105,12 @@ TEST(HistoryStore, SecondBarsAnswerCoarserQueriesAcrossDays) {
   ASSERT_NE(firstDirect, direct.end());
   for (std::size_t i = 0; i < minutes.size(); ++i)
     EXPECT_TRUE(sameBar(minutes[i], *(firstDirect + static_cast<long>(i))));
+  // An end in the last interval 64-bit nanoseconds hold (REST ?end= allows up to 2262): the
+  // bucket after it does not exist; the query answers as for any later end.
+  for (std::int64_t interval : {kSecond, kNanosPerDay}) {
+    expectSame(query(reader, id, interval, kDay0, std::numeric_limits<std::int64_t>::max()),
+               aggregateDirect(trades, interval));
+  }
 }
 
 // Retention: day files whose day is over by the cutoff go, in every series; the day the cutoff
