@@ -3,10 +3,27 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <limits>
 
 #include "marketdata/text_fields.hpp"
 
 namespace alphintra::marketdata {
+
+namespace {
+
+// Sums of what a feed or a stored file says, saturated: a damaged record (a volume near 2^63)
+// clamps the bar's total instead of overflowing it.
+template <typename T>
+T addSaturated(T a, T b) noexcept {
+  static_assert(std::numeric_limits<T>::is_specialized);
+  T sum{};
+  if (__builtin_add_overflow(a, b, &sum)) return b > 0 ? std::numeric_limits<T>::max() : std::numeric_limits<T>::min();
+  return sum;
+}
+
+Quantity addSaturated(Quantity a, Quantity b) noexcept { return Quantity::fromRaw(addSaturated(a.raw(), b.raw())); }
+
+}  // namespace
 
 Result<std::int64_t> parseInterval(std::string_view text) {
   const std::string name{"interval"};
@@ -106,9 +123,9 @@ bool BarAggregator::onTrade(Timestamp time, Price price, Quantity quantity, Bar&
   bar_.high = std::max(bar_.high, price);
   bar_.low = std::min(bar_.low, price);
   bar_.close = price;
-  bar_.volume += quantity;
-  bar_.tradeCount += 1;
-  bar_.notional += rawNotional(price, quantity);
+  bar_.volume = addSaturated(bar_.volume, quantity);
+  bar_.tradeCount = addSaturated<std::int64_t>(bar_.tradeCount, 1);
+  bar_.notional = addSaturated<Int128>(bar_.notional, rawNotional(price, quantity));
   if (spec_.kind != BarKind::Time && thresholdReached()) {
     completed = bar_;
     open_ = false;
@@ -135,9 +152,9 @@ bool BarAggregator::onBar(const Bar& in, Bar& completed) noexcept {
   bar_.high = std::max(bar_.high, in.high);
   bar_.low = std::min(bar_.low, in.low);
   bar_.close = in.close;
-  bar_.volume += in.volume;
-  bar_.tradeCount += in.tradeCount;
-  bar_.notional += in.notional;
+  bar_.volume = addSaturated(bar_.volume, in.volume);
+  bar_.tradeCount = addSaturated(bar_.tradeCount, in.tradeCount);
+  bar_.notional = addSaturated(bar_.notional, in.notional);
   return done;
 }
 

@@ -2,6 +2,7 @@
 // worked out by hand in the comments; interval parsing; resampling 1 s bars into 1 m bars.
 #include <gtest/gtest.h>
 
+#include <limits>
 #include <vector>
 
 #include "marketdata/bar_aggregator.hpp"
@@ -49,6 +50,36 @@ void expectBar(const Bar& b, std::int64_t startSeconds, std::int64_t o, std::int
   EXPECT_EQ(b.volume.raw(), v);
   EXPECT_EQ(b.tradeCount, n);
   EXPECT_EQ(b.notional, static_cast<Int128>(notional));
+}
+
+// Totals of stored bars a damaged file or an absurd feed made huge clamp at the largest value
+// instead of overflowing (found by the history_store fuzz target).
+TEST(BarAggregator, TotalsSaturate) {
+  auto minutes = BarAggregator::create(InstrumentId{3}, BarSpec{BarKind::Time, 60 * kNanosPerSecond});
+  ASSERT_TRUE(minutes.ok());
+  Bar second;
+  second.instrument = InstrumentId{3};
+  second.open = second.high = second.low = second.close = Price::fromRaw(100);
+  second.volume = Quantity::fromRaw(std::numeric_limits<std::int64_t>::max() - 1);
+  second.tradeCount = std::numeric_limits<std::int64_t>::max();
+  second.notional = std::numeric_limits<Int128>::max() - 5;
+  Bar out;
+  for (int k = 0; k < 2; ++k) {
+    second.start = Timestamp{kBase + k * kNanosPerSecond};
+    EXPECT_FALSE(minutes.value().onBar(second, out));
+  }
+  ASSERT_TRUE(minutes.value().flush(out));
+  EXPECT_EQ(out.volume.raw(), std::numeric_limits<std::int64_t>::max());
+  EXPECT_EQ(out.tradeCount, std::numeric_limits<std::int64_t>::max());
+  EXPECT_EQ(out.notional, std::numeric_limits<Int128>::max());
+  second.volume = Quantity::fromRaw(std::numeric_limits<std::int64_t>::min() + 1);  // and downwards
+  auto again = BarAggregator::create(InstrumentId{3}, BarSpec{BarKind::Time, 60 * kNanosPerSecond});
+  for (int k = 0; k < 2; ++k) {
+    second.start = Timestamp{kBase + k * kNanosPerSecond};
+    again.value().onBar(second, out);
+  }
+  ASSERT_TRUE(again.value().flush(out));
+  EXPECT_EQ(out.volume.raw(), std::numeric_limits<std::int64_t>::min());
 }
 
 TEST(BarAggregator, MinuteBarsAreUtcAlignedAndSkipEmptyMinutes) {
