@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <utility>
 
 #include "core/toml_text.hpp"
 
@@ -37,6 +38,29 @@ TEST_F(TomlTextTest, ControlCharactersAreRefusedWithTheirPlace) {
     ASSERT_FALSE(r.ok()) << static_cast<int>(c);
     EXPECT_EQ(r.error().field, "config");
     EXPECT_NE(r.error().message.find(path_.string() + ":2:2: control character"), std::string::npos)
+        << r.error().message;
+  }
+}
+
+TEST_F(TomlTextTest, BeyondAsciiOnlyInsideStringsAndComments) {
+  // Allowed: in every kind of string (escaped quotes do not end one), in comments, in a quoted key.
+  const std::string text =
+      "# caf\xc3\xa9\n"
+      "\"cl\xc3\xa9\" = 1\n"
+      "a = \"x\\\"\xc3\xa9\"  # \xc3\x9c\n"
+      "b = 'C:\\\xc3\xa9'\n"
+      "c = \"\"\"\n\xc3\xa9 \"\" \xc3\xa9\n\"\"\"\n"
+      "d = '''\n\xc3\xa9 ' \xc3\xa9\n'''\n";
+  const auto ok = readTomlText(write(text));
+  ASSERT_TRUE(ok.ok()) << ok.error().message;
+  // Refused where the parser would meet it as code: after a value, in a bare key, after a string.
+  for (const auto& [bad, place] : {std::pair<std::string, std::string>{"cash = 1\xc3\x9c\n", ":1:9:"},
+                                   {"a = 1\n\xc3\xa9t\xc3\xa9 = 2\n", ":2:1:"},
+                                   {"s = \"\xc3\xa9\"\xc3\xa9\n", ":1:8:"},
+                                   {"m = \"\"\"x\"\"\" \xc3\x9c\n", ":1:13:"}}) {
+    const auto r = readTomlText(write(bad));
+    ASSERT_FALSE(r.ok()) << bad;
+    EXPECT_NE(r.error().message.find(path_.string() + place + " a character beyond ASCII"), std::string::npos)
         << r.error().message;
   }
 }
