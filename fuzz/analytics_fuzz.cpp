@@ -12,6 +12,7 @@
 #include <string_view>
 
 #include "analytics/json_api.hpp"
+#include "fuzz/fuzz_input.hpp"
 
 namespace {
 
@@ -43,13 +44,6 @@ void run(std::string_view line) {
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  const std::string_view text(reinterpret_cast<const char*>(data), size);
-  std::size_t start = 0;
-  while (start < text.size()) {
-    std::size_t end = text.find('\n', start);
-    if (end == std::string_view::npos) end = text.size();
-    run(text.substr(start, end - start));
-    start = end + 1;
-  }
+  for (const std::string_view line : alphintra::fuzz::lines(data, size)) run(line);
   return 0;
 }

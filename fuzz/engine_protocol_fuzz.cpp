@@ -19,6 +19,7 @@
 #include "api/json_events.hpp"
 #include "core/binary_io.hpp"
 #include "engine/engine.hpp"
+#include "fuzz/fuzz_input.hpp"
 
 namespace {
 
@@ -43,20 +44,10 @@ constexpr const char* kSetup[] = {
   std::abort();
 }
 
-std::vector<std::byte> saved(const engine::Engine& e) {
-  std::vector<std::byte> bytes;
-  ByteWriter out(bytes);
-  e.save(out);
-  return bytes;
-}
-
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  engine::EngineOptions options;
-  options.expectedOrders = 256;
-  options.book.expectedOrders = 256;
-  options.book.expectedLevels = 64;
+  const engine::EngineOptions options = alphintra::fuzz::smallEngine();
   engine::Engine e(options);
   api::Directory directory;
   std::vector<engine::EngineEvent> events;
@@ -74,16 +65,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   };
   for (const char* line : kSetup) run(line);
 
-  const std::string_view text(reinterpret_cast<const char*>(data), size);
-  std::size_t start = 0;
-  while (start < text.size()) {
-    std::size_t end = text.find('\n', start);
-    if (end == std::string_view::npos) end = text.size();
-    run(text.substr(start, end - start));
-    start = end + 1;
-  }
+  for (const std::string_view line : alphintra::fuzz::lines(data, size)) run(line);
 
-  const std::vector<std::byte> first = saved(e);
+  const std::vector<std::byte> first = alphintra::fuzz::saved(e);
   // FUZZ_WRITE_SNAPSHOT=FILE keeps the last state's snapshot: the seeds of engine_snapshot_fuzz.
   if (const char* keep = std::getenv("FUZZ_WRITE_SNAPSHOT")) {
     if (std::FILE* f = std::fopen(keep, "wb")) {
@@ -94,19 +78,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   engine::Engine restored(options);
   ByteReader in(first);
   if (!restored.load(in)) fail("a snapshot of the engine's own state does not load");
-  if (saved(restored) != first) fail("a reloaded snapshot saves different bytes");
+  if (alphintra::fuzz::saved(restored) != first) fail("a reloaded snapshot saves different bytes");
 
   // The same bytes are not enough: what load() rebuilds (order and client-id indexes, books,
   // valuations) must behave as the original. The input's lines once more (resubmissions,
   // cancels and replaces by client id), then market orders from every account on every
   // instrument, a mass cancel and a day later, through both engines: the same events.
-  std::vector<std::string_view> probe;
-  for (std::size_t at = 0; at < text.size();) {
-    std::size_t end = text.find('\n', at);
-    if (end == std::string_view::npos) end = text.size();
-    probe.push_back(text.substr(at, end - at));
-    at = end + 1;
-  }
+  std::vector<std::string_view> probe = alphintra::fuzz::lines(data, size);
   static const std::vector<std::string> kProbe = [] {
     std::vector<std::string> lines;
     for (const char* account : {"1", "2", "3"}) {
@@ -146,6 +124,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       }
     }
   }
-  if (saved(restored) != saved(e)) fail("a reloaded engine ends in another state than the original");
+  if (alphintra::fuzz::saved(restored) != alphintra::fuzz::saved(e))
+    fail("a reloaded engine ends in another state than the original");
   return 0;
 }

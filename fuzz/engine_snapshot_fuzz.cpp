@@ -11,6 +11,7 @@
 
 #include "core/binary_io.hpp"
 #include "engine/engine.hpp"
+#include "fuzz/fuzz_input.hpp"
 
 namespace {
 
@@ -19,21 +20,6 @@ using namespace alphintra;
 [[noreturn]] void fail(const char* what) {
   std::fprintf(stderr, "engine_snapshot_fuzz: %s\n", what);
   std::abort();
-}
-
-engine::EngineOptions options() {
-  engine::EngineOptions o;
-  o.expectedOrders = 256;
-  o.book.expectedOrders = 256;
-  o.book.expectedLevels = 64;
-  return o;
-}
-
-std::vector<std::byte> saved(const engine::Engine& e) {
-  std::vector<std::byte> bytes;
-  ByteWriter out(bytes);
-  e.save(out);
-  return bytes;
 }
 
 // A few commands against whatever the state holds: orders on the first instruments and
@@ -72,14 +58,14 @@ void exercise(engine::Engine& e) {
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  engine::Engine e(options());
+  engine::Engine e(alphintra::fuzz::smallEngine());
   ByteReader in(std::span(reinterpret_cast<const std::byte*>(data), size));
   if (!e.load(in)) return 0;
-  const std::vector<std::byte> first = saved(e);
-  engine::Engine again(options());
+  const std::vector<std::byte> first = alphintra::fuzz::saved(e);
+  engine::Engine again(alphintra::fuzz::smallEngine());
   ByteReader in2(first);
   if (!again.load(in2)) fail("an accepted snapshot, saved again, does not load");
-  if (saved(again) != first) fail("an accepted snapshot does not save the same bytes twice");
+  if (alphintra::fuzz::saved(again) != first) fail("an accepted snapshot does not save the same bytes twice");
   exercise(e);
   return 0;
 }

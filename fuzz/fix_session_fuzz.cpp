@@ -26,6 +26,7 @@
 #include "api/fix/fix_store.hpp"
 #include "api/json_commands.hpp"
 #include "engine/engine.hpp"
+#include "fuzz/fuzz_input.hpp"
 
 namespace {
 
@@ -82,11 +83,7 @@ std::string framed(std::string_view fields) {
 class Harness {
  public:
   Harness() : entry_(directory_, 4, [this](const engine::Command& c) { return submit(c); }) {
-    engine::EngineOptions options;
-    options.expectedOrders = 256;
-    options.book.expectedOrders = 256;
-    options.book.expectedLevels = 64;
-    engine_ = std::make_unique<engine::Engine>(options);
+    engine_ = std::make_unique<engine::Engine>(alphintra::fuzz::smallEngine());
     for (
         const char* line : {
             R"({"type":"define_instrument","instrument":7,"symbol":"AAPL","venue":"SIM","assetClass":"equity","currency":"USD","pricePrecision":2,"quantityPrecision":0,"tickSize":"0.01","lotSize":"1"})",
@@ -231,14 +228,7 @@ class Harness {
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   Harness h;
-  const std::string_view text(reinterpret_cast<const char*>(data), size);
-  std::size_t start = 0;
-  while (start < text.size()) {
-    std::size_t end = text.find('\n', start);
-    if (end == std::string_view::npos) end = text.size();
-    h.line(text.substr(start, end - start));
-    start = end + 1;
-  }
+  for (const std::string_view line : alphintra::fuzz::lines(data, size)) h.line(line);
   h.end();
   return 0;
 }

@@ -34,6 +34,7 @@
 #include "engine/command.hpp"
 #include "engine/engine.hpp"
 #include "engine/recovery.hpp"
+#include "fuzz/fuzz_input.hpp"
 #include "store/journal.hpp"
 
 namespace {
@@ -53,14 +54,6 @@ constexpr const char* kSetup[] = {
     R"({"type":"adjust_cash","account":1,"currency":"USD","amount":"1000000.00"})",
     R"({"type":"adjust_cash","account":2,"currency":"USD","amount":"250000.00"})",
 };
-
-engine::EngineOptions engineOptions() {
-  engine::EngineOptions o;
-  o.expectedOrders = 256;
-  o.book.expectedOrders = 256;
-  o.book.expectedLevels = 64;
-  return o;
-}
 
 std::uint64_t number(std::string_view text) {
   std::uint64_t v = 0;
@@ -85,7 +78,7 @@ class Harness {
  public:
   Harness()
       : dir_(std::filesystem::temp_directory_path() / ("alphintra-fuzz-journal-" + std::to_string(::getpid()))),
-        live_(engineOptions()) {
+        live_(alphintra::fuzz::smallEngine()) {
     std::filesystem::remove_all(dir_);
     store::JournalOptions options;
     options.segmentBytes = 4096;
@@ -127,7 +120,7 @@ class Harness {
     options.journalDir = dir_;
     options.snapshotDir = dir_ / "snapshots";
     options.useSnapshots = false;
-    options.engine = engineOptions();
+    options.engine = alphintra::fuzz::smallEngine();
     auto recovered = engine::recover(options);
     if (std::getenv("FUZZ_TRACE") != nullptr) {
       std::fprintf(stderr, "%s\n",
@@ -218,14 +211,7 @@ class Harness {
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   Harness h;
-  const std::string_view text(reinterpret_cast<const char*>(data), size);
-  std::size_t start = 0;
-  while (start < text.size()) {
-    std::size_t end = text.find('\n', start);
-    if (end == std::string_view::npos) end = text.size();
-    h.line(text.substr(start, end - start));
-    start = end + 1;
-  }
+  for (const std::string_view line : alphintra::fuzz::lines(data, size)) h.line(line);
   h.finish();
   return 0;
 }

@@ -27,6 +27,7 @@
 #include "api/json_commands.hpp"
 #include "auth/auth_service.hpp"
 #include "engine/engine.hpp"
+#include "fuzz/fuzz_input.hpp"
 
 namespace {
 
@@ -59,11 +60,7 @@ class Harness {
               return true;
             },
             RestOptions{3, std::chrono::milliseconds{60'000}, {}}) {
-    engine::EngineOptions options;
-    options.expectedOrders = 256;
-    options.book.expectedOrders = 256;
-    options.book.expectedLevels = 64;
-    engine_ = std::make_unique<engine::Engine>(options);
+    engine_ = std::make_unique<engine::Engine>(alphintra::fuzz::smallEngine());
     readModel_.useDirectory(directory_);
     api_.setInspect([this](std::function<void(const engine::Engine&)> query) {
       query(*engine_);
@@ -183,13 +180,6 @@ class Harness {
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   Harness h;
-  const std::string_view text(reinterpret_cast<const char*>(data), size);
-  std::size_t start = 0;
-  while (start < text.size()) {
-    std::size_t end = text.find('\n', start);
-    if (end == std::string_view::npos) end = text.size();
-    h.line(text.substr(start, end - start));
-    start = end + 1;
-  }
+  for (const std::string_view line : alphintra::fuzz::lines(data, size)) h.line(line);
   return 0;
 }
