@@ -312,6 +312,25 @@ TEST(CurrencyTest, RejectsInvalidCodesNamingTheCode) {
   EXPECT_NE(Currency::parse("us$").error().message.find("A-Z and 0-9"), std::string::npos);
 }
 
+// A client order id copied from bytes (a journal record): wellFormed() for exactly the ids
+// fromTrusted() makes, whatever the length and wherever a stray byte sits.
+TEST(ClientOrderIdTest, WellFormedOnlyWithZerosPastTheLength) {
+  for (std::size_t length = 0; length <= ClientOrderId::kMaxLength; ++length) {
+    const ClientOrderId id = ClientOrderId::fromTrusted(std::string(length, 'x'));
+    ASSERT_TRUE(id.wellFormed()) << length;
+    for (std::size_t at = 0; at < 39; ++at) {
+      auto bytes = std::bit_cast<std::array<unsigned char, 40>>(id);
+      bytes[at] = at < length ? 'y' : 1;
+      EXPECT_EQ(std::bit_cast<ClientOrderId>(bytes).wellFormed(), at < length) << length << " " << at;
+    }
+  }
+  for (const unsigned length : {37u, 39u, 200u, 255u}) {
+    auto bytes = std::bit_cast<std::array<unsigned char, 40>>(ClientOrderId{});
+    bytes[39] = static_cast<unsigned char>(length);
+    EXPECT_FALSE(std::bit_cast<ClientOrderId>(bytes).wellFormed()) << length;
+  }
+}
+
 // A Currency copied from bytes (journal, snapshot) is checked before its length is trusted.
 TEST(CurrencyTest, WellFormedOnlyAsParseOrDefaultMakesIt) {
   EXPECT_TRUE(Currency{}.wellFormed());
