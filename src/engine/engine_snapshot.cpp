@@ -28,6 +28,13 @@ void putPrice(ByteWriter& w, Price p) { w.i64(p.raw()); }
 void putQty(ByteWriter& w, Quantity q) { w.i64(q.raw()); }
 Price getPrice(ByteReader& r) { return Price::fromRaw(r.i64()); }
 Quantity getQty(ByteReader& r) { return Quantity::fromRaw(r.i64()); }
+// A quantity the engine only ever counts up from zero (open, filled and leaves quantities):
+// a negative one is damage, and pre-trade risk would overflow subtracting it.
+Quantity getCount(ByteReader& r) {
+  const std::int64_t raw = r.i64();
+  if (raw < 0) r.fail();
+  return Quantity::fromRaw(raw < 0 ? 0 : raw);
+}
 
 void putClientId(ByteWriter& w, const ClientOrderId& id) { w.string(id.view()); }
 ClientOrderId getClientId(ByteReader& r) {
@@ -142,8 +149,8 @@ oms::OmsOrder getOrder(ByteReader& r) {
   o.price = getPrice(r);
   o.stopPrice = getPrice(r);
   o.quantity = getQty(r);
-  o.cumQuantity = getQty(r);
-  o.leavesQuantity = getQty(r);
+  o.cumQuantity = getCount(r);
+  o.leavesQuantity = getCount(r);
   const UInt128 lo = r.u64();
   const UInt128 hi = r.u64();
   o.cumNotional = static_cast<Int128>(lo | (hi << 64));
@@ -313,8 +320,8 @@ bool Engine::load(ByteReader& r) {
     PairState p;
     p.account = r.u32();
     p.instrument = r.u32();
-    p.openBuy = getQty(r);
-    p.openSell = getQty(r);
+    p.openBuy = getCount(r);
+    p.openSell = getCount(r);
     risk::load(r, p.limits);
     p.ownLimits = r.boolean();
     if (!r.ok() || p.account >= accounts_.size() || p.instrument >= instruments_.size()) return false;

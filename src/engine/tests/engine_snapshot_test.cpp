@@ -3,6 +3,8 @@
 // original; damaged snapshot bytes are refused without a crash.
 #include <gtest/gtest.h>
 
+#include <cstring>
+
 #include "engine/recovery.hpp"
 #include "engine/tests/random_engine_commands.hpp"
 
@@ -122,6 +124,40 @@ TEST(EngineSnapshot, DamagedBytesAreRefusedWithoutACrash) {
   // Loading into an engine that already has state is refused.
   ByteReader reader(bytes);
   EXPECT_FALSE(e.load(reader));
+}
+
+// Open, filled and leaves quantities only ever count up from zero: a snapshot holding a negative
+// one is damaged (pre-trade risk would overflow subtracting it) and is refused.
+TEST(EngineSnapshot, NegativeOpenAndLeavesQuantitiesAreRefused) {
+  Engine e;
+  runAll(e, testing::setupCommands());
+  std::vector<EngineEvent> events;
+  e.apply(testing::limitOrder(1, 1, "rest", Side::Buy, 54'321, 9'000), events);
+  ASSERT_EQ(e.orders().size(), 1u);
+  std::vector<std::byte> bytes;
+  ByteWriter writer(bytes);
+  e.save(writer);
+
+  // The resting quantity's raw bytes, in the order the snapshot writes them: the instrument's
+  // last quote (bid size), the pair's open buy quantity, the order's request quantity, quantity
+  // and leaves quantity, then the venue's book (level, order, display).
+  const std::int64_t raw = testing::qty(54'321).raw();
+  std::vector<std::size_t> at;
+  for (std::size_t i = 0; i + 8 <= bytes.size(); ++i) {
+    if (std::memcmp(bytes.data() + i, &raw, 8) == 0) at.push_back(i);
+  }
+  ASSERT_EQ(at.size(), 8u);
+  for (std::size_t which : {std::size_t{1}, std::size_t{4}}) {
+    std::vector<std::byte> damaged = bytes;
+    const std::int64_t negative = -raw;
+    std::memcpy(damaged.data() + at[which], &negative, 8);
+    Engine fresh;
+    ByteReader reader(damaged);
+    EXPECT_FALSE(fresh.load(reader)) << "occurrence " << which;
+  }
+  Engine fresh;
+  ByteReader reader(bytes);
+  EXPECT_TRUE(fresh.load(reader));
 }
 
 }  // namespace
