@@ -778,6 +778,18 @@ void parsePurgeOrders(Fields& f, engine::PurgeOrdersBody& b) {
     f.fail("lastAccount", "lastAccount must not be below firstAccount");
 }
 
+// A future's final settlement price: any price the instrument's precision writes (a contract can
+// settle below zero), in "price".
+void parseSettleInstrument(Fields& f, const Directory& directory, engine::SettleInstrumentBody& b) {
+  auto instrument = readInstrument(f, directory, Need::Required);
+  auto price = f.decimal("price", Need::Required);
+  if (!instrument) return;
+  b.instrument = instrument->id();
+  if (price) {
+    if (auto raw = f.take(parseDecimal(*price, instrument->pricePrecision(), "price"))) b.price = Price::fromRaw(*raw);
+  }
+}
+
 std::optional<CommandType> commandTypeOf(std::string_view name) {
   for (std::uint8_t t = 1; t <= engine::kMaxCommandType; ++t) {
     const auto type = static_cast<CommandType>(t);
@@ -867,6 +879,7 @@ Result<Command> parseCommandMembers(const FlatJson& object, Directory& directory
     case CommandType::SetFxRate: parseFxRate(f, c.body.fxRate); break;
     case CommandType::RestrictInstrument: parseRestrict(f, directory, c.body.restrict); break;
     case CommandType::PurgeOrders: parsePurgeOrders(f, c.body.purgeOrders); break;
+    case CommandType::SettleInstrument: parseSettleInstrument(f, directory, c.body.settle); break;
   }
   if (auto error = f.finish()) return *error;
 

@@ -48,6 +48,8 @@ std::string engineMessage(engine::RejectCode code, AccountId account, Instrument
     case RejectCode::NoReferencePrice:
       return "no price to value the order: empty book, no last trade and no market data";
     case RejectCode::InstrumentMismatch: return "the order trades another instrument than the one the request names";
+    case RejectCode::InstrumentSettled: return "the instrument had its final settlement and no longer trades";
+    case RejectCode::NotAFuture: return "only a future has a final settlement";
   }
   return fmt::format("engine reason code {}", static_cast<int>(code));
 }

@@ -28,6 +28,7 @@ std::size_t bodySize(CommandType type) noexcept {
     case CommandType::SetFxRate: return sizeof(SetFxRateBody);
     case CommandType::RestrictInstrument: return sizeof(RestrictInstrumentBody);
     case CommandType::PurgeOrders: return sizeof(PurgeOrdersBody);
+    case CommandType::SettleInstrument: return sizeof(SettleInstrumentBody);
   }
   return 0;
 }
@@ -153,6 +154,7 @@ std::string_view toString(CommandType type) noexcept {
     case CommandType::SetFxRate: return "set_fx_rate";
     case CommandType::RestrictInstrument: return "restrict_instrument";
     case CommandType::PurgeOrders: return "purge_orders";
+    case CommandType::SettleInstrument: return "settle_instrument";
   }
   return "unknown";
 }
@@ -180,6 +182,7 @@ Command makeCommand(CommandType type) noexcept {
     case CommandType::SetFxRate: c.body.fxRate = SetFxRateBody{}; break;
     case CommandType::RestrictInstrument: c.body.restrict = RestrictInstrumentBody{}; break;
     case CommandType::PurgeOrders: c.body.purgeOrders = PurgeOrdersBody{}; break;
+    case CommandType::SettleInstrument: c.body.settle = SettleInstrumentBody{}; break;
   }
   return c;
 }

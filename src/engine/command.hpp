@@ -51,9 +51,10 @@ enum class CommandType : std::uint8_t {
   AdjustCash = 14,  // deposit (positive) or withdrawal (negative)
   SetFxRate = 15,
   RestrictInstrument = 16,
-  PurgeOrders = 17,  // finished orders leave the engine's memory (housekeeping)
+  PurgeOrders = 17,       // finished orders leave the engine's memory (housekeeping)
+  SettleInstrument = 18,  // a future's final settlement: orders expire, positions close at a price
 };
-inline constexpr std::uint8_t kMaxCommandType = 17;
+inline constexpr std::uint8_t kMaxCommandType = 18;
 
 struct CommandHeader {
   CommandType type{};
@@ -222,6 +223,15 @@ struct PurgeOrdersBody {
 };
 static_assert(sizeof(PurgeOrdersBody) == 24);
 
+// A future's final settlement (its expiry): every live order on it expires (ExecType and
+// OrdStatus Expired), every open position closes at `price` (no fee; cash moves by the
+// realized P&L), the instrument closes for good and no later command can reopen it.
+struct SettleInstrumentBody {
+  InstrumentId instrument;
+  Price price;
+};
+static_assert(sizeof(SettleInstrumentBody) == 16);
+
 // A whole command as the engine sees it. The union keeps it one fixed-size value for rings.
 struct Command {
   CommandHeader header;
@@ -243,6 +253,7 @@ struct Command {
     SetFxRateBody fxRate;
     RestrictInstrumentBody restrict;
     PurgeOrdersBody purgeOrders;
+    SettleInstrumentBody settle;
     Body() noexcept : clockTick{} {}
   } body;
 

@@ -41,6 +41,7 @@ void Engine::apply(const Command& c, std::vector<EngineEvent>& out) {
     case CommandType::SetFxRate:
     case CommandType::RestrictInstrument: onAdmin(c, out); break;
     case CommandType::PurgeOrders: onPurgeOrders(c, out); break;
+    case CommandType::SettleInstrument: onSettleInstrument(c, out); break;
   }
 }
 
@@ -352,6 +353,8 @@ std::string_view toString(RejectCode code) noexcept {
     case RejectCode::InvalidInstrument: return "invalid_instrument";
     case RejectCode::NoReferencePrice: return "no_reference_price";
     case RejectCode::InstrumentMismatch: return "instrument_mismatch";
+    case RejectCode::InstrumentSettled: return "instrument_settled";
+    case RejectCode::NotAFuture: return "not_a_future";
   }
   return "unknown";
 }

@@ -162,6 +162,7 @@ class Engine {
   void onInstrumentStatus(const Command& c, std::vector<EngineEvent>& out);
   void onKillSwitch(const Command& c, std::vector<EngineEvent>& out);
   void onPurgeOrders(const Command& c, std::vector<EngineEvent>& out);
+  void onSettleInstrument(const Command& c, std::vector<EngineEvent>& out);
 
   // Venue answers → OMS.
   void processVenueEvents(const Command& c, std::uint32_t instrument, std::vector<EngineEvent>& out);
@@ -267,6 +268,7 @@ class Engine {
 
   std::vector<book::Event> venueEvents_;      // scratch, keeps its capacity
   std::vector<InstrumentId> dueInstruments_;  // scratch of onClockTick
+  std::vector<oms::Ledger::Settlement> settlements_;  // scratch of onSettleInstrument
   OrderId targetOrder_;                       // the order the current command is about (its reports answer the request)
   std::uint8_t lastVenueReject_ = 0;          // book::RejectReason of the last non-order command the venue refused
 };

@@ -87,6 +87,9 @@ void Engine::onInstrumentStatus(const Command& c, std::vector<EngineEvent>& out)
   if (static_cast<std::uint8_t>(b.status) > static_cast<std::uint8_t>(TradingStatus::Halted)) {
     return commandResult(c, false, RejectCode::InvalidRequest, b.instrument.value(), 0, out);
   }
+  if (ledger_.settlementPrice(b.instrument).isDefined()) {
+    return commandResult(c, false, RejectCode::InstrumentSettled, b.instrument.value(), 0, out);
+  }
   const TradingStatus before = venue_->status(b.instrument);
   lastVenueReject_ = 0;
   venueEvents_.clear();
@@ -112,6 +115,41 @@ void Engine::onInstrumentStatus(const Command& c, std::vector<EngineEvent>& out)
   }
   // The value carries the new status, so that the edges' copies of the instrument follow it.
   commandResult(c, true, RejectCode::None, b.instrument.value(), static_cast<std::int64_t>(b.status), out);
+}
+
+void Engine::onSettleInstrument(const Command& c, std::vector<EngineEvent>& out) {
+  const SettleInstrumentBody& b = c.body.settle;
+  const std::uint32_t inst = instrumentIndex(b.instrument);
+  if (inst == book::IdIndex::kMissing) {
+    return commandResult(c, false, RejectCode::UnknownInstrument, b.instrument.value(), 0, out);
+  }
+  if (instruments_[inst].assetClass() != AssetClass::Future) {
+    return commandResult(c, false, RejectCode::NotAFuture, b.instrument.value(), 0, out);
+  }
+  if (ledger_.settlementPrice(b.instrument).isDefined()) {
+    return commandResult(c, false, RejectCode::InstrumentSettled, b.instrument.value(), 0, out);
+  }
+  if (!b.price.isDefined()) return commandResult(c, false, RejectCode::InvalidRequest, b.instrument.value(), 0, out);
+
+  // Every live order expires with the contract (good-till orders resting through a close
+  // included): the venue removes them, the engine reports each as Expired.
+  venueEvents_.clear();
+  venue_->massCancel(b.instrument, AccountId{}, c.header.time, venueEvents_);
+  for (book::Event& e : venueEvents_) {
+    if (e.type == book::EventType::Cancelled) e.type = book::EventType::Expired;
+  }
+  processVenueEvents(c, inst, out);
+  // Closed for good: onInstrumentStatus refuses to reopen a settled instrument.
+  venueEvents_.clear();
+  venue_->setStatus(b.instrument, TradingStatus::Closed, c.header.time, venueEvents_);
+  processVenueEvents(c, inst, out);
+  instruments_[inst].setStatus(TradingStatus::Closed);
+
+  settlements_.clear();
+  ledger_.settle(b.instrument, b.price, settlements_);
+  // The value counts the positions closed; the edges read a settlement's result as the
+  // instrument's close.
+  commandResult(c, true, RejectCode::None, b.instrument.value(), static_cast<std::int64_t>(settlements_.size()), out);
 }
 
 void Engine::onKillSwitch(const Command& c, std::vector<EngineEvent>& out) {

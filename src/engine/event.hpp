@@ -53,6 +53,8 @@ enum class RejectCode : std::uint8_t {
   InvalidInstrument = 12,   // instrument definition refused by Instrument::create
   NoReferencePrice = 13,    // a market order with no price to value it (empty book, no last trade)
   InstrumentMismatch = 14,  // a replace naming another instrument than the order's
+  InstrumentSettled = 15,   // the instrument had its final settlement: it never trades again
+  NotAFuture = 16,          // a final settlement of an instrument that is not a future
 };
 
 enum class Liquidity : std::uint8_t { None = 0, Maker = 1, Taker = 2, Auction = 3 };

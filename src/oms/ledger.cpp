@@ -13,7 +13,7 @@ namespace {
 constexpr std::uint32_t kSnapshotMagic = 0x47444C41;  // "ALDG", little-endian
 // 2: futures settle like futures (cash moves by realized P&L). A version 1 snapshot booked their
 // notional through cash; load() converts it (see there).
-constexpr std::uint8_t kSnapshotVersion = 2;
+constexpr std::uint8_t kSnapshotVersion = 3;  // 3: final settlement prices
 
 constexpr std::uint64_t mix64(std::uint64_t x) noexcept {
   // splitmix64's finalizer: ids are often small consecutive integers; this spreads them over
@@ -209,6 +209,44 @@ FillResult Ledger::onFill(AccountId accountId, InstrumentId instrumentId, Side s
     owner.dirty.push_back(slot);
   }
   return r;
+}
+
+bool Ledger::settle(InstrumentId instrumentId, Price price, std::vector<Settlement>& out) {
+  auto it = instruments_.find(instrumentId);
+  if (it == instruments_.end() || !price.isDefined()) return false;
+  InstrumentState& inst = it->second;
+  if (!inst.settlesAsFuture || inst.settlement.isDefined()) return false;
+  // Account order, so that the settlements (and their events) are the same on every replay.
+  std::vector<PositionSlot*> slots;
+  for (auto& [key, slot] : positions_) {
+    if (key.instrument == instrumentId.value() && !slot.position.isFlat()) slots.push_back(&slot);
+  }
+  std::sort(slots.begin(), slots.end(),
+            [](const PositionSlot* a, const PositionSlot* b) { return a->position.account() < b->position.account(); });
+  for (PositionSlot* slot : slots) {
+    Position& p = slot->position;
+    const Quantity held = p.quantity();
+    const Side closing = held.isPositive() ? Side::Sell : Side::Buy;
+    const Money realized = p.applyFill(closing, price, held.isPositive() ? held : -held, inst.scale);
+    slot->account->account.adjustCash(inst.definition.currency(), realized);
+    AccountState& owner = *slot->account;
+    if (owner.valued && !slot->dirty) {
+      slot->dirty = true;
+      owner.dirty.push_back(slot);
+    }
+    out.push_back(Settlement{p.account(), held, realized});
+  }
+  inst.settlement = price;
+  if (inst.last != price) {
+    inst.last = price;
+    markMoved(inst);
+  }
+  return true;
+}
+
+Price Ledger::settlementPrice(InstrumentId instrument) const noexcept {
+  auto it = instruments_.find(instrument);
+  return it == instruments_.end() ? Price::undefined() : it->second.settlement;
 }
 
 bool Ledger::onMark(InstrumentId instrument, Price last) noexcept {
@@ -551,12 +589,23 @@ void Ledger::save(ByteWriter& out) const {
     out.i64(s.bid.raw());
     out.i64(s.ask.raw());
   }
+
+  std::vector<InstrumentId> settled;
+  for (const auto& [id, s] : instruments_) {
+    if (s.settlement.isDefined()) settled.push_back(id);
+  }
+  std::sort(settled.begin(), settled.end());
+  out.u32(static_cast<std::uint32_t>(settled.size()));
+  for (InstrumentId id : settled) {
+    out.u64(id.value());
+    out.i64(instruments_.at(id).settlement.raw());
+  }
 }
 
 bool Ledger::load(ByteReader& in) {
   if (in.u32() != kSnapshotMagic) return false;
   const std::uint8_t version = in.u8();
-  if ((version != 1 && version != kSnapshotVersion) || !in.ok()) return false;
+  if (version < 1 || version > kSnapshotVersion || !in.ok()) return false;
   FxRates fx;
   if (!fx.load(in)) return false;
 
@@ -622,6 +671,24 @@ bool Ledger::load(ByteReader& in) {
   }
   if (!in.ok()) return false;
 
+  std::vector<std::pair<InstrumentState*, Price>> settlements;
+  if (version >= 3) {
+    const std::uint32_t settledCount = in.count(1u << 24);
+    InstrumentId previousSettled;
+    for (std::uint32_t i = 0; i < settledCount && in.ok(); ++i) {
+      const InstrumentId id{in.u64()};
+      const Price price = Price::fromRaw(in.i64());
+      auto inst = instruments_.find(id);
+      if (!in.ok() || !(previousSettled < id) || inst == instruments_.end() || !price.isDefined() ||
+          !inst->second.settlesAsFuture) {
+        return false;
+      }
+      previousSettled = id;
+      settlements.emplace_back(&inst->second, price);
+    }
+    if (!in.ok()) return false;
+  }
+
   fx_ = std::move(fx);
   ++epoch_;  // the accounts below are new and unvalued; this also covers the replaced FX table
   lastAccount_.state = nullptr;
@@ -633,6 +700,8 @@ bool Ledger::load(ByteReader& in) {
     m.state->bid = m.bid;
     m.state->ask = m.ask;
   }
+  for (auto& [id, s] : instruments_) s.settlement = Price::undefined();
+  for (const auto& [state, price] : settlements) state->settlement = price;
   return true;
 }
 

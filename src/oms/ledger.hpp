@@ -163,6 +163,20 @@ class Ledger {
   FillResult onFill(AccountId account, InstrumentId instrument, Side side, Price price, Quantity quantity, bool maker,
                     OrderFeesSoFar orderFeesSoFar = {});
 
+  // A future's final settlement: every open position in it closes at `price` as a fill with no
+  // fee would (cash moves by the realized P&L), in account order, each appended to `out`; the
+  // price is kept (settlementPrice) and becomes the last mark. Refused (false, nothing changes)
+  // for an unknown instrument, one that is not a future or already settled, or an undefined
+  // price.
+  struct Settlement {
+    AccountId account;
+    Quantity quantity;  // the position closed (signed: negative was short)
+    Money realizedPnl;  // instrument currency
+  };
+  bool settle(InstrumentId instrument, Price price, std::vector<Settlement>& out);
+  // The final settlement price; undefined while the instrument has had none.
+  Price settlementPrice(InstrumentId instrument) const noexcept;
+
   // Market data. Unknown instruments are ignored (false). onQuote takes either side undefined
   // to clear it.
   bool onMark(InstrumentId instrument, Price last) noexcept;
@@ -215,6 +229,7 @@ class Ledger {
     Price bid = Price::undefined();
     Price ask = Price::undefined();
     std::uint64_t markVersion = 0;  // moves whenever last, bid or ask changes
+    Price settlement = Price::undefined();  // final settlement (settle())
   };
   // One position's share of its account's valuation, or (summed) the account's position
   // figures; amounts in the base currency. Counts rather than flags so that shares subtract.

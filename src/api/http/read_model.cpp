@@ -70,12 +70,18 @@ void ReadModel::applyResult(const engine::CommandResultReport& r) {
     if (const Instrument* instrument = directory->instrument(InstrumentId{r.subject})) addInstrument(*instrument);
     return;
   }
-  // An instrument's trading status changed (the engine's answer carries the new one).
-  if (r.commandType != static_cast<std::uint8_t>(engine::CommandType::InstrumentStatus)) return;
-  if (r.value < 0 || r.value > static_cast<std::int64_t>(TradingStatus::Halted)) return;
+  // An instrument's trading status changed (the engine's answer carries the new one), or a
+  // future had its final settlement (it is closed for good).
+  TradingStatus status = TradingStatus::Closed;
+  if (r.commandType == static_cast<std::uint8_t>(engine::CommandType::InstrumentStatus)) {
+    if (r.value < 0 || r.value > static_cast<std::int64_t>(TradingStatus::Halted)) return;
+    status = static_cast<TradingStatus>(r.value);
+  } else if (r.commandType != static_cast<std::uint8_t>(engine::CommandType::SettleInstrument)) {
+    return;
+  }
   std::unique_lock lock(instrumentsMutex_);
   const auto it = instruments_.find(r.subject);
-  if (it != instruments_.end()) it->second.setStatus(static_cast<TradingStatus>(r.value));
+  if (it != instruments_.end()) it->second.setStatus(status);
 }
 
 bool ReadModel::wants(const engine::EngineEvent& event) const noexcept {

@@ -27,6 +27,7 @@
 #include "api/http/request_parsing.hpp"
 #include "api/json_commands.hpp"
 #include "api/json_events.hpp"
+#include "core/decimal.hpp"
 
 namespace alphintra::api::http {
 namespace {
@@ -753,10 +754,11 @@ void RestApi::instrumentStatus(const Request& request, std::string_view rest, Re
   // {symbol}/status or {symbol}/reference-price (the symbol may hold '/', escaped or not)
   const std::size_t slash = rest.rfind('/');
   const std::string_view what = slash == std::string_view::npos ? std::string_view{} : rest.substr(slash);
-  if (what != "/status" && what != "/reference-price") {
-    return respond(errorResponse(
-        404, "not_found",
-        "expected /api/v1/admin/instruments/{symbol}/status or /api/v1/admin/instruments/{symbol}/reference-price"));
+  if (what != "/status" && what != "/reference-price" && what != "/settlement") {
+    return respond(errorResponse(404, "not_found",
+                                 "expected /api/v1/admin/instruments/{symbol}/status, "
+                                 "/api/v1/admin/instruments/{symbol}/reference-price or "
+                                 "/api/v1/admin/instruments/{symbol}/settlement"));
   }
   const auto symbol = percentDecode(rest.substr(0, slash), false);  // BTC%2FUSD
   if (!symbol) return respond(errorResponse(400, "invalid_request", "malformed %-escape in the symbol", "symbol"));
@@ -764,11 +766,13 @@ void RestApi::instrumentStatus(const Request& request, std::string_view rest, Re
   if (found == nullptr) {
     return respond(errorResponse(404, "not_found", fmt::format("no instrument \"{}\"", *symbol), "symbol"));
   }
-  if (request.method != Method::Put) return respond(methodNotAllowed(request.path, "PUT"));
+  const Method wanted = what == "/settlement" ? Method::Post : Method::Put;
+  if (request.method != wanted) return respond(methodNotAllowed(request.path, wanted == Method::Post ? "POST" : "PUT"));
   if (!ready()) return health(respond);
   auto body = parseBodyObject(request.body);
   if (!body.ok()) return respond(badRequest(body.error()));
   if (what == "/reference-price") return referencePrice(*found, body.value(), respond);
+  if (what == "/settlement") return settlement(*found, body.value(), respond);
   const auto status = body.value().find("status");
   if (body.value().size() != 1 || status == body.value().end()) {
     return respond(errorResponse(400, "invalid_request",
@@ -782,6 +786,33 @@ void RestApi::instrumentStatus(const Request& request, std::string_view rest, Re
   command["requestId"] = requestId;
   command["symbol"] = *symbol;
   command["status"] = *status;
+  submitAndWait(Kind::Command, requestId, nlohmann::json(command), respond);
+}
+
+// POST .../{symbol}/settlement: a future's final settlement at {"price": "..."} (the engine's
+// settle_instrument: live orders expire, positions close at the price, the instrument closes
+// for good). The price may be zero or negative, as a contract's can.
+void RestApi::settlement(const Instrument& instrument, const nlohmann::json& body, Respond& respond) {
+  const auto member = body.find("price");
+  if (body.size() != 1 || member == body.end() || !member->is_string()) {
+    return respond(errorResponse(400, "invalid_request",
+                                 "the body is {\"price\":\"...\"}, the settlement price as a decimal string", "price"));
+  }
+  if (instrument.assetClass() != AssetClass::Future) {
+    return respond(errorResponse(422, "not_a_future",
+                                 fmt::format("{} is not a future: only a future has a final settlement",
+                                             instrument.symbol()),
+                                 "symbol"));
+  }
+  const std::string text = member->get<std::string>();
+  auto price = parseDecimal(text, instrument.pricePrecision(), "price");
+  if (!price.ok()) return respond(badRequest(price.error()));
+  const std::uint64_t requestId = pending_.nextId();
+  json command;
+  command["type"] = "settle_instrument";
+  command["requestId"] = requestId;
+  command["symbol"] = instrument.symbol();
+  command["price"] = text;
   submitAndWait(Kind::Command, requestId, nlohmann::json(command), respond);
 }
 

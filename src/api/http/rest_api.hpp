@@ -118,6 +118,7 @@ class RestApi {
   // PUT /api/v1/admin/instruments/{symbol}/status (admin): the engine's instrument_status.
   void instrumentStatus(const Request& request, std::string_view rest, Respond& respond);
   void referencePrice(const Instrument& instrument, const nlohmann::json& body, Respond& respond);
+  void settlement(const Instrument& instrument, const nlohmann::json& body, Respond& respond);
   // Runs `view` on the engine thread and answers 200 with its JSON (404 when it gives none).
   void inspectAnswer(std::function<std::optional<std::string>(const engine::Engine&)> view, std::string notFound,
                      Respond& respond);

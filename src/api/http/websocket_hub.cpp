@@ -285,11 +285,13 @@ void WsHub::onEvent(const engine::EngineEvent& event) {
     }
     case engine::EventKind::CommandResult: {
       const engine::CommandResultReport& r = event.body.result;
-      if (r.commandType != static_cast<std::uint8_t>(engine::CommandType::InstrumentStatus) || !r.accepted ||
-          r.value < 0 || r.value > static_cast<std::int64_t>(TradingStatus::Halted)) {
+      // A status change carries the new status; a final settlement closes the instrument.
+      const bool settled = r.commandType == static_cast<std::uint8_t>(engine::CommandType::SettleInstrument);
+      if (!r.accepted || (!settled && (r.commandType != static_cast<std::uint8_t>(engine::CommandType::InstrumentStatus) ||
+                                       r.value < 0 || r.value > static_cast<std::int64_t>(TradingStatus::Halted)))) {
         return;
       }
-      const auto status = static_cast<TradingStatus>(r.value);
+      const auto status = settled ? TradingStatus::Closed : static_cast<TradingStatus>(r.value);
       statuses_[r.subject] = status;
       const auto it = instruments_.find(r.subject);
       if (it == instruments_.end() || it->second.status.empty()) return;

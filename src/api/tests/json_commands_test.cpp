@@ -468,6 +468,21 @@ TEST_F(JsonCommands, PurgeOrders) {
               "must not be below");
 }
 
+// The edge parses the price at the instrument's precision only: whether the instrument is a
+// future (and not yet settled) is the engine's to answer.
+TEST_F(JsonCommands, SettleInstrument) {
+  const Command c = parse(R"({"type":"settle_instrument","symbol":"AAA","price":"-37.63"})");
+  EXPECT_EQ(c.header.type, CommandType::SettleInstrument);
+  EXPECT_EQ(c.body.settle.instrument, InstrumentId{1});
+  EXPECT_EQ(c.body.settle.price.raw(), -3763);
+  EXPECT_EQ(parse(R"({"type":"settle_instrument","instrument":2,"price":"0"})").body.settle.price.raw(), 0);
+  expectError(R"({"type":"settle_instrument","symbol":"AAA"})", "price", "required");
+  expectError(R"({"type":"settle_instrument","symbol":"AAA","price":"1.001"})", "price", "");
+  expectError(R"({"type":"settle_instrument","symbol":"AAA","price":12})", "price", "");
+  expectError(R"({"type":"settle_instrument","price":"1.00"})", "symbol", "");
+  expectError(R"({"type":"settle_instrument","symbol":"NOPE","price":"1.00"})", "symbol", "");
+}
+
 TEST_F(JsonCommands, EqualInputGivesByteIdenticalCommands) {
   const char* line = R"({"type":"new_order","account":1,"symbol":"AAA","side":"buy","quantity":"1","price":"1"})";
   const Command a = parse(line);

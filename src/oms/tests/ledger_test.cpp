@@ -563,7 +563,8 @@ TEST(Ledger, AVersionOneSnapshotsFuturesCashIsConverted) {
   const Money realized = old.position(kMargin, cl.id())->realizedPnl();
   old.account(kMargin)->adjustCash(USD, m(-225'000'00 - 152'200'00 + 77'000'00) - realized);
   bytes = snapshot(old);
-  bytes[4] = std::byte{1};  // the version byte after the 4-byte magic
+  bytes[4] = std::byte{1};                  // the version byte after the 4-byte magic
+  bytes.resize(bytes.size() - 4);           // versions 1 and 2 end before the settlement prices
 
   Ledger loaded = makeLedger();
   ASSERT_TRUE(loaded.registerInstrument(cl));
@@ -573,16 +574,56 @@ TEST(Ledger, AVersionOneSnapshotsFuturesCashIsConverted) {
   EXPECT_EQ(v.cash, expected.cash);
   EXPECT_EQ(v.equity, expected.equity);
   EXPECT_EQ(v.positionsValue, expected.positionsValue);
-  EXPECT_EQ(snapshot(loaded), snapshot(now));  // and it is saved as version 2
+  EXPECT_EQ(snapshot(loaded), snapshot(now));  // and it is saved as version 3
   // An unknown version is refused; the same bytes as version 2 load.
   Ledger other = makeLedger();
   ASSERT_TRUE(other.registerInstrument(cl));
-  bytes[4] = std::byte{3};
+  bytes[4] = std::byte{4};
   ByteReader bad(bytes);
   EXPECT_FALSE(other.load(bad));
   bytes[4] = std::byte{2};
   ByteReader good(bytes);
   EXPECT_TRUE(other.load(good));
+}
+
+// A future's final settlement closes every open position at the price as a fill with no fee
+// would, in account order; the price is kept, saved and loaded, and a second one is refused.
+TEST(Ledger, SettlementClosesEveryPositionAndIsSaved) {
+  const Instrument cl = Instrument::create(alphintra::testing::futureSpec(60, "CL", "0.01", "1000")).value();
+  Ledger l = makeLedger(FeeSchedule{.makerRatePpm = 0, .takerRatePpm = 100});
+  ASSERT_TRUE(l.registerInstrument(cl));
+  ASSERT_TRUE(l.account(kMargin)->deposit(USD, m(1'000'000'00)).ok());
+  // Long 2 @ 75.00 (fees 2 × 75 × 1000 × 0.0001 = 15.00).
+  ASSERT_TRUE(l.onFill(kMargin, cl.id(), Side::Buy, px(7500), qty(2), false).ok());
+  const Money cashBefore = l.account(kMargin)->balance(USD);
+  (void)l.value(kMargin);  // valued before, so the settlement goes through the incremental sums
+  std::vector<Ledger::Settlement> settled;
+  EXPECT_FALSE(l.settle(AAPL.id(), px(10000), settled));  // not a future
+  EXPECT_FALSE(l.settle(InstrumentId{999}, px(10000), settled));
+  EXPECT_FALSE(l.settle(cl.id(), Price::undefined(), settled));
+  EXPECT_TRUE(settled.empty());
+
+  ASSERT_TRUE(l.settle(cl.id(), px(7312), settled));  // 73.12: −1.88 × 1000 × 2 = −3,760.00
+  ASSERT_EQ(settled.size(), 1u);
+  EXPECT_EQ(settled[0].account, kMargin);
+  EXPECT_EQ(settled[0].quantity, qty(2));
+  EXPECT_EQ(settled[0].realizedPnl, m(-3'760'00));
+  EXPECT_TRUE(l.position(kMargin, cl.id())->isFlat());
+  EXPECT_EQ(l.account(kMargin)->balance(USD), cashBefore - m(3'760'00));  // no fee on a settlement
+  EXPECT_EQ(l.settlementPrice(cl.id()), px(7312));
+  EXPECT_EQ(l.mark(cl.id()), px(7312));
+  EXPECT_EQ(l.value(kMargin), l.valueFromScratch(kMargin));
+  EXPECT_FALSE(l.settle(cl.id(), px(7400), settled));
+  EXPECT_EQ(settled.size(), 1u);
+
+  Ledger loaded = makeLedger();
+  ASSERT_TRUE(loaded.registerInstrument(cl));
+  const std::vector<std::byte> bytes = snapshot(l);
+  ByteReader r(bytes);
+  ASSERT_TRUE(loaded.load(r));
+  EXPECT_EQ(loaded.settlementPrice(cl.id()), px(7312));
+  EXPECT_EQ(snapshot(loaded), bytes);
+  EXPECT_FALSE(loaded.settlementPrice(AAPL.id()).isDefined());
 }
 
 TEST(Ledger, SaveLoadRoundTripGivesIdenticalBytes) {

@@ -467,5 +467,58 @@ TEST_F(RestApiTest, AReferencePriceIsGivenToTheEngineAndThenTheHook) {
   EXPECT_EQ(submitted.size(), 1u);
 }
 
+// POST /api/v1/admin/instruments/{symbol}/settlement: a future's final settlement, the engine's
+// settle_instrument; once accepted the instrument reads as closed. Any price the precision writes
+// (zero and below included); an equity, a bad body, another method refused at the edge.
+TEST_F(RestApiTest, AFuturesSettlementGoesToTheEngineAndClosesTheInstrument) {
+  InstrumentSpec spec;
+  spec.id = 2;
+  spec.symbol = "CL";
+  spec.assetClass = AssetClass::Future;
+  spec.tickSize = "0.01";
+  spec.multiplier = "1000";
+  const Instrument cl = Instrument::create(spec).value();
+  directory.addInstrument(cl);
+  readModel.addInstrument(cl);
+
+  std::optional<Response> answer;
+  Request request;
+  request.method = Method::Post;
+  request.path = "/api/v1/admin/instruments/CL/settlement";
+  request.body = R"({"price":"-37.63"})";
+  api.handle(std::move(request), [&answer](Response r) { answer = std::move(r); });
+  ASSERT_EQ(submitted.size(), 1u);
+  const engine::Command& c = submitted[0];
+  ASSERT_EQ(c.type(), engine::CommandType::SettleInstrument);
+  EXPECT_EQ(c.body.settle.instrument, InstrumentId{2});
+  EXPECT_EQ(c.body.settle.price.raw(), -3763);
+  EXPECT_FALSE(answer);
+  api.onEvent(commandResult(c, 2, 3));
+  ASSERT_TRUE(answer);
+  EXPECT_EQ(answer->status, 200u);
+  EXPECT_EQ(bodyOf(*answer)["command"], "settle_instrument");
+  const auto listed = bodyOf(*call(Method::Get, "/api/v1/instruments"));
+  bool closed = false;
+  for (const auto& i : listed["instruments"]) closed = closed || (i["symbol"] == "CL" && i["status"] == "closed");
+  EXPECT_TRUE(closed) << listed.dump();
+
+  const auto bad = [&](const std::string& body, unsigned status, const std::string& field) {
+    const auto r = call(Method::Post, "/api/v1/admin/instruments/CL/settlement", body);
+    EXPECT_EQ(r->status, status) << body;
+    EXPECT_EQ(bodyOf(*r)["field"], field) << body;
+  };
+  bad(R"({"price":"73.123"})", 400, "price");  // more places than the instrument's prices have
+  bad(R"({"price":73.12})", 400, "price");
+  bad(R"({"price":"abc"})", 400, "price");
+  bad(R"({"settlementPrice":"73.12"})", 400, "price");
+  bad(R"({"price":"73.12","extra":1})", 400, "price");
+  const auto equity = call(Method::Post, "/api/v1/admin/instruments/AAPL/settlement", R"({"price":"191.25"})");
+  EXPECT_EQ(equity->status, 422u);
+  EXPECT_EQ(bodyOf(*equity)["code"], "not_a_future");
+  EXPECT_EQ(call(Method::Post, "/api/v1/admin/instruments/NOPE/settlement", R"({"price":"1.00"})")->status, 404u);
+  EXPECT_EQ(call(Method::Put, "/api/v1/admin/instruments/CL/settlement", R"({"price":"1.00"})")->status, 405u);
+  EXPECT_EQ(submitted.size(), 1u);
+}
+
 }  // namespace
 }  // namespace alphintra::api::http

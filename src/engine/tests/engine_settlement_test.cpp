@@ -1,0 +1,207 @@
+// A future's final settlement (CommandType::SettleInstrument) through the real Engine: live
+// orders expire, open positions close at the settlement price with the P&L worked out by hand,
+// the instrument closes for good, and all of it survives a snapshot.
+//
+// Numbers: ES has prices to 2 places, tick 0.25 and 50 USD a point, so 1 contract moving 4.00
+// points is 4.00 × 50 = $200.00 = 20'000 cents. Accounts have no fees.
+#include <gtest/gtest.h>
+
+#include <vector>
+
+#include "core/tests/future_spec.hpp"
+#include "engine/engine.hpp"
+#include "engine/tests/engine_test_util.hpp"
+
+namespace alphintra::engine {
+namespace {
+
+using namespace alphintra::engine::testing;  // NOLINT(google-build-using-namespace): test builders
+
+constexpr std::uint64_t kEs = 2;
+
+Command settle(std::uint64_t instrument, std::int64_t price) {
+  Command c = makeCommand(CommandType::SettleInstrument);
+  c.body.settle.instrument = InstrumentId{instrument};
+  c.body.settle.price = px(price);
+  return c;
+}
+
+Command status(std::uint64_t instrument, TradingStatus s) {
+  Command c = makeCommand(CommandType::InstrumentStatus);
+  c.body.instrumentStatus.instrument = InstrumentId{instrument};
+  c.body.instrumentStatus.status = s;
+  return c;
+}
+
+const CommandResultReport& result(const Harness& h) {
+  const EngineEvent* e = nullptr;
+  for (const EngineEvent& ev : h.events) {
+    if (ev.kind == EventKind::CommandResult) e = &ev;
+  }
+  if (e == nullptr) {
+    ADD_FAILURE() << "no command result";
+    static CommandResultReport none{};
+    return none;
+  }
+  return e->body.result;
+}
+
+class SettlementTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    h.setUpMargin();  // AAA (an equity) and margin accounts 1 and 2 with $1,000,000.00
+    Command define = makeCommand(CommandType::DefineInstrument);
+    define.body.defineInstrument =
+        toDefineBody(Instrument::create(alphintra::testing::futureSpec(kEs, "ES", "0.25", "50")).value());
+    ASSERT_TRUE(Harness::accepted(h.run(define)));
+    ASSERT_TRUE(Harness::accepted(h.run(openAccount(3, risk::AccountType::Margin))));
+    ASSERT_TRUE(Harness::accepted(h.run(deposit(3, 100'000'000))));
+    // Account 1 buys 3 at 5000.00: 2 from account 2, 1 from account 3.
+    h.run(limitOrder(2, kEs, "s2", Side::Sell, 2, 500000));
+    h.run(limitOrder(3, kEs, "s3", Side::Sell, 1, 500000));
+    h.run(limitOrder(1, kEs, "b1", Side::Buy, 3, 500000));
+    ASSERT_EQ(position(1), 3);
+    ASSERT_EQ(position(2), -2);
+    ASSERT_EQ(position(3), -1);
+    // Resting when the contract expires: a buy of account 1, a partly filled sell of account 2.
+    h.run(limitOrder(1, kEs, "rest-b", Side::Buy, 5, 490000));
+    restingBuy = h.lastReport().orderId.value();
+    h.run(limitOrder(2, kEs, "rest-s", Side::Sell, 4, 510000));
+    restingSell = h.lastReport().orderId.value();
+    h.run(limitOrder(3, kEs, "lift", Side::Buy, 1, 510000));  // fills 1 of rest-s: account 3 flat
+    ASSERT_EQ(position(2), -3);
+    ASSERT_EQ(position(3), 0);
+  }
+
+  std::int64_t position(std::uint64_t account) const {
+    const oms::Position* p = h.engine.ledger().position(AccountId{account}, InstrumentId{kEs});
+    return p == nullptr ? 0 : p->quantity().raw();
+  }
+  std::int64_t cash(std::uint64_t account) const {
+    return h.engine.ledger().account(AccountId{account})->balance(ccy("USD")).raw();
+  }
+  std::int64_t realized(std::uint64_t account) const {
+    return h.engine.ledger().position(AccountId{account}, InstrumentId{kEs})->realizedPnl().raw();
+  }
+
+  Harness h;
+  std::uint64_t restingBuy = 0;
+  std::uint64_t restingSell = 0;
+};
+
+TEST_F(SettlementTest, LiveOrdersExpireAndPositionsCloseAtTheSettlementPrice) {
+  const std::int64_t cash1 = cash(1);
+  const std::int64_t cash2 = cash(2);
+  const std::int64_t cash3 = cash(3);
+  const std::int64_t realized2 = realized(2);  // the sell at 5100.00 closed nothing: 0
+  const std::int64_t realized3 = realized(3);  // short 1 at 5000.00 bought back at 5100.00: −$5,000.00
+  EXPECT_EQ(realized2, 0);
+  EXPECT_EQ(realized3, -500'000);
+
+  h.run(settle(kEs, 500400));  // 5004.00
+  ASSERT_TRUE(Harness::accepted(h.events));
+  EXPECT_EQ(result(h).subject, kEs);
+  EXPECT_EQ(result(h).value, 2);  // positions closed: accounts 1 and 2 (3 was flat)
+
+  // Both resting orders expired, the partly filled one keeping its fill.
+  const auto buy = h.reports(restingBuy);
+  ASSERT_EQ(buy.size(), 1u);
+  EXPECT_EQ(buy[0].execType, oms::ExecType::Expired);
+  EXPECT_EQ(buy[0].status, oms::OrdStatus::Expired);
+  EXPECT_EQ(buy[0].leavesQuantity.raw(), 0);
+  const auto sell = h.reports(restingSell);
+  ASSERT_EQ(sell.size(), 1u);
+  EXPECT_EQ(sell[0].execType, oms::ExecType::Expired);
+  EXPECT_EQ(sell[0].status, oms::OrdStatus::Expired);
+  EXPECT_EQ(sell[0].cumQuantity.raw(), 1);
+  EXPECT_EQ(sell[0].leavesQuantity.raw(), 0);
+
+  // Long 3 from 5000.00 settled at 5004.00: 4.00 × 50 × 3 = $600.00; a future's cash moves by
+  // its realized P&L. Short 2 at 5000.00 and 1 at 5100.00 (average 5033.33…) settled at
+  // 5004.00: the average cost basis 15'100.00 points against 15'012.00 is +88.00 × 50 = $4,400.00.
+  EXPECT_EQ(position(1), 0);
+  EXPECT_EQ(position(2), 0);
+  EXPECT_EQ(realized(1), 60'000);
+  EXPECT_EQ(cash(1) - cash1, 60'000);
+  EXPECT_EQ(realized(2) - realized2, 440'000);
+  EXPECT_EQ(cash(2) - cash2, 440'000);
+  EXPECT_EQ(cash(3), cash3);
+  EXPECT_EQ(h.engine.ledger().settlementPrice(InstrumentId{kEs}).raw(), 500400);
+
+  // Nothing is left open or reserved: the accounts' valuations hold no ES exposure or margin.
+  for (std::uint64_t a : {1u, 2u, 3u}) {
+    const oms::Valuation v = h.engine.ledger().value(AccountId{a});
+    EXPECT_EQ(v.grossExposure.raw(), 0) << "account " << a;
+    EXPECT_EQ(v.initialMargin.raw(), 0) << "account " << a;
+    EXPECT_EQ(v.unrealizedPnl.raw(), 0) << "account " << a;
+  }
+}
+
+TEST_F(SettlementTest, ASettledInstrumentNeverTradesAgain) {
+  h.run(settle(kEs, 500400));
+  ASSERT_TRUE(Harness::accepted(h.events));
+
+  h.run(limitOrder(1, kEs, "late", Side::Buy, 1, 500000));
+  EXPECT_EQ(h.lastReport().status, oms::OrdStatus::Rejected);
+  EXPECT_EQ(h.lastReport().rejectSource, oms::RejectSource::Venue);
+  EXPECT_EQ(h.lastReport().rejectCode, static_cast<std::uint8_t>(book::RejectReason::InstrumentClosed));
+
+  h.run(status(kEs, TradingStatus::Continuous));
+  EXPECT_FALSE(result(h).accepted);
+  EXPECT_EQ(result(h).code, RejectCode::InstrumentSettled);
+  h.run(settle(kEs, 510000));
+  EXPECT_FALSE(result(h).accepted);
+  EXPECT_EQ(result(h).code, RejectCode::InstrumentSettled);
+  EXPECT_EQ(h.engine.ledger().settlementPrice(InstrumentId{kEs}).raw(), 500400);
+}
+
+TEST_F(SettlementTest, OnlyAKnownFutureWithAPriceSettles) {
+  h.run(settle(1, 10000));  // AAA is an equity
+  EXPECT_FALSE(result(h).accepted);
+  EXPECT_EQ(result(h).code, RejectCode::NotAFuture);
+  h.run(settle(99, 10000));
+  EXPECT_FALSE(result(h).accepted);
+  EXPECT_EQ(result(h).code, RejectCode::UnknownInstrument);
+  Command noPrice = settle(kEs, 0);
+  noPrice.body.settle.price = Price::undefined();
+  h.run(noPrice);
+  EXPECT_FALSE(result(h).accepted);
+  EXPECT_EQ(result(h).code, RejectCode::InvalidRequest);
+  // Nothing changed: the positions and the resting orders are still there.
+  EXPECT_EQ(position(1), 3);
+  EXPECT_FALSE(h.engine.ledger().settlementPrice(InstrumentId{kEs}).isDefined());
+  h.run(limitOrder(3, kEs, "hit", Side::Sell, 1, 490000));  // fills against rest-b
+  EXPECT_EQ(position(1), 4);
+}
+
+TEST_F(SettlementTest, ASettlementBelowZeroIsAPrice) {
+  h.run(settle(kEs, -3763));  // -37.63, as a crude contract once settled
+  ASSERT_TRUE(Harness::accepted(h.events));
+  // Long 3 from 5000.00 to -37.63: −5037.63 × 50 × 3 = −$755,644.50.
+  EXPECT_EQ(realized(1), -75'564'450);
+}
+
+TEST_F(SettlementTest, TheSettlementSurvivesASnapshot) {
+  h.run(settle(kEs, 500400));
+  ASSERT_TRUE(Harness::accepted(h.events));
+  std::vector<std::byte> bytes;
+  ByteWriter writer(bytes);
+  h.engine.save(writer);
+  Engine restored;
+  ByteReader reader(bytes);
+  ASSERT_TRUE(restored.load(reader));
+  EXPECT_EQ(restored.stateHash(), h.engine.stateHash());
+  EXPECT_EQ(restored.ledger().settlementPrice(InstrumentId{kEs}).raw(), 500400);
+
+  std::vector<EngineEvent> events;
+  Command reopen = status(kEs, TradingStatus::Continuous);
+  reopen.header.sequence = h.sequence + 1;
+  reopen.header.time = h.time + 1'000'000;
+  restored.apply(reopen, events);
+  ASSERT_FALSE(events.empty());
+  EXPECT_FALSE(events.back().body.result.accepted);
+  EXPECT_EQ(events.back().body.result.code, RejectCode::InstrumentSettled);
+}
+
+}  // namespace
+}  // namespace alphintra::engine
