@@ -143,7 +143,11 @@ live::EventFeed::Classify simulatorFeed(std::uint64_t firstAccount) {
         return e.body.execution.account.value() < firstAccount ? Want::Skip : Want::Wait;
       case engine::EventKind::CancelReject:
         return e.body.cancelReject.account.value() < firstAccount ? Want::Skip : Want::Wait;
-      case engine::EventKind::CommandResult: return e.source == kSimulatorSource ? Want::Wait : Want::Skip;
+      case engine::EventKind::CommandResult:  // its own, and a future's settlement (it stops trading it)
+        return e.source == kSimulatorSource || e.body.result.commandType == static_cast<std::uint8_t>(
+                                                                               engine::CommandType::SettleInstrument)
+                   ? Want::Wait
+                   : Want::Skip;
     }
     return Want::Skip;
   };
@@ -165,7 +169,8 @@ std::vector<ListedInstrument> listedInstruments(const engine::Engine& e) {
     const bool isDefault =
         std::any_of(defaults.begin(), defaults.end(), [&](const auto& d) { return d.first == i.id(); });
     const Price p = e.marketDataReference(i.id());
-    if (!isDefault && p.isDefined() && p.isPositive()) out.push_back(ListedInstrument{i, p});
+    const bool settled = e.ledger().settlementPrice(i.id()).isDefined();
+    if (!isDefault && !settled && p.isDefined() && p.isPositive()) out.push_back(ListedInstrument{i, p});
   }
   return out;
 }
@@ -339,6 +344,7 @@ int runServe(const ServeArgs& args) {
   std::vector<ListedInstrument> listed;           // publisher → housekeeping
   std::vector<ListedInstrument> simulatorListed;  // housekeeping → simulator thread
   std::vector<ListedInstrument> relisted;         // from the recovered engine
+  std::vector<InstrumentId> settled;              // futures past their final settlement: not quoted
   rest.setInstrumentListed([&](const Instrument& instrument, Price price, bool engineHasPrice) {
     std::lock_guard lock(listedMutex);
     listed.push_back(ListedInstrument{instrument, price, engineHasPrice});
@@ -383,6 +389,9 @@ int runServe(const ServeArgs& args) {
       [&](const engine::Engine& e) {
         loadDirectory(directory, e);
         relisted = listedInstruments(e);
+        for (const Instrument& i : e.instruments()) {
+          if (e.ledger().settlementPrice(i.id()).isDefined()) settled.push_back(i.id());
+        }
         readModel.load(e, directory);
         for (const engine::EngineEvent& fill : replayedFills) readModel.recordReplayedFill(fill);
         if (!replayedFills.empty()) {
@@ -503,6 +512,7 @@ int runServe(const ServeArgs& args) {
   if (simulate) {
     auto simulator = std::make_shared<marketdata::MarketSimulator>(simulatorOptions);
     for (const auto& [id, price] : marketdata::defaultReferencePrices()) {
+      if (std::find(settled.begin(), settled.end(), id) != settled.end()) continue;
       if (auto instrument = directory.instrument(id)) simulator->addInstrument(*instrument, price);
     }
     for (const ListedInstrument& l : relisted) simulator->addInstrument(l.instrument, l.price);

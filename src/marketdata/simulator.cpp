@@ -387,6 +387,7 @@ engine::Command MarketSimulator::replace(std::uint32_t slot, std::int64_t priceT
 bool MarketSimulator::quoteSide(std::uint32_t agent, std::uint32_t market, Side side,
                                 std::vector<engine::Command>& out) {
   const Market& m = markets_[market];
+  if (m.settled) return false;
   const Agent& a = agents_[agent];
   const double halfSpread = m.halfSpreadTicks * (1.0 + 0.6 * a.rank);
   const std::int64_t sizeLots = lotsOf(m, 2.0 + a.rank);
@@ -459,6 +460,7 @@ bool MarketSimulator::noiseStep(std::vector<engine::Command>& out) {
 
   const auto market = static_cast<std::uint32_t>(rng_.below(markets_.size()));
   const Market& m = markets_[market];
+  if (m.settled) return false;
   const double maxPosition = m.typicalLots * 20.0 * static_cast<double>(m.lotRaw);
   const auto pos = static_cast<double>(position(agent, market));
   Side side = rng_.below(2) == 0 ? Side::Buy : Side::Sell;
@@ -494,7 +496,7 @@ bool MarketSimulator::momentumStep(std::vector<engine::Command>& out) {
   if (agents_[agent].open.size() >= 2) return false;  // its IOC orders are still in flight
   const auto market = static_cast<std::uint32_t>(rng_.below(markets_.size()));
   const Market& m = markets_[market];
-  if (!m.traded) return false;
+  if (!m.traded || m.settled) return false;
   const double signal = (m.emaFast - m.emaSlow) / m.halfSpreadTicks;
   const double maxPosition = m.typicalLots * 10.0 * static_cast<double>(m.lotRaw);
   const auto pos = static_cast<double>(position(agent, market));
@@ -612,7 +614,13 @@ void MarketSimulator::onEvent(const engine::EngineEvent& event) {
       }
       return;
     }
-    case engine::EventKind::CommandResult: return;
+    case engine::EventKind::CommandResult: {
+      const engine::CommandResultReport& r = event.body.result;
+      if (!r.accepted || r.commandType != static_cast<std::uint8_t>(engine::CommandType::SettleInstrument)) return;
+      const auto it = marketIndex_.find(r.subject);
+      if (it != marketIndex_.end()) markets_[it->second].settled = true;
+      return;
+    }
   }
 }
 

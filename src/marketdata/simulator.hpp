@@ -40,7 +40,8 @@
 // is as of the previous events; a request can therefore race a fill (the engine answers with a
 // CancelReject, which the simulator absorbs). Sizes use a fixed table of approximate USD values
 // per currency (no live FX). Agents do not react to trading-status changes or risk rejections
-// other than by forgetting the rejected order.
+// other than by forgetting the rejected order; a future's final settlement (an accepted
+// settle_instrument result) retires its market: no agent sends it another order.
 #pragma once
 
 #include <cstdint>
@@ -132,6 +133,7 @@ class MarketSimulator {
     double emaFast = 0;          // trade-price trend (momentum)
     double emaSlow = 0;
     bool traded = false;
+    bool settled = false;  // a future after its final settlement: no agent trades it again
   };
 
   struct Order {  // an order the simulator sent and believes open

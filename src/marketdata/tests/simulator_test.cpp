@@ -43,6 +43,7 @@ struct Stats {
   std::uint64_t cancelRejects = 0;
   std::uint64_t outOfBand = 0;                    // trades or quotes beyond ±20% of the reference
   std::map<std::uint64_t, std::uint64_t> trades;  // instrument → public trades
+  std::map<std::uint64_t, std::uint64_t> ordersOn;  // instrument → new orders and replaces sent
   std::map<std::uint64_t, std::uint64_t> twoSidedSamples;
   std::uint64_t samples = 0;
   std::uint32_t maxOpenMarketMaker = 0;
@@ -99,6 +100,15 @@ class World {
   }
 
   const Stats& stats() const { return stats_; }
+  // An outside command (an operator's), applied with its events fed back like the simulator's.
+  std::vector<EngineEvent> apply(Command c) {
+    c.header.sequence = ++sequence_;
+    c.header.time = time_;
+    std::vector<EngineEvent> events;
+    engine_.apply(c, events);
+    for (const EngineEvent& e : events) simulator_.onEvent(e);
+    return events;
+  }
   MarketSimulator& simulator() { return simulator_; }
   engine::Engine& engine() { return engine_; }
   Timestamp time() const { return time_; }
@@ -144,6 +154,7 @@ class World {
         const engine::NewOrderBody& b = c.body.newOrder;
         if (!ownAccount(b.account)) problem("foreign account");
         useId(b.account, b.clientOrderId);
+        ++stats_.ordersOn[b.instrument.value()];
         const Instrument* in = engine_.instrument(b.instrument);
         if (in == nullptr) return problem("unknown instrument");
         if (b.type == book::OrderType::Limit) {
@@ -166,6 +177,7 @@ class World {
         const engine::ReplaceOrderBody& b = c.body.replace;
         if (!ownAccount(b.account)) problem("foreign account");
         useId(b.account, b.clientOrderId);
+        ++stats_.ordersOn[b.instrument.value()];
         const Instrument* in = engine_.instrument(b.instrument);
         if (in == nullptr) return problem("replace without its instrument");
         if (!b.price.isPositive() || in->checkPrice(b.price)) problem("bad replace price on " + in->symbol());
@@ -406,6 +418,41 @@ TEST(MarketSimulator, ARestartedSimulatorSweepsTheOldOrdersAndUsesFreshIds) {
   }
   EXPECT_EQ(duplicateRejects, 0u);
   EXPECT_GT(fresh.commandsGenerated(), 27u + 500u);
+}
+
+// A future's final settlement retires its market: its agents' orders expire in the engine, and
+// no agent sends it another order, while the other instruments trade on.
+TEST(MarketSimulator, ASettledFutureIsNotTradedAgain) {
+  World world{SimulatorOptions{}};
+  world.run(5);
+  InstrumentId future;
+  for (const Instrument& in : world.engine().instruments()) {
+    if (in.assetClass() == AssetClass::Future && future.isNone()) future = in.id();
+  }
+  ASSERT_FALSE(future.isNone());
+  ASSERT_GT(world.stats().ordersOn.at(future.value()), 0u);
+  Command settle = engine::makeCommand(CommandType::SettleInstrument);
+  settle.body.settle.instrument = future;
+  settle.body.settle.price = world.simulator().fairValue(future);
+  const auto events = world.apply(settle);
+  ASSERT_FALSE(events.empty());
+  ASSERT_TRUE(events.back().body.result.accepted);
+  const std::uint64_t ordersBefore = world.stats().ordersOn.at(future.value());
+  const std::uint64_t tradesBefore = world.stats().trades.at(future.value());
+  const std::uint64_t commandsBefore = world.stats().commands;
+  const std::uint64_t venueRejectsBefore = world.stats().venueRejects;
+
+  world.run(10);
+  EXPECT_EQ(world.stats().ordersOn.at(future.value()), ordersBefore);
+  EXPECT_EQ(world.stats().trades.at(future.value()), tradesBefore);
+  EXPECT_EQ(world.stats().venueRejects, venueRejectsBefore);
+  EXPECT_GT(world.stats().commands, commandsBefore + 1000);
+  for (const Instrument& in : world.engine().instruments()) {
+    if (in.id() != future) {
+      EXPECT_GT(world.stats().trades.at(in.id().value()), 0u) << in.symbol();
+    }
+  }
+  EXPECT_EQ(world.stats().invalidCommands, 0u) << world.stats().firstProblem;
 }
 
 }  // namespace
