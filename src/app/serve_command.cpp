@@ -144,8 +144,8 @@ live::EventFeed::Classify simulatorFeed(std::uint64_t firstAccount) {
       case engine::EventKind::CancelReject:
         return e.body.cancelReject.account.value() < firstAccount ? Want::Skip : Want::Wait;
       case engine::EventKind::CommandResult:  // its own, and a future's settlement (it stops trading it)
-        return e.source == kSimulatorSource || e.body.result.commandType == static_cast<std::uint8_t>(
-                                                                               engine::CommandType::SettleInstrument)
+        return e.source == kSimulatorSource ||
+                       e.body.result.commandType == static_cast<std::uint8_t>(engine::CommandType::SettleInstrument)
                    ? Want::Wait
                    : Want::Skip;
     }

@@ -266,11 +266,11 @@ class Engine {
   std::uint64_t nextExecId_ = 1;
   std::uint64_t nextTradeId_ = 1;
 
-  std::vector<book::Event> venueEvents_;      // scratch, keeps its capacity
-  std::vector<InstrumentId> dueInstruments_;  // scratch of onClockTick
+  std::vector<book::Event> venueEvents_;              // scratch, keeps its capacity
+  std::vector<InstrumentId> dueInstruments_;          // scratch of onClockTick
   std::vector<oms::Ledger::Settlement> settlements_;  // scratch of onSettleInstrument
-  OrderId targetOrder_;                       // the order the current command is about (its reports answer the request)
-  std::uint8_t lastVenueReject_ = 0;          // book::RejectReason of the last non-order command the venue refused
+  OrderId targetOrder_;               // the order the current command is about (its reports answer the request)
+  std::uint8_t lastVenueReject_ = 0;  // book::RejectReason of the last non-order command the venue refused
 };
 
 }  // namespace alphintra::engine

@@ -465,6 +465,19 @@ def exercise(server, port):
     c("admin", "PUT", "/api/v1/admin/instruments/OAPI.NEW/reference-price", {"referencePrice": "10.05"}, expect=200)
     c("admin", "PUT", "/api/v1/admin/instruments/OAPI.NEW/reference-price", {"referencePrice": "10.03"}, expect=400)
     c("admin", "PUT", "/api/v1/admin/instruments/NOPE/reference-price", {"referencePrice": "1.00"}, expect=404)
+    # A future's final settlement (admin): listed, settled once, then refused; an equity and a
+    # price with too many places refused naming it; the settled future reads as closed.
+    c("admin", "POST", "/api/v1/admin/instruments", {"symbol": "OAPI.FUT", "assetClass": "future", "currency": "USD",
+                                                     "pricePrecision": 2, "tickSize": "0.25", "multiplier": "50"},
+      expect=200)
+    c("admin", "POST", "/api/v1/admin/instruments/OAPI.FUT/settlement", {"price": "5004.00"}, expect=200)
+    c("admin", "POST", "/api/v1/admin/instruments/OAPI.FUT/settlement", {"price": "5004.00"}, expect=422)
+    c("admin", "POST", "/api/v1/admin/instruments/OAPI.NEW/settlement", {"price": "10.00"}, expect=422)
+    c("admin", "POST", "/api/v1/admin/instruments/OAPI.FUT/settlement", {"price": "5004.001"}, expect=400)
+    c("admin", "POST", "/api/v1/admin/instruments/NOPE/settlement", {"price": "1.00"}, expect=404)
+    wait_for(lambda: any(i["symbol"] == "OAPI.FUT" and i["status"] == "closed" for i in
+                         server.call("viewer", "GET", "/api/v1/instruments", record=False)[1]["instruments"]),
+             "the settled future closed in the instrument list")
 
     # Instrument trading status (admin): halted, shown by the instrument list, the same change
     # again refused by the venue, a status FIX does not name refused at the edge, resumed.

@@ -367,6 +367,56 @@ def check_rate_limit(port, token):
     ws.sock.close()
 
 
+def check_settlement(port, token):
+    """A future's final settlement on a live serve: the demo margin account's RTY position closes
+    at the price (realized P&L by hand), the simulator's resting orders expire and it sends no
+    new ones (the book stays empty), the instrument is closed and refuses orders and reopening."""
+    code, body = request(port, "POST", "/api/v1/orders",
+                         {"accountId": 2, "symbol": "RTY", "side": "buy", "quantity": "2", "orderType": "market"},
+                         token=token)
+    assert code == 201, (code, body)
+    order = body["orderId"]
+    deadline = time.time() + 10
+    while body["status"] not in ("filled", "canceled") and time.time() < deadline:
+        time.sleep(0.1)
+        code, body = request(port, "GET", "/api/v1/orders/%d" % order, token=token)
+    assert body["status"] == "filled", body
+
+    def rty_position():
+        code, portfolio = request(port, "GET", "/api/v1/portfolio/2", token=token)
+        assert code == 200, portfolio
+        return next(p for p in portfolio["positions"] if p["symbol"] == "RTY")
+    held = rty_position()
+    assert float(held["quantity"]) == 2, held
+    code, body = request(port, "POST", "/api/v1/admin/instruments/RTY/settlement", {"price": "2001.30"}, token=token)
+    assert code == 200 and body["accepted"] and body["value"] >= 1, (code, body)
+    rty = rty_position()
+    assert float(rty["quantity"]) == 0, rty
+    # 2 contracts × 50 USD a point from the average price paid to 2001.30; no fee on the settlement.
+    expected = (2001.30 - float(held["averagePrice"])) * 2 * 50
+    assert abs(float(rty["realizedPnl"]) - expected) < 0.006, (rty, held)
+    assert rty["fees"] == held["fees"], (rty, held)
+    code, body = request(port, "PUT", "/api/v1/admin/instruments/RTY/status", {"status": "continuous"}, token=token)
+    assert code == 422 and body["code"] == "instrument_settled", (code, body)
+    code, body = request(port, "POST", "/api/v1/admin/instruments/RTY/settlement", {"price": "2001.30"}, token=token)
+    assert code == 422 and body["code"] == "instrument_settled", (code, body)
+    check_settled(port, token)
+
+
+def check_settled(port, token):
+    """RTY after its settlement: closed, its book empty and staying so, a new order rejected."""
+    code, instruments = request(port, "GET", "/api/v1/instruments", token=token)
+    assert next(i["status"] for i in instruments["instruments"] if i["symbol"] == "RTY") == "closed", instruments
+    for _ in range(3):
+        code, book = request(port, "GET", "/api/v1/market-data/book/RTY", token=token)
+        assert code == 200 and not book["bids"] and not book["asks"], book
+        time.sleep(0.5)
+    code, body = request(port, "POST", "/api/v1/orders",
+                         {"accountId": 2, "symbol": "RTY", "side": "buy", "quantity": "1", "orderType": "limit",
+                          "price": "2000.00"}, token=token)
+    assert code == 422 and body["report"]["status"] == "rejected", (code, body)
+
+
 def main():
     binary = sys.argv[1]
     data_dir = tempfile.mkdtemp(prefix="alphintra-ws-")
@@ -409,6 +459,17 @@ def main():
         assert status == 200, (status, login)
         wait_for_quote(port, login["access_token"], "NQ", 18000 * 0.8, 18000 * 1.2)
         wait_for_quote(port, login["access_token"], "RTY", 2000 * 0.8, 2000 * 1.2)
+        check_settlement(port, login["access_token"])
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=30) == 0
+        proc = None
+
+        # After another restart the settled future stays closed and unquoted.
+        proc, port = start(binary, os.path.join(data_dir, "data"), log_path)
+        status, login = request(port, "POST", "/api/v1/auth/login", {"username": "admin", "password": PASSWORD})
+        assert status == 200, (status, login)
+        wait_for_quote(port, login["access_token"], "NQ", 18000 * 0.8, 18000 * 1.2)
+        check_settled(port, login["access_token"])
         proc.send_signal(signal.SIGTERM)
         assert proc.wait(timeout=30) == 0
         proc = None

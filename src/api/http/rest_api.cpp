@@ -791,18 +791,13 @@ void RestApi::instrumentStatus(const Request& request, std::string_view rest, Re
 
 // POST .../{symbol}/settlement: a future's final settlement at {"price": "..."} (the engine's
 // settle_instrument: live orders expire, positions close at the price, the instrument closes
-// for good). The price may be zero or negative, as a contract's can.
+// for good). The price may be zero or negative, as a contract's can. Whether the instrument is a
+// future, and not settled yet, is the engine's answer (422 not_a_future, instrument_settled).
 void RestApi::settlement(const Instrument& instrument, const nlohmann::json& body, Respond& respond) {
   const auto member = body.find("price");
   if (body.size() != 1 || member == body.end() || !member->is_string()) {
     return respond(errorResponse(400, "invalid_request",
                                  "the body is {\"price\":\"...\"}, the settlement price as a decimal string", "price"));
-  }
-  if (instrument.assetClass() != AssetClass::Future) {
-    return respond(errorResponse(422, "not_a_future",
-                                 fmt::format("{} is not a future: only a future has a final settlement",
-                                             instrument.symbol()),
-                                 "symbol"));
   }
   const std::string text = member->get<std::string>();
   auto price = parseDecimal(text, instrument.pricePrecision(), "price");

@@ -287,8 +287,9 @@ void WsHub::onEvent(const engine::EngineEvent& event) {
       const engine::CommandResultReport& r = event.body.result;
       // A status change carries the new status; a final settlement closes the instrument.
       const bool settled = r.commandType == static_cast<std::uint8_t>(engine::CommandType::SettleInstrument);
-      if (!r.accepted || (!settled && (r.commandType != static_cast<std::uint8_t>(engine::CommandType::InstrumentStatus) ||
-                                       r.value < 0 || r.value > static_cast<std::int64_t>(TradingStatus::Halted)))) {
+      if (!r.accepted ||
+          (!settled && (r.commandType != static_cast<std::uint8_t>(engine::CommandType::InstrumentStatus) ||
+                        r.value < 0 || r.value > static_cast<std::int64_t>(TradingStatus::Halted)))) {
         return;
       }
       const auto status = settled ? TradingStatus::Closed : static_cast<TradingStatus>(r.value);

@@ -41,8 +41,8 @@ struct Stats {
   std::uint64_t engineRejects = 0;
   std::uint64_t riskRejects = 0;
   std::uint64_t cancelRejects = 0;
-  std::uint64_t outOfBand = 0;                    // trades or quotes beyond ±20% of the reference
-  std::map<std::uint64_t, std::uint64_t> trades;  // instrument → public trades
+  std::uint64_t outOfBand = 0;                      // trades or quotes beyond ±20% of the reference
+  std::map<std::uint64_t, std::uint64_t> trades;    // instrument → public trades
   std::map<std::uint64_t, std::uint64_t> ordersOn;  // instrument → new orders and replaces sent
   std::map<std::uint64_t, std::uint64_t> twoSidedSamples;
   std::uint64_t samples = 0;

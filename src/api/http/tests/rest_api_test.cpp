@@ -512,12 +512,33 @@ TEST_F(RestApiTest, AFuturesSettlementGoesToTheEngineAndClosesTheInstrument) {
   bad(R"({"price":"abc"})", 400, "price");
   bad(R"({"settlementPrice":"73.12"})", 400, "price");
   bad(R"({"price":"73.12","extra":1})", 400, "price");
-  const auto equity = call(Method::Post, "/api/v1/admin/instruments/AAPL/settlement", R"({"price":"191.25"})");
-  EXPECT_EQ(equity->status, 422u);
-  EXPECT_EQ(bodyOf(*equity)["code"], "not_a_future");
   EXPECT_EQ(call(Method::Post, "/api/v1/admin/instruments/NOPE/settlement", R"({"price":"1.00"})")->status, 404u);
   EXPECT_EQ(call(Method::Put, "/api/v1/admin/instruments/CL/settlement", R"({"price":"1.00"})")->status, 405u);
   EXPECT_EQ(submitted.size(), 1u);
+
+  // An equity's settlement is the engine's to refuse: 422 with its code.
+  std::optional<Response> refused;
+  Request equity;
+  equity.method = Method::Post;
+  equity.path = "/api/v1/admin/instruments/AAPL/settlement";
+  equity.body = R"({"price":"191.25"})";
+  api.handle(std::move(equity), [&refused](Response r) { refused = std::move(r); });
+  ASSERT_EQ(submitted.size(), 2u);
+  engine::EngineEvent no = commandResult(submitted[1], 1, 0);
+  no.body.result.accepted = false;
+  no.body.result.code = engine::RejectCode::NotAFuture;
+  api.onEvent(no);
+  ASSERT_TRUE(refused);
+  EXPECT_EQ(refused->status, 422u);
+  EXPECT_EQ(bodyOf(*refused)["code"], "not_a_future");
+  const auto after = bodyOf(*call(Method::Get, "/api/v1/instruments"));
+  const bool stillOpen = [&] {
+    for (const auto& i : after["instruments"]) {
+      if (i["symbol"] == "AAPL") return i["status"] != "closed";
+    }
+    return false;
+  }();
+  EXPECT_TRUE(stillOpen) << after.dump();
 }
 
 }  // namespace
