@@ -147,6 +147,24 @@ void Engine::finishOrder(oms::OmsOrder& o) {
   x.openNotional = 0;
 }
 
+namespace {
+
+// Worst case: every open order fills (rules.hpp, ExposureFacts::grossExposure). Saturating: the
+// figures come from a valuation that saturates, and from snapshots a damaged file can fill.
+std::int64_t exposureWithOpenOrders(const oms::Valuation& v, std::int64_t openNotional) noexcept {
+  return oms::saturate64(static_cast<Int128>(v.grossExposure.raw()) + openNotional);
+}
+
+// What a new order may still use: the cash (cash account) or equity (margin account) less the
+// margin held and the funds open orders reserve. A cash account's futures hold their whole value
+// (Valuation::initialMargin): their notional never left the cash.
+std::int64_t availableFunds(const oms::Valuation& v, risk::AccountType type, std::int64_t reservedFunds) noexcept {
+  const Money base = type == risk::AccountType::Cash ? v.cash : v.equity;
+  return oms::saturate64(static_cast<Int128>(base.raw()) - v.initialMargin.raw() - reservedFunds);
+}
+
+}  // namespace
+
 risk::RiskVerdict Engine::checkRisk(AccountState& a, std::uint32_t instrument, std::uint32_t pair, Side side,
                                     bool limitOrder, Price limitPrice, Price price, Quantity added, Timestamp now,
                                     std::optional<RejectCode>& engineReject) {
@@ -185,16 +203,10 @@ risk::RiskVerdict Engine::checkRisk(AccountState& a, std::uint32_t instrument, s
   if (needValuation) {
     const oms::Valuation v = ledger_.value(a.id);
     // Worst case: every open order fills (rules.hpp, ExposureFacts::grossExposure).
-    x.grossExposure = v.grossExposure.raw() + a.openNotional;
+    x.grossExposure = exposureWithOpenOrders(v, a.openNotional);
     x.netExposure = v.netExposure.raw();
     x.equity = v.equity.raw();
-    if (a.type == risk::AccountType::Cash) {
-      // A cash account's futures hold their whole value (Valuation::initialMargin): their
-      // notional never left the cash.
-      x.availableFunds = v.cash.raw() - v.initialMargin.raw() - a.reservedFunds;
-    } else {
-      x.availableFunds = v.equity.raw() - v.initialMargin.raw() - a.reservedFunds;
-    }
+    x.availableFunds = availableFunds(v, a.type, a.reservedFunds);
   }
   if (a.type == risk::AccountType::Cash) {
     if (side == Side::Buy) {
@@ -408,14 +420,12 @@ void Engine::onReplace(const Command& c, std::vector<EngineEvent>& out) {
     e.openSell = pairs_[x.pair].openSell;
     e.openOrders = a->openOrders;
     const oms::Valuation v = ledger_.value(a->id);
-    e.grossExposure = v.grossExposure.raw() + a->openNotional;
+    e.grossExposure = exposureWithOpenOrders(v, a->openNotional);
     e.netExposure = v.netExposure.raw();
     e.equity = v.equity.raw();
     const std::int64_t newReservation = reservationFor(*a, inst, o->side(), valuation, newLeaves);
-    e.requiredFunds = std::max<std::int64_t>(0, newReservation - x.reserved);
-    // As in checkRisk: a cash account's margin is what its futures hold.
-    e.availableFunds =
-        (a->type == risk::AccountType::Cash ? v.cash.raw() : v.equity.raw()) - v.initialMargin.raw() - a->reservedFunds;
+    e.requiredFunds = oms::saturate64(std::max<Int128>(0, static_cast<Int128>(newReservation) - x.reserved));
+    e.availableFunds = availableFunds(v, a->type, a->reservedFunds);
     const risk::InstrumentLimits& il =
         pairs_[x.pair].ownLimits ? pairs_[x.pair].limits : instrumentStates_[inst].defaultLimits;
     const risk::RiskVerdict verdict = risk::checkReplace(r, e, withAccountTerms(limitsOf(*a), a->ledger, a->type), il,

@@ -286,28 +286,28 @@ Price Ledger::mark(InstrumentId instrument) const noexcept {
   return it == instruments_.end() ? Price::undefined() : markOf(it->second);
 }
 
-void Ledger::Figures::add(const Figures& f, std::int64_t sign) noexcept {
+void Ledger::Sums::add(const Figures& f, std::int64_t sign) noexcept {
   if (sign > 0) {
-    value += f.value;
-    exposure += f.exposure;
-    gross += f.gross;
-    unrealized += f.unrealized;
-    realized += f.realized;
-    fees += f.fees;
-    initialMargin += f.initialMargin;
-    maintenanceMargin += f.maintenanceMargin;
+    value += f.value.raw();
+    exposure += f.exposure.raw();
+    gross += f.gross.raw();
+    unrealized += f.unrealized.raw();
+    realized += f.realized.raw();
+    fees += f.fees.raw();
+    initialMargin += f.initialMargin.raw();
+    maintenanceMargin += f.maintenanceMargin.raw();
     open += f.open;
     missingFx += f.missingFx;
     missingMark += f.missingMark;
   } else {
-    value -= f.value;
-    exposure -= f.exposure;
-    gross -= f.gross;
-    unrealized -= f.unrealized;
-    realized -= f.realized;
-    fees -= f.fees;
-    initialMargin -= f.initialMargin;
-    maintenanceMargin -= f.maintenanceMargin;
+    value -= f.value.raw();
+    exposure -= f.exposure.raw();
+    gross -= f.gross.raw();
+    unrealized -= f.unrealized.raw();
+    realized -= f.realized.raw();
+    fees -= f.fees.raw();
+    initialMargin -= f.initialMargin.raw();
+    maintenanceMargin -= f.maintenanceMargin.raw();
     open -= f.open;
     missingFx -= f.missingFx;
     missingMark -= f.missingMark;
@@ -367,12 +367,12 @@ Ledger::Figures Ledger::shareOf(const PositionSlot& slot, const Account& account
   return f;
 }
 
-Money Ledger::cashInBase(const Account& account, bool& missingFx) const {
-  Money cash;
+Int128 Ledger::cashInBase(const Account& account, bool& missingFx) const {
+  Int128 cash = 0;
   for (const CashBalance& b : account.balances()) {
     auto converted = convertAmount(fx_, b.amount, b.currency, account.baseCurrency());
     if (converted) {
-      cash += *converted;
+      cash += converted->raw();
     } else {
       missingFx = true;
     }
@@ -380,24 +380,25 @@ Money Ledger::cashInBase(const Account& account, bool& missingFx) const {
   return cash;
 }
 
-Valuation Ledger::assemble(const AccountState& state, const Figures& sums, Money cash) const {
+Valuation Ledger::assemble(const AccountState& state, const Sums& sums, Int128 cash) const {
+  const auto money = [](Int128 amount) { return Money::fromRaw(saturate64(amount)); };
   Valuation v;
   v.accountKnown = true;
   v.currency = state.account.baseCurrency();
-  v.cash = cash;
-  v.positionsValue = sums.value;
-  v.netExposure = sums.exposure;
-  v.grossExposure = sums.gross;
-  v.unrealizedPnl = sums.unrealized;
-  v.realizedPnl = sums.realized;
-  v.fees = sums.fees;
-  v.initialMargin = sums.initialMargin;
-  v.maintenanceMargin = sums.maintenanceMargin;
+  v.cash = money(cash);
+  v.positionsValue = money(sums.value);
+  v.netExposure = money(sums.exposure);
+  v.grossExposure = money(sums.gross);
+  v.unrealizedPnl = money(sums.unrealized);
+  v.realizedPnl = money(sums.realized);
+  v.fees = money(sums.fees);
+  v.initialMargin = money(sums.initialMargin);
+  v.maintenanceMargin = money(sums.maintenanceMargin);
   v.openPositions = static_cast<std::uint32_t>(sums.open);
   v.missingFxRate = sums.missingFx > 0;
   v.missingMark = sums.missingMark > 0;
-  v.equity = v.cash + v.positionsValue;
-  v.freeMargin = v.equity - v.initialMargin;
+  v.equity = money(cash + sums.value);
+  v.freeMargin = money(static_cast<Int128>(v.equity.raw()) - v.initialMargin.raw());
   if (v.equity.isPositive()) {
     // gross × 10^6 fits 64 bits for any gross below ~9.2e12 minor units: one native division
     // (rounded half up: both are positive), else the exact 256-bit path.
@@ -446,7 +447,7 @@ void Ledger::refresh(AccountState& state) const {
       !(state.marginSeen == account.marginRates())) {
     for (PositionSlot* slot : state.dirty) slot->dirty = false;
     state.dirty.clear();
-    state.sums = Figures{};
+    state.sums = Sums{};
     state.open.clear();
     for (PositionSlot* slot : state.positions) {
       slot->share = shareOf(*slot, account);
@@ -502,7 +503,7 @@ Valuation Ledger::value(AccountId accountId) const {
   if (state == nullptr) return Valuation{};
   refresh(*state);
   bool cashMissingFx = false;
-  const Money cash = cashInBase(state->account, cashMissingFx);
+  const Int128 cash = cashInBase(state->account, cashMissingFx);
   Valuation v = assemble(*state, state->sums, cash);
   v.missingFxRate = v.missingFxRate || cashMissingFx;
   assert(v == valueFromScratch(accountId));
@@ -512,10 +513,10 @@ Valuation Ledger::value(AccountId accountId) const {
 Valuation Ledger::valueFromScratch(AccountId accountId) const {
   const AccountState* state = findAccount(accountId);
   if (state == nullptr) return Valuation{};
-  Figures sums;
+  Sums sums;
   for (const PositionSlot* slot : state->positions) sums.add(shareOf(*slot, state->account), 1);
   bool cashMissingFx = false;
-  const Money cash = cashInBase(state->account, cashMissingFx);
+  const Int128 cash = cashInBase(state->account, cashMissingFx);
   Valuation v = assemble(*state, sums, cash);
   v.missingFxRate = v.missingFxRate || cashMissingFx;
   return v;

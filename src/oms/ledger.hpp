@@ -228,7 +228,7 @@ class Ledger {
     Price last = Price::undefined();
     Price bid = Price::undefined();
     Price ask = Price::undefined();
-    std::uint64_t markVersion = 0;  // moves whenever last, bid or ask changes
+    std::uint64_t markVersion = 0;          // moves whenever last, bid or ask changes
     Price settlement = Price::undefined();  // final settlement (settle())
   };
   // One position's share of its account's valuation, or (summed) the account's position
@@ -242,6 +242,23 @@ class Ledger {
     Money fees;
     Money initialMargin;
     Money maintenanceMargin;
+    std::int64_t open = 0;
+    std::int64_t missingFx = 0;
+    std::int64_t missingMark = 0;
+  };
+  // An account's sums of its positions' shares, 128 bits wide: each share saturates at 64 bits,
+  // and a sum of shares that large (a damaged snapshot, absurd prices) must neither overflow nor
+  // stop subtracting exactly what it added — value() would then drift from valueFromScratch().
+  // assemble() saturates the totals into Money.
+  struct Sums {
+    Int128 value = 0;
+    Int128 exposure = 0;
+    Int128 gross = 0;
+    Int128 unrealized = 0;
+    Int128 realized = 0;
+    Int128 fees = 0;
+    Int128 initialMargin = 0;
+    Int128 maintenanceMargin = 0;
     std::int64_t open = 0;
     std::int64_t missingFx = 0;
     std::int64_t missingMark = 0;
@@ -263,7 +280,7 @@ class Ledger {
     // epoch, FX table version and margin rates are those they were computed with.
     std::vector<OpenEntry> open;       // any order; PositionSlot::openIndex points back
     std::vector<PositionSlot*> dirty;  // filled since the last valuation (while valued)
-    Figures sums;
+    Sums sums;
     bool valued = false;
     std::uint64_t marksSeen = 0;  // Ledger::markChanges_ when last valued
     std::uint64_t epochSeen = 0;
@@ -303,8 +320,8 @@ class Ledger {
   void revalue(PositionSlot& slot) const;  // from refresh(), for the dirty slots
   // Brings the account's sums up to date (from scratch when its inputs changed wholesale).
   void refresh(AccountState& state) const;
-  Valuation assemble(const AccountState& state, const Figures& sums, Money cash) const;
-  Money cashInBase(const Account& account, bool& missingFx) const;
+  Valuation assemble(const AccountState& state, const Sums& sums, Int128 cash) const;
+  Int128 cashInBase(const Account& account, bool& missingFx) const;
 
   // The last account found: one order or fill asks for its account several times (funds,
   // margin rates, valuation), and a map lookup costs a division and a pointer chase. Map nodes

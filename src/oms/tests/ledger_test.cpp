@@ -7,6 +7,8 @@
 
 #include <gtest/gtest.h>
 
+#include <limits>
+
 #include <algorithm>
 #include <random>
 #include <string_view>
@@ -563,8 +565,8 @@ TEST(Ledger, AVersionOneSnapshotsFuturesCashIsConverted) {
   const Money realized = old.position(kMargin, cl.id())->realizedPnl();
   old.account(kMargin)->adjustCash(USD, m(-225'000'00 - 152'200'00 + 77'000'00) - realized);
   bytes = snapshot(old);
-  bytes[4] = std::byte{1};                  // the version byte after the 4-byte magic
-  bytes.resize(bytes.size() - 4);           // versions 1 and 2 end before the settlement prices
+  bytes[4] = std::byte{1};         // the version byte after the 4-byte magic
+  bytes.resize(bytes.size() - 4);  // versions 1 and 2 end before the settlement prices
 
   Ledger loaded = makeLedger();
   ASSERT_TRUE(loaded.registerInstrument(cl));
@@ -624,6 +626,32 @@ TEST(Ledger, SettlementClosesEveryPositionAndIsSaved) {
   EXPECT_EQ(loaded.settlementPrice(cl.id()), px(7312));
   EXPECT_EQ(snapshot(loaded), bytes);
   EXPECT_FALSE(loaded.settlementPrice(AAPL.id()).isDefined());
+}
+
+// Amounts near the 64-bit limits (a damaged snapshot, absurd prices) saturate instead of
+// wrapping: cash near the maximum plus a position worth as much is the maximum equity, not a
+// negative one, and the kept sums still equal the figures from scratch.
+TEST(Ledger, ValuationSaturatesInsteadOfOverflowing) {
+  Ledger l = makeLedger();
+  constexpr std::int64_t kMax = std::numeric_limits<std::int64_t>::max();
+  ASSERT_TRUE(l.account(kMargin)->deposit(USD, m(kMax - 1'000'000)).ok());
+  ASSERT_TRUE(l.onFill(kMargin, AAPL.id(), Side::Buy, px(10000), qty(2), false).ok());
+  ASSERT_TRUE(l.onFill(kMargin, SAP.id(), Side::Buy, px(10000), qty(2), false).ok());
+  l.fxRates().set(Currency::parse("EUR").value(), USD, 1'000'000'000);
+  (void)l.value(kMargin);
+  ASSERT_TRUE(l.onMark(AAPL.id(), px(kMax / 2)));  // 2 × 2^62 cents: each share saturates
+  ASSERT_TRUE(l.onMark(SAP.id(), px(kMax / 2)));
+  const Valuation v = l.value(kMargin);
+  EXPECT_EQ(v.positionsValue.raw(), kMax);
+  EXPECT_EQ(v.grossExposure.raw(), kMax);
+  EXPECT_EQ(v.equity.raw(), kMax);
+  EXPECT_GT(v.freeMargin.raw(), 0);
+  EXPECT_EQ(v, l.valueFromScratch(kMargin));
+  // Marked back down, the sums subtract exactly what they added.
+  ASSERT_TRUE(l.onMark(AAPL.id(), px(10000)));
+  ASSERT_TRUE(l.onMark(SAP.id(), px(10000)));
+  EXPECT_EQ(l.value(kMargin), l.valueFromScratch(kMargin));
+  EXPECT_EQ(l.value(kMargin).positionsValue, m(40000));
 }
 
 TEST(Ledger, SaveLoadRoundTripGivesIdenticalBytes) {
