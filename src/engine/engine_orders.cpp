@@ -152,7 +152,7 @@ namespace {
 // Worst case: every open order fills (rules.hpp, ExposureFacts::grossExposure). Saturating: the
 // figures come from a valuation that saturates, and from snapshots a damaged file can fill.
 std::int64_t exposureWithOpenOrders(const oms::Valuation& v, std::int64_t openNotional) noexcept {
-  return oms::saturate64(static_cast<Int128>(v.grossExposure.raw()) + openNotional);
+  return oms::saturatingAdd(v.grossExposure.raw(), openNotional);
 }
 
 // What a new order may still use: the cash (cash account) or equity (margin account) less the
@@ -160,7 +160,7 @@ std::int64_t exposureWithOpenOrders(const oms::Valuation& v, std::int64_t openNo
 // (Valuation::initialMargin): their notional never left the cash.
 std::int64_t availableFunds(const oms::Valuation& v, risk::AccountType type, std::int64_t reservedFunds) noexcept {
   const Money base = type == risk::AccountType::Cash ? v.cash : v.equity;
-  return oms::saturate64(static_cast<Int128>(base.raw()) - v.initialMargin.raw() - reservedFunds);
+  return oms::saturatingSub(oms::saturatingSub(base.raw(), v.initialMargin.raw()), reservedFunds);
 }
 
 }  // namespace

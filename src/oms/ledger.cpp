@@ -286,35 +286,87 @@ Price Ledger::mark(InstrumentId instrument) const noexcept {
   return it == instruments_.end() ? Price::undefined() : markOf(it->second);
 }
 
-void Ledger::Sums::add(const Figures& f, std::int64_t sign) noexcept {
+void Ledger::Figures::add(const Figures& f, std::int64_t sign) noexcept {
+  const auto plus = [](Money& into, Money a) {
+    into = Money::fromRaw(
+        static_cast<std::int64_t>(static_cast<std::uint64_t>(into.raw()) + static_cast<std::uint64_t>(a.raw())));
+  };
+  const auto minus = [](Money& into, Money a) {
+    into = Money::fromRaw(
+        static_cast<std::int64_t>(static_cast<std::uint64_t>(into.raw()) - static_cast<std::uint64_t>(a.raw())));
+  };
   if (sign > 0) {
+    plus(value, f.value);
+    plus(exposure, f.exposure);
+    plus(gross, f.gross);
+    plus(unrealized, f.unrealized);
+    plus(realized, f.realized);
+    plus(fees, f.fees);
+    plus(initialMargin, f.initialMargin);
+    plus(maintenanceMargin, f.maintenanceMargin);
+    open += f.open;
+    missingFx += f.missingFx;
+    missingMark += f.missingMark;
+    large += f.large;
+  } else {
+    minus(value, f.value);
+    minus(exposure, f.exposure);
+    minus(gross, f.gross);
+    minus(unrealized, f.unrealized);
+    minus(realized, f.realized);
+    minus(fees, f.fees);
+    minus(initialMargin, f.initialMargin);
+    minus(maintenanceMargin, f.maintenanceMargin);
+    open -= f.open;
+    missingFx -= f.missingFx;
+    missingMark -= f.missingMark;
+    large -= f.large;
+  }
+}
+
+Ledger::Figures Ledger::wideFigures(const AccountState& state) const {
+  Int128 value = 0, exposure = 0, gross = 0, unrealized = 0, realized = 0, fees = 0, initial = 0, maintenance = 0;
+  Figures out;
+  for (const PositionSlot* slot : state.positions) {
+    const Figures f = shareOf(*slot, state.account);
     value += f.value.raw();
     exposure += f.exposure.raw();
     gross += f.gross.raw();
     unrealized += f.unrealized.raw();
     realized += f.realized.raw();
     fees += f.fees.raw();
-    initialMargin += f.initialMargin.raw();
-    maintenanceMargin += f.maintenanceMargin.raw();
-    open += f.open;
-    missingFx += f.missingFx;
-    missingMark += f.missingMark;
-  } else {
-    value -= f.value.raw();
-    exposure -= f.exposure.raw();
-    gross -= f.gross.raw();
-    unrealized -= f.unrealized.raw();
-    realized -= f.realized.raw();
-    fees -= f.fees.raw();
-    initialMargin -= f.initialMargin.raw();
-    maintenanceMargin -= f.maintenanceMargin.raw();
-    open -= f.open;
-    missingFx -= f.missingFx;
-    missingMark -= f.missingMark;
+    initial += f.initialMargin.raw();
+    maintenance += f.maintenanceMargin.raw();
+    out.open += f.open;
+    out.missingFx += f.missingFx;
+    out.missingMark += f.missingMark;
   }
+  const auto m = [](Int128 v) { return Money::fromRaw(saturate64(v)); };
+  out.value = m(value);
+  out.exposure = m(exposure);
+  out.gross = m(gross);
+  out.unrealized = m(unrealized);
+  out.realized = m(realized);
+  out.fees = m(fees);
+  out.initialMargin = m(initial);
+  out.maintenanceMargin = m(maintenance);
+  return out;
 }
 
 Ledger::Figures Ledger::shareOf(const PositionSlot& slot, const Account& account) const {
+  Figures f = shareAmounts(slot, account);
+  // Whether an amount is outside (−kLargeAmount, kLargeAmount): x + kLargeAmount, unsigned, is
+  // below 2 × kLargeAmount (a power of two) exactly for those inside, so one test of the high
+  // bits of all of them OR'd together answers for all.
+  const auto biased = [](Money a) { return static_cast<std::uint64_t>(a.raw()) + kLargeAmount; };
+  const std::uint64_t any = biased(f.value) | biased(f.exposure) | biased(f.gross) | biased(f.unrealized) |
+                            biased(f.realized) | biased(f.fees) | biased(f.initialMargin) | biased(f.maintenanceMargin);
+  f.large = (any >> 51) != 0 ? 1 : 0;
+  static_assert(kLargeAmount == std::int64_t{1} << 50);
+  return f;
+}
+
+Ledger::Figures Ledger::shareAmounts(const PositionSlot& slot, const Account& account) const {
   Figures f;
   const Position& p = slot.position;
   const InstrumentState& inst = *slot.instrument;
@@ -367,38 +419,37 @@ Ledger::Figures Ledger::shareOf(const PositionSlot& slot, const Account& account
   return f;
 }
 
-Int128 Ledger::cashInBase(const Account& account, bool& missingFx) const {
-  Int128 cash = 0;
+Money Ledger::cashInBase(const Account& account, bool& missingFx) const {
+  std::int64_t cash = 0;
   for (const CashBalance& b : account.balances()) {
     auto converted = convertAmount(fx_, b.amount, b.currency, account.baseCurrency());
     if (converted) {
-      cash += converted->raw();
+      cash = saturatingAdd(cash, converted->raw());
     } else {
       missingFx = true;
     }
   }
-  return cash;
+  return Money::fromRaw(cash);
 }
 
-Valuation Ledger::assemble(const AccountState& state, const Sums& sums, Int128 cash) const {
-  const auto money = [](Int128 amount) { return Money::fromRaw(saturate64(amount)); };
+Valuation Ledger::assemble(const AccountState& state, const Figures& sums, Money cash) const {
   Valuation v;
   v.accountKnown = true;
   v.currency = state.account.baseCurrency();
-  v.cash = money(cash);
-  v.positionsValue = money(sums.value);
-  v.netExposure = money(sums.exposure);
-  v.grossExposure = money(sums.gross);
-  v.unrealizedPnl = money(sums.unrealized);
-  v.realizedPnl = money(sums.realized);
-  v.fees = money(sums.fees);
-  v.initialMargin = money(sums.initialMargin);
-  v.maintenanceMargin = money(sums.maintenanceMargin);
+  v.cash = cash;
+  v.positionsValue = sums.value;
+  v.netExposure = sums.exposure;
+  v.grossExposure = sums.gross;
+  v.unrealizedPnl = sums.unrealized;
+  v.realizedPnl = sums.realized;
+  v.fees = sums.fees;
+  v.initialMargin = sums.initialMargin;
+  v.maintenanceMargin = sums.maintenanceMargin;
   v.openPositions = static_cast<std::uint32_t>(sums.open);
   v.missingFxRate = sums.missingFx > 0;
   v.missingMark = sums.missingMark > 0;
-  v.equity = money(cash + sums.value);
-  v.freeMargin = money(static_cast<Int128>(v.equity.raw()) - v.initialMargin.raw());
+  v.equity = Money::fromRaw(saturatingAdd(cash.raw(), sums.value.raw()));
+  v.freeMargin = Money::fromRaw(saturatingSub(v.equity.raw(), v.initialMargin.raw()));
   if (v.equity.isPositive()) {
     // gross × 10^6 fits 64 bits for any gross below ~9.2e12 minor units: one native division
     // (rounded half up: both are positive), else the exact 256-bit path.
@@ -447,7 +498,7 @@ void Ledger::refresh(AccountState& state) const {
       !(state.marginSeen == account.marginRates())) {
     for (PositionSlot* slot : state.dirty) slot->dirty = false;
     state.dirty.clear();
-    state.sums = Sums{};
+    state.sums = Figures{};
     state.open.clear();
     for (PositionSlot* slot : state.positions) {
       slot->share = shareOf(*slot, account);
@@ -503,8 +554,10 @@ Valuation Ledger::value(AccountId accountId) const {
   if (state == nullptr) return Valuation{};
   refresh(*state);
   bool cashMissingFx = false;
-  const Int128 cash = cashInBase(state->account, cashMissingFx);
-  Valuation v = assemble(*state, state->sums, cash);
+  const Money cash = cashInBase(state->account, cashMissingFx);
+  Valuation v = state->sums.large == 0 && state->positions.size() <= kNarrowPositions
+                    ? assemble(*state, state->sums, cash)
+                    : assemble(*state, wideFigures(*state), cash);
   v.missingFxRate = v.missingFxRate || cashMissingFx;
   assert(v == valueFromScratch(accountId));
   return v;
@@ -513,11 +566,9 @@ Valuation Ledger::value(AccountId accountId) const {
 Valuation Ledger::valueFromScratch(AccountId accountId) const {
   const AccountState* state = findAccount(accountId);
   if (state == nullptr) return Valuation{};
-  Sums sums;
-  for (const PositionSlot* slot : state->positions) sums.add(shareOf(*slot, state->account), 1);
   bool cashMissingFx = false;
-  const Int128 cash = cashInBase(state->account, cashMissingFx);
-  Valuation v = assemble(*state, sums, cash);
+  const Money cash = cashInBase(state->account, cashMissingFx);
+  Valuation v = assemble(*state, wideFigures(*state), cash);
   v.missingFxRate = v.missingFxRate || cashMissingFx;
   return v;
 }

@@ -245,25 +245,19 @@ class Ledger {
     std::int64_t open = 0;
     std::int64_t missingFx = 0;
     std::int64_t missingMark = 0;
-  };
-  // An account's sums of its positions' shares, 128 bits wide: each share saturates at 64 bits,
-  // and a sum of shares that large (a damaged snapshot, absurd prices) must neither overflow nor
-  // stop subtracting exactly what it added — value() would then drift from valueFromScratch().
-  // assemble() saturates the totals into Money.
-  struct Sums {
-    Int128 value = 0;
-    Int128 exposure = 0;
-    Int128 gross = 0;
-    Int128 unrealized = 0;
-    Int128 realized = 0;
-    Int128 fees = 0;
-    Int128 initialMargin = 0;
-    Int128 maintenanceMargin = 0;
-    std::int64_t open = 0;
-    std::int64_t missingFx = 0;
-    std::int64_t missingMark = 0;
+    std::int64_t large = 0;  // 1 when an amount is kLargeAmount or more in magnitude
+    // Adds (sign 1) or removes (sign -1) a share. Unsigned 64-bit arithmetic: removing a share
+    // takes away exactly what adding it put in, whatever the sum went through; the sum is the
+    // account's figure while it is narrow (below).
     void add(const Figures& f, std::int64_t sign) noexcept;
   };
+  // The account's figures whenever its sums (Figures::add) cannot have wrapped: while no share
+  // holds an amount of kLargeAmount minor units or more (more than ten trillion dollars) and the
+  // account has at most kNarrowPositions positions, no sum reaches 2^62. Otherwise value() sums
+  // the shares afresh in 128 bits and saturates (wideFigures): a damaged snapshot or absurd
+  // prices give saturated figures, never wrapped ones.
+  static constexpr std::int64_t kLargeAmount = std::int64_t{1} << 50;
+  static constexpr std::size_t kNarrowPositions = 4096;
   struct PositionSlot;
   // An open position of an account, with the mark version its cached share was computed at.
   struct OpenEntry {
@@ -280,7 +274,7 @@ class Ledger {
     // epoch, FX table version and margin rates are those they were computed with.
     std::vector<OpenEntry> open;       // any order; PositionSlot::openIndex points back
     std::vector<PositionSlot*> dirty;  // filled since the last valuation (while valued)
-    Sums sums;
+    Figures sums;
     bool valued = false;
     std::uint64_t marksSeen = 0;  // Ledger::markChanges_ when last valued
     std::uint64_t epochSeen = 0;
@@ -316,12 +310,15 @@ class Ledger {
   AccountState* findAccount(AccountId id) const noexcept;
   // A slot's share as valueFromScratch() would count it (the single definition of a share).
   Figures shareOf(const PositionSlot& slot, const Account& account) const;
+  Figures shareAmounts(const PositionSlot& slot, const Account& account) const;  // shareOf without `large`
   // Recomputes one slot's share, moves its account's sums and open list (account valued).
   void revalue(PositionSlot& slot) const;  // from refresh(), for the dirty slots
   // Brings the account's sums up to date (from scratch when its inputs changed wholesale).
   void refresh(AccountState& state) const;
-  Valuation assemble(const AccountState& state, const Sums& sums, Int128 cash) const;
-  Int128 cashInBase(const Account& account, bool& missingFx) const;
+  Valuation assemble(const AccountState& state, const Figures& sums, Money cash) const;
+  // The account's position figures summed afresh in 128 bits, saturated.
+  Figures wideFigures(const AccountState& state) const;
+  Money cashInBase(const Account& account, bool& missingFx) const;  // saturating
 
   // The last account found: one order or fill asks for its account several times (funds,
   // margin rates, valuation), and a map lookup costs a division and a pointer chase. Map nodes

@@ -84,12 +84,6 @@ bool mulDivRound64(Int128 a, Int128 b, Int128 c, Int128& out) noexcept {
 
 Int128 pow10(int n) noexcept { return kPow10[static_cast<std::size_t>(n)]; }
 
-std::int64_t saturate64(Int128 value) noexcept {
-  if (value > kMoneyMax) return kMoneyMax;
-  if (value < kMoneyMin) return kMoneyMin;
-  return static_cast<std::int64_t>(value);
-}
-
 Int128 divRound(Int128 value, Int128 divisor) noexcept {
   if (divisor == 0) return 0;
   const bool negative = (value < 0) != (divisor < 0);

@@ -28,8 +28,24 @@ inline constexpr std::int64_t kMoneyMin = -INT64_MAX;  // INT64_MIN is the undef
 // 10^n as a 128-bit integer, n in 0..38 (the largest power of ten an Int128 holds).
 Int128 pow10(int n) noexcept;
 
+// a + b and a − b clamped to [kMoneyMin, kMoneyMax]: one overflow test on the usual path.
+inline std::int64_t saturatingAdd(std::int64_t a, std::int64_t b) noexcept {
+  std::int64_t r = 0;
+  if (__builtin_add_overflow(a, b, &r)) return b > 0 ? kMoneyMax : kMoneyMin;
+  return r == INT64_MIN ? kMoneyMin : r;
+}
+inline std::int64_t saturatingSub(std::int64_t a, std::int64_t b) noexcept {
+  std::int64_t r = 0;
+  if (__builtin_sub_overflow(a, b, &r)) return b < 0 ? kMoneyMax : kMoneyMin;
+  return r == INT64_MIN ? kMoneyMin : r;
+}
+
 // Clamps to [kMoneyMin, kMoneyMax].
-std::int64_t saturate64(Int128 value) noexcept;
+inline std::int64_t saturate64(Int128 value) noexcept {
+  if (value > kMoneyMax) return kMoneyMax;
+  if (value < kMoneyMin) return kMoneyMin;
+  return static_cast<std::int64_t>(value);
+}
 
 // value / divisor rounded half away from zero; divisor must be non-zero. Exact (no overflow:
 // the quotient of two Int128 fits, except INT128_MIN / −1 which saturates).
