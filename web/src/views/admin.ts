@@ -24,7 +24,7 @@ function errorText(e: unknown): string {
 export function adminView(state: AppState): HTMLElement {
   const api = state.api;
   const message = h('p', { class: 'form-error', role: 'alert', 'data-testid': 'admin-message' });
-  const notice = h('div', { class: 'notice', role: 'status' });
+  const notice = h('div', { class: 'notice', role: 'status', 'data-testid': 'admin-notice' });
   const usersBody = h('tbody');
   const keysBody = h('tbody');
   const limitsBox = h('div');
@@ -147,10 +147,22 @@ export function adminView(state: AppState): HTMLElement {
               { referencePrice: reference.value.trim() });
             replaceChildren(notice, `${i.symbol}: reference price ${reference.value.trim()}`);
           }, loadInstruments) }, 'Set');
+        // A future's final settlement at its expiry: its orders expire, its positions close at
+        // the price and it closes for good (the server refuses a second one).
+        const settlement = i.assetClass === 'future' ? [
+          h('input', { 'aria-label': `Settlement price of ${i.symbol}`, inputmode: 'decimal', class: 'narrow', placeholder: 'settle at' }),
+        ] : [];
+        const settle = settlement.length ? [h('button', { type: 'button', class: 'mini', 'aria-label': `Settle ${i.symbol}`,
+          onclick: () => void run(async () => {
+            const price = settlement[0].value.trim();
+            const r = await api.request<{ value: number }>('POST',
+              `/api/v1/admin/instruments/${encodeURIComponent(i.symbol)}/settlement`, { price });
+            replaceChildren(notice, `${i.symbol} settled at ${price}: ${r.value} position(s) closed`);
+          }, loadInstruments) }, 'Settle')] : [];
         return h('tr', { 'data-symbol': i.symbol },
           h('td', null, i.symbol), h('td', null, label(i.assetClass)), h('td', null, i.currency),
           h('td', { class: 'num' }, i.tickSize), h('td', { class: 'num' }, i.lotSize), h('td', { class: 'num' }, i.multiplier),
-          h('td', null, status), h('td', { class: 'actions' }, reference, setReference));
+          h('td', null, status), h('td', { class: 'actions' }, reference, setReference, ...settlement, ...settle));
       }));
     } catch (e) {
       replaceChildren(instrumentsBody, h('tr', null, h('td', { colspan: 8, class: 'muted' }, errorText(e))));
