@@ -786,7 +786,13 @@ void parseSettleInstrument(Fields& f, const Directory& directory, engine::Settle
   if (!instrument) return;
   b.instrument = instrument->id();
   if (price) {
-    if (auto raw = f.take(parseDecimal(*price, instrument->pricePrecision(), "price"))) b.price = Price::fromRaw(*raw);
+    if (auto raw = f.take(parseDecimal(*price, instrument->pricePrecision(), "price"))) {
+      if (*raw == std::numeric_limits<std::int64_t>::min()) {
+        f.fail("price", fmt::format("price {} is out of range", echoed(*price)));
+      } else {
+        b.price = Price::fromRaw(*raw);
+      }
+    }
   }
 }
 

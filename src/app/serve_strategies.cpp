@@ -117,7 +117,12 @@ live::EventFeed::Want ServeStrategies::classify(const engine::EngineEvent& e) co
     case engine::EventKind::Quote:
       return instruments_.contains(e.body.quote.instrument.value()) ? Want::DropWhenFull : Want::Skip;
     case engine::EventKind::CancelReject:
-    case engine::EventKind::CommandResult: return Want::Skip;
+    case engine::EventKind::CommandResult:  // a settlement of an instrument they trade closes their positions
+      return e.body.result.accepted &&
+                     e.body.result.commandType == static_cast<std::uint8_t>(engine::CommandType::SettleInstrument) &&
+                     instruments_.contains(e.body.result.subject)
+                 ? Want::Wait
+                 : Want::Skip;
   }
   return Want::Skip;
 }

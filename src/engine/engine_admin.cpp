@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "engine/engine.hpp"
+#include "oms/money_math.hpp"
 
 namespace alphintra::engine {
 
@@ -24,6 +25,10 @@ void Engine::onMarketData(const Command& c, std::vector<EngineEvent>& out) {
   const std::uint32_t inst = instrumentIndex(b.instrument);
   if (inst == book::IdIndex::kMissing) {
     return commandResult(c, false, RejectCode::UnknownInstrument, b.instrument.value(), 0, out);
+  }
+  // A settled future's price is its settlement price for good: no mark or reference moves it.
+  if (instruments_[inst].assetClass() == AssetClass::Future && ledger_.settlementPrice(b.instrument).isDefined()) {
+    return commandResult(c, false, RejectCode::InstrumentSettled, b.instrument.value(), 0, out);
   }
   InstrumentState& s = instrumentStates_[inst];
   if (b.last.isDefined()) {
@@ -129,7 +134,9 @@ void Engine::onSettleInstrument(const Command& c, std::vector<EngineEvent>& out)
   if (ledger_.settlementPrice(b.instrument).isDefined()) {
     return commandResult(c, false, RejectCode::InstrumentSettled, b.instrument.value(), 0, out);
   }
-  if (!b.price.isDefined()) return commandResult(c, false, RejectCode::InvalidRequest, b.instrument.value(), 0, out);
+  if (!b.price.isDefined() || ledger_.instrument(b.instrument) == nullptr) {
+    return commandResult(c, false, RejectCode::InvalidRequest, b.instrument.value(), 0, out);
+  }
 
   // Every live order expires with the contract (good-till orders resting through a close
   // included): the venue removes them, the engine reports each as Expired.
@@ -146,10 +153,10 @@ void Engine::onSettleInstrument(const Command& c, std::vector<EngineEvent>& out)
   instruments_[inst].setStatus(TradingStatus::Closed);
 
   settlements_.clear();
-  ledger_.settle(b.instrument, b.price, settlements_);
-  // The value counts the positions closed; the edges read a settlement's result as the
-  // instrument's close.
-  commandResult(c, true, RejectCode::None, b.instrument.value(), static_cast<std::int64_t>(settlements_.size()), out);
+  ledger_.settle(b.instrument, b.price, settlements_);  // checked above: a known, unsettled future
+  // The value is the settlement price (raw), so that mirrors of the positions (live strategies)
+  // close theirs at it; the edges read a settlement's result as the instrument's close.
+  commandResult(c, true, RejectCode::None, b.instrument.value(), b.price.raw(), out);
 }
 
 void Engine::onKillSwitch(const Command& c, std::vector<EngineEvent>& out) {
@@ -244,7 +251,7 @@ void Engine::onAdmin(const Command& c, std::vector<EngineEvent>& out) {
         const oms::Valuation v = ledger_.value(b.account);
         if (v.initialMargin.isPositive()) {
           const auto withdrawn = ledger_.toBase(b.account, Money::fromRaw(-b.amount.raw()), b.currency);
-          if (!withdrawn || v.cash - *withdrawn < v.initialMargin) {
+          if (!withdrawn || oms::saturatingSub(v.cash.raw(), withdrawn->raw()) < v.initialMargin.raw()) {
             return commandResult(c, false, RejectCode::InsufficientCash, b.account.value(), b.amount.raw(), out);
           }
         }

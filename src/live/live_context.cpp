@@ -328,6 +328,21 @@ void LiveContext::onReport(const engine::ExecutionReport& r, std::uint64_t seque
   guarded([&] { strategy_->onFill(fill); });
 }
 
+void LiveContext::onSettlement(strategy::InstrumentSlot slot, Price price, std::uint64_t sequence) {
+  if (sequence > lastSequence_) lastSequence_ = sequence;
+  if (slot >= slots_.size()) return;
+  Slot& sl = slots_[slot];
+  sl.last = price;
+  if (sl.position.isZero()) return;
+  const Side closing = sl.position.isPositive() ? Side::Sell : Side::Buy;
+  const Quantity quantity = sl.position.isPositive() ? sl.position : -sl.position;
+  if (sl.future) {
+    const Money realized = sl.held.applyFill(closing, price, quantity, oms::MoneyScale::of(instruments_[slot]));
+    if (instruments_[slot].currency() == base_) cashRaw_ += realized.raw();
+  }
+  sl.position = Quantity::zero();
+}
+
 void LiveContext::onTrade(const engine::PublicTradeReport& t, Timestamp time, strategy::InstrumentSlot slot) {
   Slot& sl = slots_[slot];
   sl.last = t.price;

@@ -64,6 +64,9 @@ class LiveContext final : public strategy::StrategyContext {
 
   // From the host's dispatch (only while running, except onReport: the mirror follows always).
   void onReport(const engine::ExecutionReport& r, std::uint64_t sequence);
+  // A future's final settlement at `price` (its orders expired in reports before this): the
+  // slot's position closes at the price as the ledger's does (no fee; cash by the realized P&L).
+  void onSettlement(strategy::InstrumentSlot slot, Price price, std::uint64_t sequence);
   void onTrade(const engine::PublicTradeReport& t, Timestamp time, strategy::InstrumentSlot slot);
   void onQuote(const engine::QuoteReport& q, Timestamp time, strategy::InstrumentSlot slot);
   void onBook(const strategy::BookUpdate& book, strategy::InstrumentSlot slot);

@@ -124,8 +124,19 @@ void StrategyHost::onEvent(const engine::EngineEvent& e) {
       for (const Subscriber& s : it->second) contexts_[s.context]->onQuote(e.body.quote, e.time, s.slot);
       return;
     }
-    case engine::EventKind::CancelReject:
-    case engine::EventKind::CommandResult: return;
+    case engine::EventKind::CommandResult: {
+      // A future's final settlement closes the positions the mirrors hold in it (the value is
+      // the settlement price).
+      const engine::CommandResultReport& r = e.body.result;
+      if (!r.accepted || r.commandType != static_cast<std::uint8_t>(engine::CommandType::SettleInstrument)) return;
+      const auto it = byInstrument_.find(r.subject);
+      if (it == byInstrument_.end()) return;
+      for (const Subscriber& s : it->second) {
+        contexts_[s.context]->onSettlement(s.slot, Price::fromRaw(r.value), e.commandSequence);
+      }
+      return;
+    }
+    case engine::EventKind::CancelReject: return;
   }
 }
 

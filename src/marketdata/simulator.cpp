@@ -180,6 +180,7 @@ MarketSimulator::MarketSimulator(SimulatorOptions options) : options_(options) {
 void MarketSimulator::addInstrument(const Instrument& instrument, Price referencePrice) {
   if (!referencePrice.isDefined() || !referencePrice.isPositive()) return;
   if (marketIndex_.count(instrument.id().value()) != 0) return;
+  if (std::find(settled_.begin(), settled_.end(), instrument.id().value()) != settled_.end()) return;
   Market m;
   m.id = instrument.id();
   m.tickRaw = instrument.tickSize().raw();
@@ -617,6 +618,7 @@ void MarketSimulator::onEvent(const engine::EngineEvent& event) {
     case engine::EventKind::CommandResult: {
       const engine::CommandResultReport& r = event.body.result;
       if (!r.accepted || r.commandType != static_cast<std::uint8_t>(engine::CommandType::SettleInstrument)) return;
+      settled_.push_back(r.subject);
       const auto it = marketIndex_.find(r.subject);
       if (it != marketIndex_.end()) markets_[it->second].settled = true;
       return;

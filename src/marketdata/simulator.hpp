@@ -188,6 +188,7 @@ class MarketSimulator {
   Rng rng_;
   std::vector<Market> markets_;
   std::unordered_map<std::uint64_t, std::uint32_t> marketIndex_;  // instrument id → markets_
+  std::vector<std::uint64_t> settled_;  // futures settled (also before addInstrument named them)
   std::vector<Agent> agents_;
   std::vector<Order> orders_;
   std::vector<std::uint32_t> freeSlots_;

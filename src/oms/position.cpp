@@ -28,7 +28,7 @@ Money Position::applyFill(Side side, Price price, Quantity quantity, MoneyScale 
   quantity_ = Quantity::fromRaw(held + fillSign * closed);
   if (quantity_.isZero()) costBasis_ = 0;  // already 0 by construction; stated for clarity
   const Money realized = scale.toMoney(realizedRaw);
-  realized_ += realized;
+  realized_ = Money::fromRaw(saturatingAdd(realized_.raw(), realized.raw()));  // absurd prices saturate
   if (q > closed) openOrAdd(fillSign, price, q - closed);
   return realized;
 }

@@ -56,7 +56,7 @@ class Position {
   // otherwise nothing changes and zero is returned.
   Money applyFill(Side side, Price price, Quantity quantity, const Instrument& instrument);
   Money applyFill(Side side, Price price, Quantity quantity, MoneyScale scale);
-  void addFee(Money fee) noexcept { fees_ += fee; }
+  void addFee(Money fee) noexcept { fees_ = Money::fromRaw(saturatingAdd(fees_.raw(), fee.raw())); }
 
   AccountId account() const noexcept { return account_; }
   InstrumentId instrument() const noexcept { return instrument_; }

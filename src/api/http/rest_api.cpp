@@ -802,6 +802,9 @@ void RestApi::settlement(const Instrument& instrument, const nlohmann::json& bod
   const std::string text = member->get<std::string>();
   auto price = parseDecimal(text, instrument.pricePrecision(), "price");
   if (!price.ok()) return respond(badRequest(price.error()));
+  if (*price == std::numeric_limits<std::int64_t>::min()) {  // the undefined price's bit pattern
+    return respond(errorResponse(400, "invalid_request", "the settlement price is out of range", "price"));
+  }
   const std::uint64_t requestId = pending_.nextId();
   json command;
   command["type"] = "settle_instrument";

@@ -481,6 +481,8 @@ TEST_F(JsonCommands, SettleInstrument) {
   expectError(R"({"type":"settle_instrument","symbol":"AAA","price":12})", "price", "");
   expectError(R"({"type":"settle_instrument","price":"1.00"})", "symbol", "");
   expectError(R"({"type":"settle_instrument","symbol":"NOPE","price":"1.00"})", "symbol", "");
+  expectError(R"({"type":"settle_instrument","symbol":"AAA","price":"-92233720368547758.08"})", "price",
+              "out of range");
 }
 
 TEST_F(JsonCommands, EqualInputGivesByteIdenticalCommands) {

@@ -101,7 +101,7 @@ TEST_F(SettlementTest, LiveOrdersExpireAndPositionsCloseAtTheSettlementPrice) {
   h.run(settle(kEs, 500400));  // 5004.00
   ASSERT_TRUE(Harness::accepted(h.events));
   EXPECT_EQ(result(h).subject, kEs);
-  EXPECT_EQ(result(h).value, 2);  // positions closed: accounts 1 and 2 (3 was flat)
+  EXPECT_EQ(result(h).value, 500400);  // the settlement price, for the positions' mirrors
 
   // Both resting orders expired, the partly filled one keeping its fill.
   const auto buy = h.reports(restingBuy);
@@ -153,6 +153,56 @@ TEST_F(SettlementTest, ASettledInstrumentNeverTradesAgain) {
   EXPECT_FALSE(result(h).accepted);
   EXPECT_EQ(result(h).code, RejectCode::InstrumentSettled);
   EXPECT_EQ(h.engine.ledger().settlementPrice(InstrumentId{kEs}).raw(), 500400);
+}
+
+// Settled after the session closed: the good-till orders resting DoneForDay expire too, and so
+// does an untriggered stop; market data can no longer move the settled price.
+TEST_F(SettlementTest, OrdersDoneForTheDayAndStopsExpireAndMarksStop) {
+  Command stop = limitOrder(1, kEs, "stop", Side::Sell, 1, 0);
+  stop.body.newOrder.type = book::OrderType::Stop;
+  stop.body.newOrder.price = Price::undefined();
+  stop.body.newOrder.stopPrice = px(480000);
+  h.run(stop);
+  const std::uint64_t stopId = h.lastReport().orderId.value();
+  ASSERT_EQ(h.lastReport().status, oms::OrdStatus::New);
+  h.run(status(kEs, TradingStatus::Closed));
+  ASSERT_TRUE(Harness::accepted(h.events));
+  ASSERT_EQ(h.reports(restingBuy).at(0).status, oms::OrdStatus::DoneForDay);
+
+  h.run(settle(kEs, 500400));
+  ASSERT_TRUE(Harness::accepted(h.events));
+  for (std::uint64_t id : {restingBuy, restingSell, stopId}) {
+    const auto r = h.reports(id);
+    ASSERT_EQ(r.size(), 1u) << "order " << id;
+    EXPECT_EQ(r[0].execType, oms::ExecType::Expired) << "order " << id;
+    EXPECT_EQ(r[0].status, oms::OrdStatus::Expired) << "order " << id;
+  }
+  EXPECT_EQ(h.engine.openOrders(AccountId{1}), 0u);
+  EXPECT_EQ(h.engine.openOrders(AccountId{2}), 0u);
+
+  Command mark = makeCommand(CommandType::MarketData);
+  mark.body.marketData.instrument = InstrumentId{kEs};
+  mark.body.marketData.last = px(510000);
+  h.run(mark);
+  EXPECT_FALSE(result(h).accepted);
+  EXPECT_EQ(result(h).code, RejectCode::InstrumentSettled);
+  EXPECT_EQ(h.engine.ledger().mark(InstrumentId{kEs}).raw(), 500400);
+}
+
+// A cash account's futures are fully collateralized: the settlement frees what they held.
+TEST_F(SettlementTest, ACashAccountsHeldCostIsFreed) {
+  ASSERT_TRUE(Harness::accepted(h.run(openAccount(4, risk::AccountType::Cash))));
+  ASSERT_TRUE(Harness::accepted(h.run(deposit(4, 30'000'000))));  // $300,000.00
+  h.run(limitOrder(3, kEs, "s4", Side::Sell, 1, 500000));
+  h.run(limitOrder(4, kEs, "b4", Side::Buy, 1, 500000));
+  ASSERT_EQ(position(4), 1);
+  EXPECT_EQ(h.engine.ledger().value(AccountId{4}).initialMargin.raw(), 25'000'000);  // 5000.00 × 50
+  h.run(settle(kEs, 499000));                                                        // −10.00 × 50 = −$500.00
+  ASSERT_TRUE(Harness::accepted(h.events));
+  const oms::Valuation v = h.engine.ledger().value(AccountId{4});
+  EXPECT_EQ(v.initialMargin.raw(), 0);
+  EXPECT_EQ(v.cash.raw(), 30'000'000 - 50'000);
+  EXPECT_EQ(realized(4), -50'000);
 }
 
 TEST_F(SettlementTest, OnlyAKnownFutureWithAPriceSettles) {

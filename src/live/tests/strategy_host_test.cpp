@@ -433,6 +433,15 @@ TEST_F(LiveHostTest, AFuturesCashAndEquityFollowTheLedgersSettlement) {
   order(kStrategyAccount, 3, Side::Sell, 502'000, 2, "by-hand-3");  // sells 2 at 5020.00: +2'000.00 realized
   EXPECT_DOUBLE_EQ(status().cash, 1'000'000.0 + 2'000.0);
   expectLedgerFigures("after a sale");
+  // Its final settlement at 5004.00 closes the last contract in the mirror as in the ledger:
+  // 4.00 × 50 = +200.00 realized, the position flat.
+  engine::Command settle = engine::makeCommand(engine::CommandType::SettleInstrument);
+  settle.body.settle.instrument = InstrumentId{3};
+  settle.body.settle.price = Price::fromRaw(500'400);
+  apply(settle);
+  EXPECT_EQ(status().positions.at(0).raw(), 0);
+  EXPECT_DOUBLE_EQ(status().cash, 1'000'000.0 + 2'000.0 + 200.0);
+  expectLedgerFigures("after the settlement");
 }
 
 }  // namespace

@@ -155,9 +155,8 @@ export function adminView(state: AppState): HTMLElement {
         const settle = settlement.length ? [h('button', { type: 'button', class: 'mini', 'aria-label': `Settle ${i.symbol}`,
           onclick: () => void run(async () => {
             const price = settlement[0].value.trim();
-            const r = await api.request<{ value: number }>('POST',
-              `/api/v1/admin/instruments/${encodeURIComponent(i.symbol)}/settlement`, { price });
-            replaceChildren(notice, `${i.symbol} settled at ${price}: ${r.value} position(s) closed`);
+            await api.request('POST', `/api/v1/admin/instruments/${encodeURIComponent(i.symbol)}/settlement`, { price });
+            replaceChildren(notice, `${i.symbol} settled at ${price}: its orders expired, its positions closed`);
           }, loadInstruments) }, 'Settle')] : [];
         return h('tr', { 'data-symbol': i.symbol },
           h('td', null, i.symbol), h('td', null, label(i.assetClass)), h('td', null, i.currency),

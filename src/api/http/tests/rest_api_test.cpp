@@ -502,14 +502,17 @@ TEST_F(RestApiTest, AFuturesSettlementGoesToTheEngineAndClosesTheInstrument) {
   for (const auto& i : listed["instruments"]) closed = closed || (i["symbol"] == "CL" && i["status"] == "closed");
   EXPECT_TRUE(closed) << listed.dump();
 
-  const auto bad = [&](const std::string& body, unsigned status, const std::string& field) {
+  const auto bad = [&](const std::string& body, unsigned status, const std::string& field,
+                       const std::string& says = "") {
     const auto r = call(Method::Post, "/api/v1/admin/instruments/CL/settlement", body);
     EXPECT_EQ(r->status, status) << body;
     EXPECT_EQ(bodyOf(*r)["field"], field) << body;
+    EXPECT_NE(bodyOf(*r)["message"].get<std::string>().find(says), std::string::npos) << bodyOf(*r).dump();
   };
   bad(R"({"price":"73.123"})", 400, "price");  // more places than the instrument's prices have
   bad(R"({"price":73.12})", 400, "price");
   bad(R"({"price":"abc"})", 400, "price");
+  bad(R"({"price":"-92233720368547758.08"})", 400, "price", "out of range");  // the undefined price's raw value
   bad(R"({"settlementPrice":"73.12"})", 400, "price");
   bad(R"({"price":"73.12","extra":1})", 400, "price");
   EXPECT_EQ(call(Method::Post, "/api/v1/admin/instruments/NOPE/settlement", R"({"price":"1.00"})")->status, 404u);
