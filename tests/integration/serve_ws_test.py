@@ -406,7 +406,9 @@ def check_settlement(port, token):
 def check_settled(port, token):
     """RTY after its settlement: closed, its book empty and staying so, a new order rejected."""
     code, instruments = request(port, "GET", "/api/v1/instruments", token=token)
-    assert next(i["status"] for i in instruments["instruments"] if i["symbol"] == "RTY") == "closed", instruments
+    rty = next(i for i in instruments["instruments"] if i["symbol"] == "RTY")
+    assert rty["status"] == "closed" and rty["settlementPrice"] == "2001.30", rty
+    assert all("settlementPrice" not in i for i in instruments["instruments"] if i["symbol"] != "RTY"), instruments
     for _ in range(3):
         code, book = request(port, "GET", "/api/v1/market-data/book/RTY", token=token)
         assert code == 200 and not book["bids"] and not book["asks"], book

@@ -32,7 +32,14 @@ void ReadModel::useDirectory(const Directory& directory) { directory_.store(&dir
 
 void ReadModel::load(const engine::Engine& engine, const Directory& directory) {
   useDirectory(directory);
-  for (const Instrument& i : engine.instruments()) addInstrument(i);
+  for (const Instrument& i : engine.instruments()) {
+    addInstrument(i);
+    const Price settled = engine.ledger().settlementPrice(i.id());
+    if (settled.isDefined()) {
+      std::unique_lock lock(instrumentsMutex_);
+      settlements_[i.id().value()] = settled;
+    }
+  }
   // The engine's record as an order_status report: the same fields Engine::report fills.
   engine::EngineEvent event;
   event.kind = engine::EventKind::ExecutionReport;
@@ -80,6 +87,9 @@ void ReadModel::applyResult(const engine::CommandResultReport& r) {
     return;
   }
   std::unique_lock lock(instrumentsMutex_);
+  if (r.commandType == static_cast<std::uint8_t>(engine::CommandType::SettleInstrument)) {
+    settlements_[r.subject] = Price::fromRaw(r.value);  // the result carries the price
+  }
   const auto it = instruments_.find(r.subject);
   if (it != instruments_.end()) it->second.setStatus(status);
 }
@@ -187,6 +197,13 @@ std::vector<Instrument> ReadModel::instruments() const {
   out.reserve(instruments_.size());
   for (const auto& [id, instrument] : instruments_) out.push_back(instrument);
   return out;
+}
+
+std::optional<Price> ReadModel::settlementPrice(InstrumentId id) const {
+  std::shared_lock lock(instrumentsMutex_);
+  const auto it = settlements_.find(id.value());
+  if (it == settlements_.end()) return std::nullopt;
+  return it->second;
 }
 
 std::optional<Instrument> ReadModel::instrument(InstrumentId id) const {

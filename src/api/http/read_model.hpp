@@ -113,6 +113,8 @@ class ReadModel {
   bool wants(const engine::EngineEvent& event) const noexcept;
 
   std::vector<Instrument> instruments() const;  // by id
+  // A future's final settlement price (settle_instrument); nullopt while it has had none.
+  std::optional<Price> settlementPrice(InstrumentId id) const;
   std::optional<Instrument> instrument(InstrumentId id) const;
   // From memory, else (with a fill history) from the stored finished orders: an order the engine
   // retired is still answered.
@@ -160,6 +162,7 @@ class ReadModel {
   std::atomic<const Directory*> directory_{nullptr};
   mutable std::shared_mutex instrumentsMutex_;
   std::map<std::uint64_t, Instrument> instruments_;
+  std::map<std::uint64_t, Price> settlements_;  // futures' final settlement prices (instrumentsMutex_)
   mutable std::shared_mutex ordersMutex_;
   std::map<std::uint64_t, StoredOrder> orders_;                       // ordered: lists come out by orderId
   std::deque<std::pair<std::int64_t, std::uint64_t>> finishedQueue_;  // (report time, order id), by time

@@ -243,7 +243,11 @@ void RestApi::health(Respond& respond) {
 
 void RestApi::listInstruments(Respond& respond) {
   json list = json::array();
-  for (const Instrument& i : readModel_.instruments()) list.push_back(instrumentJson(i));
+  for (const Instrument& i : readModel_.instruments()) {
+    json entry = instrumentJson(i);
+    if (const auto settled = readModel_.settlementPrice(i.id())) entry["settlementPrice"] = i.formatPrice(*settled);
+    list.push_back(std::move(entry));
+  }
   json body;
   body["instruments"] = std::move(list);
   respond(jsonResponse(200, dump(body)));

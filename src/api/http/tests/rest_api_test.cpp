@@ -493,13 +493,16 @@ TEST_F(RestApiTest, AFuturesSettlementGoesToTheEngineAndClosesTheInstrument) {
   EXPECT_EQ(c.body.settle.instrument, InstrumentId{2});
   EXPECT_EQ(c.body.settle.price.raw(), -3763);
   EXPECT_FALSE(answer);
-  api.onEvent(commandResult(c, 2, 3));
+  api.onEvent(commandResult(c, 2, -3763));  // the engine's result carries the settlement price
   ASSERT_TRUE(answer);
   EXPECT_EQ(answer->status, 200u);
   EXPECT_EQ(bodyOf(*answer)["command"], "settle_instrument");
   const auto listed = bodyOf(*call(Method::Get, "/api/v1/instruments"));
   bool closed = false;
-  for (const auto& i : listed["instruments"]) closed = closed || (i["symbol"] == "CL" && i["status"] == "closed");
+  for (const auto& i : listed["instruments"]) {
+    if (i["symbol"] != "CL") continue;
+    closed = i["status"] == "closed" && i["settlementPrice"] == "-37.63";
+  }
   EXPECT_TRUE(closed) << listed.dump();
 
   const auto bad = [&](const std::string& body, unsigned status, const std::string& field,
@@ -537,7 +540,7 @@ TEST_F(RestApiTest, AFuturesSettlementGoesToTheEngineAndClosesTheInstrument) {
   const auto after = bodyOf(*call(Method::Get, "/api/v1/instruments"));
   const bool stillOpen = [&] {
     for (const auto& i : after["instruments"]) {
-      if (i["symbol"] == "AAPL") return i["status"] != "closed";
+      if (i["symbol"] == "AAPL") return i["status"] != "closed" && !i.contains("settlementPrice");
     }
     return false;
   }();
