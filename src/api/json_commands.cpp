@@ -796,6 +796,26 @@ void parseSettleInstrument(Fields& f, const Directory& directory, engine::Settle
   }
 }
 
+// A future's expiry: `at` (nanoseconds since the epoch, UTC) and optionally the price to settle
+// at (else its mark then).
+void parseScheduleSettlement(Fields& f, const Directory& directory, engine::ScheduleSettlementBody& b) {
+  auto instrument = readInstrument(f, directory, Need::Required);
+  auto at = f.integer("at", Need::Required, 1, std::numeric_limits<std::int64_t>::max() - 1);
+  auto price = f.decimal("price", Need::Optional);
+  if (at) b.at = Timestamp{*at};
+  if (!instrument) return;
+  b.instrument = instrument->id();
+  if (price) {
+    if (auto raw = f.take(parseDecimal(*price, instrument->pricePrecision(), "price"))) {
+      if (*raw == std::numeric_limits<std::int64_t>::min()) {
+        f.fail("price", fmt::format("price {} is out of range", echoed(*price)));
+      } else {
+        b.price = Price::fromRaw(*raw);
+      }
+    }
+  }
+}
+
 std::optional<CommandType> commandTypeOf(std::string_view name) {
   for (std::uint8_t t = 1; t <= engine::kMaxCommandType; ++t) {
     const auto type = static_cast<CommandType>(t);
@@ -886,6 +906,7 @@ Result<Command> parseCommandMembers(const FlatJson& object, Directory& directory
     case CommandType::RestrictInstrument: parseRestrict(f, directory, c.body.restrict); break;
     case CommandType::PurgeOrders: parsePurgeOrders(f, c.body.purgeOrders); break;
     case CommandType::SettleInstrument: parseSettleInstrument(f, directory, c.body.settle); break;
+    case CommandType::ScheduleSettlement: parseScheduleSettlement(f, directory, c.body.schedule); break;
   }
   if (auto error = f.finish()) return *error;
 

@@ -29,6 +29,7 @@ std::size_t bodySize(CommandType type) noexcept {
     case CommandType::RestrictInstrument: return sizeof(RestrictInstrumentBody);
     case CommandType::PurgeOrders: return sizeof(PurgeOrdersBody);
     case CommandType::SettleInstrument: return sizeof(SettleInstrumentBody);
+    case CommandType::ScheduleSettlement: return sizeof(ScheduleSettlementBody);
   }
   return 0;
 }
@@ -155,6 +156,7 @@ std::string_view toString(CommandType type) noexcept {
     case CommandType::RestrictInstrument: return "restrict_instrument";
     case CommandType::PurgeOrders: return "purge_orders";
     case CommandType::SettleInstrument: return "settle_instrument";
+    case CommandType::ScheduleSettlement: return "schedule_settlement";
   }
   return "unknown";
 }
@@ -183,6 +185,7 @@ Command makeCommand(CommandType type) noexcept {
     case CommandType::RestrictInstrument: c.body.restrict = RestrictInstrumentBody{}; break;
     case CommandType::PurgeOrders: c.body.purgeOrders = PurgeOrdersBody{}; break;
     case CommandType::SettleInstrument: c.body.settle = SettleInstrumentBody{}; break;
+    case CommandType::ScheduleSettlement: c.body.schedule = ScheduleSettlementBody{}; break;
   }
   return c;
 }

@@ -51,10 +51,11 @@ enum class CommandType : std::uint8_t {
   AdjustCash = 14,  // deposit (positive) or withdrawal (negative)
   SetFxRate = 15,
   RestrictInstrument = 16,
-  PurgeOrders = 17,       // finished orders leave the engine's memory (housekeeping)
-  SettleInstrument = 18,  // a future's final settlement: orders expire, positions close at a price
+  PurgeOrders = 17,         // finished orders leave the engine's memory (housekeeping)
+  SettleInstrument = 18,    // a future's final settlement: orders expire, positions close at a price
+  ScheduleSettlement = 19,  // a future's expiry: settled by the first clock tick at or after a time
 };
-inline constexpr std::uint8_t kMaxCommandType = 18;
+inline constexpr std::uint8_t kMaxCommandType = 19;
 
 struct CommandHeader {
   CommandType type{};
@@ -232,6 +233,18 @@ struct SettleInstrumentBody {
 };
 static_assert(sizeof(SettleInstrumentBody) == 16);
 
+// A future's expiry: the first clock tick at or after `at` (engine time) settles it as
+// SettleInstrument does, at `price` when defined, else at its mark then (the last trade or
+// market-data last, or the mid when marks are mids), else at its reference price; with none of
+// them it waits for the next tick. A later schedule replaces an earlier one; `at` already past
+// settles at once.
+struct ScheduleSettlementBody {
+  InstrumentId instrument;
+  Timestamp at;
+  Price price = Price::undefined();
+};
+static_assert(sizeof(ScheduleSettlementBody) == 24);
+
 // A whole command as the engine sees it. The union keeps it one fixed-size value for rings.
 struct Command {
   CommandHeader header;
@@ -254,6 +267,7 @@ struct Command {
     RestrictInstrumentBody restrict;
     PurgeOrdersBody purgeOrders;
     SettleInstrumentBody settle;
+    ScheduleSettlementBody schedule;
     Body() noexcept : clockTick{} {}
   } body;
 

@@ -42,6 +42,7 @@ void Engine::apply(const Command& c, std::vector<EngineEvent>& out) {
     case CommandType::RestrictInstrument: onAdmin(c, out); break;
     case CommandType::PurgeOrders: onPurgeOrders(c, out); break;
     case CommandType::SettleInstrument: onSettleInstrument(c, out); break;
+    case CommandType::ScheduleSettlement: onScheduleSettlement(c, out); break;
   }
 }
 

@@ -163,6 +163,12 @@ class Engine {
   void onKillSwitch(const Command& c, std::vector<EngineEvent>& out);
   void onPurgeOrders(const Command& c, std::vector<EngineEvent>& out);
   void onSettleInstrument(const Command& c, std::vector<EngineEvent>& out);
+  void onScheduleSettlement(const Command& c, std::vector<EngineEvent>& out);
+  // Settles instrument `inst` at `price` (checked: a known future not settled yet) and emits the
+  // settle_instrument result, answering `c` when `answers` (a scheduled one answers nobody).
+  void settle(const Command& c, std::uint32_t inst, Price price, bool answers, std::vector<EngineEvent>& out);
+  void settleDue(const Command& c, std::vector<EngineEvent>& out);  // scheduled settlements due at c's time
+  std::optional<RejectCode> unsettleable(std::uint32_t inst, InstrumentId id) const;
 
   // Venue answers → OMS.
   void processVenueEvents(const Command& c, std::uint32_t instrument, std::vector<EngineEvent>& out);
@@ -266,9 +272,10 @@ class Engine {
   std::uint64_t nextExecId_ = 1;
   std::uint64_t nextTradeId_ = 1;
 
-  std::vector<book::Event> venueEvents_;              // scratch, keeps its capacity
-  std::vector<InstrumentId> dueInstruments_;          // scratch of onClockTick
-  std::vector<oms::Ledger::Settlement> settlements_;  // scratch of onSettleInstrument
+  std::vector<book::Event> venueEvents_;                          // scratch, keeps its capacity
+  std::vector<InstrumentId> dueInstruments_;                      // scratch of onClockTick
+  std::vector<oms::Ledger::Settlement> settlements_;              // scratch of settle()
+  std::vector<oms::Ledger::ScheduledSettlement> dueSettlements_;  // scratch of settleDue()
   OrderId targetOrder_;               // the order the current command is about (its reports answer the request)
   std::uint8_t lastVenueReject_ = 0;  // book::RejectReason of the last non-order command the venue refused
 };

@@ -63,6 +63,7 @@ void Engine::onClockTick(const Command& c, std::vector<EngineEvent>& out) {
     expired += out[i].kind == EventKind::ExecutionReport && out[i].body.execution.execType == oms::ExecType::Expired;
   }
   commandResult(c, true, RejectCode::None, 0, expired, out);
+  settleDue(c, out);  // futures whose expiry came (after the tick's answer)
 }
 
 // Retires finished orders (OrderTable::purgeFinished); the bookkeeping of the orders parked
@@ -122,41 +123,80 @@ void Engine::onInstrumentStatus(const Command& c, std::vector<EngineEvent>& out)
   commandResult(c, true, RejectCode::None, b.instrument.value(), static_cast<std::int64_t>(b.status), out);
 }
 
+// Why a future cannot be settled (or have its settlement scheduled), if it cannot.
+std::optional<RejectCode> Engine::unsettleable(std::uint32_t inst, InstrumentId id) const {
+  if (inst == book::IdIndex::kMissing) return RejectCode::UnknownInstrument;
+  if (instruments_[inst].assetClass() != AssetClass::Future) return RejectCode::NotAFuture;
+  if (ledger_.settlementPrice(id).isDefined()) return RejectCode::InstrumentSettled;
+  if (ledger_.instrument(id) == nullptr) return RejectCode::InvalidRequest;
+  return std::nullopt;
+}
+
 void Engine::onSettleInstrument(const Command& c, std::vector<EngineEvent>& out) {
   const SettleInstrumentBody& b = c.body.settle;
   const std::uint32_t inst = instrumentIndex(b.instrument);
-  if (inst == book::IdIndex::kMissing) {
-    return commandResult(c, false, RejectCode::UnknownInstrument, b.instrument.value(), 0, out);
-  }
-  if (instruments_[inst].assetClass() != AssetClass::Future) {
-    return commandResult(c, false, RejectCode::NotAFuture, b.instrument.value(), 0, out);
-  }
-  if (ledger_.settlementPrice(b.instrument).isDefined()) {
-    return commandResult(c, false, RejectCode::InstrumentSettled, b.instrument.value(), 0, out);
-  }
-  if (!b.price.isDefined() || ledger_.instrument(b.instrument) == nullptr) {
+  if (const auto why = unsettleable(inst, b.instrument))
+    return commandResult(c, false, *why, b.instrument.value(), 0, out);
+  if (!b.price.isDefined()) return commandResult(c, false, RejectCode::InvalidRequest, b.instrument.value(), 0, out);
+  settle(c, inst, b.price, true, out);
+}
+
+void Engine::onScheduleSettlement(const Command& c, std::vector<EngineEvent>& out) {
+  const ScheduleSettlementBody& b = c.body.schedule;
+  const std::uint32_t inst = instrumentIndex(b.instrument);
+  if (const auto why = unsettleable(inst, b.instrument))
+    return commandResult(c, false, *why, b.instrument.value(), 0, out);
+  if (b.at.nanos() <= 0 || b.at.nanos() == INT64_MAX || !ledger_.scheduleSettlement(b.instrument, b.at, b.price)) {
     return commandResult(c, false, RejectCode::InvalidRequest, b.instrument.value(), 0, out);
   }
+  // The value is when (engine time, ns); a time already past settles now, after this answer.
+  commandResult(c, true, RejectCode::None, b.instrument.value(), b.at.nanos(), out);
+  settleDue(c, out);
+}
 
+// The scheduled settlements due at the command's time, by instrument id: each at its price, else
+// the mark now, else the reference price; one with no price at all waits for a later tick.
+void Engine::settleDue(const Command& c, std::vector<EngineEvent>& out) {
+  dueSettlements_.clear();
+  ledger_.dueSettlements(lastTime_, dueSettlements_);
+  for (const oms::Ledger::ScheduledSettlement& due : dueSettlements_) {
+    const std::uint32_t inst = instrumentIndex(due.instrument);
+    if (unsettleable(inst, due.instrument)) continue;
+    Price price = due.price;
+    if (!price.isDefined()) price = ledger_.mark(due.instrument);
+    if (!price.isDefined()) price = referencePrice(inst);
+    if (price.isDefined()) settle(c, inst, price, false, out);
+  }
+}
+
+void Engine::settle(const Command& c, std::uint32_t inst, Price price, bool answers, std::vector<EngineEvent>& out) {
+  const InstrumentId id = instruments_[inst].id();
   // Every live order expires with the contract (good-till orders resting through a close
   // included): the venue removes them, the engine reports each as Expired.
   venueEvents_.clear();
-  venue_->massCancel(b.instrument, AccountId{}, c.header.time, venueEvents_);
+  venue_->massCancel(id, AccountId{}, c.header.time, venueEvents_);
   for (book::Event& e : venueEvents_) {
     if (e.type == book::EventType::Cancelled) e.type = book::EventType::Expired;
   }
   processVenueEvents(c, inst, out);
   // Closed for good: onInstrumentStatus refuses to reopen a settled instrument.
   venueEvents_.clear();
-  venue_->setStatus(b.instrument, TradingStatus::Closed, c.header.time, venueEvents_);
+  venue_->setStatus(id, TradingStatus::Closed, c.header.time, venueEvents_);
   processVenueEvents(c, inst, out);
   instruments_[inst].setStatus(TradingStatus::Closed);
 
   settlements_.clear();
-  ledger_.settle(b.instrument, b.price, settlements_);  // checked above: a known, unsettled future
-  // The value is the settlement price (raw), so that mirrors of the positions (live strategies)
-  // close theirs at it; the edges read a settlement's result as the instrument's close.
-  commandResult(c, true, RejectCode::None, b.instrument.value(), b.price.raw(), out);
+  ledger_.settle(id, price, settlements_);  // checked by the callers: a known, unsettled future
+  // A settle_instrument result whatever the command (a scheduled settlement comes with a clock
+  // tick). The value is the settlement price (raw), so that mirrors of the positions (live
+  // strategies) close theirs at it; the edges read it as the instrument's close.
+  EngineEvent& e = emit(c, EventKind::CommandResult, answers, out);
+  CommandResultReport& r = e.body.result;
+  r.commandType = static_cast<std::uint8_t>(CommandType::SettleInstrument);
+  r.accepted = true;
+  r.code = RejectCode::None;
+  r.subject = id.value();
+  r.value = price.raw();
 }
 
 void Engine::onKillSwitch(const Command& c, std::vector<EngineEvent>& out) {

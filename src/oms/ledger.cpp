@@ -241,7 +241,35 @@ bool Ledger::settle(InstrumentId instrumentId, Price price, std::vector<Settleme
     inst.last = price;
     markMoved(inst);
   }
+  updateNextSettleAt();
   return true;
+}
+
+void Ledger::updateNextSettleAt() noexcept {
+  nextSettleAt_ = Timestamp{INT64_MAX};
+  for (const auto& [id, s] : instruments_) {
+    if (!s.settlement.isDefined() && s.settleAt < nextSettleAt_) nextSettleAt_ = s.settleAt;
+  }
+}
+
+bool Ledger::scheduleSettlement(InstrumentId instrumentId, Timestamp at, Price price) noexcept {
+  auto it = instruments_.find(instrumentId);
+  if (it == instruments_.end() || at.nanos() == INT64_MAX) return false;
+  InstrumentState& inst = it->second;
+  if (!inst.settlesAsFuture || inst.settlement.isDefined()) return false;
+  inst.settleAt = at;
+  inst.settleAtPrice = price;
+  updateNextSettleAt();
+  return true;
+}
+
+void Ledger::dueSettlements(Timestamp now, std::vector<ScheduledSettlement>& out) const {
+  if (now < nextSettleAt_) return;  // the usual tick: nothing due
+  for (const auto& [id, s] : instruments_) {
+    if (!s.settlement.isDefined() && s.settleAt <= now)
+      out.push_back(ScheduledSettlement{id, s.settleAt, s.settleAtPrice});
+  }
+  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.instrument < b.instrument; });
 }
 
 Price Ledger::settlementPrice(InstrumentId instrument) const noexcept {
@@ -642,15 +670,19 @@ void Ledger::save(ByteWriter& out) const {
     out.i64(s.ask.raw());
   }
 
+  // Futures' final settlements, made or scheduled (version 3).
   std::vector<InstrumentId> settled;
   for (const auto& [id, s] : instruments_) {
-    if (s.settlement.isDefined()) settled.push_back(id);
+    if (s.settlement.isDefined() || s.settleAt.nanos() != INT64_MAX) settled.push_back(id);
   }
   std::sort(settled.begin(), settled.end());
   out.u32(static_cast<std::uint32_t>(settled.size()));
   for (InstrumentId id : settled) {
+    const InstrumentState& s = instruments_.at(id);
     out.u64(id.value());
-    out.i64(instruments_.at(id).settlement.raw());
+    out.i64(s.settlement.raw());
+    out.i64(s.settleAt.nanos());
+    out.i64(s.settleAtPrice.raw());
   }
 }
 
@@ -723,20 +755,29 @@ bool Ledger::load(ByteReader& in) {
   }
   if (!in.ok()) return false;
 
-  std::vector<std::pair<InstrumentState*, Price>> settlements;
+  struct Settled {
+    InstrumentState* state;
+    Price price;
+    Timestamp at;
+    Price atPrice;
+  };
+  std::vector<Settled> settlements;
   if (version >= 3) {
     const std::uint32_t settledCount = in.count(1u << 24);
     InstrumentId previousSettled;
     for (std::uint32_t i = 0; i < settledCount && in.ok(); ++i) {
       const InstrumentId id{in.u64()};
       const Price price = Price::fromRaw(in.i64());
+      const Timestamp at{in.i64()};
+      const Price atPrice = Price::fromRaw(in.i64());
       auto inst = instruments_.find(id);
-      if (!in.ok() || !(previousSettled < id) || inst == instruments_.end() || !price.isDefined() ||
-          !inst->second.settlesAsFuture) {
+      // A made settlement, a schedule, or both (the schedule that made it).
+      if (!in.ok() || !(previousSettled < id) || inst == instruments_.end() || !inst->second.settlesAsFuture ||
+          (!price.isDefined() && at.nanos() == INT64_MAX)) {
         return false;
       }
       previousSettled = id;
-      settlements.emplace_back(&inst->second, price);
+      settlements.push_back(Settled{&inst->second, price, at, atPrice});
     }
     if (!in.ok()) return false;
   }
@@ -752,8 +793,16 @@ bool Ledger::load(ByteReader& in) {
     m.state->bid = m.bid;
     m.state->ask = m.ask;
   }
-  for (auto& [id, s] : instruments_) s.settlement = Price::undefined();
-  for (const auto& [state, price] : settlements) state->settlement = price;
+  for (auto& [id, s] : instruments_) {
+    s.settlement = s.settleAtPrice = Price::undefined();
+    s.settleAt = Timestamp{INT64_MAX};
+  }
+  for (const Settled& s : settlements) {
+    s.state->settlement = s.price;
+    s.state->settleAt = s.at;
+    s.state->settleAtPrice = s.atPrice;
+  }
+  updateNextSettleAt();
   return true;
 }
 

@@ -61,6 +61,7 @@
 #include "core/instrument.hpp"
 #include "core/result.hpp"
 #include "core/side.hpp"
+#include "core/time.hpp"
 #include "oms/account.hpp"
 #include "oms/fx_rates.hpp"
 #include "oms/money_math.hpp"
@@ -176,6 +177,16 @@ class Ledger {
   bool settle(InstrumentId instrument, Price price, std::vector<Settlement>& out);
   // The final settlement price; undefined while the instrument has had none.
   Price settlementPrice(InstrumentId instrument) const noexcept;
+  // A future's expiry: settled by the engine at its first clock tick at or after `at`, at `price`
+  // when defined (else its mark then). Refused (false) as settle() is; a later one replaces it.
+  bool scheduleSettlement(InstrumentId instrument, Timestamp at, Price price) noexcept;
+  struct ScheduledSettlement {
+    InstrumentId instrument;
+    Timestamp at;
+    Price price;  // undefined: the mark at the time
+  };
+  // The schedules due at `now` (at <= now) of instruments not settled yet, by instrument id.
+  void dueSettlements(Timestamp now, std::vector<ScheduledSettlement>& out) const;
 
   // Market data. Unknown instruments are ignored (false). onQuote takes either side undefined
   // to clear it.
@@ -230,6 +241,8 @@ class Ledger {
     Price ask = Price::undefined();
     std::uint64_t markVersion = 0;          // moves whenever last, bid or ask changes
     Price settlement = Price::undefined();  // final settlement (settle())
+    Timestamp settleAt{INT64_MAX};          // scheduled (scheduleSettlement); INT64_MAX: none
+    Price settleAtPrice = Price::undefined();
   };
   // One position's share of its account's valuation, or (summed) the account's position
   // figures; amounts in the base currency. Counts rather than flags so that shares subtract.
@@ -344,6 +357,8 @@ class Ledger {
   static constexpr std::uint64_t kMarkLog = 1024;
   std::array<std::uint64_t, kMarkLog> markLog_{};
   std::uint64_t markChanges_ = 0;
+  Timestamp nextSettleAt_{INT64_MAX};  // the earliest scheduled settlement not made yet (a lower bound)
+  void updateNextSettleAt() noexcept;
   std::uint64_t epoch_ = 1;  // bumped by what revalues every account: mark source, instrument terms, load
   mutable AccountCache lastAccount_;
 };

@@ -500,18 +500,21 @@ describe('dashboard', () => {
     await rty.getByLabel('Reference price of RTY', { exact: true }).fill('2000.00');
     await rty.getByRole('button', { name: 'Set the reference price of RTY' }).click();
     await waitFor(() => twoSided('RTY'), 'RTY quoted once given a reference price');
-    // RTY's final settlement from its row: closed for good, a second one refused by the engine.
+    await nq.scrollIntoViewIfNeeded();
+    await shot(page, 'admin-instruments');
+    // RTY's final settlement from its row (after the screenshot: each answer re-renders the
+    // table): closed for good, a second one refused by the engine.
     await rty.getByLabel('Settlement price of RTY').fill('2001.30');
     await rty.getByRole('button', { name: 'Settle RTY' }).click();
     await waitFor(async () => (await statusOf('RTY')) === 'closed', 'RTY closed by its settlement');
     const notice = page.getByTestId('admin-notice');
     await waitFor(async () => /RTY settled at 2001\.30/.test(await notice.textContent()), 'the settlement noticed');
+    await waitFor(async () => (await instruments.getByLabel('Status of RTY').inputValue()) === 'closed',
+      'the table reloaded with RTY closed');
     await rty.getByLabel('Settlement price of RTY').fill('2001.30');
     await rty.getByRole('button', { name: 'Settle RTY' }).click();
     await waitFor(async () => /instrument_settled|final settlement/.test(await message.textContent()), 'a second settlement refused');
     assert.equal(await instruments.getByLabel('Settlement price of AAPL').count(), 0);
-    await nq.scrollIntoViewIfNeeded();
-    await shot(page, 'admin-instruments');
     await page.context().close();
   });
 

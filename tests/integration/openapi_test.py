@@ -470,6 +470,8 @@ def exercise(server, port):
     c("admin", "POST", "/api/v1/admin/instruments", {"symbol": "OAPI.FUT", "assetClass": "future", "currency": "USD",
                                                      "pricePrecision": 2, "tickSize": "0.25", "multiplier": "50"},
       expect=200)
+    c("admin", "POST", "/api/v1/admin/instruments/OAPI.FUT/settlement", {"at": 4102444800000000000}, expect=200)
+    c("admin", "POST", "/api/v1/admin/instruments/OAPI.FUT/settlement", {"at": 0}, expect=400)
     c("admin", "POST", "/api/v1/admin/instruments/OAPI.FUT/settlement", {"price": "5004.00"}, expect=200)
     c("admin", "POST", "/api/v1/admin/instruments/OAPI.FUT/settlement", {"price": "5004.00"}, expect=422)
     c("admin", "POST", "/api/v1/admin/instruments/OAPI.NEW/settlement", {"price": "10.00"}, expect=422)

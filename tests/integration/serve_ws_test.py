@@ -419,6 +419,27 @@ def check_settled(port, token):
     assert code == 422 and body["report"]["status"] == "rejected", (code, body)
 
 
+def check_expiry(port, token):
+    """NQ's expiry scheduled two seconds ahead without a price: serve's clock tick settles it at
+    its mark then (the simulator's last trade), and it closes."""
+    at = time.time_ns() + 2_000_000_000
+    code, body = request(port, "POST", "/api/v1/admin/instruments/NQ/settlement", {"at": at}, token=token)
+    assert code == 200 and body["accepted"] and body["command"] == "schedule_settlement" and body["value"] == at, body
+    code, instruments = request(port, "GET", "/api/v1/instruments", token=token)
+    assert next(i for i in instruments["instruments"] if i["symbol"] == "NQ")["status"] == "continuous", instruments
+    deadline = time.time() + 15
+    nq = None
+    while time.time() < deadline:
+        code, instruments = request(port, "GET", "/api/v1/instruments", token=token)
+        nq = next(i for i in instruments["instruments"] if i["symbol"] == "NQ")
+        if "settlementPrice" in nq:
+            break
+        time.sleep(0.2)
+    assert nq is not None and nq["status"] == "closed" and "settlementPrice" in nq, nq
+    assert time.time_ns() >= at, "settled before its expiry"
+    assert 18000 * 0.8 <= float(nq["settlementPrice"]) <= 18000 * 1.2, nq
+
+
 def main():
     binary = sys.argv[1]
     data_dir = tempfile.mkdtemp(prefix="alphintra-ws-")
@@ -472,6 +493,7 @@ def main():
         assert status == 200, (status, login)
         wait_for_quote(port, login["access_token"], "NQ", 18000 * 0.8, 18000 * 1.2)
         check_settled(port, login["access_token"])
+        check_expiry(port, login["access_token"])
         proc.send_signal(signal.SIGTERM)
         assert proc.wait(timeout=30) == 0
         proc = None

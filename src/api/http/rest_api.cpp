@@ -798,23 +798,50 @@ void RestApi::instrumentStatus(const Request& request, std::string_view rest, Re
 // for good). The price may be zero or negative, as a contract's can. Whether the instrument is a
 // future, and not settled yet, is the engine's answer (422 not_a_future, instrument_settled).
 void RestApi::settlement(const Instrument& instrument, const nlohmann::json& body, Respond& respond) {
-  const auto member = body.find("price");
-  if (body.size() != 1 || member == body.end() || !member->is_string()) {
-    return respond(errorResponse(400, "invalid_request",
-                                 "the body is {\"price\":\"...\"}, the settlement price as a decimal string", "price"));
+  // {"price"} settles now; {"at"} or {"at","price"} schedules the expiry (engine time, ns).
+  for (const auto& [name, value] : body.items()) {
+    if (name != "price" && name != "at") {
+      return respond(
+          errorResponse(400, "invalid_request",
+                        fmt::format("unknown member \"{}\": the body is {{\"price\":\"...\"}} to settle now, "
+                                    "{{\"at\":NANOSECONDS}} or both to settle at an expiry",
+                                    name),
+                        name));
+    }
   }
-  const std::string text = member->get<std::string>();
-  auto price = parseDecimal(text, instrument.pricePrecision(), "price");
-  if (!price.ok()) return respond(badRequest(price.error()));
-  if (*price == std::numeric_limits<std::int64_t>::min()) {  // the undefined price's bit pattern
-    return respond(errorResponse(400, "invalid_request", "the settlement price is out of range", "price"));
+  const auto price = body.find("price");
+  const auto at = body.find("at");
+  if (price == body.end() && at == body.end()) {
+    return respond(
+        errorResponse(400, "invalid_request",
+                      "the body is {\"price\":\"...\"} to settle now, {\"at\":NANOSECONDS} or both to settle "
+                      "at an expiry",
+                      "price"));
+  }
+  if (price != body.end() && !price->is_string()) {
+    return respond(errorResponse(400, "invalid_request", "price is the settlement price as a decimal string", "price"));
+  }
+  if (at != body.end() && (!at->is_number_integer() || at->get<std::int64_t>() <= 0 ||
+                           at->get<std::int64_t>() == std::numeric_limits<std::int64_t>::max())) {
+    return respond(errorResponse(400, "invalid_request",
+                                 "at is the expiry as a positive integer of nanoseconds since the epoch (UTC)", "at"));
+  }
+  std::string text;
+  if (price != body.end()) {
+    text = price->get<std::string>();
+    auto raw = parseDecimal(text, instrument.pricePrecision(), "price");
+    if (!raw.ok()) return respond(badRequest(raw.error()));
+    if (*raw == std::numeric_limits<std::int64_t>::min()) {  // the undefined price's bit pattern
+      return respond(errorResponse(400, "invalid_request", "the settlement price is out of range", "price"));
+    }
   }
   const std::uint64_t requestId = pending_.nextId();
   json command;
-  command["type"] = "settle_instrument";
+  command["type"] = at == body.end() ? "settle_instrument" : "schedule_settlement";
   command["requestId"] = requestId;
   command["symbol"] = instrument.symbol();
-  command["price"] = text;
+  if (!text.empty()) command["price"] = text;
+  if (at != body.end()) command["at"] = at->get<std::int64_t>();
   submitAndWait(Kind::Command, requestId, nlohmann::json(command), respond);
 }
 

@@ -485,6 +485,20 @@ TEST_F(JsonCommands, SettleInstrument) {
               "out of range");
 }
 
+TEST_F(JsonCommands, ScheduleSettlement) {
+  const Command c = parse(R"({"type":"schedule_settlement","symbol":"AAA","at":1800000000000000000})");
+  EXPECT_EQ(c.header.type, CommandType::ScheduleSettlement);
+  EXPECT_EQ(c.body.schedule.instrument, InstrumentId{1});
+  EXPECT_EQ(c.body.schedule.at.nanos(), 1'800'000'000'000'000'000);
+  EXPECT_FALSE(c.body.schedule.price.isDefined());
+  EXPECT_EQ(parse(R"({"type":"schedule_settlement","symbol":"AAA","at":5,"price":"12.34"})").body.schedule.price.raw(),
+            1234);
+  expectError(R"({"type":"schedule_settlement","symbol":"AAA"})", "at", "required");
+  expectError(R"({"type":"schedule_settlement","symbol":"AAA","at":0})", "at", "");
+  expectError(R"({"type":"schedule_settlement","symbol":"AAA","at":"soon"})", "at", "");
+  expectError(R"({"type":"schedule_settlement","symbol":"AAA","at":5,"price":"1.234"})", "price", "");
+}
+
 TEST_F(JsonCommands, EqualInputGivesByteIdenticalCommands) {
   const char* line = R"({"type":"new_order","account":1,"symbol":"AAA","side":"buy","quantity":"1","price":"1"})";
   const Command a = parse(line);

@@ -253,5 +253,116 @@ TEST_F(SettlementTest, TheSettlementSurvivesASnapshot) {
   EXPECT_EQ(events.back().body.result.code, RejectCode::InstrumentSettled);
 }
 
+Command schedule(std::uint64_t instrument, Timestamp at, Price price = Price::undefined()) {
+  Command c = makeCommand(CommandType::ScheduleSettlement);
+  c.body.schedule.instrument = InstrumentId{instrument};
+  c.body.schedule.at = at;
+  c.body.schedule.price = price;
+  return c;
+}
+
+const CommandResultReport* settlementResult(const Harness& h) {
+  for (const EngineEvent& e : h.events) {
+    if (e.kind == EventKind::CommandResult &&
+        e.body.result.commandType == static_cast<std::uint8_t>(CommandType::SettleInstrument)) {
+      return &e.body.result;
+    }
+  }
+  return nullptr;
+}
+
+// An expiry: the first clock tick at or after the time settles the future at its mark then (the
+// last trade), its orders expiring; ticks before it, and a later schedule replacing it, do not.
+TEST_F(SettlementTest, AScheduledExpirySettlesAtTheFirstTickAfterItAtTheMark) {
+  const Timestamp expiry = h.time + 11'000'000;  // 11 ms on (1 ms a command): the tick after the trade
+  h.run(schedule(kEs, h.time + 5'000'000));
+  ASSERT_TRUE(Harness::accepted(h.events));
+  h.run(schedule(kEs, expiry));  // replaces the first
+  ASSERT_TRUE(Harness::accepted(h.events));
+  EXPECT_EQ(result(h).value, expiry.nanos());
+  for (int i = 0; i < 6; ++i) {
+    h.run(makeCommand(CommandType::ClockTick));
+    ASSERT_EQ(settlementResult(h), nullptr) << "tick " << i << " at " << h.time.nanos();
+  }
+  // A last trade at 5002.50 between two other accounts: the mark the expiry settles at.
+  h.run(limitOrder(3, kEs, "m-s", Side::Sell, 1, 500250));
+  h.run(limitOrder(2, kEs, "m-b", Side::Buy, 1, 500250));
+  ASSERT_EQ(position(2), -3 + 1);
+  ASSERT_LT(h.time, expiry);
+  h.run(makeCommand(CommandType::ClockTick));
+  ASSERT_GE(h.time, expiry);
+  const CommandResultReport* settled = settlementResult(h);
+  ASSERT_NE(settled, nullptr);
+  EXPECT_TRUE(settled->accepted);
+  EXPECT_EQ(settled->subject, kEs);
+  EXPECT_EQ(settled->value, 500250);
+  for (const EngineEvent& e : h.events) {
+    if (e.kind == EventKind::CommandResult &&
+        e.body.result.commandType == static_cast<std::uint8_t>(CommandType::SettleInstrument)) {
+      EXPECT_EQ(e.requestId, 0u);  // it answers nobody: the tick has its own answer
+    }
+  }
+  EXPECT_EQ(h.reports(restingBuy).at(0).execType, oms::ExecType::Expired);
+  EXPECT_EQ(position(1), 0);
+  EXPECT_EQ(realized(1), 37'500);  // long 3 from 5000.00 to 5002.50: 2.50 × 50 × 3 = $375.00
+  EXPECT_EQ(h.engine.ledger().settlementPrice(InstrumentId{kEs}).raw(), 500250);
+  h.run(makeCommand(CommandType::ClockTick));
+  EXPECT_EQ(settlementResult(h), nullptr);  // once
+  h.run(schedule(kEs, h.time + 1'000'000));
+  EXPECT_EQ(result(h).code, RejectCode::InstrumentSettled);
+}
+
+// The schedule survives a snapshot; a price given with it is the settlement price; a time
+// already past settles at once, after the schedule's own answer.
+TEST_F(SettlementTest, AScheduleSurvivesASnapshotAndCarriesItsPrice) {
+  const Timestamp expiry = h.time + 3'000'000;
+  h.run(schedule(kEs, expiry, px(499975)));
+  ASSERT_TRUE(Harness::accepted(h.events));
+  std::vector<std::byte> bytes;
+  ByteWriter writer(bytes);
+  h.engine.save(writer);
+  Engine restored;
+  ByteReader reader(bytes);
+  ASSERT_TRUE(restored.load(reader));
+  EXPECT_EQ(restored.stateHash(), h.engine.stateHash());
+  Command tick = makeCommand(CommandType::ClockTick);
+  tick.header.sequence = h.sequence + 1;
+  tick.header.time = expiry;
+  std::vector<EngineEvent> events;
+  restored.apply(tick, events);
+  EXPECT_EQ(restored.ledger().settlementPrice(InstrumentId{kEs}).raw(), 499975);
+  std::vector<EngineEvent> original;
+  h.engine.apply(tick, original);  // the same tick on the engine that was saved
+  EXPECT_EQ(h.engine.stateHash(), restored.stateHash());
+  EXPECT_EQ(original.size(), events.size());
+
+  Harness other;
+  other.setUpMargin();
+  Command define = makeCommand(CommandType::DefineInstrument);
+  define.body.defineInstrument =
+      toDefineBody(Instrument::create(alphintra::testing::futureSpec(kEs, "ES", "0.25", "50")).value());
+  other.run(define);
+  other.run(schedule(kEs, Timestamp{other.time.nanos() - 1'000'000'000}, px(500000)));  // a second ago
+  ASSERT_GE(other.events.size(), 2u);
+  EXPECT_EQ(other.events.front().body.result.commandType, static_cast<std::uint8_t>(CommandType::ScheduleSettlement));
+  const CommandResultReport* settled = settlementResult(other);
+  ASSERT_NE(settled, nullptr);
+  EXPECT_EQ(settled->value, 500000);
+}
+
+TEST_F(SettlementTest, OnlyAFutureNotSettledYetHasAnExpiry) {
+  h.run(schedule(1, h.time + 1'000'000));
+  EXPECT_EQ(result(h).code, RejectCode::NotAFuture);
+  h.run(schedule(99, h.time + 1'000'000));
+  EXPECT_EQ(result(h).code, RejectCode::UnknownInstrument);
+  h.run(schedule(kEs, Timestamp{0}));
+  EXPECT_EQ(result(h).code, RejectCode::InvalidRequest);
+  h.run(schedule(kEs, Timestamp{INT64_MAX}));
+  EXPECT_EQ(result(h).code, RejectCode::InvalidRequest);
+  h.run(settle(kEs, 500000));
+  h.run(schedule(kEs, h.time + 1'000'000));
+  EXPECT_EQ(result(h).code, RejectCode::InstrumentSettled);
+}
+
 }  // namespace
 }  // namespace alphintra::engine

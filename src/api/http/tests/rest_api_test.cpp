@@ -516,11 +516,34 @@ TEST_F(RestApiTest, AFuturesSettlementGoesToTheEngineAndClosesTheInstrument) {
   bad(R"({"price":73.12})", 400, "price");
   bad(R"({"price":"abc"})", 400, "price");
   bad(R"({"price":"-92233720368547758.08"})", 400, "price", "out of range");  // the undefined price's raw value
-  bad(R"({"settlementPrice":"73.12"})", 400, "price");
-  bad(R"({"price":"73.12","extra":1})", 400, "price");
+  bad(R"({"settlementPrice":"73.12"})", 400, "settlementPrice");
+  bad(R"({"price":"73.12","extra":1})", 400, "extra");
+  bad(R"({})", 400, "price");
+  bad(R"({"at":"tomorrow"})", 400, "at");
+  bad(R"({"at":0})", 400, "at");
+  bad(R"({"at":1.5e18})", 400, "at");
   EXPECT_EQ(call(Method::Post, "/api/v1/admin/instruments/NOPE/settlement", R"({"price":"1.00"})")->status, 404u);
   EXPECT_EQ(call(Method::Put, "/api/v1/admin/instruments/CL/settlement", R"({"price":"1.00"})")->status, 405u);
   EXPECT_EQ(submitted.size(), 1u);
+
+  // An expiry: {"at"} (and a price, or the mark then) schedules it.
+  std::optional<Response> scheduled;
+  Request expiry;
+  expiry.method = Method::Post;
+  expiry.path = "/api/v1/admin/instruments/CL/settlement";
+  expiry.body = R"({"at":1800000000000000000,"price":"71.05"})";
+  api.handle(std::move(expiry), [&scheduled](Response r) { scheduled = std::move(r); });
+  ASSERT_EQ(submitted.size(), 2u);
+  EXPECT_EQ(submitted[1].type(), engine::CommandType::ScheduleSettlement);
+  EXPECT_EQ(submitted[1].body.schedule.at.nanos(), 1'800'000'000'000'000'000);
+  EXPECT_EQ(submitted[1].body.schedule.price.raw(), 7105);
+  api.onEvent(commandResult(submitted[1], 2, 1'800'000'000'000'000'000));
+  ASSERT_TRUE(scheduled);
+  EXPECT_EQ(scheduled->status, 200u);
+  call(Method::Post, "/api/v1/admin/instruments/CL/settlement", R"({"at":1800000000000000000})");
+  ASSERT_EQ(submitted.size(), 3u);
+  EXPECT_FALSE(submitted[2].body.schedule.price.isDefined());
+  submitted.resize(1);
 
   // An equity's settlement is the engine's to refuse: 422 with its code.
   std::optional<Response> refused;
