@@ -168,6 +168,7 @@ class Engine {
   // settle_instrument result, answering `c` when `answers` (a scheduled one answers nobody).
   void settle(const Command& c, std::uint32_t inst, Price price, bool answers, std::vector<EngineEvent>& out);
   void settleDue(const Command& c, std::vector<EngineEvent>& out);  // scheduled settlements due at c's time
+  void settleScheduled(const Command& c, std::uint32_t inst, Price price, std::vector<EngineEvent>& out);
   std::optional<RejectCode> unsettleable(std::uint32_t inst, InstrumentId id) const;
 
   // Venue answers → OMS.

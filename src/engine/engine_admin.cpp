@@ -37,7 +37,10 @@ void Engine::onMarketData(const Command& c, std::vector<EngineEvent>& out) {
   }
   if (b.bid.isDefined() && b.ask.isDefined()) {
     ledger_.onQuote(b.instrument, b.bid, b.ask);
-    if (!b.last.isDefined()) s.referencePrice = Price::fromRaw((b.bid.raw() + b.ask.raw()) / 2);
+    if (!b.last.isDefined()) {
+      s.referencePrice =
+          Price::fromRaw(static_cast<std::int64_t>((static_cast<Int128>(b.bid.raw()) + b.ask.raw()) / 2));
+    }
   }
   if (s.referencePrice.isDefined()) venue_->setReferencePrice(b.instrument, s.referencePrice);
   commandResult(c, true, RejectCode::None, b.instrument.value(), 0, out);
@@ -149,24 +152,29 @@ void Engine::onScheduleSettlement(const Command& c, std::vector<EngineEvent>& ou
   if (b.at.nanos() <= 0 || b.at.nanos() == INT64_MAX || !ledger_.scheduleSettlement(b.instrument, b.at, b.price)) {
     return commandResult(c, false, RejectCode::InvalidRequest, b.instrument.value(), 0, out);
   }
-  // The value is when (engine time, ns); a time already past settles now, after this answer.
+  // The value is when (engine time, ns); a time already past settles this future now, after this
+  // answer (others due wait for the tick).
   commandResult(c, true, RejectCode::None, b.instrument.value(), b.at.nanos(), out);
-  settleDue(c, out);
+  if (b.at <= lastTime_) settleScheduled(c, inst, b.price, out);
 }
 
-// The scheduled settlements due at the command's time, by instrument id: each at its price, else
-// the mark now, else the reference price; one with no price at all waits for a later tick.
+// The scheduled settlements due at the command's time, by instrument id.
 void Engine::settleDue(const Command& c, std::vector<EngineEvent>& out) {
   dueSettlements_.clear();
   ledger_.dueSettlements(lastTime_, dueSettlements_);
   for (const oms::Ledger::ScheduledSettlement& due : dueSettlements_) {
     const std::uint32_t inst = instrumentIndex(due.instrument);
-    if (unsettleable(inst, due.instrument)) continue;
-    Price price = due.price;
-    if (!price.isDefined()) price = ledger_.mark(due.instrument);
-    if (!price.isDefined()) price = referencePrice(inst);
-    if (price.isDefined()) settle(c, inst, price, false, out);
+    if (!unsettleable(inst, due.instrument)) settleScheduled(c, inst, due.price, out);
   }
+}
+
+// A scheduled settlement at its price, else the mark now, else the reference price; with none
+// of them it waits for a later tick.
+void Engine::settleScheduled(const Command& c, std::uint32_t inst, Price price, std::vector<EngineEvent>& out) {
+  const InstrumentId id = instruments_[inst].id();
+  if (!price.isDefined()) price = ledger_.mark(id);
+  if (!price.isDefined()) price = referencePrice(inst);
+  if (price.isDefined()) settle(c, inst, price, false, out);
 }
 
 void Engine::settle(const Command& c, std::uint32_t inst, Price price, bool answers, std::vector<EngineEvent>& out) {

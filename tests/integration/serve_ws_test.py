@@ -425,8 +425,12 @@ def check_expiry(port, token):
     at = time.time_ns() + 2_000_000_000
     code, body = request(port, "POST", "/api/v1/admin/instruments/NQ/settlement", {"at": at}, token=token)
     assert code == 200 and body["accepted"] and body["command"] == "schedule_settlement" and body["value"] == at, body
-    code, instruments = request(port, "GET", "/api/v1/instruments", token=token)
-    assert next(i for i in instruments["instruments"] if i["symbol"] == "NQ")["status"] == "continuous", instruments
+    # Until its time it trades on (serve ticks every second: checked up to 0.5 s before).
+    while time.time_ns() < at - 500_000_000:
+        code, instruments = request(port, "GET", "/api/v1/instruments", token=token)
+        nq = next(i for i in instruments["instruments"] if i["symbol"] == "NQ")
+        assert nq["status"] == "continuous" and "settlementPrice" not in nq, nq
+        time.sleep(0.2)
     deadline = time.time() + 15
     nq = None
     while time.time() < deadline:

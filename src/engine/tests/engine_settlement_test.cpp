@@ -364,5 +364,25 @@ TEST_F(SettlementTest, OnlyAFutureNotSettledYetHasAnExpiry) {
   EXPECT_EQ(result(h).code, RejectCode::InstrumentSettled);
 }
 
+// Only a clock tick settles what is due: another command (here a second future's schedule)
+// after the time leaves it for the tick.
+TEST_F(SettlementTest, OnlyATickSettlesWhatIsDue) {
+  Command define = makeCommand(CommandType::DefineInstrument);
+  define.body.defineInstrument =
+      toDefineBody(Instrument::create(alphintra::testing::futureSpec(3, "NQ", "0.25", "20")).value());
+  ASSERT_TRUE(Harness::accepted(h.run(define)));
+  h.run(schedule(kEs, h.time + 2'000'000));
+  ASSERT_TRUE(Harness::accepted(h.events));
+  h.run(limitOrder(1, kEs, "later", Side::Buy, 1, 480000));
+  h.run(schedule(3, h.time + 60'000'000'000));  // after ES's time, not a tick
+  ASSERT_TRUE(Harness::accepted(h.events));
+  EXPECT_EQ(settlementResult(h), nullptr);
+  EXPECT_FALSE(h.engine.ledger().settlementPrice(InstrumentId{kEs}).isDefined());
+  h.run(makeCommand(CommandType::ClockTick));
+  ASSERT_NE(settlementResult(h), nullptr);
+  EXPECT_EQ(settlementResult(h)->value, 510000);  // ES's last trade (the lift at 5100.00)
+  EXPECT_FALSE(h.engine.ledger().settlementPrice(InstrumentId{3}).isDefined());
+}
+
 }  // namespace
 }  // namespace alphintra::engine
