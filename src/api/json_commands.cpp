@@ -778,22 +778,26 @@ void parsePurgeOrders(Fields& f, engine::PurgeOrdersBody& b) {
     f.fail("lastAccount", "lastAccount must not be below firstAccount");
 }
 
-// A future's final settlement price: any price the instrument's precision writes (a contract can
-// settle below zero), in "price".
+// A future's settlement price in "price": any price the instrument's precision writes (a
+// contract can settle below zero) but the bit pattern of an undefined price.
+Price settlementPriceOf(Fields& f, const std::optional<std::string>& text, const Instrument& instrument) {
+  if (!text) return Price::undefined();
+  const auto raw = f.take(parseDecimal(*text, instrument.pricePrecision(), "price"));
+  if (!raw) return Price::undefined();
+  if (*raw == std::numeric_limits<std::int64_t>::min()) {
+    f.fail("price", fmt::format("price {} is out of range", echoed(*text)));
+    return Price::undefined();
+  }
+  return Price::fromRaw(*raw);
+}
+
+// A future's final settlement, now.
 void parseSettleInstrument(Fields& f, const Directory& directory, engine::SettleInstrumentBody& b) {
   auto instrument = readInstrument(f, directory, Need::Required);
   auto price = f.decimal("price", Need::Required);
   if (!instrument) return;
   b.instrument = instrument->id();
-  if (price) {
-    if (auto raw = f.take(parseDecimal(*price, instrument->pricePrecision(), "price"))) {
-      if (*raw == std::numeric_limits<std::int64_t>::min()) {
-        f.fail("price", fmt::format("price {} is out of range", echoed(*price)));
-      } else {
-        b.price = Price::fromRaw(*raw);
-      }
-    }
-  }
+  b.price = settlementPriceOf(f, price, *instrument);
 }
 
 // A future's expiry: `at` (nanoseconds since the epoch, UTC) and optionally the price to settle
@@ -805,15 +809,7 @@ void parseScheduleSettlement(Fields& f, const Directory& directory, engine::Sche
   if (at) b.at = Timestamp{*at};
   if (!instrument) return;
   b.instrument = instrument->id();
-  if (price) {
-    if (auto raw = f.take(parseDecimal(*price, instrument->pricePrecision(), "price"))) {
-      if (*raw == std::numeric_limits<std::int64_t>::min()) {
-        f.fail("price", fmt::format("price {} is out of range", echoed(*price)));
-      } else {
-        b.price = Price::fromRaw(*raw);
-      }
-    }
-  }
+  b.price = settlementPriceOf(f, price, *instrument);
 }
 
 std::optional<CommandType> commandTypeOf(std::string_view name) {
