@@ -18,6 +18,7 @@
 #include <fmt/format.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <sched.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -166,6 +167,9 @@ struct BenchHttpArgs {
   double rate = 0;  // orders/s in all; 0: closed loop
   std::string symbol = "AAPL";
   std::uint64_t account = 1;
+  // Poll the sockets without sleeping (a client that keeps its core, as a co-located trading
+  // program does): the round trip then holds no wake-up of the client's own thread.
+  bool busyPoll = false;
 };
 
 struct HttpConnection {
@@ -280,7 +284,10 @@ int runBenchHttp(const BenchHttpArgs& args) {
     // Until the next order is due, to the microsecond: a wait rounded up to whole milliseconds
     // (epoll_wait's unit) sent the orders that fell due meanwhile in one burst, each queueing
     // behind the others in the server, which the open loop must not do.
-    const int n = waitForEvents(epoll, events, std::clamp<std::int64_t>(wait, 0, 100'000'000));
+    const int n = waitForEvents(epoll, events, args.busyPoll ? 0 : std::clamp<std::int64_t>(wait, 0, 100'000'000));
+    // A busy-polling client hands its core to any thread waiting for one (the server's, on a
+    // machine with fewer cores than busy threads) instead of holding it for a time slice.
+    if (args.busyPoll && n == 0) sched_yield();
     for (int e = 0; e < n; ++e) {
       HttpConnection& c = connections[events[static_cast<std::size_t>(e)].data.u64];
       for (;;) {
@@ -531,6 +538,8 @@ void addBenchHttpCommands(CLI::App& bench) {
       ->check(CLI::Range(0.0, 10'000'000.0));
   h->add_option("--symbol", http->symbol, "Instrument of the orders");
   h->add_option("--account", http->account, "Account of the orders");
+  h->add_flag("--busy-poll", http->busyPoll,
+              "Poll the sockets without sleeping between answers (the client keeps a core)");
   h->callback([http] { setExitCode(runBenchHttp(*http)); });
 
   auto ws = std::make_shared<BenchWsArgs>();
