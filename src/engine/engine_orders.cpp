@@ -64,7 +64,7 @@ Price Engine::marketDataReference(InstrumentId id) const noexcept {
 }
 
 Price Engine::referencePrice(std::uint32_t instrument) const {
-  const Price last = venue_->topOfBook(instruments_[instrument].id()).lastTradePrice;
+  const Price last = venue_->lastTradePrice(instruments_[instrument].id());
   return last.isDefined() ? last : instrumentStates_[instrument].referencePrice;
 }
 
@@ -151,14 +151,15 @@ namespace {
 
 // Worst case: every open order fills (rules.hpp, ExposureFacts::grossExposure). Saturating: the
 // figures come from a valuation that saturates, and from snapshots a damaged file can fill.
-std::int64_t exposureWithOpenOrders(const oms::Valuation& v, std::int64_t openNotional) noexcept {
+std::int64_t exposureWithOpenOrders(const oms::Ledger::RiskFigures& v, std::int64_t openNotional) noexcept {
   return oms::saturatingAdd(v.grossExposure.raw(), openNotional);
 }
 
 // What a new order may still use: the cash (cash account) or equity (margin account) less the
 // margin held and the funds open orders reserve. A cash account's futures hold their whole value
 // (Valuation::initialMargin): their notional never left the cash.
-std::int64_t availableFunds(const oms::Valuation& v, risk::AccountType type, std::int64_t reservedFunds) noexcept {
+std::int64_t availableFunds(const oms::Ledger::RiskFigures& v, risk::AccountType type,
+                            std::int64_t reservedFunds) noexcept {
   const Money base = type == risk::AccountType::Cash ? v.cash : v.equity;
   return oms::saturatingSub(oms::saturatingSub(base.raw(), v.initialMargin.raw()), reservedFunds);
 }
@@ -201,7 +202,7 @@ risk::RiskVerdict Engine::checkRisk(AccountState& a, std::uint32_t instrument, s
   const bool needValuation = a.type == risk::AccountType::Margin || limits.maxGrossExposure != 0 ||
                              limits.maxNetExposure != 0 || side == Side::Buy;
   if (needValuation) {
-    const oms::Valuation v = ledger_.value(a.id);
+    const oms::Ledger::RiskFigures v = ledger_.riskFigures(a.id);
     // Worst case: every open order fills (rules.hpp, ExposureFacts::grossExposure).
     x.grossExposure = exposureWithOpenOrders(v, a.openNotional);
     x.netExposure = v.netExposure.raw();
@@ -419,7 +420,7 @@ void Engine::onReplace(const Command& c, std::vector<EngineEvent>& out) {
     e.openBuy = pairs_[x.pair].openBuy;
     e.openSell = pairs_[x.pair].openSell;
     e.openOrders = a->openOrders;
-    const oms::Valuation v = ledger_.value(a->id);
+    const oms::Ledger::RiskFigures v = ledger_.riskFigures(a->id);
     e.grossExposure = exposureWithOpenOrders(v, a->openNotional);
     e.netExposure = v.netExposure.raw();
     e.equity = v.equity.raw();

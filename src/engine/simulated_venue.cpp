@@ -60,6 +60,11 @@ book::TopOfBook SimulatedVenue::topOfBook(InstrumentId instrument) const {
   return b != nullptr ? b->topOfBook() : book::TopOfBook{};
 }
 
+Price SimulatedVenue::lastTradePrice(InstrumentId instrument) const {
+  const book::OrderBook* b = lookup(instrument);
+  return b != nullptr ? b->lastTradePrice() : Price::undefined();
+}
+
 void SimulatedVenue::depth(InstrumentId instrument, Side side, std::size_t maxLevels,
                            std::vector<book::LevelView>& out) const {
   out.clear();

@@ -31,6 +31,7 @@ class SimulatedVenue final : public Venue {
   void advanceTime(InstrumentId instrument, Timestamp now, std::vector<book::Event>& out) override;
   void setReferencePrice(InstrumentId instrument, Price price) override;
   book::TopOfBook topOfBook(InstrumentId instrument) const override;
+  Price lastTradePrice(InstrumentId instrument) const override;
   void prefetchIndex(InstrumentId instrument, OrderId order) const noexcept override {
     if (const auto* b = book(instrument)) b->prefetchIndex(order);
   }

@@ -61,6 +61,9 @@ class Venue {
 
   // Market view of an instrument (best prices, last trade).
   virtual book::TopOfBook topOfBook(InstrumentId instrument) const = 0;
+  // Its last trade price alone: what pre-trade risk asks on every order (the collar's reference),
+  // which a venue can answer without assembling the whole top of book.
+  virtual Price lastTradePrice(InstrumentId instrument) const { return topOfBook(instrument).lastTradePrice; }
   // Displayed price levels of one side, best first, at most maxLevels (replaces `out`'s content;
   // empty for an unknown instrument or a venue that publishes no depth).
   virtual void depth(InstrumentId instrument, Side side, std::size_t maxLevels,

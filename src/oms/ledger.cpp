@@ -591,6 +591,27 @@ Valuation Ledger::value(AccountId accountId) const {
   return v;
 }
 
+Ledger::RiskFigures Ledger::riskFigures(AccountId accountId) const {
+  AccountState* state = findAccount(accountId);
+  if (state == nullptr) return RiskFigures{};
+  refresh(*state);
+  bool cashMissingFx = false;
+  RiskFigures r;
+  r.cash = cashInBase(state->account, cashMissingFx);
+  const auto fill = [&](const Figures& sums) {
+    r.equity = Money::fromRaw(saturatingAdd(r.cash.raw(), sums.value.raw()));
+    r.grossExposure = sums.gross;
+    r.netExposure = sums.exposure;
+    r.initialMargin = sums.initialMargin;
+  };
+  if (state->sums.large == 0 && state->positions.size() <= kNarrowPositions) {
+    fill(state->sums);
+  } else {
+    fill(wideFigures(*state));
+  }
+  return r;
+}
+
 Valuation Ledger::valueFromScratch(AccountId accountId) const {
   const AccountState* state = findAccount(accountId);
   if (state == nullptr) return Valuation{};

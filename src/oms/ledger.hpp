@@ -204,6 +204,17 @@ class Ledger {
 
   // The account's figures from the incrementally kept sums (see the file comment).
   Valuation value(AccountId account) const;
+  // What pre-trade risk reads of a valuation on every order, without the rest (leverage's
+  // division, P&L and maintenance figures): each equals the same field of value().
+  struct RiskFigures {
+    Money cash;
+    Money equity;
+    Money grossExposure;
+    Money netExposure;
+    Money initialMargin;
+    bool operator==(const RiskFigures&) const noexcept = default;
+  };
+  RiskFigures riskFigures(AccountId account) const;
   // The same figures recomputed from every position, balance, mark and rate: the reference the
   // incremental sums must equal.
   Valuation valueFromScratch(AccountId account) const;

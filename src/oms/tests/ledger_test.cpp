@@ -647,6 +647,12 @@ TEST(Ledger, ValuationSaturatesInsteadOfOverflowing) {
   EXPECT_EQ(v.equity.raw(), kMax);
   EXPECT_GT(v.freeMargin.raw(), 0);
   EXPECT_EQ(v, l.valueFromScratch(kMargin));
+  // Pre-trade risk's figures take the same saturated (wide) path.
+  const Ledger::RiskFigures risk = l.riskFigures(kMargin);
+  EXPECT_EQ(risk.equity.raw(), kMax);
+  EXPECT_EQ(risk.grossExposure.raw(), kMax);
+  EXPECT_EQ(risk.cash, v.cash);
+  EXPECT_EQ(risk.initialMargin, v.initialMargin);
   // Marked back down, the sums subtract exactly what they added.
   ASSERT_TRUE(l.onMark(AAPL.id(), px(10000)));
   ASSERT_TRUE(l.onMark(SAP.id(), px(10000)));

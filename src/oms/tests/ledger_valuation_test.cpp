@@ -182,7 +182,17 @@ struct Driver {
   }
 
   void check(AccountId a, const std::string& where) {
-    expectSame(ledger.value(a), ledger.valueFromScratch(a), where + " account " + std::to_string(a.value()));
+    // Pre-trade risk's figures first (they bring the sums up to date as value() would), then
+    // the whole valuation: both must equal the valuation from scratch.
+    const std::string at = where + " account " + std::to_string(a.value());
+    const Ledger::RiskFigures risk = ledger.riskFigures(a);
+    const Valuation scratch = ledger.valueFromScratch(a);
+    EXPECT_EQ(risk.cash.raw(), scratch.cash.raw()) << at;
+    EXPECT_EQ(risk.equity.raw(), scratch.equity.raw()) << at;
+    EXPECT_EQ(risk.grossExposure.raw(), scratch.grossExposure.raw()) << at;
+    EXPECT_EQ(risk.netExposure.raw(), scratch.netExposure.raw()) << at;
+    EXPECT_EQ(risk.initialMargin.raw(), scratch.initialMargin.raw()) << at;
+    expectSame(ledger.value(a), scratch, at);
   }
   // Steps (each from `next`, which returns what it did) with some accounts checked after each
   // (each with chance 1 / oneIn), then every account; returns the open positions left.
