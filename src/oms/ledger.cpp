@@ -352,6 +352,27 @@ void Ledger::Figures::add(const Figures& f, std::int64_t sign) noexcept {
   }
 }
 
+void Ledger::Figures::replace(const Figures& from, const Figures& to) noexcept {
+  // One pass: each sum moves by to − from, in the same unsigned arithmetic as add().
+  const auto move = [](Money& into, Money a, Money b) {
+    into = Money::fromRaw(
+        static_cast<std::int64_t>(static_cast<std::uint64_t>(into.raw()) +
+                                  (static_cast<std::uint64_t>(b.raw()) - static_cast<std::uint64_t>(a.raw()))));
+  };
+  move(value, from.value, to.value);
+  move(exposure, from.exposure, to.exposure);
+  move(gross, from.gross, to.gross);
+  move(unrealized, from.unrealized, to.unrealized);
+  move(realized, from.realized, to.realized);
+  move(fees, from.fees, to.fees);
+  move(initialMargin, from.initialMargin, to.initialMargin);
+  move(maintenanceMargin, from.maintenanceMargin, to.maintenanceMargin);
+  open += to.open - from.open;
+  missingFx += to.missingFx - from.missingFx;
+  missingMark += to.missingMark - from.missingMark;
+  large += to.large - from.large;
+}
+
 Ledger::Figures Ledger::wideFigures(const AccountState& state) const {
   Int128 value = 0, exposure = 0, gross = 0, unrealized = 0, realized = 0, fees = 0, initial = 0, maintenance = 0;
   Figures out;
@@ -500,8 +521,7 @@ void Ledger::revalue(PositionSlot& slot) const {
   AccountState& state = *slot.account;
   if (!state.valued) return;  // the next refresh() computes every share
   const Figures share = shareOf(slot, state.account);
-  state.sums.add(slot.share, -1);
-  state.sums.add(share, 1);
+  state.sums.replace(slot.share, share);
   slot.share = share;
   const InstrumentState& inst = *slot.instrument;
   if (!slot.position.isFlat()) {
@@ -572,8 +592,7 @@ void Ledger::refresh(AccountState& state) const {
 void Ledger::remark(OpenEntry& e, AccountState& state) const {
   e.markSeen = *e.markVersion;
   const Figures share = shareOf(*e.slot, state.account);
-  state.sums.add(e.slot->share, -1);
-  state.sums.add(share, 1);
+  state.sums.replace(e.slot->share, share);
   e.slot->share = share;
 }
 

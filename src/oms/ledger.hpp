@@ -274,6 +274,8 @@ class Ledger {
     // takes away exactly what adding it put in, whatever the sum went through; the sum is the
     // account's figure while it is narrow (below).
     void add(const Figures& f, std::int64_t sign) noexcept;
+    // The same as add(from, -1) then add(to, 1): a share recomputed, in one pass.
+    void replace(const Figures& from, const Figures& to) noexcept;
   };
   // The account's figures whenever its sums (Figures::add) cannot have wrapped: while no share
   // holds an amount of kLargeAmount minor units or more (more than ten trillion dollars) and the
