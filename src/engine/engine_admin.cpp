@@ -155,6 +155,7 @@ void Engine::onScheduleSettlement(const Command& c, std::vector<EngineEvent>& ou
   // The value is when (engine time, ns); a time already past settles this future now, after this
   // answer (others due wait for the tick).
   commandResult(c, true, RejectCode::None, b.instrument.value(), b.at.nanos(), out);
+  out.back().body.result.detail = b.price.raw();  // so that readers can show the schedule whole
   if (b.at <= lastTime_) settleScheduled(c, inst, b.price, out);
 }
 

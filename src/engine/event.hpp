@@ -116,6 +116,7 @@ struct CommandResultReport {
   std::uint8_t reserved[5]{};
   std::uint64_t subject = 0;  // account / instrument / count, by command
   std::int64_t value = 0;     // e.g. orders cancelled by a kill switch or mass cancel
+  std::int64_t detail = 0;    // schedule_settlement: the scheduled price (raw; undefined: the mark then)
 };
 
 struct PublicTradeReport {

@@ -272,6 +272,14 @@ void Ledger::dueSettlements(Timestamp now, std::vector<ScheduledSettlement>& out
   std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.instrument < b.instrument; });
 }
 
+std::optional<Ledger::ScheduledSettlement> Ledger::scheduledSettlement(InstrumentId instrument) const noexcept {
+  auto it = instruments_.find(instrument);
+  if (it == instruments_.end() || it->second.settlement.isDefined() || it->second.settleAt.nanos() == INT64_MAX) {
+    return std::nullopt;
+  }
+  return ScheduledSettlement{instrument, it->second.settleAt, it->second.settleAtPrice};
+}
+
 Price Ledger::settlementPrice(InstrumentId instrument) const noexcept {
   auto it = instruments_.find(instrument);
   return it == instruments_.end() ? Price::undefined() : it->second.settlement;

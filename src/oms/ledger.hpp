@@ -187,6 +187,8 @@ class Ledger {
   };
   // The schedules due at `now` (at <= now) of instruments not settled yet, by instrument id.
   void dueSettlements(Timestamp now, std::vector<ScheduledSettlement>& out) const;
+  // The instrument's pending schedule; nullopt when it has none or is settled already.
+  std::optional<ScheduledSettlement> scheduledSettlement(InstrumentId instrument) const noexcept;
 
   // Market data. Unknown instruments are ignored (false). onQuote takes either side undefined
   // to clear it.

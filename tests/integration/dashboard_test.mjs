@@ -509,6 +509,8 @@ describe('dashboard', () => {
     await waitFor(async () => (await statusOf('RTY')) === 'closed', 'RTY closed by its settlement');
     const notice = page.getByTestId('admin-notice');
     await waitFor(async () => /RTY settled at 2001\.30/.test(await notice.textContent()), 'the settlement noticed');
+    await waitFor(async () => /settled at 2001\.30/.test(await page.getByTestId('expiry-RTY').textContent()),
+      'the row shows the settlement price');
     await waitFor(async () => (await instruments.getByLabel('Status of RTY').inputValue()) === 'closed',
       'the table reloaded with RTY closed');
     await rty.getByLabel('Settlement price of RTY').fill('2001.30');

@@ -430,6 +430,7 @@ def check_expiry(port, token):
         code, instruments = request(port, "GET", "/api/v1/instruments", token=token)
         nq = next(i for i in instruments["instruments"] if i["symbol"] == "NQ")
         assert nq["status"] == "continuous" and "settlementPrice" not in nq, nq
+        assert nq["scheduledSettlement"] == {"at": at}, nq  # pending, at the mark then (no price)
         time.sleep(0.2)
     deadline = time.time() + 15
     nq = None
@@ -440,6 +441,7 @@ def check_expiry(port, token):
             break
         time.sleep(0.2)
     assert nq is not None and nq["status"] == "closed" and "settlementPrice" in nq, nq
+    assert "scheduledSettlement" not in nq, nq
     assert time.time_ns() >= at, "settled before its expiry"
     assert 18000 * 0.8 <= float(nq["settlementPrice"]) <= 18000 * 1.2, nq
 

@@ -15,6 +15,8 @@ export interface Instrument {
   maxQuantity?: string;
   multiplier: string; // contract multiplier: money per price unit per unit of quantity (ES "50")
   status: string;
+  settlementPrice?: string; // a future's final settlement price, once settled
+  scheduledSettlement?: { at: number; price?: string }; // a future's pending expiry
 }
 
 // An instrument's trading status (the WebSocket status channel).

@@ -35,10 +35,10 @@ void ReadModel::load(const engine::Engine& engine, const Directory& directory) {
   for (const Instrument& i : engine.instruments()) {
     addInstrument(i);
     const Price settled = engine.ledger().settlementPrice(i.id());
-    if (settled.isDefined()) {
-      std::unique_lock lock(instrumentsMutex_);
-      settlements_[i.id().value()] = settled;
-    }
+    const auto scheduled = engine.ledger().scheduledSettlement(i.id());
+    std::unique_lock lock(instrumentsMutex_);
+    if (settled.isDefined()) settlements_[i.id().value()] = settled;
+    if (scheduled) expiries_[i.id().value()] = Expiry{scheduled->at, scheduled->price};
   }
   // The engine's record as an order_status report: the same fields Engine::report fills.
   engine::EngineEvent event;
@@ -77,6 +77,13 @@ void ReadModel::applyResult(const engine::CommandResultReport& r) {
     if (const Instrument* instrument = directory->instrument(InstrumentId{r.subject})) addInstrument(*instrument);
     return;
   }
+  // A future's expiry scheduled (the answer carries when, and the price in `detail`); a later
+  // schedule replaces it.
+  if (r.commandType == static_cast<std::uint8_t>(engine::CommandType::ScheduleSettlement)) {
+    std::unique_lock lock(instrumentsMutex_);
+    if (!settlements_.contains(r.subject)) expiries_[r.subject] = Expiry{Timestamp(r.value), Price::fromRaw(r.detail)};
+    return;
+  }
   // An instrument's trading status changed (the engine's answer carries the new one), or a
   // future had its final settlement (it is closed for good).
   TradingStatus status = TradingStatus::Closed;
@@ -89,6 +96,7 @@ void ReadModel::applyResult(const engine::CommandResultReport& r) {
   std::unique_lock lock(instrumentsMutex_);
   if (r.commandType == static_cast<std::uint8_t>(engine::CommandType::SettleInstrument)) {
     settlements_[r.subject] = Price::fromRaw(r.value);  // the result carries the price
+    expiries_.erase(r.subject);
   }
   const auto it = instruments_.find(r.subject);
   if (it != instruments_.end()) it->second.setStatus(status);
@@ -203,6 +211,13 @@ std::optional<Price> ReadModel::settlementPrice(InstrumentId id) const {
   std::shared_lock lock(instrumentsMutex_);
   const auto it = settlements_.find(id.value());
   if (it == settlements_.end()) return std::nullopt;
+  return it->second;
+}
+
+std::optional<ReadModel::Expiry> ReadModel::scheduledSettlement(InstrumentId id) const {
+  std::shared_lock lock(instrumentsMutex_);
+  const auto it = expiries_.find(id.value());
+  if (it == expiries_.end()) return std::nullopt;
   return it->second;
 }
 

@@ -115,6 +115,13 @@ class ReadModel {
   std::vector<Instrument> instruments() const;  // by id
   // A future's final settlement price (settle_instrument); nullopt while it has had none.
   std::optional<Price> settlementPrice(InstrumentId id) const;
+  // A future's pending expiry (schedule_settlement): when, and at what price (undefined: the mark
+  // then); nullopt when none is pending (or it has settled).
+  struct Expiry {
+    Timestamp at;
+    Price price;
+  };
+  std::optional<Expiry> scheduledSettlement(InstrumentId id) const;
   std::optional<Instrument> instrument(InstrumentId id) const;
   // From memory, else (with a fill history) from the stored finished orders: an order the engine
   // retired is still answered.
@@ -163,6 +170,7 @@ class ReadModel {
   mutable std::shared_mutex instrumentsMutex_;
   std::map<std::uint64_t, Instrument> instruments_;
   std::map<std::uint64_t, Price> settlements_;  // futures' final settlement prices (instrumentsMutex_)
+  std::map<std::uint64_t, Expiry> expiries_;    // futures' pending schedules (instrumentsMutex_)
   mutable std::shared_mutex ordersMutex_;
   std::map<std::uint64_t, StoredOrder> orders_;                       // ordered: lists come out by orderId
   std::deque<std::pair<std::int64_t, std::uint64_t>> finishedQueue_;  // (report time, order id), by time

@@ -246,6 +246,12 @@ void RestApi::listInstruments(Respond& respond) {
   for (const Instrument& i : readModel_.instruments()) {
     json entry = instrumentJson(i);
     if (const auto settled = readModel_.settlementPrice(i.id())) entry["settlementPrice"] = i.formatPrice(*settled);
+    if (const auto expiry = readModel_.scheduledSettlement(i.id())) {
+      json scheduled;
+      scheduled["at"] = expiry->at.nanos();
+      if (expiry->price.isDefined()) scheduled["price"] = i.formatPrice(expiry->price);
+      entry["scheduledSettlement"] = std::move(scheduled);
+    }
     list.push_back(std::move(entry));
   }
   json body;

@@ -280,6 +280,11 @@ TEST_F(SettlementTest, AScheduledExpirySettlesAtTheFirstTickAfterItAtTheMark) {
   h.run(schedule(kEs, expiry));  // replaces the first
   ASSERT_TRUE(Harness::accepted(h.events));
   EXPECT_EQ(result(h).value, expiry.nanos());
+  EXPECT_FALSE(Price::fromRaw(result(h).detail).isDefined());  // no price: the mark then
+  const auto pending = h.engine.ledger().scheduledSettlement(InstrumentId{kEs});
+  ASSERT_TRUE(pending);
+  EXPECT_EQ(pending->at, expiry);
+  EXPECT_FALSE(pending->price.isDefined());
   for (int i = 0; i < 6; ++i) {
     h.run(makeCommand(CommandType::ClockTick));
     ASSERT_EQ(settlementResult(h), nullptr) << "tick " << i << " at " << h.time.nanos();
@@ -306,6 +311,7 @@ TEST_F(SettlementTest, AScheduledExpirySettlesAtTheFirstTickAfterItAtTheMark) {
   EXPECT_EQ(position(1), 0);
   EXPECT_EQ(realized(1), 37'500);  // long 3 from 5000.00 to 5002.50: 2.50 × 50 × 3 = $375.00
   EXPECT_EQ(h.engine.ledger().settlementPrice(InstrumentId{kEs}).raw(), 500250);
+  EXPECT_FALSE(h.engine.ledger().scheduledSettlement(InstrumentId{kEs}));  // settled: nothing pending
   h.run(makeCommand(CommandType::ClockTick));
   EXPECT_EQ(settlementResult(h), nullptr);  // once
   h.run(schedule(kEs, h.time + 1'000'000));
@@ -318,6 +324,7 @@ TEST_F(SettlementTest, AScheduleSurvivesASnapshotAndCarriesItsPrice) {
   const Timestamp expiry = h.time + 3'000'000;
   h.run(schedule(kEs, expiry, px(499975)));
   ASSERT_TRUE(Harness::accepted(h.events));
+  EXPECT_EQ(result(h).detail, 499975);  // the answer carries the scheduled price
   std::vector<std::byte> bytes;
   ByteWriter writer(bytes);
   h.engine.save(writer);
@@ -325,6 +332,10 @@ TEST_F(SettlementTest, AScheduleSurvivesASnapshotAndCarriesItsPrice) {
   ByteReader reader(bytes);
   ASSERT_TRUE(restored.load(reader));
   EXPECT_EQ(restored.stateHash(), h.engine.stateHash());
+  const auto pending = restored.ledger().scheduledSettlement(InstrumentId{kEs});
+  ASSERT_TRUE(pending);
+  EXPECT_EQ(pending->at, expiry);
+  EXPECT_EQ(pending->price.raw(), 499975);
   Command tick = makeCommand(CommandType::ClockTick);
   tick.header.sequence = h.sequence + 1;
   tick.header.time = expiry;

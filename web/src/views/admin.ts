@@ -152,6 +152,10 @@ export function adminView(state: AppState): HTMLElement {
         const settlement = i.assetClass === 'future' ? [
           h('input', { 'aria-label': `Settlement price of ${i.symbol}`, inputmode: 'decimal', class: 'narrow', placeholder: 'settle at' }),
         ] : [];
+        // Where the future stands: settled (at what price), or its expiry pending (when, at what).
+        const expiry = i.settlementPrice !== undefined ? `settled at ${i.settlementPrice}`
+          : i.scheduledSettlement ? `expires ${dateTime(i.scheduledSettlement.at)} UTC${i.scheduledSettlement.price !== undefined ? ` at ${i.scheduledSettlement.price}` : ' at its mark'}`
+          : '';
         const settle = settlement.length ? [h('button', { type: 'button', class: 'mini', 'aria-label': `Settle ${i.symbol}`,
           onclick: () => void run(async () => {
             const price = settlement[0].value.trim();
@@ -161,7 +165,8 @@ export function adminView(state: AppState): HTMLElement {
         return h('tr', { 'data-symbol': i.symbol },
           h('td', null, i.symbol), h('td', null, label(i.assetClass)), h('td', null, i.currency),
           h('td', { class: 'num' }, i.tickSize), h('td', { class: 'num' }, i.lotSize), h('td', { class: 'num' }, i.multiplier),
-          h('td', null, status), h('td', { class: 'actions' }, reference, setReference, ...settlement, ...settle));
+          h('td', null, status, expiry ? h('span', { class: 'muted', 'data-testid': `expiry-${i.symbol}` }, ` ${expiry}`) : ''),
+          h('td', { class: 'actions' }, reference, setReference, ...settlement, ...settle));
       }));
     } catch (e) {
       replaceChildren(instrumentsBody, h('tr', null, h('td', { colspan: 8, class: 'muted' }, errorText(e))));

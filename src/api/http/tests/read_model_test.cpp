@@ -73,6 +73,42 @@ TEST_F(ReadModelTest, AfterLoadReportsAreFormattedWhenRead) {
   EXPECT_EQ(listed[0].json, formatEvent(second, directory));
 }
 
+// After a restart the model learns a future's pending expiry from the engine it loads.
+TEST_F(ReadModelTest, LoadTakesAPendingExpiryFromTheEngine) {
+  engine::Engine e;
+  std::vector<engine::EngineEvent> out;
+  std::uint64_t sequence = 0;
+  const auto run = [&](engine::Command c) {
+    c.header.sequence = ++sequence;
+    c.header.time = Timestamp(1'700'000'000'000'000'000);
+    out.clear();
+    e.apply(c, out);
+    return !out.empty() && out.back().kind == engine::EventKind::CommandResult && out.back().body.result.accepted;
+  };
+  InstrumentSpec spec;
+  spec.id = 2;
+  spec.symbol = "ES";
+  spec.assetClass = AssetClass::Future;
+  spec.tickSize = "0.25";
+  spec.multiplier = "50";
+  engine::Command define = engine::makeCommand(engine::CommandType::DefineInstrument);
+  define.body.defineInstrument = engine::toDefineBody(Instrument::create(spec).value());
+  ASSERT_TRUE(run(define));
+  engine::Command schedule = engine::makeCommand(engine::CommandType::ScheduleSettlement);
+  schedule.body.schedule.instrument = InstrumentId{2};
+  schedule.body.schedule.at = Timestamp(1'800'000'000'000'000'000);
+  schedule.body.schedule.price = Price::fromRaw(512'325);
+  ASSERT_TRUE(run(schedule));
+
+  model.load(e, directory);
+  const auto expiry = model.scheduledSettlement(InstrumentId{2});
+  ASSERT_TRUE(expiry.has_value());
+  EXPECT_EQ(expiry->at.nanos(), 1'800'000'000'000'000'000);
+  EXPECT_EQ(expiry->price.raw(), 512'325);
+  EXPECT_FALSE(model.scheduledSettlement(InstrumentId{1}).has_value());  // an equity has none
+  EXPECT_FALSE(model.settlementPrice(InstrumentId{2}).has_value());
+}
+
 TEST_F(ReadModelTest, AJsonTheCallerFormattedIsKeptAndUntrackedAccountsAreLeftOut) {
   const engine::Engine empty;
   model.load(empty, directory);
