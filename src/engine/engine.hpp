@@ -135,8 +135,9 @@ class Engine {
     Quantity openSell;
     risk::InstrumentLimits limits;
     bool ownLimits = false;
-    // The ledger's position, once the first fill created it (its records never move).
-    mutable const oms::Position* position = nullptr;
+    // The ledger's position record, once the first fill created it (its records never move):
+    // fills and risk checks reach it without looking it up by ids.
+    mutable oms::Ledger::PositionSlot* position = nullptr;
   };
   struct InstrumentState {
     risk::InstrumentLimits defaultLimits;
@@ -220,12 +221,12 @@ class Engine {
   const AccountState* findAccount(AccountId id) const noexcept;
   std::uint32_t instrumentIndex(InstrumentId id) const noexcept;
   std::uint32_t pairIndex(std::uint32_t account, std::uint32_t instrument);  // creates on first use
-  Quantity positionOf(const PairState& p) const noexcept {
+  Quantity positionOf(const PairState& p) noexcept {
     if (p.position == nullptr) {
-      p.position = ledger_.position(accounts_[p.account].id, instruments_[p.instrument].id());
+      p.position = ledger_.positionSlot(accounts_[p.account].id, instruments_[p.instrument].id());
       if (p.position == nullptr) return Quantity::zero();
     }
-    return p.position->quantity();
+    return p.position->position.quantity();
   }
   const risk::AccountLimits& limitsOf(const AccountState& a) const noexcept {
     return a.ownLimits ? a.limits : defaultLimits_;

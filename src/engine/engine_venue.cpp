@@ -149,13 +149,20 @@ void Engine::onVenueTrade(const Command& c, std::uint32_t instrument, const book
 void Engine::fillOrder(const Command& c, oms::OmsOrder& o, Price price, Quantity qty, Quantity leaves,
                        Liquidity liquidity, TradeId trade, std::vector<EngineEvent>& out) {
   // Auction fills pay the maker rate: neither side took liquidity from a resting book.
-  const oms::FillResult fill = ledger_.onFill(o.account(), o.instrument(), o.side(), price, qty,
-                                              liquidity != Liquidity::Taker, oms::OrderFeesSoFar{o.rateFees, o.fees});
+  PairState& p = pairs_[extra(o.id).pair];
+  const bool maker = liquidity != Liquidity::Taker;
+  const oms::OrderFeesSoFar feesSoFar{o.rateFees, o.fees};
+  oms::FillResult fill;
+  if (p.position != nullptr) {
+    fill = ledger_.onFill(*p.position, o.side(), price, qty, maker, feesSoFar);
+  } else {
+    fill = ledger_.onFill(o.account(), o.instrument(), o.side(), price, qty, maker, feesSoFar);
+    p.position = ledger_.positionSlot(o.account(), o.instrument());  // created by that first fill
+  }
   o.cumQuantity += qty;
   o.cumNotional += rawNotional(price, qty);
   o.rateFees += fill.rateFee;
   o.fees += fill.fee;
-  PairState& p = pairs_[extra(o.id).pair];
   if (o.side() == Side::Buy) {
     p.openBuy -= o.leavesQuantity - leaves;
   } else {

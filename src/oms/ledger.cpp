@@ -147,24 +147,41 @@ Ledger::PositionSlot* Ledger::slotFor(AccountId accountId, InstrumentId instrume
   return slot;
 }
 
+Ledger::PositionSlot* Ledger::positionSlot(AccountId accountId, InstrumentId instrumentId) noexcept {
+  const auto it = positions_.find(PositionKey{accountId.value(), instrumentId.value()});
+  return it == positions_.end() ? nullptr : &it->second;
+}
+
+namespace {
+
+// A fill's own terms, checked before any record is touched.
+FillStatus checkFill(Side side, Price price, Quantity quantity) noexcept {
+  if (side != Side::Buy && side != Side::Sell) return FillStatus::InvalidSide;
+  if (!price.isDefined()) return FillStatus::InvalidPrice;
+  if (!quantity.isPositive()) return FillStatus::InvalidQuantity;
+  return FillStatus::Applied;
+}
+
+}  // namespace
+
 FillResult Ledger::onFill(AccountId accountId, InstrumentId instrumentId, Side side, Price price, Quantity quantity,
                           bool maker, OrderFeesSoFar orderFeesSoFar) {
   FillResult r;
   r.orderFees = orderFeesSoFar;
-  if (side != Side::Buy && side != Side::Sell) {
-    r.status = FillStatus::InvalidSide;
-    return r;
-  }
-  if (!price.isDefined()) {
-    r.status = FillStatus::InvalidPrice;
-    return r;
-  }
-  if (!quantity.isPositive()) {
-    r.status = FillStatus::InvalidQuantity;
-    return r;
-  }
+  r.status = checkFill(side, price, quantity);
+  if (r.status != FillStatus::Applied) return r;
   PositionSlot* slot = slotFor(accountId, instrumentId, r.status);
   if (slot == nullptr) return r;
+  return onFill(*slot, side, price, quantity, maker, orderFeesSoFar);
+}
+
+FillResult Ledger::onFill(PositionSlot& position, Side side, Price price, Quantity quantity, bool maker,
+                          OrderFeesSoFar orderFeesSoFar) {
+  FillResult r;
+  r.orderFees = orderFeesSoFar;
+  r.status = checkFill(side, price, quantity);
+  if (r.status != FillStatus::Applied) return r;
+  PositionSlot* slot = &position;
 
   Account& account = slot->account->account;
   const InstrumentState& inst = *slot->instrument;

@@ -141,6 +141,11 @@ struct Valuation {
 
 class Ledger {
  public:
+  // A position's record (the position and its share of the valuation): what positionSlot()
+  // hands out, a handle for callers that book every fill of the same position (the engine
+  // keeps one per account and instrument). Records never move; load() replaces them all.
+  struct PositionSlot;
+
   explicit Ledger(MarkSource markSource = MarkSource::Last) noexcept : markSource_(markSource) {}
   Ledger(const Ledger&) = delete;
   Ledger& operator=(const Ledger&) = delete;
@@ -163,6 +168,11 @@ class Ledger {
   // Books one fill; see FillResult for the fee rule. Nothing changes unless status is Applied.
   FillResult onFill(AccountId account, InstrumentId instrument, Side side, Price price, Quantity quantity, bool maker,
                     OrderFeesSoFar orderFeesSoFar = {});
+  // The same through the position's record, found once (positionSlot: nullptr until the first
+  // fill of the account on the instrument created it) instead of by its ids on every fill.
+  FillResult onFill(PositionSlot& slot, Side side, Price price, Quantity quantity, bool maker,
+                    OrderFeesSoFar orderFeesSoFar = {});
+  PositionSlot* positionSlot(AccountId account, InstrumentId instrument) noexcept;
 
   // A future's final settlement: every open position in it closes at `price` as a fill with no
   // fee would (cash moves by the realized P&L), in account order, each appended to `out`; the
@@ -286,7 +296,6 @@ class Ledger {
   // prices give saturated figures, never wrapped ones.
   static constexpr std::int64_t kLargeAmount = std::int64_t{1} << 50;
   static constexpr std::size_t kNarrowPositions = 4096;
-  struct PositionSlot;
   // An open position of an account, with the mark version its cached share was computed at.
   struct OpenEntry {
     PositionSlot* slot = nullptr;
@@ -309,6 +318,8 @@ class Ledger {
     std::uint64_t fxSeen = 0;
     MarginRates marginSeen;
   };
+
+ public:
   struct PositionSlot {
     Position position;
     AccountState* account = nullptr;
@@ -317,6 +328,8 @@ class Ledger {
     std::uint32_t openIndex = kNotOpen;  // index in account->open while the position is open
     bool dirty = false;                  // listed in account->dirty: share not yet recomputed
   };
+
+ private:
   struct PositionKey {
     std::uint64_t account = 0;
     std::uint64_t instrument = 0;

@@ -660,6 +660,49 @@ TEST(Ledger, ValuationSaturatesInsteadOfOverflowing) {
   EXPECT_EQ(l.value(kMargin).positionsValue, m(40000));
 }
 
+// Fills booked through a position's record (the engine's path) do what fills booked by ids do.
+TEST(Ledger, FillsThroughThePositionRecordEqualFillsByIds) {
+  const FeeSchedule fees{.makerRatePpm = -200, .takerRatePpm = 1000, .minimumPerOrder = m(150)};
+  Ledger byIds = makeLedger(fees);
+  Ledger bySlot = makeLedger(fees);
+  for (Ledger* l : {&byIds, &bySlot}) ASSERT_TRUE(l->account(kMargin)->deposit(USD, m(10'000'000)).ok());
+  EXPECT_EQ(bySlot.positionSlot(kMargin, AAPL.id()), nullptr);  // no fill yet: no record
+  ASSERT_TRUE(bySlot.onFill(kMargin, AAPL.id(), Side::Buy, px(15000), qty(10), false).ok());
+  Ledger::PositionSlot* slot = bySlot.positionSlot(kMargin, AAPL.id());
+  ASSERT_NE(slot, nullptr);
+  EXPECT_EQ(slot->position.quantity(), qty(10));
+  ASSERT_TRUE(byIds.onFill(kMargin, AAPL.id(), Side::Buy, px(15000), qty(10), false).ok());
+
+  const struct {
+    Side side;
+    std::int64_t price;
+    std::int64_t quantity;
+    bool maker;
+  } fills[] = {{Side::Sell, 15100, 4, true}, {Side::Sell, 14900, 10, false}, {Side::Buy, 15050, 7, true}};
+  OrderFeesSoFar a, b;
+  for (const auto& f : fills) {
+    const FillResult x = byIds.onFill(kMargin, AAPL.id(), f.side, px(f.price), qty(f.quantity), f.maker, a);
+    const FillResult y = bySlot.onFill(*slot, f.side, px(f.price), qty(f.quantity), f.maker, b);
+    ASSERT_TRUE(x.ok() && y.ok());
+    EXPECT_EQ(x.fee, y.fee);
+    EXPECT_EQ(x.realizedPnl, y.realizedPnl);
+    EXPECT_EQ(x.cashChange, y.cashChange);
+    EXPECT_EQ(x.positionAfter, y.positionAfter);
+    a = x.orderFees;
+    b = y.orderFees;
+    (void)byIds.value(kMargin);  // valued between fills: the fills mark the position for revaluation
+    (void)bySlot.value(kMargin);
+  }
+  EXPECT_EQ(snapshot(bySlot), snapshot(byIds));
+  EXPECT_EQ(bySlot.value(kMargin), byIds.value(kMargin));
+  EXPECT_EQ(bySlot.value(kMargin), bySlot.valueFromScratch(kMargin));
+  // A fill's own terms are checked on this path too, before anything changes.
+  EXPECT_EQ(bySlot.onFill(*slot, Side::None, px(15000), qty(1), false).status, FillStatus::InvalidSide);
+  EXPECT_EQ(bySlot.onFill(*slot, Side::Buy, Price::undefined(), qty(1), false).status, FillStatus::InvalidPrice);
+  EXPECT_EQ(bySlot.onFill(*slot, Side::Buy, px(15000), qty(0), false).status, FillStatus::InvalidQuantity);
+  EXPECT_EQ(snapshot(bySlot), snapshot(byIds));
+}
+
 TEST(Ledger, SaveLoadRoundTripGivesIdenticalBytes) {
   Ledger a;
   populate(a, false);
