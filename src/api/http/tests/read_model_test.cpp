@@ -12,6 +12,7 @@
 
 #include "api/http/fill_history.hpp"
 #include "api/json_events.hpp"
+#include "core/tests/future_spec.hpp"
 #include "engine/engine.hpp"
 
 namespace alphintra::api::http {
@@ -85,14 +86,9 @@ TEST_F(ReadModelTest, LoadTakesAPendingExpiryFromTheEngine) {
     e.apply(c, out);
     return !out.empty() && out.back().kind == engine::EventKind::CommandResult && out.back().body.result.accepted;
   };
-  InstrumentSpec spec;
-  spec.id = 2;
-  spec.symbol = "ES";
-  spec.assetClass = AssetClass::Future;
-  spec.tickSize = "0.25";
-  spec.multiplier = "50";
   engine::Command define = engine::makeCommand(engine::CommandType::DefineInstrument);
-  define.body.defineInstrument = engine::toDefineBody(Instrument::create(spec).value());
+  define.body.defineInstrument =
+      engine::toDefineBody(Instrument::create(alphintra::testing::futureSpec(2, "ES", "0.25", "50")).value());
   ASSERT_TRUE(run(define));
   engine::Command schedule = engine::makeCommand(engine::CommandType::ScheduleSettlement);
   schedule.body.schedule.instrument = InstrumentId{2};

@@ -10,6 +10,8 @@
 #include <optional>
 #include <vector>
 
+#include "core/tests/future_spec.hpp"
+
 namespace alphintra::api::http {
 namespace {
 
@@ -275,64 +277,6 @@ TEST_F(RestApiTest, QuoteAndBookFromQuoteEvents) {
   EXPECT_EQ(bodyOf(*book)["bids"][0]["price"], "149.95");
   EXPECT_TRUE(bodyOf(*book)["asks"].empty());
   EXPECT_EQ(call(Method::Get, "/api/v1/market-data/book/AAPL", "", "depth=0")->status, 400u);
-}
-
-// GET /api/v1/instruments shows a future's pending expiry (schedule_settlement): when, and the
-// price when one was given; a later schedule replaces it, the settlement takes its place.
-TEST_F(RestApiTest, AScheduledExpiryIsListedUntilTheFutureSettles) {
-  InstrumentSpec spec;
-  spec.id = 3;
-  spec.symbol = "NG";
-  spec.assetClass = AssetClass::Future;
-  spec.tickSize = "0.001";
-  spec.pricePrecision = 3;
-  spec.multiplier = "10000";
-  const Instrument ng = Instrument::create(spec).value();
-  directory.addInstrument(ng);
-  readModel.addInstrument(ng);
-  const auto listedNg = [&]() -> nlohmann::json {
-    const auto listed = bodyOf(*call(Method::Get, "/api/v1/instruments"));
-    for (const auto& i : listed["instruments"]) {
-      if (i["symbol"] == "NG") return i;
-    }
-    return nlohmann::json::object();
-  };
-  EXPECT_FALSE(listedNg().contains("scheduledSettlement")) << listedNg().dump();
-
-  call(Method::Post, "/api/v1/admin/instruments/NG/settlement", R"({"at":1800000000000000000,"price":"2.875"})");
-  ASSERT_EQ(submitted.size(), 1u);
-  engine::EngineEvent result = commandResult(submitted[0], 3, 1'800'000'000'000'000'000);
-  result.body.result.detail = submitted[0].body.schedule.price.raw();  // as the engine answers
-  api.onEvent(result);
-  nlohmann::json ng1 = listedNg();
-  ASSERT_TRUE(ng1.contains("scheduledSettlement")) << ng1.dump();
-  EXPECT_EQ(ng1["scheduledSettlement"]["at"], 1'800'000'000'000'000'000);
-  EXPECT_EQ(ng1["scheduledSettlement"]["price"], "2.875");
-  EXPECT_NE(ng1["status"], "closed");
-
-  // Rescheduled at the mark then: no price.
-  call(Method::Post, "/api/v1/admin/instruments/NG/settlement", R"({"at":1700000000000000000})");
-  ASSERT_EQ(submitted.size(), 2u);
-  result = commandResult(submitted[1], 3, 1'700'000'000'000'000'000);
-  result.body.result.detail = submitted[1].body.schedule.price.raw();
-  api.onEvent(result);
-  ng1 = listedNg();
-  EXPECT_EQ(ng1["scheduledSettlement"]["at"], 1'700'000'000'000'000'000);
-  EXPECT_FALSE(ng1["scheduledSettlement"].contains("price")) << ng1.dump();
-
-  // A refused schedule changes nothing; the settlement replaces the schedule.
-  engine::EngineEvent no = commandResult(submitted[1], 3, 5);
-  no.body.result.accepted = false;
-  no.body.result.code = engine::RejectCode::InvalidRequest;
-  api.onEvent(no);
-  EXPECT_EQ(listedNg()["scheduledSettlement"]["at"], 1'700'000'000'000'000'000);
-  engine::Command settle = submitted[1];
-  settle.header.type = engine::CommandType::SettleInstrument;
-  api.onEvent(commandResult(settle, 3, 2'911));
-  ng1 = listedNg();
-  EXPECT_FALSE(ng1.contains("scheduledSettlement")) << ng1.dump();
-  EXPECT_EQ(ng1["settlementPrice"], "2.911");
-  EXPECT_EQ(ng1["status"], "closed");
 }
 
 }  // namespace
@@ -626,6 +570,59 @@ TEST_F(RestApiTest, AFuturesSettlementGoesToTheEngineAndClosesTheInstrument) {
     return false;
   }();
   EXPECT_TRUE(stillOpen) << after.dump();
+}
+
+// GET /api/v1/instruments shows a future's pending expiry (schedule_settlement): when, and the
+// price when one was given; a later schedule replaces it, the settlement takes its place.
+TEST_F(RestApiTest, AScheduledExpiryIsListedUntilTheFutureSettles) {
+  InstrumentSpec spec = alphintra::testing::futureSpec(3, "NG", "0.001", "10000");
+  spec.pricePrecision = 3;
+  const Instrument ng = Instrument::create(spec).value();
+  directory.addInstrument(ng);
+  readModel.addInstrument(ng);
+  const auto listedNg = [&]() -> nlohmann::json {
+    const auto listed = bodyOf(*call(Method::Get, "/api/v1/instruments"));
+    for (const auto& i : listed["instruments"]) {
+      if (i["symbol"] == "NG") return i;
+    }
+    return nlohmann::json::object();
+  };
+  EXPECT_FALSE(listedNg().contains("scheduledSettlement")) << listedNg().dump();
+
+  call(Method::Post, "/api/v1/admin/instruments/NG/settlement", R"({"at":1800000000000000000,"price":"2.875"})");
+  ASSERT_EQ(submitted.size(), 1u);
+  engine::EngineEvent result = commandResult(submitted[0], 3, 1'800'000'000'000'000'000);
+  result.body.result.detail = submitted[0].body.schedule.price.raw();  // as the engine answers
+  api.onEvent(result);
+  nlohmann::json ng1 = listedNg();
+  ASSERT_TRUE(ng1.contains("scheduledSettlement")) << ng1.dump();
+  EXPECT_EQ(ng1["scheduledSettlement"]["at"], 1'800'000'000'000'000'000);
+  EXPECT_EQ(ng1["scheduledSettlement"]["price"], "2.875");
+  EXPECT_NE(ng1["status"], "closed");
+
+  // Rescheduled at the mark then: no price.
+  call(Method::Post, "/api/v1/admin/instruments/NG/settlement", R"({"at":1700000000000000000})");
+  ASSERT_EQ(submitted.size(), 2u);
+  result = commandResult(submitted[1], 3, 1'700'000'000'000'000'000);
+  result.body.result.detail = submitted[1].body.schedule.price.raw();
+  api.onEvent(result);
+  ng1 = listedNg();
+  EXPECT_EQ(ng1["scheduledSettlement"]["at"], 1'700'000'000'000'000'000);
+  EXPECT_FALSE(ng1["scheduledSettlement"].contains("price")) << ng1.dump();
+
+  // A refused schedule changes nothing; the settlement replaces the schedule.
+  engine::EngineEvent no = commandResult(submitted[1], 3, 5);
+  no.body.result.accepted = false;
+  no.body.result.code = engine::RejectCode::InvalidRequest;
+  api.onEvent(no);
+  EXPECT_EQ(listedNg()["scheduledSettlement"]["at"], 1'700'000'000'000'000'000);
+  engine::Command settle = submitted[1];
+  settle.header.type = engine::CommandType::SettleInstrument;
+  api.onEvent(commandResult(settle, 3, 2'911));
+  ng1 = listedNg();
+  EXPECT_FALSE(ng1.contains("scheduledSettlement")) << ng1.dump();
+  EXPECT_EQ(ng1["settlementPrice"], "2.911");
+  EXPECT_EQ(ng1["status"], "closed");
 }
 
 }  // namespace
