@@ -52,6 +52,19 @@ struct OrderRequest {
 };
 
 struct OmsOrder {
+  OmsOrder() = default;
+  // A new order as submitted: every field written once (the table builds records in place).
+  OmsOrder(OrderId orderId, const OrderRequest& r, Timestamp now) noexcept
+      : id(orderId),
+        request(r),
+        clientOrderId(r.clientOrderId),
+        price(r.price),
+        stopPrice(r.stopPrice),
+        quantity(r.quantity),
+        leavesQuantity(r.quantity),
+        createdTime(now),
+        updatedTime(now) {}
+
   OrderId id;
   OrderRequest request;                  // as first submitted (idempotency compares against this)
   ClientOrderId clientOrderId;           // current: changes with each replace

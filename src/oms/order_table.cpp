@@ -38,16 +38,7 @@ std::uint64_t OrderTable::keyHash(AccountId account, const ClientOrderId& id) no
 
 OmsOrder& OrderTable::create(const OrderRequest& request, Timestamp now) {
   const OrderId id = nextOrderId();
-  OmsOrder& o = orders_.emplace_back();  // built in place: the record is 300 bytes
-  o.id = id;
-  o.request = request;
-  o.clientOrderId = request.clientOrderId;
-  o.price = request.price;
-  o.stopPrice = request.stopPrice;
-  o.quantity = request.quantity;
-  o.leavesQuantity = request.quantity;
-  o.createdTime = now;
-  o.updatedTime = now;
+  orders_.emplace_back(id, request, now);  // built in place: the record is 300 bytes
   if (!request.clientOrderId.isNone()) {
     insertSlot(keyHash(request.account, request.clientOrderId), id.value());
   }
