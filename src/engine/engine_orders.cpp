@@ -222,7 +222,10 @@ risk::RiskVerdict Engine::checkRisk(AccountState& a, std::uint32_t instrument, s
     const Quantity held = side == Side::Buy ? -x.position : x.position;  // what this side can reduce
     const Quantity reducible = held > open ? held - open : Quantity::zero();
     const Quantity opening = added > reducible ? added - reducible : Quantity::zero();
-    const auto openingBase = toBase(a, notionalOf(instrument, price, opening), in.currency());
+    // Usually the whole order opens: its notional is the one above.
+    const auto openingBase = opening == added && added.isPositive()
+                                 ? notionalBase
+                                 : toBase(a, notionalOf(instrument, price, opening), in.currency());
     x.requiredFunds =
         oms::applyRatePpm(openingBase ? *openingBase : Money::fromRaw(f.notional), initialMarginPpm(a, in.assetClass()))
             .raw();
