@@ -354,7 +354,14 @@ bool Engine::load(ByteReader& r) {
     x.reserved = r.i64();
     x.pair = r.u32();
     x.openNotional = r.i64();
-    if (!r.ok() || x.pair >= pairs_.size() || !orders_.restoreOrder(order)) return false;
+    if (!r.ok() || x.pair >= pairs_.size()) return false;
+    // The pair is the order's own account and instrument: its fills book to that pair's
+    // position record (and the risk figures read it).
+    const PairState& own = pairs_[x.pair];
+    if (accounts_[own.account].id != order.account() || instruments_[own.instrument].id() != order.instrument()) {
+      return false;
+    }
+    if (!orders_.restoreOrder(order)) return false;
     if (order.id.value() < base) {
       parkedExtras_.emplace_hint(parkedExtras_.end(), order.id.value(), x);
     } else {

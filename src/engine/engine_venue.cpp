@@ -148,8 +148,8 @@ void Engine::onVenueTrade(const Command& c, std::uint32_t instrument, const book
 
 void Engine::fillOrder(const Command& c, oms::OmsOrder& o, Price price, Quantity qty, Quantity leaves,
                        Liquidity liquidity, TradeId trade, std::vector<EngineEvent>& out) {
-  // Auction fills pay the maker rate: neither side took liquidity from a resting book.
   PairState& p = pairs_[extra(o.id).pair];
+  // Auction fills pay the maker rate: neither side took liquidity from a resting book.
   const bool maker = liquidity != Liquidity::Taker;
   const oms::OrderFeesSoFar feesSoFar{o.rateFees, o.fees};
   oms::FillResult fill;

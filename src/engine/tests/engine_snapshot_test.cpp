@@ -3,6 +3,8 @@
 // original; damaged snapshot bytes are refused without a crash.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include <cstring>
 
 #include "engine/recovery.hpp"
@@ -158,6 +160,46 @@ TEST(EngineSnapshot, NegativeOpenAndLeavesQuantitiesAreRefused) {
   Engine fresh;
   ByteReader reader(bytes);
   EXPECT_TRUE(fresh.load(reader));
+}
+
+// An order's bookkeeping names the pair (account, instrument) its fills book to: a snapshot
+// whose order points at another account's pair is refused, not loaded to book fills there.
+TEST(EngineSnapshot, AnOrderOnAnotherAccountsPairIsRefused) {
+  Engine e;
+  runAll(e, testing::setupCommands());
+  std::vector<EngineEvent> events;
+  e.apply(testing::limitOrder(1, 1, "mine", Side::Buy, 10, 9'000), events);   // pair 0
+  e.apply(testing::limitOrder(2, 1, "yours", Side::Buy, 10, 9'000), events);  // pair 1
+  ASSERT_EQ(e.orders().size(), 2u);
+  std::vector<std::byte> bytes;
+  ByteWriter writer(bytes);
+  e.save(writer);
+
+  // Order 1's record: id, account and instrument (u64 each), then its client id "mine" (u32
+  // length and bytes); 191 bytes in all with its two ids, then its bookkeeping: reserved funds
+  // (i64) and the pair (u32).
+  std::vector<std::byte> start(24 + 4 + 4);
+  const std::uint64_t ones[3] = {1, 1, 1};
+  const std::uint32_t length = 4;
+  std::memcpy(start.data(), ones, 24);
+  std::memcpy(start.data() + 24, &length, 4);
+  std::memcpy(start.data() + 28, "mine", 4);
+  const auto found = std::search(bytes.begin(), bytes.end(), start.begin(), start.end());
+  ASSERT_NE(found, bytes.end());
+  const std::size_t pairAt = static_cast<std::size_t>(found - bytes.begin()) + 171 + 12 + 4 + 4 + 8;
+  std::uint32_t pair = 99;
+  std::memcpy(&pair, bytes.data() + pairAt, 4);
+  ASSERT_EQ(pair, 0u);  // found where the format puts it
+
+  std::vector<std::byte> damaged = bytes;
+  const std::uint32_t other = 1;
+  std::memcpy(damaged.data() + pairAt, &other, 4);
+  Engine fresh;
+  ByteReader reader(damaged);
+  EXPECT_FALSE(fresh.load(reader));
+  Engine intact;
+  ByteReader again(bytes);
+  EXPECT_TRUE(intact.load(again));
 }
 
 }  // namespace

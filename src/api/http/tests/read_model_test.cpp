@@ -101,7 +101,7 @@ TEST_F(ReadModelTest, LoadTakesAPendingExpiryFromTheEngine) {
   ASSERT_TRUE(expiry.has_value());
   EXPECT_EQ(expiry->at.nanos(), 1'800'000'000'000'000'000);
   EXPECT_EQ(expiry->price.raw(), 512'325);
-  EXPECT_FALSE(model.scheduledSettlement(InstrumentId{1}).has_value());  // an equity has none
+  EXPECT_FALSE(model.scheduledSettlement(InstrumentId{1}).has_value());  // nothing scheduled
   EXPECT_FALSE(model.settlementPrice(InstrumentId{2}).has_value());
 }
 

@@ -588,12 +588,23 @@ TEST_F(RestApiTest, AScheduledExpiryIsListedUntilTheFutureSettles) {
     return nlohmann::json::object();
   };
   EXPECT_FALSE(listedNg().contains("scheduledSettlement")) << listedNg().dump();
+  // A schedule's POST waits for the engine's answer: the test keeps where the answer goes.
+  std::optional<Response> first, second;
+  const auto schedule = [&](const std::string& body, std::optional<Response>& answer) {
+    Request r;
+    r.method = Method::Post;
+    r.path = "/api/v1/admin/instruments/NG/settlement";
+    r.body = body;
+    api.handle(std::move(r), [&answer](Response response) { answer = std::move(response); });
+  };
 
-  call(Method::Post, "/api/v1/admin/instruments/NG/settlement", R"({"at":1800000000000000000,"price":"2.875"})");
+  schedule(R"({"at":1800000000000000000,"price":"2.875"})", first);
   ASSERT_EQ(submitted.size(), 1u);
   engine::EngineEvent result = commandResult(submitted[0], 3, 1'800'000'000'000'000'000);
   result.body.result.detail = submitted[0].body.schedule.price.raw();  // as the engine answers
   api.onEvent(result);
+  ASSERT_TRUE(first);
+  EXPECT_EQ(first->status, 200u);
   nlohmann::json ng1 = listedNg();
   ASSERT_TRUE(ng1.contains("scheduledSettlement")) << ng1.dump();
   EXPECT_EQ(ng1["scheduledSettlement"]["at"], 1'800'000'000'000'000'000);
@@ -601,11 +612,12 @@ TEST_F(RestApiTest, AScheduledExpiryIsListedUntilTheFutureSettles) {
   EXPECT_NE(ng1["status"], "closed");
 
   // Rescheduled at the mark then: no price.
-  call(Method::Post, "/api/v1/admin/instruments/NG/settlement", R"({"at":1700000000000000000})");
+  schedule(R"({"at":1700000000000000000})", second);
   ASSERT_EQ(submitted.size(), 2u);
   result = commandResult(submitted[1], 3, 1'700'000'000'000'000'000);
   result.body.result.detail = submitted[1].body.schedule.price.raw();
   api.onEvent(result);
+  ASSERT_TRUE(second);
   ng1 = listedNg();
   EXPECT_EQ(ng1["scheduledSettlement"]["at"], 1'700'000'000'000'000'000);
   EXPECT_FALSE(ng1["scheduledSettlement"].contains("price")) << ng1.dump();
@@ -614,10 +626,12 @@ TEST_F(RestApiTest, AScheduledExpiryIsListedUntilTheFutureSettles) {
   engine::EngineEvent no = commandResult(submitted[1], 3, 5);
   no.body.result.accepted = false;
   no.body.result.code = engine::RejectCode::InvalidRequest;
+  no.requestId = 0;
   api.onEvent(no);
   EXPECT_EQ(listedNg()["scheduledSettlement"]["at"], 1'700'000'000'000'000'000);
   engine::Command settle = submitted[1];
   settle.header.type = engine::CommandType::SettleInstrument;
+  settle.header.requestId = 0;  // a scheduled settlement answers nobody
   api.onEvent(commandResult(settle, 3, 2'911));
   ng1 = listedNg();
   EXPECT_FALSE(ng1.contains("scheduledSettlement")) << ng1.dump();
