@@ -517,6 +517,13 @@ describe('dashboard', () => {
     await rty.getByRole('button', { name: 'Settle RTY' }).click();
     await waitFor(async () => /instrument_settled|final settlement/.test(await message.textContent()), 'a second settlement refused');
     assert.equal(await instruments.getByLabel('Settlement price of AAPL').count(), 0);
+    // NQ's expiry scheduled (through the API): its row says when, and at what price.
+    const scheduled = await rest('/api/v1/admin/instruments/NQ/settlement', {
+      method: 'POST', body: JSON.stringify({ at: Date.UTC(2100, 0, 1) * 1e6, price: '18100.00' }) });
+    assert.equal(scheduled.status, 200, JSON.stringify(scheduled.body));
+    await page.reload();
+    await waitFor(async () => /expires 2100-01-01 00:00:00 UTC at 18100\.00/.test(await page.getByTestId('expiry-NQ').textContent()),
+      'the row shows the pending expiry');
     await page.context().close();
   });
 
