@@ -102,7 +102,7 @@ bool KillSwitch::isActive(KillSwitchScope scope, std::uint64_t id) const noexcep
   return false;
 }
 
-bool KillSwitch::blocks(AccountId account, InstrumentId instrument) const noexcept {
+bool KillSwitch::blocksSlow(AccountId account, InstrumentId instrument) const noexcept {
   return global_ || contains(accounts_, account.value()) || contains(instruments_, instrument.value());
 }
 

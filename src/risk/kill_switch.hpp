@@ -48,7 +48,9 @@ class KillSwitch {
 
   bool isActive(KillSwitchScope scope, std::uint64_t id = 0) const noexcept;
   // True when a new order of `account` on `instrument` is stopped by any active scope.
-  bool blocks(AccountId account, InstrumentId instrument) const noexcept;
+  bool blocks(AccountId account, InstrumentId instrument) const noexcept {
+    return anyActive() && blocksSlow(account, instrument);  // asked on every order; rarely any active
+  }
   bool anyActive() const noexcept { return global_ || !accounts_.empty() || !instruments_.empty(); }
 
   const std::vector<std::uint64_t>& activeAccounts() const noexcept { return accounts_; }
@@ -60,6 +62,7 @@ class KillSwitch {
   bool operator==(const KillSwitch&) const noexcept = default;
 
  private:
+  bool blocksSlow(AccountId account, InstrumentId instrument) const noexcept;
   std::vector<std::uint64_t>* idsOf(KillSwitchScope scope) noexcept;
 
   bool global_ = false;
