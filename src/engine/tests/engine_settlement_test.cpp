@@ -73,6 +73,16 @@ class SettlementTest : public ::testing::Test {
     ASSERT_EQ(position(3), 0);
   }
 
+  // The engine saved and loaded into `restored`, which must come out with the same state.
+  void restore(Engine& restored) const {
+    std::vector<std::byte> bytes;
+    ByteWriter writer(bytes);
+    h.engine.save(writer);
+    ByteReader reader(bytes);
+    ASSERT_TRUE(restored.load(reader));
+    EXPECT_EQ(restored.stateHash(), h.engine.stateHash());
+  }
+
   std::int64_t position(std::uint64_t account) const {
     const oms::Position* p = h.engine.ledger().position(AccountId{account}, InstrumentId{kEs});
     return p == nullptr ? 0 : p->quantity().raw();
@@ -234,13 +244,8 @@ TEST_F(SettlementTest, ASettlementBelowZeroIsAPrice) {
 TEST_F(SettlementTest, TheSettlementSurvivesASnapshot) {
   h.run(settle(kEs, 500400));
   ASSERT_TRUE(Harness::accepted(h.events));
-  std::vector<std::byte> bytes;
-  ByteWriter writer(bytes);
-  h.engine.save(writer);
   Engine restored;
-  ByteReader reader(bytes);
-  ASSERT_TRUE(restored.load(reader));
-  EXPECT_EQ(restored.stateHash(), h.engine.stateHash());
+  ASSERT_NO_FATAL_FAILURE(restore(restored));
   EXPECT_EQ(restored.ledger().settlementPrice(InstrumentId{kEs}).raw(), 500400);
 
   std::vector<EngineEvent> events;
@@ -325,13 +330,8 @@ TEST_F(SettlementTest, AScheduleSurvivesASnapshotAndCarriesItsPrice) {
   h.run(schedule(kEs, expiry, px(499975)));
   ASSERT_TRUE(Harness::accepted(h.events));
   EXPECT_EQ(result(h).detail, 499975);  // the answer carries the scheduled price
-  std::vector<std::byte> bytes;
-  ByteWriter writer(bytes);
-  h.engine.save(writer);
   Engine restored;
-  ByteReader reader(bytes);
-  ASSERT_TRUE(restored.load(reader));
-  EXPECT_EQ(restored.stateHash(), h.engine.stateHash());
+  ASSERT_NO_FATAL_FAILURE(restore(restored));
   const auto pending = restored.ledger().scheduledSettlement(InstrumentId{kEs});
   ASSERT_TRUE(pending);
   EXPECT_EQ(pending->at, expiry);
