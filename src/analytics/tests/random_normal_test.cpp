@@ -89,7 +89,7 @@ TEST(NormalSampler, EquiprobableBinsChiSquare) {
 }
 
 TEST(NormalSampler, TailBeyondTheBaseLayerHasItsMass) {
-  const std::size_t n = 4'000'000;
+  constexpr std::size_t n = 4'000'000;
   NormalSampler normal(5);
   const double r = detail::ZigguratTables::kR;
   std::size_t beyondR = 0, beyond45 = 0, negative = 0;
@@ -99,7 +99,7 @@ TEST(NormalSampler, TailBeyondTheBaseLayerHasItsMass) {
     beyond45 += std::fabs(v) > 4.5;
     negative += v < 0.0;
   }
-  const auto check = [n](std::size_t count, double p, const char* what) {
+  const auto check = [](std::size_t count, double p, const char* what) {
     const double mean = static_cast<double>(n) * p;
     EXPECT_LT(std::fabs(static_cast<double>(count) - mean), 5.0 * std::sqrt(mean * (1.0 - p)) + 1.0) << what;
   };

@@ -199,7 +199,9 @@ TEST(AuthService, SignedRequestsAreCheckedInTheirWindowAndNeverTwice) {
   EXPECT_EQ(std::get<Denied>(s->verifySigned(r, nowMs + 200)).field, "X-API-Signature");  // replay
 
   const std::string otherBody = R"({"symbol":"MSFT"})";
-  SignedRequest tampered{key.keyId, ts, sign(ts, body), "POST", "/api/v1/orders", otherBody};
+  // The request holds views: the signature it names must outlive it.
+  const std::string tamperedSignature = sign(ts, body);
+  SignedRequest tampered{key.keyId, ts, tamperedSignature, "POST", "/api/v1/orders", otherBody};
   EXPECT_EQ(std::get<Denied>(s->verifySigned(tampered, nowMs)).field, "X-API-Signature");
 
   const std::string old = std::to_string(nowMs - 6'000);

@@ -187,8 +187,6 @@ TEST_P(OhlcvCsvMalformed, NamesFileLineAndField) {
   EXPECT_NE(e.message.find("bad.csv"), std::string::npos) << e.message;
 }
 
-constexpr const char* kHeader = "Date,Open,High,Low,Close,Adj Close,Volume\n";
-
 INSTANTIATE_TEST_SUITE_P(
     Files, OhlcvCsvMalformed,
     ::testing::Values(

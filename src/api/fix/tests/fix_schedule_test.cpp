@@ -20,7 +20,6 @@ namespace {
 constexpr std::int64_t kSecond = 1'000'000'000;
 constexpr std::int64_t kMinute = 60 * kSecond;
 constexpr std::int64_t kHour = 60 * kMinute;
-constexpr std::int64_t kDay = 24 * kHour;
 
 // Nanoseconds since the epoch of a UTC date and time.
 std::int64_t utc(int y, unsigned m, unsigned d, int hour = 0, int minute = 0, int second = 0) {
