@@ -318,7 +318,7 @@ void cancelReject(std::string& out, const EngineEvent& e, const Directory& direc
   j.close();
 }
 
-void commandResult(std::string& out, const EngineEvent& e) {
+void commandResult(std::string& out, const EngineEvent& e, const Directory& directory) {
   const engine::CommandResultReport& r = e.body.result;
   JsonObject j = header(out, e);
   j.string("command", engine::toString(static_cast<engine::CommandType>(r.commandType)));
@@ -328,6 +328,11 @@ void commandResult(std::string& out, const EngineEvent& e) {
     j.string("message", engineMessage(r.code, AccountId{}, InstrumentId{}));
   }
   j.unsignedInteger("subject", r.subject).integer("value", r.value);
+  // A future's accepted schedule: the price it will settle at, when the schedule named one
+  // (absent: its mark when it settles).
+  if (r.accepted && static_cast<engine::CommandType>(r.commandType) == engine::CommandType::ScheduleSettlement) {
+    putPrice(j, "price", Price::fromRaw(r.detail), directory.instrument(InstrumentId{r.subject}));
+  }
   j.close();
 }
 
@@ -368,7 +373,7 @@ std::string formatEvent(const EngineEvent& event, const Directory& directory) {
   switch (event.kind) {
     case engine::EventKind::ExecutionReport: executionReport(out, event, directory); return out;
     case engine::EventKind::CancelReject: cancelReject(out, event, directory); return out;
-    case engine::EventKind::CommandResult: commandResult(out, event); return out;
+    case engine::EventKind::CommandResult: commandResult(out, event, directory); return out;
     case engine::EventKind::PublicTrade: publicTrade(out, event, directory); return out;
     case engine::EventKind::Quote: quote(out, event, directory); return out;
   }

@@ -292,6 +292,20 @@ TEST_F(JsonEvents, CommandResults) {
             R"({"event":"command_result","sequence":12,"time":1700000000000000123,"requestId":3,)"
             R"("command":"open_account","accepted":false,"code":"already_exists",)"
             R"("message":"the id (or symbol) already exists","subject":1,"value":0})");
+  // A future's schedule gives its price, when it named one, with the instrument's precision.
+  r.commandType = static_cast<std::uint8_t>(engine::CommandType::ScheduleSettlement);
+  r.accepted = true;
+  r.code = engine::RejectCode::None;
+  r.value = 1800000000000000000;
+  r.detail = 123456;
+  EXPECT_EQ(formatEvent(e, directory),
+            R"({"event":"command_result","sequence":12,"time":1700000000000000123,"requestId":3,)"
+            R"("command":"schedule_settlement","accepted":true,"subject":1,"value":1800000000000000000,)"
+            R"("price":"1234.56"})");
+  r.detail = Price::undefined().raw();  // settles at its mark then: no price to give
+  EXPECT_EQ(formatEvent(e, directory),
+            R"({"event":"command_result","sequence":12,"time":1700000000000000123,"requestId":3,)"
+            R"("command":"schedule_settlement","accepted":true,"subject":1,"value":1800000000000000000})");
 }
 
 TEST_F(JsonEvents, PublicTradeAndQuote) {

@@ -605,6 +605,7 @@ TEST_F(RestApiTest, AScheduledExpiryIsListedUntilTheFutureSettles) {
   api.onEvent(result);
   ASSERT_TRUE(first);
   EXPECT_EQ(first->status, 200u);
+  EXPECT_EQ(bodyOf(*first)["price"], "2.875") << first->body;  // the answer says what was scheduled
   nlohmann::json ng1 = listedNg();
   ASSERT_TRUE(ng1.contains("scheduledSettlement")) << ng1.dump();
   EXPECT_EQ(ng1["scheduledSettlement"]["at"], 1'800'000'000'000'000'000);
@@ -618,6 +619,7 @@ TEST_F(RestApiTest, AScheduledExpiryIsListedUntilTheFutureSettles) {
   result.body.result.detail = submitted[1].body.schedule.price.raw();
   api.onEvent(result);
   ASSERT_TRUE(second);
+  EXPECT_FALSE(bodyOf(*second).contains("price")) << second->body;
   ng1 = listedNg();
   EXPECT_EQ(ng1["scheduledSettlement"]["at"], 1'700'000'000'000'000'000);
   EXPECT_FALSE(ng1["scheduledSettlement"].contains("price")) << ng1.dump();
