@@ -401,7 +401,7 @@ def check_settlement(port, token):
     rty = rty_position()
     assert float(rty["quantity"]) == 0, rty
     # 1 contract × 50 USD a point from the average price paid to 2001.30; no fee on the settlement.
-    expected = (2001.30 - float(held["averagePrice"])) * 1 * 50
+    expected = (2001.30 - float(held["averagePrice"])) * 50
     assert abs(float(rty["realizedPnl"]) - expected) < 0.006, (rty, held)
     assert rty["fees"] == held["fees"], (rty, held)
     code, body = request(port, "PUT", "/api/v1/admin/instruments/RTY/status", {"status": "continuous"}, token=token)
