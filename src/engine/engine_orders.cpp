@@ -259,6 +259,7 @@ void Engine::onNewOrder(const Command& c, std::vector<EngineEvent>& out) {
   targetOrder_ = o.id;
   const std::uint32_t pair = pairIndex(static_cast<std::uint32_t>(a - accounts_.data()), inst);
   extras_.push_back(OrderExtra{0, pair});
+  extras_.prefetchForAppend(oms::OrderTable::kCreateAhead * 3);  // three records a line
 
   // Quantity and price sanity first: the risk figures below assume them (the venue repeats
   // the full instrument rules and answers with its own reasons).
