@@ -14,6 +14,7 @@
 #include <cstring>
 #include <string>
 #include <string_view>
+#include <type_traits>
 
 #include "core/result.hpp"
 
@@ -78,15 +79,21 @@ class ClientOrderId {
     }
   }
 
-  // FNV-1a over the characters: stable across runs and platforms (indexes are rebuilt from
-  // snapshots, so the hash must not depend on the process).
+  // A 64-bit hash of the id, stable across runs and platforms (indexes are rebuilt from
+  // snapshots, so it must not depend on the process). Word by word, not character by character:
+  // the id's five 8-byte words (zero past the id, so equal ids hash equal) each go through a
+  // multiply of their own — independent, so they overlap — and are folded with rotations, a
+  // fixed cost whatever the length (a byte loop's chain of multiplies took ~150 cycles for a
+  // 36-character id, and the engine hashes each new order's id three times). Callers mix the
+  // result further before using its bits (OrderTable::keyHash, ReportTable::defaultHash).
   std::uint64_t hash() const noexcept {
-    std::uint64_t h = 14695981039346656037ull;
-    for (std::size_t i = 0; i < length_; ++i) {
-      h ^= static_cast<unsigned char>(chars_[i]);
-      h *= 1099511628211ull;
-    }
-    return h;
+    static_assert(std::endian::native == std::endian::little, "words read as little-endian");
+    std::uint64_t w[5];
+    static_assert(sizeof(ClientOrderId) == sizeof w && std::is_trivially_copyable_v<ClientOrderId>);
+    std::memcpy(w, static_cast<const void*>(this), sizeof w);  // one 40-byte copy: two copies cost 5x
+    return (w[0] * 0x9E3779B97F4A7C15ull) ^ std::rotl(w[1] * 0xC2B2AE3D27D4EB4Full, 13) ^
+           std::rotl(w[2] * 0x165667B19E3779F9ull, 26) ^ std::rotl(w[3] * 0xD6E8FEB86659FD93ull, 39) ^
+           std::rotl(w[4] * 0xFF51AFD7ED558CCDull, 52);
   }
 
   friend bool operator==(const ClientOrderId& a, const ClientOrderId& b) noexcept { return a.view() == b.view(); }

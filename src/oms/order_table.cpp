@@ -25,7 +25,7 @@ OmsOrder* OrderTable::findParked(OrderId id) noexcept {
 }
 
 std::uint64_t OrderTable::keyHash(AccountId account, const ClientOrderId& id) noexcept {
-  // Mix the account into the id's FNV hash (splitmix64 finaliser) so that equal client ids of
+  // Mix the account into the id's hash (splitmix64 finaliser) so that equal client ids of
   // different accounts land apart.
   std::uint64_t h = id.hash() ^ (account.value() * 0x9E3779B97F4A7C15ull);
   h ^= h >> 30;

@@ -7,7 +7,7 @@
 namespace alphintra::api::fix {
 
 std::uint64_t ReportTable::defaultHash(AccountId account, const ClientOrderId& id) noexcept {
-  // The id's FNV-1a, mixed with the account; then a final avalanche so that IdIndex (which keeps
+  // The id's hash, mixed with the account; then a final avalanche so that IdIndex (which keeps
   // nearby keys nearby) spreads the entries.
   std::uint64_t h = id.hash() ^ (account.value() * 0x9E3779B97F4A7C15ull);
   h ^= h >> 33;
