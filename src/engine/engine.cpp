@@ -79,12 +79,13 @@ OrderId Engine::likelyTarget(const Command& c) const noexcept {
 
 // Stages, by distance from apply(): 2 × kPrefetchAhead — the command itself; kPrefetchAhead —
 // prefetch(); 4 — the record of an order named by client id (its index slot came in at stage
-// 1); 2 — the venue's index slot of the order (its instrument is in extras_, fetched by then);
-// 1 — the venue's record of it.
+// 1); 3 — the venue's index slot of the order (its instrument is in extras_, fetched by then);
+// 2 — the venue's record of it. (3 and 2 rather than 2 and 1: +1.5% in six alternating rounds;
+// one command ahead left the index slot's miss partly on the cancel.)
 void Engine::prefetchUpcoming(std::span<const Command> upcoming) const noexcept {
   constexpr std::size_t kRecord = 4;
-  constexpr std::size_t kVenueIndex = 2;
-  constexpr std::size_t kVenueOrder = 1;
+  constexpr std::size_t kVenueIndex = 3;
+  constexpr std::size_t kVenueOrder = 2;
   constexpr std::size_t kCommand = 2 * kPrefetchAhead;
   static_assert(kPrefetchAhead > kRecord);
   // The command prefetch() will read: a batch far larger than the caches (a journal replayed,
