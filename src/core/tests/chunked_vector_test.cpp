@@ -119,5 +119,25 @@ TEST(ChunkedVector, StartAtBeginsAnEmptyVectorAtAnIndex) {
   EXPECT_EQ(v.capacity(), 4 * V::kPerChunk);
 }
 
+TEST(ChunkedVector, PrefetchForAppendOnlyHintsInsideMappedChunks) {
+  // A hint at any distance, past the mapped chunks and after startAt() (null chunk entries
+  // below the start) included, reads nothing out of bounds (AddressSanitizer checks the chunk
+  // array) and changes no element.
+  using V = ChunkedVector<std::uint64_t>;
+  V v;
+  for (std::size_t ahead : {std::size_t{0}, std::size_t{1}, V::kPerChunk}) v.prefetchForAppend(ahead);
+  v.reserve(V::kPerChunk + 3);
+  for (std::uint64_t i = 0; i < V::kPerChunk + 1; ++i) v.push_back(i * 3);
+  for (std::size_t ahead = 0; ahead < 3 * V::kPerChunk; ahead += 97) v.prefetchForAppend(ahead);
+  for (std::uint64_t i = 0; i < V::kPerChunk + 1; ++i) ASSERT_EQ(v[i], i * 3);
+  V started;
+  started.startAt(2 * V::kPerChunk + 5);
+  for (std::size_t ahead : {std::size_t{0}, V::kPerChunk, 4 * V::kPerChunk}) started.prefetchForAppend(ahead);
+  started.push_back(42);
+  started.prefetchForAppend(1);
+  started.prefetchForAppend(V::kPerChunk);
+  EXPECT_EQ(started[2 * V::kPerChunk + 5], 42u);
+}
+
 }  // namespace
 }  // namespace alphintra

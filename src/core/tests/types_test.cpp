@@ -9,6 +9,7 @@
 #include <concepts>
 #include <cstdint>
 #include <limits>
+#include <set>
 #include <string>
 #include <type_traits>
 #include <unordered_set>
@@ -412,6 +413,22 @@ TEST(ClientOrderId, ParsesPrintableAsciiUpToThirtySixCharacters) {
   EXPECT_EQ(*id, ClientOrderId::fromTrusted("a1b2c3d4-e5f6-7890-abcd-ef0123456789"));
   EXPECT_NE(*id, ClientOrderId::fromTrusted("other"));
   EXPECT_EQ(id->hash(), ClientOrderId::fromTrusted(id->view()).hash());
+}
+
+TEST(ClientOrderId, HashTellsApartIdsThatDifferInAnyOneCharacterOrInLength) {
+  // The hash reads the id word by word: a change in any of the 36 positions, and a prefix of
+  // the id, must each give another value (all of them distinct).
+  const std::string base = "a1b2c3d4-e5f6-7890-abcd-ef0123456789";
+  std::set<std::uint64_t> seen{ClientOrderId::fromTrusted(base).hash()};
+  for (std::size_t position = 0; position < base.size(); ++position) {
+    std::string changed = base;
+    changed[position] = changed[position] == 'z' ? 'y' : 'z';
+    EXPECT_TRUE(seen.insert(ClientOrderId::fromTrusted(changed).hash()).second) << "position " << position;
+  }
+  for (std::size_t length = 1; length < base.size(); ++length) {
+    EXPECT_TRUE(seen.insert(ClientOrderId::fromTrusted(base.substr(0, length)).hash()).second) << "length " << length;
+  }
+  EXPECT_EQ(ClientOrderId::fromTrusted(base).hash(), ClientOrderId::parse(base).value().hash());
 }
 
 TEST(ClientOrderId, RejectsEmptyTooLongAndControlCharacters) {
