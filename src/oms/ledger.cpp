@@ -465,8 +465,9 @@ Ledger::Figures Ledger::shareAmounts(const PositionSlot& slot, const Account& ac
   Money marketValue;
   Money unrealized;
   if (m.isDefined()) {
-    marketValue = p.marketValue(m, inst.scale);
-    unrealized = p.unrealizedPnl(m, inst.scale);
+    const Position::Marked marked = p.markTo(m, inst.scale);
+    marketValue = marked.value;
+    unrealized = marked.unrealized;
   } else {
     // No price yet: value at cost so equity is not distorted, and say so.
     ++f.missingMark;

@@ -103,6 +103,13 @@ Money Position::marketValue(Price mark, MoneyScale scale) const noexcept {
   return scale.toMoney(rawNotional(mark, quantity_));
 }
 
+Position::Marked Position::markTo(Price mark, MoneyScale scale) const noexcept {
+  if (quantity_.isZero()) return {};
+  if (!mark.isDefined()) return {Money::undefined(), Money::undefined()};
+  const Int128 notional = rawNotional(mark, quantity_);
+  return {scale.toMoney(notional), scale.toMoney(notional - costBasis_)};
+}
+
 bool Position::operator==(const Position& o) const noexcept {
   if (account_ != o.account_ || instrument_ != o.instrument_ || method_ != o.method_ || quantity_ != o.quantity_ ||
       costBasis_ != o.costBasis_ || realized_ != o.realized_ || fees_ != o.fees_ || lotCount_ != o.lotCount_) {

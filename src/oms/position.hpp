@@ -75,6 +75,12 @@ class Position {
   Money unrealizedPnl(Price mark, MoneyScale scale) const noexcept;
   // mark × quantity (signed), instrument currency; same undefined rule.
   Money marketValue(Price mark, MoneyScale scale) const noexcept;
+  // Both at once from one mark × quantity (what a valuation asks of every open position).
+  struct Marked {
+    Money value;       // = marketValue(mark, scale)
+    Money unrealized;  // = unrealizedPnl(mark, scale)
+  };
+  Marked markTo(Price mark, MoneyScale scale) const noexcept;
 
   // Fifo lots, oldest first (AverageCost: none).
   std::size_t lotCount() const noexcept { return lotCount_; }

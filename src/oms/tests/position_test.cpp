@@ -35,6 +35,39 @@ Money usd(std::int64_t cents) { return Money::fromRaw(cents); }
 
 Position make(CostMethod m) { return Position(AccountId{1}, InstrumentId{7}, m); }
 
+TEST(Position, MarkToGivesMarketValueAndUnrealizedAsTheirOwnCallsDo) {
+  // markTo computes mark × quantity once for both figures: equal to the two separate calls for
+  // long, short and flat positions, an undefined mark, and a contract multiplier with rescaling.
+  InstrumentSpec spec;
+  spec.id = 7;
+  spec.symbol = "ESZ6";
+  spec.currency = "USD";
+  spec.pricePrecision = 2;
+  spec.quantityPrecision = 0;
+  spec.tickSize = "0.25";
+  spec.lotSize = "1";
+  spec.multiplier = "12.5";
+  const Instrument future = Instrument::create(spec).value();
+  for (const Instrument* in : {&kUsd, &future}) {
+    const MoneyScale scale = MoneyScale::of(*in);
+    Position p = make(CostMethod::AverageCost);
+    const auto check = [&](const char* what) {
+      for (const Price mark : {px(1), px(1075), px(123457), Price::undefined()}) {
+        const Position::Marked m = p.markTo(mark, scale);
+        EXPECT_EQ(m.value, p.marketValue(mark, scale)) << what << " at " << mark.raw();
+        EXPECT_EQ(m.unrealized, p.unrealizedPnl(mark, scale)) << what << " at " << mark.raw();
+      }
+    };
+    check("flat");
+    p.applyFill(Side::Buy, px(1000), qty(3), scale);
+    p.applyFill(Side::Buy, px(1025), qty(4), scale);
+    check("long");
+    p.applyFill(Side::Sell, px(1050), qty(10), scale);
+    check("short");
+    EXPECT_FALSE(p.markTo(px(1075), scale).value.isZero());
+  }
+}
+
 TEST(Position, AverageCostAndFifoOnTheSameFills) {
   Position avg = make(CostMethod::AverageCost);
   Position fifo = make(CostMethod::Fifo);
