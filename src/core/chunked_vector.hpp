@@ -28,6 +28,7 @@
 #include <vector>
 
 #include "core/huge_pages.hpp"
+#include "core/prefetch.hpp"
 
 namespace alphintra {
 
@@ -91,9 +92,7 @@ class ChunkedVector {
   void prefetchForAppend(std::size_t ahead) const noexcept {
     const std::size_t i = size_ + ahead;
     if (i >= capacity()) return;
-    const char* element = reinterpret_cast<const char*>(&chunks_[i >> kShift][i & kMask]);
-    for (std::size_t offset = 0; offset < sizeof(T); offset += 64) __builtin_prefetch(element + offset, 1);
-    __builtin_prefetch(element + sizeof(T) - 1, 1);
+    prefetchObjectForWrite(&chunks_[i >> kShift][i & kMask]);
   }
 
   // Destroys every element; the chunks still mapped stay for the next elements.

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "core/prefetch.hpp"
 #include "engine/simulated_venue.hpp"
 
 namespace alphintra::engine {
@@ -90,11 +91,7 @@ void Engine::prefetchUpcoming(std::span<const Command> upcoming) const noexcept 
   static_assert(kPrefetchAhead > kRecord);
   // The command prefetch() will read: a batch far larger than the caches (a journal replayed,
   // a benchmark's stream) would otherwise miss on it there, stalling the chain's first step.
-  if (upcoming.size() > kCommand) {
-    const char* command = reinterpret_cast<const char*>(&upcoming[kCommand]);
-    for (std::size_t offset = 0; offset < sizeof(Command); offset += 64) __builtin_prefetch(command + offset);
-    __builtin_prefetch(command + sizeof(Command) - 1);
-  }
+  if (upcoming.size() > kCommand) prefetchObject(&upcoming[kCommand]);
   if (upcoming.size() > kPrefetchAhead) prefetch(upcoming[kPrefetchAhead]);
   if (upcoming.size() > kRecord) {
     const Command& c = upcoming[kRecord];

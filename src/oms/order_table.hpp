@@ -36,6 +36,7 @@
 #include <vector>
 
 #include "core/chunked_vector.hpp"
+#include "core/prefetch.hpp"
 #include "oms/order.hpp"
 
 namespace alphintra::oms {
@@ -72,9 +73,7 @@ class OrderTable {
   }
   void prefetchOrder(OrderId id) const noexcept {
     if (id.value() < base_ || id.value() > orders_.size()) return;
-    const char* record = reinterpret_cast<const char*>(&orders_[id.value() - 1]);
-    for (std::size_t offset = 0; offset < sizeof(OmsOrder); offset += 64) __builtin_prefetch(record + offset);
-    __builtin_prefetch(record + sizeof(OmsOrder) - 1);
+    prefetchObject(&orders_[id.value() - 1]);
   }
 
   // For cache hints only: the order a client-id lookup would most likely land on (the first

@@ -12,7 +12,8 @@
 namespace alphintra::oms {
 namespace {
 
-Instrument makeInstrument(int pricePrecision, int quantityPrecision, std::string currency = "USD") {
+Instrument makeInstrument(int pricePrecision, int quantityPrecision, std::string currency = "USD",
+                          std::string multiplier = "1") {
   InstrumentSpec spec;
   spec.id = 7;
   spec.symbol = "XYZ";
@@ -21,6 +22,7 @@ Instrument makeInstrument(int pricePrecision, int quantityPrecision, std::string
   spec.quantityPrecision = quantityPrecision;
   spec.tickSize = "1";
   spec.lotSize = "1";
+  spec.multiplier = std::move(multiplier);
   auto i = Instrument::create(spec);
   EXPECT_TRUE(i.ok()) << i.error().message;
   return std::move(i).value();
@@ -38,16 +40,7 @@ Position make(CostMethod m) { return Position(AccountId{1}, InstrumentId{7}, m);
 TEST(Position, MarkToGivesMarketValueAndUnrealizedAsTheirOwnCallsDo) {
   // markTo computes mark × quantity once for both figures: equal to the two separate calls for
   // long, short and flat positions, an undefined mark, and a contract multiplier with rescaling.
-  InstrumentSpec spec;
-  spec.id = 7;
-  spec.symbol = "ESZ6";
-  spec.currency = "USD";
-  spec.pricePrecision = 2;
-  spec.quantityPrecision = 0;
-  spec.tickSize = "0.25";
-  spec.lotSize = "1";
-  spec.multiplier = "12.5";
-  const Instrument future = Instrument::create(spec).value();
+  const Instrument future = makeInstrument(2, 0, "USD", "12.5");
   for (const Instrument* in : {&kUsd, &future}) {
     const MoneyScale scale = MoneyScale::of(*in);
     Position p = make(CostMethod::AverageCost);
