@@ -28,6 +28,7 @@
 #include <vector>
 
 #include "core/huge_pages.hpp"
+#include "core/prefault.hpp"
 #include "core/prefetch.hpp"
 
 namespace alphintra {
@@ -128,13 +129,21 @@ class ChunkedVector {
   // The first index still usable (0 until releaseBelow() or startAt()).
   std::size_t first() const noexcept { return first_; }
 
-  // Maps chunks for `n` elements and faults their pages in now (start-up), so that the first
-  // `n` appends take no page fault.
-  void reserve(std::size_t n) {
+  // Maps chunks for `n` elements and (Prefault::Now) faults their pages in now, at start-up, so
+  // that the first `n` appends take no page fault; Prefault::Later maps them only (their pages
+  // fault in on first use, or through a BackgroundPrefault of mappedRanges()).
+  void reserve(std::size_t n, Prefault when = Prefault::Now) {
     while (capacity() < n) {
       addChunk();
+      if (when == Prefault::Later) continue;
       auto* bytes = reinterpret_cast<volatile unsigned char*>(chunks_.back());
       for (std::size_t offset = 0; offset < kChunkBytes; offset += 4096) bytes[offset] = 0;
+    }
+  }
+  // The memory of every mapped chunk, appended to `out` (for BackgroundPrefault).
+  void mappedRanges(BackgroundPrefault::Ranges& out) const {
+    for (T* chunk : chunks_) {
+      if (chunk != nullptr) out.emplace_back(reinterpret_cast<std::byte*>(chunk), kChunkBytes);
     }
   }
 

@@ -14,9 +14,19 @@ namespace alphintra::engine {
 Engine::Engine(EngineOptions options) : Engine(options, std::make_unique<SimulatedVenue>(options.book)) {}
 
 Engine::Engine(EngineOptions options, std::unique_ptr<Venue> venue)
-    : options_(options), venue_(std::move(venue)), orders_(options.expectedOrders), ledger_(options.markSource) {
-  extras_.reserve(options.expectedOrders);  // mapped and faulted in at start-up
+    : options_(options),
+      venue_(std::move(venue)),
+      orders_(options.expectedOrders, options.tables),
+      ledger_(options.markSource) {
+  extras_.reserve(options.expectedOrders, options.tables);  // mapped (and faulted in) at start-up
   venueEvents_.reserve(256);
+}
+
+BackgroundPrefault::Ranges Engine::tableMemory() const {
+  BackgroundPrefault::Ranges ranges;
+  orders_.mappedRanges(ranges);
+  extras_.mappedRanges(ranges);
+  return ranges;
 }
 
 void Engine::apply(const Command& c, std::vector<EngineEvent>& out) {

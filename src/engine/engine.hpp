@@ -34,6 +34,7 @@
 #include "core/binary_io.hpp"
 #include "core/chunked_vector.hpp"
 #include "core/instrument.hpp"
+#include "core/prefault.hpp"
 #include "engine/command.hpp"
 #include "engine/event.hpp"
 #include "engine/venue.hpp"
@@ -55,6 +56,10 @@ struct EngineOptions {
   // back to the other when missing). Part of the engine's configuration, not of its state:
   // replay with the same options.
   oms::MarkSource markSource = oms::MarkSource::Last;
+  // When the order tables' pages fault in (core/prefault.hpp): at construction (the default: no
+  // fault on the trading path), or Later — on first use, or on a helper thread through
+  // tableMemory() (recovery does that while it replays).
+  Prefault tables = Prefault::Now;
 };
 
 // How many commands ahead of apply() a batch loop calls Engine::prefetch: far enough for a
@@ -110,6 +115,8 @@ class Engine {
   [[nodiscard]] bool load(ByteReader& in);
   // 64-bit FNV-1a of save()'s bytes: equal states have equal hashes.
   std::uint64_t stateHash() const;
+  // The order tables' mapped memory (EngineOptions::tables = Later: for a BackgroundPrefault).
+  BackgroundPrefault::Ranges tableMemory() const;
 
  private:
   struct AccountState {

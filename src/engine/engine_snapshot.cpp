@@ -346,7 +346,7 @@ bool Engine::load(ByteReader& r) {
   const std::size_t window = created - (base - 1);
   orders_.startRestore(base, std::max<std::size_t>(window, options_.expectedOrders));
   extras_.startAt(base - 1);
-  extras_.reserve(base - 1 + std::max<std::size_t>(window, options_.expectedOrders));
+  extras_.reserve(base - 1 + std::max<std::size_t>(window, options_.expectedOrders), options_.tables);
   parkedExtras_.clear();
   for (std::uint64_t i = 0; i < kept && r.ok(); ++i) {
     const oms::OmsOrder order = getOrder(r);

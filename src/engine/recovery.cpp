@@ -1,5 +1,6 @@
 #include "engine/recovery.hpp"
 
+#include <optional>
 #include <span>
 #include <vector>
 
@@ -21,6 +22,9 @@ Result<Recovered> recover(const RecoveryOptions& options) {
     if (options.log) options.log(line);
   };
   Recovered result;
+  const bool background = options.prefaultInBackground && BackgroundPrefault::available();
+  EngineOptions engineOptions = options.engine;
+  if (background) engineOptions.tables = Prefault::Later;
 
   if (options.useSnapshots) {
     for (const auto& [sequence, path] : store::listSnapshots(options.snapshotDir)) {
@@ -30,7 +34,7 @@ Result<Recovered> recover(const RecoveryOptions& options) {
         log("skipping snapshot: " + image.error().message);
         continue;
       }
-      auto engine = std::make_unique<Engine>(options.engine);
+      auto engine = std::make_unique<Engine>(engineOptions);
       ByteReader reader(image->payload);
       if (!engine->load(reader) || engine->lastSequence() != image->sequence) {
         log("skipping snapshot " + path.string() + ": its content does not decode as an engine state");
@@ -42,7 +46,10 @@ Result<Recovered> recover(const RecoveryOptions& options) {
       break;
     }
   }
-  if (!result.engine) result.engine = std::make_unique<Engine>(options.engine);
+  if (!result.engine) result.engine = std::make_unique<Engine>(engineOptions);
+  // Joined on every way out, before the engine (declared after `result`) can go.
+  std::optional<BackgroundPrefault> prefault;
+  if (background) prefault.emplace(result.engine->tableMemory());
 
   std::error_code ec;
   if (!std::filesystem::exists(options.journalDir, ec)) {

@@ -8,8 +8,8 @@
 
 namespace alphintra::oms {
 
-OrderTable::OrderTable(std::size_t expectedOrders) {
-  orders_.reserve(expectedOrders);  // mapped and faulted in now, as huge pages where offered
+OrderTable::OrderTable(std::size_t expectedOrders, Prefault prefault) : prefault_(prefault) {
+  orders_.reserve(expectedOrders, prefault);  // mapped now, as huge pages where offered
   std::size_t cap = 16;
   while (cap < expectedOrders * 2) cap <<= 1;
   slots_.reserve(cap);
@@ -205,7 +205,7 @@ void OrderTable::startRestore(std::uint64_t base, std::size_t expectedOrders) {
   replacementIds_.clear();
   base_ = base == 0 ? 1 : base;
   orders_.startAt(base_ - 1);
-  orders_.reserve(base_ - 1 + expectedOrders);
+  orders_.reserve(base_ - 1 + expectedOrders, prefault_);
 }
 
 bool OrderTable::restoreOrder(const OmsOrder& order) {

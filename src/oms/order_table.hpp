@@ -36,6 +36,7 @@
 #include <vector>
 
 #include "core/chunked_vector.hpp"
+#include "core/prefault.hpp"
 #include "core/prefetch.hpp"
 #include "oms/order.hpp"
 
@@ -43,7 +44,11 @@ namespace alphintra::oms {
 
 class OrderTable {
  public:
-  explicit OrderTable(std::size_t expectedOrders = 1u << 16);
+  // The records' memory for `expectedOrders` is mapped now and, with Prefault::Now, faulted in
+  // now (core/prefault.hpp).
+  explicit OrderTable(std::size_t expectedOrders = 1u << 16, Prefault prefault = Prefault::Now);
+  // The records' mapped memory, appended to `out` (for a BackgroundPrefault).
+  void mappedRanges(BackgroundPrefault::Ranges& out) const { orders_.mappedRanges(out); }
 
   // Adds a record with the next OrderId (ids are gap-free from 1) and returns it. It also
   // hints the cache for the record kCreateAhead creations later, so that building a record
@@ -159,8 +164,9 @@ class OrderTable {
   // Parked finished orders: account → (last update in ns, id).
   std::map<std::uint64_t, std::set<std::pair<std::int64_t, std::uint64_t>>> parkedFinished_;
   std::vector<std::uint64_t> retiredParked_;
-  std::vector<Slot> slots_;    // power of two, at most half full
-  std::size_t minSlots_ = 16;  // what the constructor sized it for
+  std::vector<Slot> slots_;            // power of two, at most half full
+  std::size_t minSlots_ = 16;          // what the constructor sized it for
+  Prefault prefault_ = Prefault::Now;  // the constructor's choice, for startRestore too
   std::size_t used_ = 0;
   std::multimap<std::uint64_t, ClientOrderId> replacementIds_;  // order id → a later client id
 };
