@@ -36,7 +36,7 @@ struct EngineBenchResult {
   std::uint64_t inProcessAllocations = 0;  // in the second half of the timed in-process loop (steady state)
   double diskPerSecond = 0;
   double recoveryPerSecond = 0;
-  double recoveryCpuPerSecond = 0;  // per CPU second of the replaying thread
+  double recoveryCpuPerSecond = 0;  // per CPU second of the process (the replay and its helpers)
   std::uint64_t journalBytes = 0;
   std::uint64_t stateHash = 0;      // in-process final state
   std::uint64_t recoveredHash = 0;  // after the recovery replay
