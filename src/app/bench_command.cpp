@@ -108,6 +108,7 @@ void addBenchCommand(CLI::App& app) {
   addBenchAnalyticsCommand(*bench);
   addBenchEngineCommand(*bench);
   addBenchFixCommand(*bench);
+  addBenchLoopbackCommand(*bench);
   addBenchHttpCommands(*bench);
   addBenchBacktestCommand(*bench);
   addBenchTickCommand(*bench);

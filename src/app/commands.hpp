@@ -12,12 +12,12 @@ inline constexpr std::string_view kVersion = "0.1.0";
 
 void addBenchCommand(CLI::App& app);
 void addBenchAnalyticsCommand(CLI::App& bench);  // `bench analytics`, registered by addBenchCommand
-void addBenchEngineCommand(CLI::App& bench);
-void addBenchHttpCommands(CLI::App& bench);     // `bench http`, `bench ws`, registered by addBenchCommand     // `bench
-                                                // engine`, registered by addBenchCommand
-void addBenchFixCommand(CLI::App& bench);       // `bench fix`, registered by addBenchCommand
-void addBenchBacktestCommand(CLI::App& bench);  // `bench backtest`, registered by addBenchCommand
-void addBenchTickCommand(CLI::App& bench);      // `bench backtest-tick`, registered by addBenchCommand
+void addBenchEngineCommand(CLI::App& bench);     // `bench engine`, registered by addBenchCommand
+void addBenchHttpCommands(CLI::App& bench);      // `bench http`, `bench ws`, registered by addBenchCommand
+void addBenchFixCommand(CLI::App& bench);        // `bench fix`, registered by addBenchCommand
+void addBenchLoopbackCommand(CLI::App& bench);   // `bench loopback`, registered by addBenchCommand
+void addBenchBacktestCommand(CLI::App& bench);   // `bench backtest`, registered by addBenchCommand
+void addBenchTickCommand(CLI::App& bench);       // `bench backtest-tick`, registered by addBenchCommand
 void addAnalyticsCommand(CLI::App& app);
 void addBacktestCommand(CLI::App& app);  // `backtest`: docs/backtest.md
 void addEngineCommand(CLI::App& app);
