@@ -19,8 +19,10 @@ namespace {
 
 // The reader -> replay hand-off: kDepth batches of decoded commands circulate between the two
 // threads, filled by the reader and given back by the replaying thread once applied. One lock
-// per batch of kBatch commands, never per command; either side waits (parked) only when the
-// other is behind.
+// per batch of kBatch commands, never per command. A side waits (parked on its condition
+// variable) only when the other is behind, and is woken only when it waits: the reader, once it
+// found every batch full, sleeps until half of them are free again, so that a reader faster
+// than the replay (the usual case) is woken once every kDepth / 2 batches, not once a batch.
 class DecodedBatches {
  public:
   static constexpr std::size_t kBatch = 512;
@@ -35,7 +37,11 @@ class DecodedBatches {
   // Reader: an empty batch to fill (waits while every batch is full); nullptr once abandoned.
   std::vector<Command>* acquire() {
     std::unique_lock lock(mutex_);
-    changed_.wait(lock, [&] { return abandoned_ || !free_.empty(); });
+    if (free_.empty() && !abandoned_) {
+      readerWaits_ = true;
+      readerWake_.wait(lock, [&] { return abandoned_ || free_.size() >= kDepth / 2; });
+      readerWaits_ = false;
+    }
     if (abandoned_) return nullptr;
     std::vector<Command>* batch = free_.back();
     free_.pop_back();
@@ -43,41 +49,59 @@ class DecodedBatches {
     return batch;
   }
   void publish(std::vector<Command>* batch) {
-    update([&] { full_.push_back(batch); });
+    std::unique_lock lock(mutex_);
+    full_.push_back(batch);
+    wakeReplay(lock);
   }
   void finish() {
-    update([&] { finished_ = true; });
+    std::unique_lock lock(mutex_);
+    finished_ = true;
+    wakeReplay(lock);
   }
   // Replay: the next batch in order (waits for it); nullptr once the reader has finished and
   // every batch was handed out, or after abandon().
   std::vector<Command>* next() {
     std::unique_lock lock(mutex_);
-    changed_.wait(lock, [&] { return abandoned_ || finished_ || !full_.empty(); });
+    if (full_.empty() && !finished_ && !abandoned_) {
+      replayWaits_ = true;
+      replayWake_.wait(lock, [&] { return abandoned_ || finished_ || !full_.empty(); });
+      replayWaits_ = false;
+    }
     if (abandoned_ || full_.empty()) return nullptr;
     std::vector<Command>* batch = full_.front();
     full_.pop_front();
     return batch;
   }
   void release(std::vector<Command>* batch) {
-    update([&] { free_.push_back(batch); });
+    std::unique_lock lock(mutex_);
+    free_.push_back(batch);
+    if (readerWaits_ && free_.size() == kDepth / 2) {
+      lock.unlock();
+      readerWake_.notify_one();
+    }
   }
   // Either side stops: the other's waits end.
   void abandon() {
-    update([&] { abandoned_ = true; });
+    {
+      std::lock_guard lock(mutex_);
+      abandoned_ = true;
+    }
+    readerWake_.notify_one();
+    replayWake_.notify_one();
   }
 
  private:
-  template <typename F>
-  void update(F&& change) {
-    {
-      std::lock_guard lock(mutex_);
-      change();
-    }
-    changed_.notify_all();
+  void wakeReplay(std::unique_lock<std::mutex>& lock) {
+    if (!replayWaits_) return;
+    lock.unlock();
+    replayWake_.notify_one();
   }
 
   std::mutex mutex_;
-  std::condition_variable changed_;
+  std::condition_variable readerWake_;
+  std::condition_variable replayWake_;
+  bool readerWaits_ = false;
+  bool replayWaits_ = false;
   std::array<std::vector<Command>, kDepth> storage_;
   std::vector<std::vector<Command>*> free_;
   std::deque<std::vector<Command>*> full_;
@@ -212,9 +236,9 @@ Result<Recovered> recover(const RecoveryOptions& options) {
   batches.abandon();
   reader.join();
   for (const std::string& line : readerLog) log(line);
-  auto& reader_ = *read;
-  if (!reader_.ok()) return reader_.error();
-  const store::RecoveryReport& report = reader_->report();
+  const Result<store::JournalReader>& scanned = *read;
+  if (!scanned.ok()) return scanned.error();
+  const store::RecoveryReport& report = scanned->report();
   if (report.recordCount > 0 && report.firstSequence > from) {
     return makeError("journal", "journal starts at sequence " + std::to_string(report.firstSequence) +
                                     " but the state needs every record after " +
