@@ -4,7 +4,11 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdint>
+#include <cstdio>
+#include <fstream>
 #include <memory>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -137,6 +141,42 @@ TEST(ChunkedVector, PrefetchForAppendOnlyHintsInsideMappedChunks) {
   started.prefetchForAppend(1);
   started.prefetchForAppend(V::kPerChunk);
   EXPECT_EQ(started[2 * V::kPerChunk + 5], 42u);
+}
+
+// The VmFlags of the mapping holding `address` (/proc/self/smaps), e.g. "rd wr mr mw me ac hg".
+std::string mappingFlags(const void* address) {
+  const auto at = reinterpret_cast<std::uintptr_t>(address);
+  std::ifstream smaps("/proc/self/smaps");
+  std::string line;
+  bool inside = false;
+  while (std::getline(smaps, line)) {
+    std::uintptr_t begin = 0;
+    std::uintptr_t end = 0;
+    if (std::sscanf(line.c_str(), "%lx-%lx ", &begin, &end) == 2 && line.find(':') > line.find(' ')) {
+      inside = at >= begin && at < end;
+    } else if (inside && line.rfind("VmFlags:", 0) == 0) {
+      return line.substr(8) + " ";
+    }
+  }
+  return "";
+}
+
+TEST(ChunkedVector, OnlyReservedChunksAreAdvisedToHugePages) {
+  // A chunk added by growth, on the appending thread's path, must not ask for huge pages: with
+  // transparent huge pages on "madvise" the first touch of an advised range may compact memory
+  // for milliseconds. Chunks reserved at start-up are advised (faulted in there, or on a helper).
+  if (!std::ifstream("/sys/kernel/mm/transparent_hugepage/enabled")) GTEST_SKIP() << "no transparent huge pages";
+  using V = ChunkedVector<Record>;
+  V v;
+  v.reserve(V::kPerChunk);
+  for (std::size_t i = 0; i < V::kPerChunk + 1; ++i) v.push_back(Record{i, {}});
+  const std::string reserved = mappingFlags(&v[0]);
+  const std::string grown = mappingFlags(&v[V::kPerChunk]);
+  ASSERT_FALSE(reserved.empty()) << "no mapping found in /proc/self/smaps";
+  ASSERT_FALSE(grown.empty());
+  EXPECT_NE(reserved.find(" hg "), std::string::npos) << reserved;
+  EXPECT_EQ(grown.find(" hg "), std::string::npos) << grown;
+  EXPECT_EQ(v[V::kPerChunk].id, V::kPerChunk);
 }
 
 }  // namespace
