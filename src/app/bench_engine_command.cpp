@@ -4,6 +4,7 @@
 
 #include "app/commands.hpp"
 #include "bench/engine_bench.hpp"
+#include "bench/growth_bench.hpp"
 
 namespace alphintra::app {
 
@@ -42,6 +43,28 @@ void addBenchEngineCommand(CLI::App& bench) {
     }
     if (!r.error.empty()) fmt::print(stderr, "error: {}\n", r.error);
     fmt::print("{}\n", bench::toJson(r, *options));
+    setExitCode(r.error.empty() ? 0 : 2);
+  });
+
+  auto growth = std::make_shared<bench::GrowthBenchOptions>();
+  auto* grow = bench.add_subcommand(
+      "engine-growth",
+      "How long the engine stops when its tables grow: resting orders into an engine sized like serve's, each "
+      "apply timed, the longest printed with the order count they came at (last line: JSON)");
+  grow->add_option("--orders", growth->orders, "Resting orders sent")
+      ->check(CLI::Range(std::size_t{1'000}, std::size_t{20'000'000}));
+  grow->add_option("--expected-orders", growth->expectedOrders, "The engine's order table size (serve's option)")
+      ->check(CLI::Range(std::size_t{1'024}, std::size_t{1} << 26));
+  grow->add_option("--expected-book-orders", growth->expectedBookOrders, "The book's size (serve's option)")
+      ->check(CLI::Range(std::uint32_t{1'024}, std::uint32_t{1} << 24));
+  grow->callback([growth] {
+    const bench::GrowthBenchResult r = bench::runGrowthBench(*growth);
+    fmt::print("{} resting orders, tables sized for {} (engine) and {} (book): apply p50 {:.2f} us, p99 {:.2f} us, "
+               "p99.9 {:.2f} us\n",
+               growth->orders, growth->expectedOrders, growth->expectedBookOrders, r.p50Us, r.p99Us, r.p999Us);
+    for (const auto& [us, at] : r.longest) fmt::print("  {:9.1f} us at {} resting orders\n", us, at);
+    if (!r.error.empty()) fmt::print(stderr, "error: {}\n", r.error);
+    fmt::print("{}\n", bench::toJson(r, *growth));
     setExitCode(r.error.empty() ? 0 : 2);
   });
 }

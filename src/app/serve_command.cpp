@@ -102,6 +102,12 @@ struct ServeArgs {
   std::string durability = "fsync";
   std::size_t ioThreads = 2;
   std::uint64_t snapshotEvery = 100'000;
+  // Tables sized (and faulted in) at start-up: the engine's order table for this many orders in
+  // memory at once (live, and finished ones not yet purged), each instrument's book for this
+  // many resting orders. Past them a table doubles, which stops the engine for milliseconds
+  // (docs/engine.md, "Sizing the tables").
+  std::size_t expectedOrders = std::size_t{1} << 16;
+  std::uint32_t expectedBookOrders = 1u << 16;
   // Finished orders leave the engine's memory after these many seconds (0: never), those of the
   // simulator's accounts sooner; checked every purgeEvery seconds (docs/engine.md).
   std::uint64_t orderRetention = 86'400;
@@ -292,6 +298,8 @@ int runServe(const ServeArgs& args) {
   options.durability = args.durability == "none" ? store::Durability::None : store::Durability::Fsync;
   options.journalSegmentBytes = args.journalSegmentMb << 20;
   options.snapshotEvery = args.snapshotEvery;
+  options.engine.expectedOrders = args.expectedOrders;
+  options.engine.book.expectedOrders = args.expectedBookOrders;
   options.gateways = 5;  // 0 HTTP, 1 simulator, 2 bootstrap, 3 FIX (kFixGateway), 4 strategies
   options.log = log;
   // Fills the history lost to a kill -9 (its last ~200 ms of commits) come back from the journal:
@@ -682,6 +690,13 @@ void addServeCommand(CLI::App& app) {
       ->check(CLI::IsMember({"fsync", "none"}));
   cmd->add_option("--io-threads", args->ioThreads, "HTTP I/O threads")->check(CLI::Range(1, 64));
   cmd->add_option("--snapshot-every", args->snapshotEvery, "Commands between snapshots (0: only at stop)");
+  cmd->add_option("--expected-orders", args->expectedOrders,
+                  "Orders the engine's order table holds before it grows (sized and faulted in at start-up, "
+                  "~360 bytes each)")
+      ->check(CLI::Range(std::size_t{1'024}, std::size_t{1} << 26));
+  cmd->add_option("--expected-book-orders", args->expectedBookOrders,
+                  "Resting orders each instrument's book holds before it grows (~150 bytes each, per instrument)")
+      ->check(CLI::Range(std::uint32_t{1'024}, std::uint32_t{1} << 24));
   cmd->add_option("--order-retention", args->orderRetention,
                   "Seconds a finished order stays in the engine's memory (0: for ever); the simulator's own "
                   "orders follow --simulator-order-retention")
