@@ -1,19 +1,20 @@
 // ChunkedVector<T>: an indexed sequence that grows at the back without ever moving its
 // elements — storage comes in chunks of at least 2 MiB (a power of two of elements), each mapped
-// on its own at a 2 MiB boundary and advised to huge pages.
+// on its own at a 2 MiB boundary (those reserved up front advised to huge pages, below).
 //
 // Why not std::vector: the engine's order table and the gateways' report tables grow by one
 // record per order for the life of the process. A vector doubles into fresh memory and copies
 // every record on the way (hundreds of MB memmoved on the engine thread, a stall of tens of
 // milliseconds, and a page fault for every 4 KiB of the copy); here growth maps one more chunk,
-// whose pages fault in one at a time as it fills, and references to elements stay valid.
+// whose pages fault in one at a time as it fills, and references to elements stay valid. An
+// index costs a shift, a mask and one more load (the chunk's address, from a small array that
+// stays cached).
 // Huge pages: the chunks reserve() maps are advised to huge pages (one fault and one TLB entry
 // per 2 MiB where the kernel offers them); chunks added by growth are not. Where transparent
 // huge pages are "madvise" with defrag "madvise" (a common default), the first touch of an
 // advised range compacts memory synchronously until a 2 MiB page is free: measured on the
-// development VM, 5.7-6.9 ms on the appending thread for every new chunk of the order table
-// (8,192 orders). Faults of 4 KiB pages cost microseconds each, spread over the chunk's appends. An index costs a
-// shift, a mask and one more load (the chunk's address, from a small array that stays cached).
+// development VM, 5.7-14 ms on the appending thread for a new chunk of the order table (every
+// 8,192 orders). 4 KiB pages fault in for microseconds each, spread over the chunk's appends.
 //
 // Threading: none of its own; like std::vector.
 // Known limits: elements are added at the back only; clear() keeps the chunks for reuse.

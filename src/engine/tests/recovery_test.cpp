@@ -51,6 +51,15 @@ std::uint64_t directHash(const std::vector<Command>& commands, std::size_t to,
   return e.stateHash();
 }
 
+// The whole journal of `commands` under root/journal, and a snapshot of the state after the
+// first `at` of them under root/snapshots.
+void writeJournalAndSnapshot(const std::filesystem::path& root, const std::vector<Command>& commands, std::size_t at) {
+  writeJournal(root / "journal", commands);
+  std::vector<std::byte> state;
+  directHash(commands, at, &state);
+  ASSERT_TRUE(store::writeSnapshot(root / "snapshots", at, state).ok());
+}
+
 RecoveryOptions optionsFor(const std::filesystem::path& root, std::vector<std::string>* log = nullptr) {
   RecoveryOptions o;
   o.journalDir = root / "journal";
@@ -74,10 +83,7 @@ TEST(Recovery, ReplaysTheWholeJournalWhenThereIsNoSnapshot) {
 TEST(Recovery, UsesTheNewestSnapshotAndReplaysOnlyWhatFollows) {
   const auto root = freshDir();
   const auto commands = testing::randomStream(22, 6'000);
-  writeJournal(root / "journal", commands);
-  std::vector<std::byte> state;
-  directHash(commands, 2'500, &state);
-  ASSERT_TRUE(store::writeSnapshot(root / "snapshots", 2'500, state).ok());
+  ASSERT_NO_FATAL_FAILURE(writeJournalAndSnapshot(root, commands, 2'500));
   auto r = recover(optionsFor(root));
   ASSERT_TRUE(r.ok()) << r.error().message;
   EXPECT_EQ(r->snapshotSequence, 2'500u);
@@ -94,10 +100,7 @@ TEST(Recovery, UsesTheNewestSnapshotAndReplaysOnlyWhatFollows) {
 TEST(Recovery, TheTablesFaultedInOnAHelperThreadGiveTheSameStateAndAreResidentOnReturn) {
   const auto root = freshDir();
   const auto commands = testing::randomStream(24, 6'000);
-  writeJournal(root / "journal", commands);
-  std::vector<std::byte> state;
-  directHash(commands, 2'000, &state);
-  ASSERT_TRUE(store::writeSnapshot(root / "snapshots", 2'000, state).ok());
+  ASSERT_NO_FATAL_FAILURE(writeJournalAndSnapshot(root, commands, 2'000));
   for (const bool useSnapshots : {false, true}) {
     RecoveryOptions background = optionsFor(root);
     background.useSnapshots = useSnapshots;
