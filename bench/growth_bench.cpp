@@ -77,7 +77,8 @@ GrowthBenchResult runGrowthBench(const GrowthBenchOptions& o) {
   std::vector<std::size_t> order(o.orders);
   for (std::size_t i = 0; i < o.orders; ++i) order[i] = i;
   std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return micros[a] > micros[b]; });
-  for (std::size_t k = 0; k < std::min<std::size_t>(8, o.orders); ++k) r.longest.emplace_back(micros[order[k]], order[k]);
+  for (std::size_t k = 0; k < std::min<std::size_t>(8, o.orders); ++k)
+    r.longest.emplace_back(micros[order[k]], order[k]);
   std::vector<double> sorted = micros;
   std::sort(sorted.begin(), sorted.end());
   const auto pct = [&](double p) {

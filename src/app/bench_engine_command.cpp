@@ -59,9 +59,10 @@ void addBenchEngineCommand(CLI::App& bench) {
       ->check(CLI::Range(std::uint32_t{1'024}, std::uint32_t{1} << 24));
   grow->callback([growth] {
     const bench::GrowthBenchResult r = bench::runGrowthBench(*growth);
-    fmt::print("{} resting orders, tables sized for {} (engine) and {} (book): apply p50 {:.2f} us, p99 {:.2f} us, "
-               "p99.9 {:.2f} us\n",
-               growth->orders, growth->expectedOrders, growth->expectedBookOrders, r.p50Us, r.p99Us, r.p999Us);
+    fmt::print(
+        "{} resting orders, tables sized for {} (engine) and {} (book): apply p50 {:.2f} us, p99 {:.2f} us, "
+        "p99.9 {:.2f} us\n",
+        growth->orders, growth->expectedOrders, growth->expectedBookOrders, r.p50Us, r.p99Us, r.p999Us);
     for (const auto& [us, at] : r.longest) fmt::print("  {:9.1f} us at {} resting orders\n", us, at);
     if (!r.error.empty()) fmt::print(stderr, "error: {}\n", r.error);
     fmt::print("{}\n", bench::toJson(r, *growth));

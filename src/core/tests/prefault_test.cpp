@@ -62,10 +62,14 @@ TEST(BackgroundPrefault, SkipsARangeUnmappedMeanwhileAndGoesOnWithTheNext) {
   ::munmap(kept.data(), kept.size());
 }
 
-TEST(BackgroundPrefault, NothingToDoStartsNoThread) {
+TEST(BackgroundPrefault, AnEmptyListOfRangesReturnsAtOnceAndCanBeWaitedForTwice) {
+  // An engine with no table memory mapped hands over an empty list: wait() must not block or
+  // throw (no helper thread to join), also when called again by the destructor.
   BackgroundPrefault prefault({});
   prefault.wait();
+  prefault.wait();
   EXPECT_EQ(prefault.populatedBytes(), 0u);
+  EXPECT_TRUE(prefault.supported());
 }
 
 TEST(ChunkedVector, ReserveLaterMapsWithoutFaultingAndHandsItsChunksToAPrefault) {
